@@ -1,0 +1,52 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { Nav, type NavItem } from "@/components/shell/nav";
+import { OrgSwitcher } from "@/components/shell/org-switcher";
+import { currentOrgContext } from "@/lib/auth/request";
+import { AppError } from "@/lib/errors";
+import { listMyOrganizations } from "@/lib/organizations/list-my-organizations";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { signOutAction } from "./actions";
+
+const NAV: NavItem[] = [
+  { href: "/", label: "Overview", available: true },
+  { href: "/dashboard", label: "Dashboard", available: false },
+  { href: "/jobs", label: "Jobs", available: false },
+  { href: "/job-queues", label: "Job queues", available: false },
+  { href: "/compute-environments", label: "Compute environments", available: false },
+  { href: "/job-definitions", label: "Job definitions", available: false },
+  { href: "/scheduling-policies", label: "Scheduling policies", available: false },
+  { href: "/settings", label: "Settings", available: true },
+];
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const ctx = await currentOrgContext().catch((error: unknown) => {
+    if (error instanceof AppError && (error.code === "UNAUTHENTICATED" || error.code === "FORBIDDEN")) return null;
+    throw error;
+  });
+  if (!ctx) redirect("/login");
+  const organizations = await listMyOrganizations(ctx.db, ctx.user.id);
+  return (
+    <div className="min-h-screen md:flex">
+      <aside className="border-b border-slate-200 bg-white p-4 md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-r md:border-b-0">
+        <div className="mb-4 text-lg font-semibold tracking-tight text-indigo-700">Batchdeck</div>
+        <div className="mb-4">
+          <OrgSwitcher current={ctx.organizationId} organizations={organizations} />
+        </div>
+        <Nav items={NAV} />
+        <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
+          <div className="truncate font-medium text-slate-800" title={ctx.user.email}>
+            {ctx.user.email}
+          </div>
+          <div className="text-slate-500">{ROLE_LABELS[ctx.role]}</div>
+          <form action={signOutAction} className="mt-2">
+            <button type="submit" className="text-sm font-medium text-indigo-700 hover:underline">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 p-4 md:p-8">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+// The caller as every action and handler sees it: who, in which organization, with which role,
+// talking to which database. Domain functions take this object instead of reaching for globals,
+// which is what lets tests run them against a throwaway database.
+import type { Actor } from "@/lib/audit";
+import type { Db, DbOrTx } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { isRole, type Permission, type Role, can } from "./permissions";
+
+export interface OrgContext {
+  db: Db;
+  organizationId: string;
+  role: Role;
+  user: { id: string; email: string; name: string };
+  actor: Actor;
+  sessionId?: string;
+}
+
+/** Resolve the caller's membership in an organization, or in their first one when none is chosen. */
+export async function resolveMembership(
+  db: DbOrTx,
+  userId: string,
+  preferredOrganizationId: string | null,
+): Promise<{ organizationId: string; role: Role } | null> {
+  const memberships = await db.membership.findMany({
+    where: { userId },
+    select: { organizationId: true, role: true, organization: { select: { name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  const chosen = memberships.find((m) => m.organizationId === preferredOrganizationId) ?? memberships[0];
+  if (!chosen || !isRole(chosen.role)) return null;
+  return { organizationId: chosen.organizationId, role: chosen.role };
+}
+
+export function requirePermission(ctx: { role: Role }, permission: Permission): void {
+  if (!can(ctx.role, permission)) {
+    throw new AppError("FORBIDDEN", "Your role does not allow this action.");
+  }
+}

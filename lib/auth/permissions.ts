@@ -1,0 +1,44 @@
+// DESIGN.md's role table, written once. Every server action and route handler names the
+// permission it needs; nothing compares role strings anywhere else.
+export const ROLES = ["admin", "developer", "submitter"] as const;
+export type Role = (typeof ROLES)[number];
+
+const ALL: readonly Role[] = ROLES;
+const MANAGERS: readonly Role[] = ["admin", "developer"];
+const ADMIN: readonly Role[] = ["admin"];
+
+export const PERMISSIONS = {
+  /** See dashboards, queues, environments, definitions, jobs and logs. */
+  "resources.view": ALL,
+  "jobs.submit": ALL,
+  "jobs.stopOwn": ALL,
+  "accessKeys.manageOwn": ALL,
+  "jobs.stopAny": MANAGERS,
+  "jobDefinitions.manage": MANAGERS,
+  "schedules.manage": MANAGERS,
+  "computeEnvironments.manage": ADMIN,
+  "jobQueues.manage": ADMIN,
+  "schedulingPolicies.manage": ADMIN,
+  "members.manage": ADMIN,
+  "backend.manage": ADMIN,
+  "audit.view": ADMIN,
+  "accessKeys.revokeAny": ADMIN,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Admin",
+  developer: "Developer",
+  submitter: "Submitter",
+};

@@ -1,0 +1,35 @@
+// One Prisma client per process. SQLite (the default) and PostgreSQL need separately generated
+// clients because Prisma ties a client to one provider; both expose the same model API, so the
+// rest of the code sees one type, `Db`.
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "@/generated/postgresql/client";
+import { PrismaClient as SqliteClient } from "@/generated/sqlite/client";
+import { env, isPostgresUrl } from "@/lib/env";
+import { sqliteFilePath } from "./sqlite-path";
+
+export type Db = SqliteClient;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+/** Either the client or an open transaction: every domain function accepts both. */
+export type DbOrTx = Db | Tx;
+
+export type Provider = "sqlite" | "postgresql";
+
+export const providerOf = (url: string): Provider => (isPostgresUrl(url) ? "postgresql" : "sqlite");
+
+export function createDb(url: string): Db {
+  if (isPostgresUrl(url)) {
+    const adapter = new PrismaPg({ connectionString: url, max: 10 });
+    return new PostgresClient({ adapter }) as unknown as Db;
+  }
+  const adapter = new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 });
+  return new SqliteClient({ adapter });
+}
+
+const globalForDb = globalThis as unknown as { batchdeckDb?: Db };
+
+/** The process-wide client for the configured DATABASE_URL. */
+export function db(): Db {
+  globalForDb.batchdeckDb ??= createDb(env().DATABASE_URL);
+  return globalForDb.batchdeckDb;
+}

@@ -1,0 +1,52 @@
+// Configuration is read once, through one zod schema, so a bad value stops the process at boot
+// with a message that names the variable instead of surfacing later as a confusing failure.
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
+    message: "expected true or false",
+  })
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/batchdeck.db")
+    .refine((u) => u.startsWith("file:") || /^postgres(ql)?:\/\//.test(u), {
+      message: "must be a file: URL (SQLite) or a postgres:// URL",
+    }),
+  BATCHDECK_DATA_DIR: z.string().min(1).default("./data"),
+  BATCHDECK_ADMIN_EMAIL: z.email().default("admin@batchdeck.local"),
+  BATCHDECK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  BATCHDECK_SIGNUP: bool.default(false),
+  BATCHDECK_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  // Key for secrets at rest (access-key secrets, AWS credentials): 32 bytes, base64 or hex.
+  // Unset on a laptop, one is generated into the data directory on first run.
+  BATCHDECK_SECRET_KEY: z.string().optional(),
+  BATCHDECK_AWS_REGION: z.string().default("us-east-1"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);

@@ -1,0 +1,30 @@
+import type { z } from "zod";
+import { recordAudit } from "@/lib/audit";
+import type { OrgContext } from "@/lib/auth/context";
+import { conflict, notFound } from "@/lib/errors";
+import { countAdmins, lockOrganization } from "@/lib/organizations/lock";
+import type { changeRoleInput } from "./schemas";
+
+export async function changeMemberRole(ctx: OrgContext, input: z.output<typeof changeRoleInput>): Promise<void> {
+  await ctx.db.$transaction(async (tx) => {
+    await lockOrganization(tx, ctx.organizationId);
+    const membership = await tx.membership.findFirst({
+      where: { id: input.membershipId, organizationId: ctx.organizationId },
+      select: { id: true, role: true, user: { select: { email: true } } },
+    });
+    if (!membership) throw notFound("That member");
+    if (membership.role === input.role) return;
+    if (membership.role === "admin" && (await countAdmins(tx, ctx.organizationId)) <= 1) {
+      throw conflict("An organization must keep at least one admin. Make someone else an admin first.");
+    }
+    await tx.membership.update({ where: { id: membership.id }, data: { role: input.role } });
+    await recordAudit(tx, {
+      organizationId: ctx.organizationId,
+      actor: ctx.actor,
+      action: "member.changeRole",
+      targetType: "user",
+      targetId: membership.user.email,
+      details: { from: membership.role, to: input.role },
+    });
+  });
+}
