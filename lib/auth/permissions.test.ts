@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ALL_PERMISSIONS, can, type Permission, ROLES, type Role } from "./permissions";
+
+// DESIGN.md's role table, restated independently of PERMISSIONS so that a change to either
+// one without the other fails here.
+const EXPECTED: Record<Permission, Role[]> = {
+  "resources.view": ["admin", "developer", "submitter"],
+  "jobs.submit": ["admin", "developer", "submitter"],
+  "jobs.stopOwn": ["admin", "developer", "submitter"],
+  "accessKeys.manageOwn": ["admin", "developer", "submitter"],
+  "jobs.stopAny": ["admin", "developer"],
+  "jobDefinitions.manage": ["admin", "developer"],
+  "schedules.manage": ["admin", "developer"],
+  "computeEnvironments.manage": ["admin"],
+  "jobQueues.manage": ["admin"],
+  "schedulingPolicies.manage": ["admin"],
+  "members.manage": ["admin"],
+  "backend.manage": ["admin"],
+  "audit.view": ["admin"],
+  "accessKeys.revokeAny": ["admin"],
+};
+
+describe("role → permission table", () => {
+  it("covers exactly the permissions the code defines", () => {
+    expect([...ALL_PERMISSIONS].sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const permission of Object.keys(EXPECTED) as Permission[]) {
+    for (const role of ROLES) {
+      const allowed = EXPECTED[permission].includes(role);
+      it(`${role} ${allowed ? "may" : "may not"} ${permission}`, () => {
+        expect(can(role, permission)).toBe(allowed);
+      });
+    }
+  }
+});
