@@ -1,9 +1,7 @@
-import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { Nav, type NavItem } from "@/components/shell/nav";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
-import { currentOrgContext } from "@/lib/auth/request";
-import { AppError } from "@/lib/errors";
+import { pageContext } from "@/lib/auth/request";
 import { listMyOrganizations } from "@/lib/organizations/list-my-organizations";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { signOutAction } from "./actions";
@@ -20,11 +18,7 @@ const NAV: NavItem[] = [
 ];
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const ctx = await currentOrgContext().catch((error: unknown) => {
-    if (error instanceof AppError && (error.code === "UNAUTHENTICATED" || error.code === "FORBIDDEN")) return null;
-    throw error;
-  });
-  if (!ctx) redirect("/login");
+  const ctx = await pageContext();
   const organizations = await listMyOrganizations(ctx.db, ctx.user.id);
   return (
     <div className="min-h-screen md:flex">

@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui/card";
-import { currentOrgContext } from "@/lib/auth/request";
+import { pageContext } from "@/lib/auth/request";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { readHealth } from "@/lib/health";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
-  const ctx = await currentOrgContext();
+  const ctx = await pageContext();
   const [org, members, health] = await Promise.all([
     ctx.db.organization.findUniqueOrThrow({ where: { id: ctx.organizationId }, select: { name: true, backend: true } }),
     ctx.db.membership.count({ where: { organizationId: ctx.organizationId } }),

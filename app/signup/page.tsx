@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { connection } from "next/server";
 import { env } from "@/lib/env";
 import { SignUpForm } from "./signup-form";
 
 export const metadata: Metadata = { title: "Create an organization" };
 
-export default function SignUpPage() {
+export default async function SignUpPage() {
+  // Sign-up is a run-time setting, so this page is rendered per request, never at build time.
+  await connection();
   if (!env().BATCHDECK_SIGNUP) notFound();
   return (
     <main className="flex min-h-screen items-center justify-center p-4">

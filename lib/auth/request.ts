@@ -2,6 +2,7 @@
 // all come through here; `cache` makes the lookup once per request.
 import "server-only";
 import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -29,3 +30,18 @@ export const currentOrgContext = cache(async (): Promise<OrgContext> => {
     actor: { userId: session.user.id, email: session.user.email, source: "console" },
   };
 });
+
+/**
+ * For server components: the caller's context, or a redirect to sign-in. Layouts and pages
+ * render concurrently, so every page asks for itself rather than trusting its layout.
+ */
+export async function pageContext(): Promise<OrgContext> {
+  try {
+    return await currentOrgContext();
+  } catch (error) {
+    if (error instanceof AppError && (error.code === "UNAUTHENTICATED" || error.code === "FORBIDDEN")) {
+      redirect("/login");
+    }
+    throw error;
+  }
+}

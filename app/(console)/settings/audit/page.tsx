@@ -4,12 +4,12 @@ import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { listAuditEvents, listAuditInput } from "@/lib/audit-log/list-audit-events";
 import { can } from "@/lib/auth/permissions";
-import { currentOrgContext } from "@/lib/auth/request";
+import { pageContext } from "@/lib/auth/request";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
-  const ctx = await currentOrgContext();
+  const ctx = await pageContext();
   if (!can(ctx.role, "audit.view")) return <Alert>Only admins can read the audit log.</Alert>;
   const parsed = listAuditInput.safeParse(await searchParams);
   const { events, nextCursor } = await listAuditEvents(ctx, parsed.success ? parsed.data : { limit: 50 });

@@ -4,13 +4,13 @@ import { MemberRow } from "@/components/settings/member-row";
 import { RevokeInvitationButton } from "@/components/settings/revoke-invitation-button";
 import { Card } from "@/components/ui/card";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
-import { currentOrgContext } from "@/lib/auth/request";
+import { pageContext } from "@/lib/auth/request";
 import { listMembers } from "@/lib/members/list-members";
 
 export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage() {
-  const ctx = await currentOrgContext();
+  const ctx = await pageContext();
   const { members, invitations } = await listMembers(ctx);
   const canManage = can(ctx.role, "members.manage");
   return (

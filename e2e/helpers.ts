@@ -1,0 +1,43 @@
+import { type Browser, expect, type Page } from "@playwright/test";
+
+export const ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in to Batchdeck" })).toBeVisible();
+}
+
+/** A unique address per run so specs never collide with rows an earlier spec created. */
+export const uniqueEmail = (label: string) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@e2e.test`;
+
+/** Invite `email` as `role` from the admin's members page; return the invitation link. */
+export async function inviteMember(page: Page, email: string, role: "Admin" | "Developer" | "Submitter") {
+  await page.goto("/settings/members");
+  const form = page.getByRole("form", { name: "Add a member" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Role").selectOption({ label: role });
+  await form.getByRole("button", { name: "Add member" }).click();
+  const link = page.getByTestId("invitation-link");
+  await expect(link).toBeVisible();
+  return (await link.textContent())?.trim() ?? "";
+}
+
+/** Open an invitation in a fresh browser context and accept it; returns the signed-in page. */
+export async function acceptInvitation(browser: Browser, link: string, name: string, password: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Choose a password").fill(password);
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  return page;
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// The server the end-to-end specs run against: the production build, a fresh SQLite database
+// in a temporary folder, a known first admin, and sign-up enabled so specs can create a second
+// organization. Removed when the process ends.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { run } from "./lib/run.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dir = mkdtempSync(join(tmpdir(), "batchdeck-e2e-"));
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  DATABASE_URL: `file:${join(dir, "e2e.db")}`,
+  BATCHDECK_DATA_DIR: dir,
+  BATCHDECK_ADMIN_EMAIL: "admin@e2e.test",
+  BATCHDECK_ADMIN_PASSWORD: "e2e-admin-password",
+  BATCHDECK_SIGNUP: "true",
+  PORT: process.env.E2E_PORT ?? "3217",
+};
+
+run(join(root, "node_modules/.bin/tsx"), ["scripts/prepare.ts"], { cwd: root, env });
+const children = [
+  spawn(join(root, "node_modules/.bin/next"), ["start", "-p", env.PORT, "-H", "127.0.0.1"], {
+    cwd: root,
+    env,
+    stdio: "inherit",
+  }),
+];
+
+function cleanup() {
+  for (const child of children) child.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+}
+process.on("SIGTERM", () => {
+  cleanup();
+  process.exit(0);
+});
+process.on("SIGINT", () => {
+  cleanup();
+  process.exit(0);
+});
+for (const child of children) {
+  child.on("exit", (code) => {
+    cleanup();
+    process.exit(code ?? 1);
+  });
+}
