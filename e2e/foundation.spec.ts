@@ -133,7 +133,12 @@ test("a submitter posting the admin's server action directly is refused by the s
   const submitter = await acceptInvitation(browser, subLink, "Sneaky", "sneaky-password-1");
   const target = uniqueEmail("planted");
   const response = await submitter.request.post("/settings/members", {
-    headers: { "next-action": actionId, "content-type": contentType, accept: "text/x-component", origin: new URL(submitter.url()).origin },
+    headers: {
+      "next-action": actionId,
+      "content-type": contentType,
+      accept: "text/x-component",
+      origin: new URL(submitter.url()).origin,
+    },
     data: body.replaceAll(victim, target),
   });
   const text = await response.text();

@@ -16,7 +16,8 @@ export async function signOut(page: Page) {
 }
 
 /** A unique address per run so specs never collide with rows an earlier spec created. */
-export const uniqueEmail = (label: string) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@e2e.test`;
+export const uniqueEmail = (label: string) =>
+  `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@e2e.test`;
 
 /** Invite `email` as `role` from the admin's members page; return the invitation link. */
 export async function inviteMember(page: Page, email: string, role: "Admin" | "Developer" | "Submitter") {

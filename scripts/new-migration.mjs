@@ -2,9 +2,10 @@
 // Writes a migration for both databases from the difference between the schema as of the last
 // migration (prisma/migrations/schema.snapshot.prisma) and prisma/schema.prisma, using
 // `prisma migrate diff`, which works offline with no database.
+
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
 import { derivePostgresSchema } from "./lib/prisma-schemas.mjs";
 
 const root = process.cwd();

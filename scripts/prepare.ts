@@ -18,7 +18,9 @@ async function main() {
     if (result.created) {
       console.log(`[batchdeck] created the first admin: ${result.email}`);
       if (result.passwordGenerated) {
-        console.log(`[batchdeck] generated password (shown once, change it or set BATCHDECK_ADMIN_PASSWORD): ${result.password}`);
+        console.log(
+          `[batchdeck] generated password (shown once, change it or set BATCHDECK_ADMIN_PASSWORD): ${result.password}`,
+        );
       }
     }
   } finally {

@@ -1,9 +1,9 @@
 import type { ReactNode } from "react";
 import { Nav, type NavItem } from "@/components/shell/nav";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { listMyOrganizations } from "@/lib/organizations/list-my-organizations";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { signOutAction } from "./actions";
 
 const NAV: NavItem[] = [

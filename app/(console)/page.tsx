@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui/card";
-import { pageContext } from "@/lib/auth/request";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
+import { pageContext } from "@/lib/auth/request";
 import { readHealth } from "@/lib/health";
 
 export const metadata: Metadata = { title: "Overview" };

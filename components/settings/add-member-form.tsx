@@ -45,7 +45,10 @@ export function AddMemberForm() {
           <p>
             {state.data.email} has no account yet. Send them this invitation link (shown only now, valid for 7 days):
           </p>
-          <code data-testid="invitation-link" className="mt-1 block break-all rounded bg-white px-2 py-1 text-xs text-slate-800">
+          <code
+            data-testid="invitation-link"
+            className="mt-1 block break-all rounded bg-white px-2 py-1 text-xs text-slate-800"
+          >
             {origin}
             {state.data.invitationPath}
           </code>

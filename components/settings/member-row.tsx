@@ -3,7 +3,7 @@
 import { useState, useTransition } from "react";
 import { changeMemberRoleAction, removeMemberAction } from "@/app/(console)/settings/members/actions";
 import { Button } from "@/components/ui/button";
-import { type Role, ROLE_LABELS, ROLES } from "@/lib/auth/permissions";
+import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/permissions";
 
 export function MemberRow({
   membershipId,

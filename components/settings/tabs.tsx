@@ -22,7 +22,9 @@ export function SettingsTabs() {
             aria-current={active ? "page" : undefined}
             className={clsx(
               "-mb-px border-b-2 px-3 py-2 text-sm",
-              active ? "border-indigo-600 font-medium text-indigo-800" : "border-transparent text-slate-600 hover:text-slate-900",
+              active
+                ? "border-indigo-600 font-medium text-indigo-800"
+                : "border-transparent text-slate-600 hover:text-slate-900",
             )}
           >
             {t.label}

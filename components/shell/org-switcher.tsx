@@ -3,7 +3,13 @@
 import { useRef } from "react";
 import { switchOrganizationAction } from "@/app/(console)/actions";
 
-export function OrgSwitcher({ current, organizations }: { current: string; organizations: { id: string; name: string; role: string }[] }) {
+export function OrgSwitcher({
+  current,
+  organizations,
+}: {
+  current: string;
+  organizations: { id: string; name: string; role: string }[];
+}) {
   const form = useRef<HTMLFormElement>(null);
   return (
     <form ref={form} action={switchOrganizationAction}>

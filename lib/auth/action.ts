@@ -4,9 +4,9 @@
 // so the authorization matrix test can find each one.
 import "server-only";
 import type { z } from "zod";
+import { type ActionResult, executeOperation, toActionError } from "./operation";
 import type { Permission } from "./permissions";
 import { currentOrgContext } from "./request";
-import { executeOperation, type ActionResult, toActionError } from "./operation";
 
 export type { ActionResult } from "./operation";
 

@@ -4,7 +4,7 @@
 import type { Actor } from "@/lib/audit";
 import type { Db, DbOrTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { isRole, type Permission, type Role, can } from "./permissions";
+import { can, isRole, type Permission, type Role } from "./permissions";
 
 export interface OrgContext {
   db: Db;

@@ -35,7 +35,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) {
     const key = issue.path.length ? issue.path.join(".") : "_";
-    (fieldErrors[key] ??= []).push(issue.message);
+    fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
   }
   const first = parsed.error.issues[0];
   const where = first?.path.length ? `${first.path.join(".")}: ` : "";

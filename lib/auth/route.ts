@@ -27,15 +27,21 @@ export function orgRoute<Q extends z.ZodType>(
 }
 
 export function jsonResponse(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? Number(v) : v)), {
-    status,
-    headers: { "content-type": "application/json", "cache-control": "no-store" },
-  });
+  return new Response(
+    JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? Number(v) : v)),
+    {
+      status,
+      headers: { "content-type": "application/json", "cache-control": "no-store" },
+    },
+  );
 }
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
-    return jsonResponse({ error: { code: error.code, message: error.message, fieldErrors: error.fieldErrors } }, error.status);
+    return jsonResponse(
+      { error: { code: error.code, message: error.message, fieldErrors: error.fieldErrors } },
+      error.status,
+    );
   }
   console.error(JSON.stringify({ level: "error", msg: "route handler failed", error: String(error) }));
   return jsonResponse({ error: { code: "INTERNAL", message: "Internal error" } }, 500);

@@ -4,9 +4,9 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { resolveMembership } from "./context";
 import { hashPassword, verifyPassword } from "./password";
 import { createSession } from "./session";
-import { resolveMembership } from "./context";
 
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;
@@ -50,5 +50,9 @@ export async function signIn(
     await db.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null } });
   }
   const membership = await resolveMembership(db, user.id, null);
-  return createSession(db, { userId: user.id, organizationId: membership?.organizationId ?? null, days: opts.sessionDays });
+  return createSession(db, {
+    userId: user.id,
+    organizationId: membership?.organizationId ?? null,
+    days: opts.sessionDays,
+  });
 }

@@ -18,7 +18,10 @@ export const signUpInput = z.object({
   organization: z.string().trim().min(1, "Name your organization").max(100, "Name is too long"),
 });
 
-export async function signUp(db: Db, input: z.output<typeof signUpInput>): Promise<{ userId: string; organizationId: string }> {
+export async function signUp(
+  db: Db,
+  input: z.output<typeof signUpInput>,
+): Promise<{ userId: string; organizationId: string }> {
   const passwordHash = await hashPassword(input.password);
   return db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
@@ -26,7 +29,11 @@ export async function signUp(db: Db, input: z.output<typeof signUpInput>): Promi
     }
     const userId = newId();
     await tx.user.create({ data: { id: userId, email: input.email, name: input.name, passwordHash } });
-    const org = await createOrganization(tx, { name: input.organization, adminUserId: userId, adminEmail: input.email });
+    const org = await createOrganization(tx, {
+      name: input.organization,
+      adminUserId: userId,
+      adminEmail: input.email,
+    });
     return { userId, organizationId: org.id };
   });
 }

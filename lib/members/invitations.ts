@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/session";
-import type { DbOrTx, Db } from "@/lib/db";
+import type { Db, DbOrTx } from "@/lib/db";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import type { revokeInvitationInput } from "./schemas";

@@ -17,7 +17,9 @@ export interface PendingInvitation {
   expiresAt: Date;
 }
 
-export async function listMembers(ctx: OrgContext): Promise<{ members: MemberRow[]; invitations: PendingInvitation[] }> {
+export async function listMembers(
+  ctx: OrgContext,
+): Promise<{ members: MemberRow[]; invitations: PendingInvitation[] }> {
   const [memberships, invitations] = await Promise.all([
     ctx.db.membership.findMany({
       where: { organizationId: ctx.organizationId },

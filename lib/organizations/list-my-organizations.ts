@@ -1,5 +1,5 @@
-import type { DbOrTx } from "@/lib/db";
 import type { Role } from "@/lib/auth/permissions";
+import type { DbOrTx } from "@/lib/db";
 
 export async function listMyOrganizations(db: DbOrTx, userId: string) {
   const rows = await db.membership.findMany({

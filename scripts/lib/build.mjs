@@ -3,7 +3,16 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "./run.mjs";
 
-const INPUTS = ["app", "components", "lib", "generated", "next.config.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+const INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "generated",
+  "next.config.ts",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "tsconfig.json",
+];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

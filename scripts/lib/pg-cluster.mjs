@@ -43,6 +43,9 @@ export async function startPgCluster() {
   let uid;
   let gid;
   if (asRoot) {
+    if (spawnSync("id", ["-u", "postgres"], { stdio: "ignore" }).status !== 0) {
+      execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+    }
     uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
     gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
     chownSync(dir, uid, gid);

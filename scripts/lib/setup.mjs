@@ -8,9 +8,14 @@ import { run } from "./run.mjs";
 export function ensureDependencies(root) {
   const lock = join(root, "package-lock.json");
   const stampFile = join(root, "node_modules/.batchdeck-lock-hash");
-  const hash = createHash("sha256").update(readFileSync(lock)).update(readFileSync(join(root, "package.json"))).digest("hex");
+  const hash = createHash("sha256")
+    .update(readFileSync(lock))
+    .update(readFileSync(join(root, "package.json")))
+    .digest("hex");
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === hash) return;
-  console.log("[batchdeck] installing dependencies (npm install; the first run compiles better-sqlite3, a few minutes)…");
+  console.log(
+    "[batchdeck] installing dependencies (npm install; the first run compiles better-sqlite3, a few minutes)…",
+  );
   run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root });
   writeFileSync(stampFile, hash);
 }

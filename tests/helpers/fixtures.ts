@@ -7,11 +7,16 @@ import { newId } from "@/lib/ids";
 import { createOrganization } from "@/lib/organizations/create-organization";
 
 let cachedHash: Promise<string> | undefined;
-const testPasswordHash = () => (cachedHash ??= hashPassword("correct horse battery"));
+function testPasswordHash(): Promise<string> {
+  cachedHash ??= hashPassword("correct horse battery");
+  return cachedHash;
+}
 
 export async function createUser(db: Db, email: string): Promise<{ id: string; email: string }> {
   const id = newId();
-  await db.user.create({ data: { id, email, name: email.split("@")[0] ?? email, passwordHash: await testPasswordHash() } });
+  await db.user.create({
+    data: { id, email, name: email.split("@")[0] ?? email, passwordHash: await testPasswordHash() },
+  });
   return { id, email };
 }
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "@/lib/audit-log/list-audit-events";
 import { executeOperation } from "@/lib/auth/operation";
+import { createSession, readSession } from "@/lib/auth/session";
 import { addMember } from "@/lib/members/add-member";
 import { changeMemberRole } from "@/lib/members/change-member-role";
 import { acceptInvitation, findInvitation } from "@/lib/members/invitations";
 import { listMembers } from "@/lib/members/list-members";
 import { removeMember } from "@/lib/members/remove-member";
 import { addMemberInput } from "@/lib/members/schemas";
-import { createSession, readSession } from "@/lib/auth/session";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { addMembership, contextFor, createOrgWithAdmin, createUser } from "../helpers/fixtures";
 
@@ -96,7 +96,13 @@ describe.each(PROVIDERS)("memberships on %s", (provider) => {
     const membershipId = await addMembership(t.db, organizationId, user.id, "developer");
     const session = await createSession(t.db, { userId: user.id, organizationId, days: 1 });
     await t.db.accessKey.create({
-      data: { id: "k1" + provider, accessKeyId: `AKIA${provider}`, secretEncrypted: "x", organizationId, userId: user.id },
+      data: {
+        id: `k1${provider}`,
+        accessKeyId: `AKIA${provider}`,
+        secretEncrypted: "x",
+        organizationId,
+        userId: user.id,
+      },
     });
     expect(await readSession(t.db, session.token, 1)).not.toBeNull();
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { PageHeader } from "@/components/ui/card";
 import { SettingsTabs } from "@/components/settings/tabs";
+import { PageHeader } from "@/components/ui/card";
 
 export default function SettingsLayout({ children }: { children: ReactNode }) {
   return (

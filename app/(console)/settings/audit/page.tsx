@@ -8,7 +8,11 @@ import { pageContext } from "@/lib/auth/request";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const ctx = await pageContext();
   if (!can(ctx.role, "audit.view")) return <Alert>Only admins can read the audit log.</Alert>;
   const parsed = listAuditInput.safeParse(await searchParams);
@@ -53,7 +57,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       {nextCursor ? (
         <div className="mt-4">
-          <Link className="text-sm font-medium text-indigo-700 hover:underline" href={`/settings/audit?before=${nextCursor}`}>
+          <Link
+            className="text-sm font-medium text-indigo-700 hover:underline"
+            href={`/settings/audit?before=${nextCursor}`}
+          >
             Older events →
           </Link>
         </div>

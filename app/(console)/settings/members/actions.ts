@@ -8,7 +8,7 @@ import { revokeInvitation } from "@/lib/members/invitations";
 import { removeMember } from "@/lib/members/remove-member";
 import { addMemberInput, changeRoleInput, removeMemberInput, revokeInvitationInput } from "@/lib/members/schemas";
 
-const refresh = <T,>(value: T): T => {
+const refresh = <T>(value: T): T => {
   revalidatePath("/settings/members");
   return value;
 };

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { spawnSync } from "node:child_process";
+// `npm test`: every test, with its own setup. Installs what is missing (system packages when run
+// as root, npm dependencies, Prisma clients), then runs lint, type check, unit and integration
+// tests on real SQLite and a throwaway PostgreSQL, the production build, and the end-to-end specs
+// in Debian's Chromium. Every step runs even when an earlier one fails, so one run reports all;
+// the exit code is non-zero if any failed. The last line is "N passed, N failed".
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildIfStale } from "./lib/build.mjs";
+import { findPgBin } from "./lib/pg-cluster.mjs";
+import { have, runAsync } from "./lib/run.mjs";
+import { ensureClients, ensureDependencies } from "./lib/setup.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+function ensureSystemPackages() {
+  const missing = [];
+  if (!existsSync(chromium)) missing.push("chromium");
+  if (!findPgBin("initdb")) missing.push("postgresql");
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0 || !have("apt-get")) {
+    throw new Error(`missing system packages: ${missing.join(", ")} (install them with your package manager)`);
+  }
+  console.log(`[test] installing ${missing.join(", ")} with apt-get…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+  const r = spawnSync("apt-get", ["install", "-y", "-qq", ...missing], { stdio: "inherit", env });
+  if (r.status !== 0) throw new Error(`apt-get install ${missing.join(" ")} failed`);
+}
+
+ensureSystemPackages();
+ensureDependencies(root);
+await ensureClients(root);
+rmSync(join(root, "test-results"), { recursive: true, force: true });
+mkdirSync(join(root, "test-results"), { recursive: true });
+
+const bin = (name) => join(root, "node_modules/.bin", name);
+const results = [];
+
+async function step(name, fn) {
+  const started = Date.now();
+  console.log(`\n[test] ── ${name} ──`);
+  let ok = false;
+  try {
+    ok = await fn();
+  } catch (error) {
+    console.error(`[test] ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  results.push({ name, ok, seconds });
+  console.log(`[test] ${name}: ${ok ? "ok" : "FAILED"} (${seconds}s)`);
+}
+
+const exec = async (cmd, args, env = {}) =>
+  (await runAsync(cmd, args, { cwd: root, env: { ...process.env, ...env } })).code === 0;
+
+await step("lint and format (biome)", () => exec(bin("biome"), ["check", "."]));
+await step("type check (tsc)", () => exec(bin("tsc"), ["--noEmit"]));
+await step("unit and integration (vitest: SQLite and PostgreSQL)", () =>
+  exec(bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"]),
+);
+await step("production build (next build)", async () => {
+  buildIfStale(root);
+  return true;
+});
+await step("end to end (Playwright in Chromium)", () => exec(bin("playwright"), ["test"], { CHROMIUM_PATH: chromium }));
+
+function counts() {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const vitestFile = join(root, "test-results/vitest.json");
+  if (existsSync(vitestFile)) {
+    const v = JSON.parse(readFileSync(vitestFile, "utf8"));
+    passed += v.numPassedTests ?? 0;
+    failed += v.numFailedTests ?? 0;
+    skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
+  }
+  const e2eFile = join(root, "test-results/e2e.json");
+  if (existsSync(e2eFile)) {
+    const p = JSON.parse(readFileSync(e2eFile, "utf8"));
+    passed += p.stats?.expected ?? 0;
+    failed += (p.stats?.unexpected ?? 0) + (p.stats?.flaky ?? 0);
+    skipped += p.stats?.skipped ?? 0;
+  }
+  // A step that failed outside any test (lint, types, build, a crashed runner) counts as one.
+  failed += results.filter((r) => !r.ok).length;
+  return { passed, failed, skipped };
+}
+
+console.log("\n[test] summary");
+for (const r of results) console.log(`  ${r.ok ? "ok    " : "FAILED"} ${r.name} (${r.seconds}s)`);
+const { passed, failed, skipped } = counts();
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
