@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { MobileMenu } from "@/components/shell/mobile-menu";
 import { Nav, type NavItem } from "@/components/shell/nav";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
@@ -22,23 +23,25 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const organizations = await listMyOrganizations(ctx.db, ctx.user.id);
   return (
     <div className="min-h-screen md:flex">
-      <aside className="border-b border-slate-200 bg-white p-4 md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-r md:border-b-0">
-        <div className="mb-4 text-lg font-semibold tracking-tight text-indigo-700">Batchdeck</div>
-        <div className="mb-4">
-          <OrgSwitcher current={ctx.organizationId} organizations={organizations} />
-        </div>
-        <Nav items={NAV} />
-        <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
-          <div className="truncate font-medium text-slate-800" title={ctx.user.email}>
-            {ctx.user.email}
+      <aside className="relative border-b border-slate-200 bg-white p-4 md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-r md:border-b-0">
+        <div className="text-lg font-semibold md:mb-4 tracking-tight text-indigo-700">Batchdeck</div>
+        <MobileMenu>
+          <div className="mb-4">
+            <OrgSwitcher current={ctx.organizationId} organizations={organizations} />
           </div>
-          <div className="text-slate-500">{ROLE_LABELS[ctx.role]}</div>
-          <form action={signOutAction} className="mt-2">
-            <button type="submit" className="text-sm font-medium text-indigo-700 hover:underline">
-              Sign out
-            </button>
-          </form>
-        </div>
+          <Nav items={NAV} />
+          <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
+            <div className="truncate font-medium text-slate-800" title={ctx.user.email}>
+              {ctx.user.email}
+            </div>
+            <div className="text-slate-500">{ROLE_LABELS[ctx.role]}</div>
+            <form action={signOutAction} className="mt-2">
+              <button type="submit" className="text-sm font-medium text-indigo-700 hover:underline">
+                Sign out
+              </button>
+            </form>
+          </div>
+        </MobileMenu>
       </aside>
       <main className="min-w-0 flex-1 p-4 md:p-8">{children}</main>
     </div>
