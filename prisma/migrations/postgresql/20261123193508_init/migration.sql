@@ -133,6 +133,8 @@ CREATE TABLE "JobQueue" (
     "id" TEXT NOT NULL,
     "organizationId" TEXT NOT NULL,
     "name" TEXT NOT NULL,
+    "liveName" TEXT,
+    "deletedAt" TIMESTAMP(3),
     "arn" TEXT NOT NULL,
     "priority" INTEGER NOT NULL,
     "state" TEXT NOT NULL DEFAULT 'ENABLED',
@@ -140,6 +142,7 @@ CREATE TABLE "JobQueue" (
     "statusReason" TEXT,
     "schedulingPolicyId" TEXT,
     "jobStateTimeLimitActions" TEXT NOT NULL DEFAULT '[]',
+    "spec" TEXT NOT NULL DEFAULT '{}',
     "tags" TEXT NOT NULL DEFAULT '{}',
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
@@ -172,6 +175,7 @@ CREATE TABLE "JobDefinition" (
     "schedulingPriority" INTEGER,
     "propagateTags" BOOLEAN NOT NULL DEFAULT false,
     "platformCapabilities" TEXT NOT NULL DEFAULT '[]',
+    "spec" TEXT NOT NULL DEFAULT '{}',
     "tags" TEXT NOT NULL DEFAULT '{}',
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -242,6 +246,8 @@ CREATE TABLE "JobAttempt" (
     "statusReason" TEXT,
     "logStreamName" TEXT NOT NULL,
     "enforcedLimits" TEXT NOT NULL DEFAULT '{}',
+    "engineId" TEXT,
+    "pid" INTEGER,
 
     CONSTRAINT "JobAttempt_pkey" PRIMARY KEY ("id")
 );
@@ -334,13 +340,16 @@ CREATE UNIQUE INDEX "SchedulingPolicy_arn_key" ON "SchedulingPolicy"("arn");
 CREATE UNIQUE INDEX "SchedulingPolicy_organizationId_name_key" ON "SchedulingPolicy"("organizationId", "name");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "JobQueue_arn_key" ON "JobQueue"("arn");
+CREATE INDEX "JobQueue_organizationId_name_idx" ON "JobQueue"("organizationId", "name");
+
+-- CreateIndex
+CREATE INDEX "JobQueue_arn_idx" ON "JobQueue"("arn");
 
 -- CreateIndex
 CREATE INDEX "JobQueue_state_priority_idx" ON "JobQueue"("state", "priority");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "JobQueue_organizationId_name_key" ON "JobQueue"("organizationId", "name");
+CREATE UNIQUE INDEX "JobQueue_organizationId_liveName_key" ON "JobQueue"("organizationId", "liveName");
 
 -- CreateIndex
 CREATE INDEX "JobQueueComputeEnvironment_computeEnvironmentId_idx" ON "JobQueueComputeEnvironment"("computeEnvironmentId");
@@ -371,6 +380,9 @@ CREATE INDEX "Job_status_jobQueueId_schedulingPriority_createdAt_idx" ON "Job"("
 
 -- CreateIndex
 CREATE INDEX "Job_arrayParentId_arrayIndex_idx" ON "Job"("arrayParentId", "arrayIndex");
+
+-- CreateIndex
+CREATE INDEX "Job_arrayParentId_status_idx" ON "Job"("arrayParentId", "status");
 
 -- CreateIndex
 CREATE INDEX "Job_leaseOwner_status_idx" ON "Job"("leaseOwner", "status");

@@ -125,6 +125,8 @@ CREATE TABLE "JobQueue" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "organizationId" TEXT NOT NULL,
     "name" TEXT NOT NULL,
+    "liveName" TEXT,
+    "deletedAt" DATETIME,
     "arn" TEXT NOT NULL,
     "priority" INTEGER NOT NULL,
     "state" TEXT NOT NULL DEFAULT 'ENABLED',
@@ -132,6 +134,7 @@ CREATE TABLE "JobQueue" (
     "statusReason" TEXT,
     "schedulingPolicyId" TEXT,
     "jobStateTimeLimitActions" TEXT NOT NULL DEFAULT '[]',
+    "spec" TEXT NOT NULL DEFAULT '{}',
     "tags" TEXT NOT NULL DEFAULT '{}',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
@@ -166,6 +169,7 @@ CREATE TABLE "JobDefinition" (
     "schedulingPriority" INTEGER,
     "propagateTags" BOOLEAN NOT NULL DEFAULT false,
     "platformCapabilities" TEXT NOT NULL DEFAULT '[]',
+    "spec" TEXT NOT NULL DEFAULT '{}',
     "tags" TEXT NOT NULL DEFAULT '{}',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "JobDefinition_organizationId_fkey" FOREIGN KEY ("organizationId") REFERENCES "Organization" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -238,6 +242,8 @@ CREATE TABLE "JobAttempt" (
     "statusReason" TEXT,
     "logStreamName" TEXT NOT NULL,
     "enforcedLimits" TEXT NOT NULL DEFAULT '{}',
+    "engineId" TEXT,
+    "pid" INTEGER,
     CONSTRAINT "JobAttempt_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
@@ -324,13 +330,16 @@ CREATE UNIQUE INDEX "SchedulingPolicy_arn_key" ON "SchedulingPolicy"("arn");
 CREATE UNIQUE INDEX "SchedulingPolicy_organizationId_name_key" ON "SchedulingPolicy"("organizationId", "name");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "JobQueue_arn_key" ON "JobQueue"("arn");
+CREATE INDEX "JobQueue_organizationId_name_idx" ON "JobQueue"("organizationId", "name");
+
+-- CreateIndex
+CREATE INDEX "JobQueue_arn_idx" ON "JobQueue"("arn");
 
 -- CreateIndex
 CREATE INDEX "JobQueue_state_priority_idx" ON "JobQueue"("state", "priority");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "JobQueue_organizationId_name_key" ON "JobQueue"("organizationId", "name");
+CREATE UNIQUE INDEX "JobQueue_organizationId_liveName_key" ON "JobQueue"("organizationId", "liveName");
 
 -- CreateIndex
 CREATE INDEX "JobQueueComputeEnvironment_computeEnvironmentId_idx" ON "JobQueueComputeEnvironment"("computeEnvironmentId");
@@ -361,6 +370,9 @@ CREATE INDEX "Job_status_jobQueueId_schedulingPriority_createdAt_idx" ON "Job"("
 
 -- CreateIndex
 CREATE INDEX "Job_arrayParentId_arrayIndex_idx" ON "Job"("arrayParentId", "arrayIndex");
+
+-- CreateIndex
+CREATE INDEX "Job_arrayParentId_status_idx" ON "Job"("arrayParentId", "status");
 
 -- CreateIndex
 CREATE INDEX "Job_leaseOwner_status_idx" ON "Job"("leaseOwner", "status");

@@ -1,0 +1,83 @@
+// Building blocks for the AWS request schemas, with messages worded the way AWS's own
+// validation words them, so a caller who knows AWS recognises the error.
+import { z } from "zod";
+
+/** An enum whose error names the bad value and the allowed set, as AWS's validator does. */
+export function awsEnum<const T extends readonly [string, ...string[]]>(field: string, values: T) {
+  return z.enum(values, {
+    error: (issue) =>
+      `Value ${JSON.stringify(issue.input)} at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`,
+  });
+}
+
+/** An integer within [min, max] (either bound optional), with a message that names the field. */
+export function awsInt(field: string, min?: number, max?: number) {
+  const range =
+    min !== undefined && max !== undefined
+      ? `between ${min} and ${max}`
+      : min !== undefined
+        ? `at least ${min}`
+        : max !== undefined
+          ? `at most ${max}`
+          : "";
+  const message = `${field} must be an integer${range ? ` ${range}` : ""}.`;
+  let schema = z.number({ message }).int(message);
+  if (min !== undefined) schema = schema.min(min, message);
+  if (max !== undefined) schema = schema.max(max, message);
+  return schema;
+}
+
+/** A number (not necessarily whole) within [min, max]. */
+export function awsNumber(field: string, min: number, max: number) {
+  const message = `${field} must be a number between ${min} and ${max}.`;
+  return z.number({ message }).min(min, message).max(max, message);
+}
+
+export function awsString(field: string, max: number, min = 0) {
+  const tooLong = `${field} must be at most ${max} characters long.`;
+  const tooShort = min === 1 ? `${field} must not be empty.` : `${field} must be at least ${min} characters long.`;
+  return z
+    .string({ message: `${field} must be a string.` })
+    .min(min, tooShort)
+    .max(max, tooLong);
+}
+
+/** A list of at most `max` entries. */
+export function awsList<T extends z.ZodType>(field: string, item: T, max: number, min = 0) {
+  return z
+    .array(item, { message: `${field} must be a list.` })
+    .min(min, `${field} must have at least ${min} ${min === 1 ? "entry" : "entries"}.`)
+    .max(max, `${field} can have at most ${max} entries.`);
+}
+
+/** An AWS string-to-string map (parameters, options). */
+export const stringMap = (field: string) =>
+  z.record(z.string(), z.string({ message: `${field} values must be strings.` }), {
+    message: `${field} must be a map of strings to strings.`,
+  });
+
+/** Drops undefined values so stored JSON and responses carry only fields that were given. */
+export function compact<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Resource rows keep AWS structures as JSON text; a damaged value reads as the fallback. */
+export function safeJson<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Requests keep fields AWS accepts but the built-in backend ignores, stored as they came; this
+ * cap keeps a malformed or hostile request from storing megabytes through them.
+ */
+export const MAX_STORED_REQUEST_BYTES = 64 * 1024;
+
+export function requestSizeProblem(input: unknown, limit = MAX_STORED_REQUEST_BYTES): string | null {
+  const size = Buffer.byteLength(JSON.stringify(input) ?? "", "utf8");
+  return size > limit ? `The request is ${size} bytes; at most ${limit} bytes are accepted.` : null;
+}
