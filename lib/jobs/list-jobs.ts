@@ -1,0 +1,235 @@
+// ListJobs (AWS) and the console's cross-queue job list. Both page with an opaque keyset cursor
+// on (createdAt, id), newest first, so a page costs an index range scan on the existing Job
+// indexes whatever the table size, and pages never repeat or skip a job while others are
+// submitted in between. Array children are paged by index instead.
+//
+// The page's ids come from one raw query (case-insensitive name matching is spelled the same
+// way on SQLite and PostgreSQL only in SQL); the rows are then read through Prisma.
+import { z } from "zod";
+import { Prisma } from "@/generated/sqlite/client";
+import type { OrgContext } from "@/lib/auth/context";
+import { looksLikeArn, parseArn } from "@/lib/batch/arn";
+import {
+  DEFAULT_LIST_RESULTS,
+  type JobSummary,
+  type ListJobsInput,
+  MAX_FILTERED_LIST_RESULTS,
+  toJobSummary,
+} from "@/lib/batch/shapes/jobs";
+import { isJobStatus, type JobStatus } from "@/lib/batch/states";
+import type { DbOrTx } from "@/lib/db";
+import { invalid } from "@/lib/errors";
+import { accountIdOf } from "@/lib/resources/account";
+import { resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
+import { decodeToken, encodeToken } from "@/lib/resources/pagination";
+
+export { listJobsInput } from "@/lib/batch/shapes/jobs";
+
+interface JobQuery {
+  organizationId: string;
+  jobQueueId?: string;
+  arrayJobId?: string;
+  statuses?: JobStatus[];
+  /** Exact name, or a prefix when it ends with `*`; case-insensitive as AWS matches it. */
+  name?: string;
+  jobDefinitionIds?: string[];
+  createdAfter?: number;
+  createdBefore?: number;
+  shareIdentifier?: string;
+  topLevelOnly?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+const createdCursor = z.object({ c: z.number().int(), i: z.string() });
+const indexCursor = z.object({ x: z.number().int() });
+
+export async function listJobs(
+  ctx: OrgContext,
+  input: ListJobsInput,
+): Promise<{ jobSummaryList: JobSummary[]; nextToken?: string }> {
+  // Multi-node parallel jobs do not exist on the built-in backend, so no MNP parent has nodes.
+  if (input.multiNodeJobId !== undefined) return { jobSummaryList: [] };
+  const filters = new Map((input.filters ?? []).map((f) => [f.name, f.values[0] ?? ""]));
+  // AWS ignores jobStatus once filters are given, except SHARE_IDENTIFIER which combines with it.
+  const filtered = [...filters.keys()].some((n) => n !== "SHARE_IDENTIFIER");
+  const query: JobQuery = {
+    organizationId: ctx.organizationId,
+    statuses: filtered ? undefined : [input.jobStatus ?? "RUNNING"],
+    name: filters.get("JOB_NAME"),
+    createdAfter: numberFilter(filters.get("AFTER_CREATED_AT")),
+    createdBefore: numberFilter(filters.get("BEFORE_CREATED_AT")),
+    shareIdentifier: filters.get("SHARE_IDENTIFIER"),
+    // AWS: filters do not apply to array children.
+    topLevelOnly: filtered,
+    cursor: input.nextToken,
+    limit: Math.min(input.maxResults ?? DEFAULT_LIST_RESULTS, filtered ? MAX_FILTERED_LIST_RESULTS : Infinity),
+  };
+  const definition = filters.get("JOB_DEFINITION");
+  if (definition !== undefined) {
+    query.jobDefinitionIds = await definitionIds(ctx.db, ctx.organizationId, definition);
+    if (query.jobDefinitionIds.length === 0) return { jobSummaryList: [] };
+  }
+  if (input.jobQueue !== undefined) {
+    query.jobQueueId = (await resolveJobQueue(ctx.db, ctx.organizationId, input.jobQueue)).id;
+  } else if (input.arrayJobId !== undefined) {
+    query.arrayJobId = input.arrayJobId;
+    query.topLevelOnly = false;
+  }
+  const { jobs, next } = await pageJobs(ctx.db, query);
+  const jobSummaryList = jobs.map(({ jobQueue: _queue, arrayParentId: _parent, ...summary }) => summary);
+  return next ? { jobSummaryList, nextToken: next } : { jobSummaryList };
+}
+
+export interface ConsoleJobListInput {
+  /** Queue id; absent for every queue. */
+  queue?: string;
+  status?: JobStatus | "ALL";
+  name?: string;
+  /** Definition name (any revision, `*` prefix allowed), name:revision or ARN. */
+  definition?: string;
+  createdAfter?: number;
+  createdBefore?: number;
+  shareIdentifier?: string;
+  /** Children of one array job, in index order. */
+  arrayJobId?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export type ConsoleJob = JobSummary & { jobQueue: string; arrayParentId?: string };
+
+/** The console's job list: every queue unless one is chosen, newest first, top-level jobs only. */
+export async function listJobsForConsole(
+  ctx: OrgContext,
+  input: ConsoleJobListInput,
+): Promise<{ jobs: ConsoleJob[]; nextCursor: string | null }> {
+  const query: JobQuery = {
+    organizationId: ctx.organizationId,
+    jobQueueId: input.queue,
+    arrayJobId: input.arrayJobId,
+    statuses: input.status && input.status !== "ALL" ? [input.status] : undefined,
+    name: input.name,
+    createdAfter: input.createdAfter,
+    createdBefore: input.createdBefore,
+    shareIdentifier: input.shareIdentifier,
+    topLevelOnly: input.arrayJobId === undefined,
+    cursor: input.cursor,
+    limit: Math.max(1, Math.min(input.limit, 1000)),
+  };
+  if (input.definition) {
+    query.jobDefinitionIds = await definitionIds(ctx.db, ctx.organizationId, input.definition);
+    if (query.jobDefinitionIds.length === 0) return { jobs: [], nextCursor: null };
+  }
+  const { jobs, next } = await pageJobs(ctx.db, query);
+  return { jobs, nextCursor: next ?? null };
+}
+
+function numberFilter(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}
+
+/** JOB_DEFINITION: a name (every revision; trailing `*` for a prefix), name:revision, or an ARN. */
+async function definitionIds(db: DbOrTx, organizationId: string, value: string): Promise<string[]> {
+  let name = value;
+  let revision: number | undefined;
+  if (looksLikeArn(value)) {
+    const parsed = parseArn(value);
+    if (!parsed || parsed.resourceType !== "job-definition")
+      throw invalid(`${value} is not a valid job definition ARN.`);
+    if (parsed.accountId !== (await accountIdOf(db, organizationId))) return [];
+    name = parsed.name;
+    revision = parsed.revision;
+  } else if (/^[^:*]+:\d+$/.test(value)) {
+    const colon = value.lastIndexOf(":");
+    name = value.slice(0, colon);
+    revision = Number(value.slice(colon + 1));
+  }
+  const prefix = name.endsWith("*") ? name.slice(0, -1) : undefined;
+  const rows = await db.jobDefinition.findMany({
+    where: {
+      organizationId,
+      ...(prefix !== undefined ? { name: { startsWith: prefix } } : { name }),
+      ...(revision !== undefined ? { revision } : {}),
+    },
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+const PRISMA_IN_CHUNK = 500;
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; next?: string }> {
+  const where: Prisma.Sql[] = [Prisma.sql`"organizationId" = ${q.organizationId}`];
+  if (q.jobQueueId !== undefined) where.push(Prisma.sql`"jobQueueId" = ${q.jobQueueId}`);
+  if (q.arrayJobId !== undefined) where.push(Prisma.sql`"arrayParentId" = ${q.arrayJobId}`);
+  if (q.topLevelOnly) where.push(Prisma.sql`"arrayParentId" IS NULL`);
+  if (q.statuses?.length) {
+    if (!q.statuses.every(isJobStatus)) throw invalid("Unknown job status.");
+    where.push(Prisma.sql`"status" IN (${Prisma.join(q.statuses)})`);
+  }
+  if (q.name !== undefined && q.name !== "") {
+    if (q.name.endsWith("*")) {
+      const prefix = likeEscape(q.name.slice(0, -1).toLowerCase());
+      where.push(Prisma.sql`LOWER("name") LIKE ${`${prefix}%`} ESCAPE '\\'`);
+    } else {
+      where.push(Prisma.sql`LOWER("name") = ${q.name.toLowerCase()}`);
+    }
+  }
+  if (q.jobDefinitionIds) where.push(Prisma.sql`"jobDefinitionId" IN (${Prisma.join(q.jobDefinitionIds)})`);
+  if (q.createdAfter !== undefined) where.push(Prisma.sql`"createdAt" > ${q.createdAfter}`);
+  if (q.createdBefore !== undefined) where.push(Prisma.sql`"createdAt" < ${q.createdBefore}`);
+  if (q.shareIdentifier !== undefined) where.push(Prisma.sql`"shareIdentifier" = ${q.shareIdentifier}`);
+
+  const byIndex = q.arrayJobId !== undefined;
+  if (q.cursor !== undefined) {
+    if (byIndex) {
+      where.push(Prisma.sql`"arrayIndex" > ${decodeToken(q.cursor, indexCursor).x}`);
+    } else {
+      const { c, i } = decodeToken(q.cursor, createdCursor);
+      where.push(Prisma.sql`("createdAt", "id") < (${c}, ${i})`);
+    }
+  }
+  const order = byIndex ? Prisma.sql`"arrayIndex" ASC` : Prisma.sql`"createdAt" DESC, "id" DESC`;
+  const keys = await db.$queryRaw<{ id: string; createdAt: bigint | number; arrayIndex: number | null }[]>`
+    SELECT "id", "createdAt", "arrayIndex" FROM "Job" WHERE ${Prisma.join(where, " AND ")} ORDER BY ${order} LIMIT ${q.limit + 1}`;
+  const more = keys.length > q.limit;
+  const ids = keys.slice(0, q.limit).map((k) => k.id);
+  if (ids.length === 0) return { jobs: [] };
+
+  const rows = [];
+  // Prisma caps the bound parameters of a query it builds for SQLite at 999.
+  for (let i = 0; i < ids.length; i += PRISMA_IN_CHUNK) {
+    rows.push(
+      ...(await db.job.findMany({
+        where: { organizationId: q.organizationId, id: { in: ids.slice(i, i + PRISMA_IN_CHUNK) } },
+        include: {
+          jobQueue: { select: { arn: true } },
+          jobDefinition: { select: { arn: true } },
+          attempts: { orderBy: { attemptNumber: "desc" }, take: 1, select: { reason: true } },
+        },
+      })),
+    );
+  }
+  const accountId = await accountIdOf(db, q.organizationId);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const jobs: ConsoleJob[] = [];
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (!row) continue;
+    const summary = toJobSummary(row, { accountId }, row.attempts[0]?.reason);
+    jobs.push({
+      ...summary,
+      jobQueue: row.jobQueue.arn,
+      ...(row.arrayParentId ? { arrayParentId: row.arrayParentId } : {}),
+    });
+  }
+  const last = keys[ids.length - 1];
+  if (!more || !last) return { jobs };
+  const next = byIndex
+    ? encodeToken({ x: Number(last.arrayIndex ?? 0) })
+    : encodeToken({ c: Number(last.createdAt), i: last.id });
+  return { jobs, next };
+}
