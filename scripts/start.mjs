@@ -36,6 +36,32 @@ function startWeb() {
   });
 }
 
+// The engine runs beside the web server and is restarted with backoff if it dies: it
+// recovers on start (orphaned attempts are recorded as host-terminated and retried), so a
+// restart loses nothing. `node --import tsx` keeps it one process, so signals reach it.
+let engineBackoffMs = 1_000;
+function startEngine() {
+  const startedAt = Date.now();
+  const engine = spawn(process.execPath, ["--import", "tsx", "engine/main.ts"], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: process.env,
+  });
+  children.add(engine);
+  engine.on("exit", (code, signal) => {
+    children.delete(engine);
+    if (stopping) return;
+    if (Date.now() - startedAt > 60_000) engineBackoffMs = 1_000;
+    console.error(
+      `[batchdeck] the engine stopped (${signal ?? code}); restarting it in ${Math.round(engineBackoffMs / 1000)} s`,
+    );
+    setTimeout(() => {
+      if (!stopping) startEngine();
+    }, engineBackoffMs);
+    engineBackoffMs = Math.min(engineBackoffMs * 2, 30_000);
+  });
+}
+
 let stopping = false;
 function shutdown(code) {
   if (stopping) return;
@@ -48,6 +74,7 @@ process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
 startWeb();
+startEngine();
 const shownHost = host === "0.0.0.0" ? "localhost" : host;
 console.log(`
 [batchdeck] console: http://${shownHost}:${port}

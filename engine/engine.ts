@@ -1,0 +1,150 @@
+// The engine's lifecycle, startable in-process (tests, benchmarks) or from main.ts:
+//
+//   standby ──acquire leadership──▶ recover orphans ──▶ leading: scheduling passes, stop
+//   requests, time-limit actions, metric samples ──lost leadership──▶ kill own jobs ──▶ standby
+//
+// Everything it decides is in the database before it acts, so an engine killed at any moment
+// is replaced by another (or itself, restarted) that carries on from there.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { STATUS_REASONS } from "@/lib/batch/states";
+import { Executor } from "./executor";
+import { createLeadership } from "./leadership";
+import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
+import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
+import { type EngineOptions, resolveOptions } from "./options";
+import { recoverOrphans } from "./recovery";
+import { pruneMetrics, sampleMetrics } from "./sampler";
+import { Scheduler } from "./scheduler";
+import { ShareUsage } from "./share-usage";
+import { Writer } from "./writer";
+
+export interface EngineHandle {
+  engineId: string;
+  host: HostLimits;
+  isLeader(): boolean;
+  /** Resolves when this engine has become leader and finished recovery. */
+  leading(): Promise<void>;
+  /** Graceful: running jobs are killed and recorded as host-terminated (retryable). */
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MAINTENANCE_MS = 250;
+const TIME_LIMIT_MS = 5_000;
+const PRUNE_MS = 3_600_000;
+
+export function startEngine(options: EngineOptions): EngineHandle {
+  const o = resolveOptions(options);
+  mkdirSync(join(o.dataDir, "work"), { recursive: true });
+  const host = detectHostLimits(o.runAsUser);
+  const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log);
+  const cgroups = new CgroupPool(host, o.engineId);
+  const executor = new Executor({
+    dataDir: o.dataDir,
+    killGraceMs: o.killGraceMs,
+    logCapBytes: o.logCapBytes,
+    host,
+    cgroups,
+    writer,
+    log: o.log,
+  });
+  const usage = new ShareUsage(executor);
+  const scheduler = new Scheduler(o.db, o.provider, o.engineId, executor, usage, o.windowPerQueue);
+  const leadership = createLeadership({ ...o, provider: o.provider });
+  let stopping = false;
+  let term = 0;
+  let leadLoop: Promise<void> | null = null;
+  let resolveLeading!: () => void;
+  const leadingPromise = new Promise<void>((r) => {
+    resolveLeading = r;
+  });
+
+  leadership.onLost(() => {
+    term++;
+    // The successor will record these attempts as host-terminated; stop them now so they
+    // never overlap with its retries. Writes from here on are refused by the lease guard.
+    void executor.killAll(STATUS_REASONS.hostTerminated(o.engineId));
+  });
+
+  async function lead(myTerm: number) {
+    let lastMaintenance = 0;
+    let lastTimeLimits = 0;
+    let lastSample = Date.now();
+    let lastPrune = 0;
+    while (!stopping && term === myTerm && leadership.isLeader()) {
+      let started = 0;
+      try {
+        started = await scheduler.pass();
+        const now = Date.now();
+        if (now - lastMaintenance >= MAINTENANCE_MS) {
+          lastMaintenance = now;
+          await applyStopRequests(o.db, o.engineId, executor);
+        }
+        if (now - lastTimeLimits >= TIME_LIMIT_MS) {
+          lastTimeLimits = now;
+          await applyTimeLimitActions(o.db, now);
+        }
+        if (o.sampleMs > 0 && now - lastSample >= o.sampleMs) {
+          await sampleMetrics(o.db, lastSample, now);
+          lastSample = now;
+        }
+        if (now - lastPrune >= PRUNE_MS) {
+          lastPrune = now;
+          await pruneMetrics(o.db, now);
+        }
+      } catch (error) {
+        o.log(`scheduling pass failed: ${error instanceof Error ? error.message : String(error)}`);
+        await sleep(Math.max(o.pollMs, 250));
+      }
+      // Busy: go again at once (capacity may remain); idle: poll.
+      if (started === 0) await sleep(o.pollMs);
+    }
+  }
+
+  const main = (async () => {
+    while (!stopping) {
+      try {
+        await leadership.acquire();
+      } catch {
+        return; // stopped while waiting
+      }
+      const myTerm = term;
+      o.log(
+        `leading as ${o.engineId} (memory limits: ${host.mechanism}${host.user ? `, jobs run as ${host.user.name}` : ""})`,
+      );
+      try {
+        await recoverOrphans(o.db, host, o.dataDir, o.log);
+      } catch (error) {
+        o.log(`recovery failed: ${String(error)}`);
+        await sleep(1_000);
+        continue;
+      }
+      resolveLeading();
+      leadLoop = lead(myTerm);
+      await leadLoop;
+      if (!stopping) {
+        await executor.idle();
+        await writer.drain();
+      }
+    }
+  })();
+
+  return {
+    engineId: o.engineId,
+    host,
+    isLeader: () => leadership.isLeader(),
+    leading: () => leadingPromise,
+    async stop() {
+      stopping = true;
+      await leadLoop;
+      await executor.killAll(STATUS_REASONS.hostTerminated(o.engineId));
+      // A database that is gone must not hold shutdown forever; recovery covers what is unwritten.
+      await Promise.race([writer.drain(), sleep(10_000)]);
+      await leadership.stop();
+      await main;
+      writer.stop();
+      cgroups.close();
+    },
+  };
+}

@@ -1,0 +1,238 @@
+// Memory limits for job processes, with whatever this host offers: a cgroup (v2 unified, or
+// the v1 memory controller) when the engine may create one, else `prlimit --as`, else nothing.
+// The job's own argument vector is wrapped so the limit is in place before it executes a
+// single instruction (a process added to a cgroup after spawn could fork first). What was
+// enforced is recorded on the attempt.
+import { execFileSync } from "node:child_process";
+import {
+  accessSync,
+  chownSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+
+export type MemoryMechanism = "cgroup-v2" | "cgroup-v1" | "rlimit-as" | "none";
+
+export interface HostLimits {
+  mechanism: MemoryMechanism;
+  /** Parent cgroup directory the engine creates per-attempt groups under. */
+  root?: string;
+  user: { name: string; uid: number; gid: number } | null;
+}
+
+export interface AttemptLimits {
+  argv: string[];
+  cgroup?: { dir: string; oomBaseline: number };
+  enforced: Record<string, unknown>;
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tryCgroupRoot(base: string, marker: string): string | undefined {
+  if (!existsSync(join(base, marker)) || !writable(base)) return undefined;
+  const root = join(base, "batchdeck");
+  try {
+    mkdirSync(root, { recursive: true });
+    if (marker === "cgroup.controllers") {
+      // v2: the memory controller must be enabled for the children of our group.
+      writeFileSync(join(root, "cgroup.subtree_control"), "+memory");
+    }
+    return root;
+  } catch {
+    return undefined;
+  }
+}
+
+function lookupUser(name: string): HostLimits["user"] {
+  try {
+    const line = readFileSync("/etc/passwd", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`${name}:`));
+    if (!line) return null;
+    const [, , uid, gid] = line.split(":");
+    return { name, uid: Number(uid), gid: Number(gid) };
+  } catch {
+    return null;
+  }
+}
+
+export function detectHostLimits(runAsUser: string | null): HostLimits {
+  const user = process.getuid?.() === 0 && runAsUser ? lookupUser(runAsUser) : null;
+  const v2 = tryCgroupRoot("/sys/fs/cgroup", "cgroup.controllers");
+  if (v2) return { mechanism: "cgroup-v2", root: v2, user };
+  const v1 = tryCgroupRoot("/sys/fs/cgroup/memory", "memory.limit_in_bytes");
+  if (v1) return { mechanism: "cgroup-v1", root: v1, user };
+  try {
+    execFileSync("prlimit", ["--version"], { stdio: "ignore" });
+    return { mechanism: "rlimit-as", user };
+  } catch {
+    return { mechanism: "none", user };
+  }
+}
+
+// `$0` is the cgroup's procs file; the shell moves itself in, then becomes the job.
+const ENTER_CGROUP = 'echo $$ > "$0" && exec "$@"';
+/** Empty groups kept for reuse: creating and removing a cgroup costs milliseconds each. */
+const POOL_MAX = 64;
+
+interface PooledGroup {
+  dir: string;
+  /** oom_kill count when handed out: the counter cannot be reset, so compare against it. */
+  oomBaseline: number;
+}
+
+function oomCount(dir: string): number {
+  for (const file of ["memory.events", "memory.oom_control"]) {
+    try {
+      const m = /oom_kill (\d+)/.exec(readFileSync(join(dir, file), "utf8"));
+      if (m) return Number(m[1]);
+    } catch {
+      // not this cgroup version
+    }
+  }
+  return 0;
+}
+
+/**
+ * Per-engine cgroups under `<root>/<engineId>/<n>`, reused between attempts. A restarted
+ * engine finds a dead one's groups by its id (recovery) and kills what is left in them.
+ */
+export class CgroupPool {
+  private free: string[] = [];
+  private seq = 0;
+  readonly base: string | undefined;
+
+  constructor(
+    private readonly host: HostLimits,
+    engineId: string,
+  ) {
+    this.base = host.root ? join(host.root, engineId.replace(/[^A-Za-z0-9_.-]/g, "_")) : undefined;
+  }
+
+  private acquire(): PooledGroup {
+    const dir = this.free.pop() ?? join(this.base!, String(this.seq++));
+    mkdirSync(dir, { recursive: true });
+    return { dir, oomBaseline: oomCount(dir) };
+  }
+
+  prepare(memoryMiB: number, argv: string[]): AttemptLimits {
+    const host = this.host;
+    const bytes = memoryMiB * 1024 * 1024;
+    const enforced: Record<string, unknown> = { processGroup: true, user: host.user?.name ?? null };
+    if ((host.mechanism === "cgroup-v1" || host.mechanism === "cgroup-v2") && this.base) {
+      let group: PooledGroup | undefined;
+      try {
+        group = this.acquire();
+        const { dir } = group;
+        if (host.mechanism === "cgroup-v2") {
+          writeFileSync(join(dir, "memory.max"), String(bytes));
+          if (existsSync(join(dir, "memory.swap.max"))) writeFileSync(join(dir, "memory.swap.max"), "0");
+        } else {
+          // memsw (memory+swap) must never be below the memory limit: lower it after, raise it first.
+          const memsw = join(dir, "memory.memsw.limit_in_bytes");
+          const hasMemsw = existsSync(memsw);
+          if (hasMemsw) writeFileSync(memsw, "-1");
+          writeFileSync(join(dir, "memory.limit_in_bytes"), String(bytes));
+          // Without this the group may swap past its limit instead of being stopped.
+          if (hasMemsw) writeFileSync(memsw, String(bytes));
+        }
+        const procs = join(dir, "cgroup.procs");
+        if (host.user) chownSync(procs, host.user.uid, host.user.gid);
+        enforced.memory = { mechanism: host.mechanism, bytes };
+        return { argv: ["/bin/sh", "-c", ENTER_CGROUP, procs, ...argv], cgroup: group, enforced };
+      } catch (error) {
+        if (group) removeCgroup(group.dir);
+        enforced.memoryError = String(error);
+      }
+    }
+    if (host.mechanism === "rlimit-as" || enforced.memoryError) {
+      enforced.memory = { mechanism: "rlimit-as", bytes };
+      return { argv: ["prlimit", `--as=${bytes}`, "--", ...argv], enforced };
+    }
+    enforced.memory = { mechanism: "none" };
+    return { argv, enforced };
+  }
+
+  /** After the attempt: kill whatever is left in the group, then keep it for the next one. */
+  release(limits: AttemptLimits): { oomKilled: boolean } {
+    const group = limits.cgroup;
+    if (!group) return { oomKilled: false };
+    killCgroup(group.dir);
+    const oom = oomCount(group.dir) > group.oomBaseline;
+    if (this.free.length < POOL_MAX && readProcs(group.dir).length === 0) this.free.push(group.dir);
+    else removeCgroup(group.dir);
+    return { oomKilled: oom };
+  }
+
+  /** On shutdown: remove this engine's groups. */
+  close(): void {
+    for (const dir of this.free.splice(0)) removeCgroup(dir);
+    removeCgroup(this.base);
+  }
+}
+
+/** Kills everything left in a dead engine's groups and removes them. */
+export function cleanEngineCgroups(host: HostLimits, engineId: string): void {
+  if (!host.root) return;
+  const base = join(host.root, engineId.replace(/[^A-Za-z0-9_.-]/g, "_"));
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const dir = join(base, e);
+    if (!existsSync(join(dir, "cgroup.procs"))) continue;
+    killCgroup(dir);
+    removeCgroup(dir);
+  }
+  removeCgroup(base);
+}
+
+function readProcs(dir: string): string[] {
+  try {
+    return readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** Kills whatever is left in the group (even processes that left the process group). */
+export function killCgroup(cgroupDir: string | undefined): void {
+  if (!cgroupDir) return;
+  for (const pid of readProcs(cgroupDir)) {
+    try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export function removeCgroup(cgroupDir: string | undefined, tries = 40): void {
+  if (!cgroupDir) return;
+  try {
+    rmdirSync(cgroupDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || tries <= 0) return;
+    // EBUSY while the kernel finishes reaping the last processes: try again shortly, without
+    // blocking the engine.
+    killCgroup(cgroupDir);
+    setTimeout(() => removeCgroup(cgroupDir, tries - 1), 25).unref?.();
+  }
+}

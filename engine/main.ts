@@ -1,0 +1,54 @@
+// The engine process: `node_modules/.bin/tsx engine/main.ts`. Reads DATABASE_URL and
+// BATCHDECK_DATA_DIR through lib/env.ts; engine tuning comes from BATCHDECK_ENGINE_* variables
+// (validated here; they are engine-only). SIGTERM/SIGINT stop it gracefully: running jobs are
+// killed and recorded as host-terminated, so they are retried where attempts remain.
+import { resolve } from "node:path";
+import { z } from "zod";
+import { createDb, providerOf } from "@/lib/db";
+import { env } from "@/lib/env";
+import { startEngine } from "./engine";
+
+const ms = z.coerce.number().int().min(1).optional();
+const engineEnv = z
+  .object({
+    BATCHDECK_ENGINE_ID: z.string().min(1).optional(),
+    BATCHDECK_ENGINE_POLL_MS: ms,
+    BATCHDECK_ENGINE_LEASE_RENEW_MS: ms,
+    BATCHDECK_ENGINE_LEASE_TTL_MS: ms,
+    BATCHDECK_ENGINE_KILL_GRACE_MS: ms,
+    BATCHDECK_ENGINE_SAMPLE_MS: z.coerce.number().int().min(0).optional(),
+    BATCHDECK_ENGINE_LOG_CAP_BYTES: z.coerce.number().int().min(1024).optional(),
+    // Empty string: run jobs as the engine's own user even when it is root.
+    BATCHDECK_JOB_USER: z.string().optional(),
+  })
+  .parse(process.env);
+
+const config = env();
+const db = createDb(config.DATABASE_URL);
+const engine = startEngine({
+  db,
+  provider: providerOf(config.DATABASE_URL),
+  databaseUrl: config.DATABASE_URL,
+  dataDir: resolve(config.BATCHDECK_DATA_DIR),
+  engineId: engineEnv.BATCHDECK_ENGINE_ID,
+  pollMs: engineEnv.BATCHDECK_ENGINE_POLL_MS,
+  leaseRenewMs: engineEnv.BATCHDECK_ENGINE_LEASE_RENEW_MS,
+  leaseTtlMs: engineEnv.BATCHDECK_ENGINE_LEASE_TTL_MS,
+  killGraceMs: engineEnv.BATCHDECK_ENGINE_KILL_GRACE_MS,
+  sampleMs: engineEnv.BATCHDECK_ENGINE_SAMPLE_MS,
+  logCapBytes: engineEnv.BATCHDECK_ENGINE_LOG_CAP_BYTES,
+  runAsUser: engineEnv.BATCHDECK_JOB_USER === undefined ? undefined : engineEnv.BATCHDECK_JOB_USER || null,
+});
+console.log(`[engine] started ${engine.engineId}; waiting for leadership`);
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  console.log("[engine] stopping");
+  await engine.stop();
+  await db.$disconnect();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown());
+process.on("SIGINT", () => void shutdown());

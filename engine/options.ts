@@ -1,0 +1,53 @@
+// Everything the engine can be tuned with. Defaults suit a laptop; tests shorten the intervals.
+import { hostname } from "node:os";
+import type { Db } from "@/lib/db";
+import { newId } from "@/lib/ids";
+
+export interface EngineOptions {
+  db: Db;
+  /** "sqlite" or "postgresql": decides how leadership is held. */
+  provider: "sqlite" | "postgresql";
+  /** Needed on PostgreSQL for the advisory-lock connection. */
+  databaseUrl?: string;
+  /** Working directories of jobs live under `<dataDir>/work`. */
+  dataDir: string;
+  engineId?: string;
+  /** Scheduler poll when idle. */
+  pollMs?: number;
+  /** How often the lease is renewed and the heartbeat written. */
+  leaseRenewMs?: number;
+  /** A SQLite lease not renewed for this long may be taken over. */
+  leaseTtlMs?: number;
+  /** SIGTERM → SIGKILL grace for timeouts and terminate requests (AWS: 30 s). */
+  killGraceMs?: number;
+  /** Per-attempt cap on captured STDOUT+STDERR bytes; beyond it output is dropped. */
+  logCapBytes?: number;
+  /** How often partial log chunks are written while a job runs. */
+  logFlushMs?: number;
+  /** Metric sampling period; 0 turns the sampler off. */
+  sampleMs?: number;
+  /** When running as root, jobs run as this user (null: as root). */
+  runAsUser?: string | null;
+  /** Candidate jobs read per queue per scheduling pass. */
+  windowPerQueue?: number;
+  log?: (message: string) => void;
+}
+
+export type ResolvedOptions = Required<Omit<EngineOptions, "databaseUrl">> & { databaseUrl?: string };
+
+export function resolveOptions(o: EngineOptions): ResolvedOptions {
+  return {
+    engineId: `${hostname()}-${process.pid}-${newId().slice(0, 8)}`,
+    pollMs: 20,
+    leaseRenewMs: 1_000,
+    leaseTtlMs: 5_000,
+    killGraceMs: 30_000,
+    logCapBytes: 256 * 1024 * 1024,
+    logFlushMs: 200,
+    sampleMs: 5_000,
+    runAsUser: "nobody",
+    windowPerQueue: 1_000,
+    log: (m) => console.log(`[engine] ${m}`),
+    ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+  } as ResolvedOptions;
+}

@@ -1,0 +1,136 @@
+// Writing what happened to attempts: started (STARTING → RUNNING, the attempt row) and ended
+// (SUCCEEDED, FAILED, or RUNNABLE again for a retry). Many jobs go in one transaction with a
+// few grouped statements, because per-job autocommits would cap the engine at a few hundred
+// jobs per second on SQLite. Every job update is guarded by the engine's lease, so an engine
+// that lost leadership cannot overwrite what its successor decided.
+import { STATUS_REASONS } from "@/lib/batch/states";
+import type { Tx } from "@/lib/db";
+import { afterJobsFinished, type FinishedJob } from "@/lib/jobs/finish";
+
+export interface StartedAttempt {
+  jobId: string;
+  attemptId: string;
+  attemptNumber: number;
+  computeEnvironmentId: string;
+  logStreamName: string;
+  startedAt: number;
+  pid: number | null;
+  enforcedLimits: Record<string, unknown>;
+}
+
+export interface AttemptOutcome {
+  jobId: string;
+  attemptId: string;
+  exitCode: number | null;
+  /** Container-level reason (≤255 chars), e.g. OutOfMemoryError. */
+  reason: string | null;
+  statusReason: string;
+  stoppedAt: number;
+  result: "SUCCEEDED" | "FAILED" | "RETRY";
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export const EXITED = STATUS_REASONS.essentialContainerExited;
+const ON_HOST = ["STARTING", "RUNNING"];
+
+export async function applyStarted(tx: Tx, engineId: string, started: StartedAttempt[], now: number) {
+  if (started.length === 0) return;
+  const ids = started.map((s) => s.jobId);
+  await tx.job.updateMany({
+    where: { id: { in: ids }, status: "STARTING", leaseOwner: engineId },
+    data: { status: "RUNNING", startedAt: now, updatedAt: now },
+  });
+  // Only jobs still leased to this engine get their attempt row: after a lost lease the
+  // successor has already written the row for that attempt number.
+  const ours = new Set(
+    (await tx.job.findMany({ where: { id: { in: ids }, leaseOwner: engineId }, select: { id: true } })).map(
+      (j) => j.id,
+    ),
+  );
+  const rows = started.filter((s) => ours.has(s.jobId));
+  if (rows.length === 0) return;
+  await tx.jobAttempt.createMany({
+    data: rows.map((s) => ({
+      id: s.attemptId,
+      jobId: s.jobId,
+      attemptNumber: s.attemptNumber,
+      computeEnvironmentId: s.computeEnvironmentId,
+      startedAt: s.startedAt,
+      logStreamName: s.logStreamName,
+      enforcedLimits: JSON.stringify(s.enforcedLimits),
+      engineId,
+      pid: s.pid,
+    })),
+  });
+}
+
+/**
+ * Records ended attempts and moves their jobs. `leaseOwner` null (recovery) acts on jobs
+ * whatever engine held them. Returns the jobs that reached a terminal state.
+ */
+export async function applyOutcomes(
+  tx: Tx,
+  leaseOwner: string | null,
+  outcomes: AttemptOutcome[],
+  now: number,
+): Promise<FinishedJob[]> {
+  if (outcomes.length === 0) return [];
+  for (const o of outcomes) {
+    // updateMany: the row is missing if the attempt was never ours to record (lost lease).
+    await tx.jobAttempt.updateMany({
+      where: { id: o.attemptId },
+      data: { stoppedAt: o.stoppedAt, exitCode: o.exitCode, reason: o.reason, statusReason: o.statusReason },
+    });
+  }
+  const groups = new Map<string, AttemptOutcome[]>();
+  for (const o of outcomes) {
+    const key = JSON.stringify([o.result, o.statusReason, o.exitCode]);
+    pushTo(groups, key, o);
+  }
+  const finished: FinishedJob[] = [];
+  for (const group of groups.values()) {
+    const { result, statusReason, exitCode } = group[0]!;
+    const data =
+      result === "RETRY"
+        ? {
+            status: "RUNNABLE",
+            runnableAt: now,
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            computeEnvironmentId: null,
+            statusReason,
+            exitCode,
+            updatedAt: now,
+          }
+        : {
+            status: result,
+            statusReason,
+            exitCode,
+            stoppedAt: now,
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            updatedAt: now,
+          };
+    const guard = { status: { in: ON_HOST }, ...(leaseOwner ? { leaseOwner } : {}) };
+    const ids = group.map((o) => o.jobId);
+    const moved = await tx.job.updateMany({ where: { id: { in: ids }, ...guard }, data });
+    if (result === "RETRY") continue;
+    if (moved.count === ids.length) {
+      finished.push(...ids.map((id) => ({ id, status: result })));
+      continue;
+    }
+    // Some were no longer ours: find out which did move, so only those release dependents.
+    const rows = await tx.job.findMany({
+      where: { id: { in: ids }, status: result, stoppedAt: now },
+      select: { id: true },
+    });
+    finished.push(...rows.map((r) => ({ id: r.id, status: result })));
+  }
+  await afterJobsFinished(tx, finished, now);
+  return finished;
+}

@@ -1,0 +1,265 @@
+// One scheduling pass: read the ENABLED queues and environments, the front of each queue
+// that has somewhere to run, ask placement.ts where jobs go, and claim them (RUNNABLE →
+// STARTING with this engine as lease owner) in one transaction before spawning anything.
+// Only the leader runs passes, one at a time, so a job is claimed at most once.
+import { parseResolvedContainer, type ResolvedContainer } from "@/lib/batch/container";
+import {
+  type FairShare,
+  type PlacementEnvironment,
+  type PlacementJob,
+  type PlacementQueue,
+  place,
+} from "@/lib/batch/placement";
+import { parseEvaluateOnExit } from "@/lib/batch/retry";
+import type { Db } from "@/lib/db";
+import { newId } from "@/lib/ids";
+import { readQueueFront } from "@/lib/jobs/queue-snapshot";
+import type { ClaimedJob, Executor } from "./executor";
+import { LEADER } from "./leadership";
+import type { ShareUsage } from "./share-usage";
+
+interface Topology {
+  loadedAt: number;
+  environments: { id: string; name: string; enabled: boolean; maxVcpus: number; memoryMiB: number; gpuIds: string[] }[];
+  queues: (PlacementQueue & { name: string; fairsharePolicy: Record<string, unknown> | null })[];
+}
+
+const TOPOLOGY_TTL_MS = 1_000;
+const MIN_WINDOW = 32;
+const CLAIM_CHUNK = 500;
+
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  try {
+    return text ? (JSON.parse(text) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+// A container that does not parse fails its attempt at spawn (CannotStartContainerError)
+// instead of stopping the whole pass.
+function safeContainer(json: string): ResolvedContainer {
+  try {
+    return parseResolvedContainer(json);
+  } catch {
+    return { image: "", command: [], environment: [], vcpus: 1, memoryMiB: 1, gpus: 0, extra: {} };
+  }
+}
+
+export class Scheduler {
+  private topology: Topology | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly provider: "sqlite" | "postgresql",
+    private readonly engineId: string,
+    private readonly executor: Executor,
+    private readonly usage: ShareUsage,
+    private readonly windowPerQueue: number,
+  ) {}
+
+  private async loadTopology(now: number): Promise<Topology> {
+    if (this.topology && now - this.topology.loadedAt < TOPOLOGY_TTL_MS) return this.topology;
+    const [envs, queues] = await Promise.all([
+      this.db.computeEnvironment.findMany({
+        select: { id: true, name: true, state: true, maxVcpus: true, memoryMiB: true, gpuIds: true },
+      }),
+      this.db.jobQueue.findMany({
+        where: { state: "ENABLED", deletedAt: null },
+        select: {
+          id: true,
+          name: true,
+          priority: true,
+          state: true,
+          computeEnvironments: { select: { computeEnvironmentId: true }, orderBy: { order: "asc" } },
+          schedulingPolicy: { select: { fairsharePolicy: true } },
+        },
+      }),
+    ]);
+    this.topology = {
+      loadedAt: now,
+      environments: envs.map((e) => ({
+        id: e.id,
+        name: e.name,
+        enabled: e.state === "ENABLED",
+        maxVcpus: e.maxVcpus,
+        memoryMiB: e.memoryMiB,
+        gpuIds: parseJson<string[]>(e.gpuIds, []),
+      })),
+      queues: queues.map((q) => ({
+        id: q.id,
+        name: q.name,
+        priority: q.priority,
+        enabled: q.state === "ENABLED",
+        environmentIds: q.computeEnvironments.map((c) => c.computeEnvironmentId),
+        fairsharePolicy: q.schedulingPolicy ? parseJson(q.schedulingPolicy.fairsharePolicy, {}) : null,
+      })),
+    };
+    return this.topology;
+  }
+
+  /** Capacity free now on each environment, from what this engine is running. */
+  private freeEnvironments(topology: Topology): PlacementEnvironment[] {
+    const used = new Map<string, { vcpus: number; mem: number; gpus: Set<string> }>();
+    for (const { job } of this.executor.running.values()) {
+      const u = used.get(job.environmentId) ?? { vcpus: 0, mem: 0, gpus: new Set<string>() };
+      u.vcpus += job.vcpus;
+      u.mem += job.memoryMiB;
+      for (const g of job.gpuIds) u.gpus.add(g);
+      used.set(job.environmentId, u);
+    }
+    return topology.environments.map((e) => {
+      const u = used.get(e.id);
+      return {
+        ...e,
+        freeVcpus: e.maxVcpus - (u?.vcpus ?? 0),
+        freeMemoryMiB: e.memoryMiB - (u?.mem ?? 0),
+        freeGpuIds: e.gpuIds.filter((g) => !u?.gpus.has(g)),
+      };
+    });
+  }
+
+  /** Returns how many jobs were started. */
+  async pass(): Promise<number> {
+    const now = Date.now();
+    // Idle engines poll often: one index probe decides whether there is anything to do.
+    if (!(await this.db.job.findFirst({ where: { status: "RUNNABLE" }, select: { id: true } }))) return 0;
+    const topology = await this.loadTopology(now);
+    const environments = this.freeEnvironments(topology);
+    const byId = new Map(environments.map((e) => [e.id, e]));
+    const candidates: PlacementJob[] = [];
+    const queues: PlacementQueue[] = [];
+    for (const q of topology.queues) {
+      // A queue whose environments are all full or off cannot start anything: skip its read.
+      const freeVcpus = q.environmentIds.reduce((n, id) => {
+        const e = byId.get(id);
+        return e?.enabled && e.freeMemoryMiB > 0 ? n + Math.max(0, e.freeVcpus) : n;
+      }, 0);
+      if (freeVcpus <= 0) continue;
+      // Read only as far down the queue as free capacity could reach (jobs of a quarter vCPU,
+      // plus room for backfill): a busy engine frees one slot at a time and must not re-read
+      // a thousand rows to fill it.
+      const take = Math.min(this.windowPerQueue, Math.max(MIN_WINDOW, Math.ceil(freeVcpus * 4)));
+      const rows = await readQueueFront(this.db, q.id, take);
+      if (rows.length === 0) continue;
+      const fairShare: FairShare | undefined = q.fairsharePolicy
+        ? this.usage.fairShare(q.id, q.fairsharePolicy, now)
+        : undefined;
+      queues.push({ ...q, fairShare });
+      for (const r of rows) {
+        if (this.executor.has(r.id)) continue;
+        candidates.push({
+          id: r.id,
+          queueId: q.id,
+          vcpus: r.vcpus,
+          memoryMiB: r.memoryMiB,
+          gpus: r.gpus,
+          schedulingPriority: r.schedulingPriority,
+          createdAt: Number(r.createdAt),
+          runnableAt: Number(r.runnableAt ?? r.createdAt),
+          shareIdentifier: r.shareIdentifier,
+        });
+      }
+    }
+    if (candidates.length === 0) return 0;
+    const placements = place({ queues, environments, jobs: candidates, now });
+    if (placements.length === 0) return 0;
+    return this.claimAndStart(placements, topology, now);
+  }
+
+  private async claimAndStart(placements: ReturnType<typeof place>, topology: Topology, now: number): Promise<number> {
+    let started = 0;
+    // Prisma refuses more than 999 bound parameters per statement on SQLite.
+    for (let i = 0; i < placements.length; i += CLAIM_CHUNK) {
+      started += await this.claimChunk(placements.slice(i, i + CLAIM_CHUNK), topology, now);
+    }
+    return started;
+  }
+
+  private async claimChunk(placements: ReturnType<typeof place>, topology: Topology, now: number): Promise<number> {
+    const byEnv = new Map<string, string[]>();
+    for (const p of placements) pushTo(byEnv, p.environmentId, p.jobId);
+    const ids = placements.map((p) => p.jobId);
+    // The claim commits only while this engine still holds the lease. On SQLite a stalled
+    // leader may have been replaced without knowing it yet (its lease simply expired); checking
+    // the lease row in the claiming transaction keeps it from starting jobs its successor is
+    // about to start. On PostgreSQL the advisory lock cannot pass to another engine while this
+    // one's connection lives, so the check is only needed on SQLite.
+    const claimed = await this.db.$transaction(async (tx) => {
+      if (this.provider === "sqlite") {
+        const lease = await tx.engineLease.findFirst({
+          where: { name: LEADER, holder: this.engineId, expiresAt: { gt: Date.now() } },
+          select: { name: true },
+        });
+        if (!lease) return false;
+      }
+      for (const [environmentId, jobIds] of byEnv) {
+        await tx.job.updateMany({
+          where: { id: { in: jobIds }, status: "RUNNABLE" },
+          data: {
+            status: "STARTING",
+            leaseOwner: this.engineId,
+            computeEnvironmentId: environmentId,
+            attemptCount: { increment: 1 },
+            statusReason: null,
+            updatedAt: now,
+          },
+        });
+      }
+      return true;
+    });
+    if (!claimed) return 0;
+    const rows = await this.db.job.findMany({
+      where: { id: { in: ids }, status: "STARTING", leaseOwner: this.engineId },
+      select: {
+        id: true,
+        attemptCount: true,
+        attemptsAllowed: true,
+        retryStrategy: true,
+        container: true,
+        arrayIndex: true,
+        timeoutSeconds: true,
+        vcpus: true,
+        memoryMiB: true,
+        jobQueueId: true,
+        shareIdentifier: true,
+        jobDefinition: { select: { name: true } },
+      },
+    });
+    const placementOf = new Map(placements.map((p) => [p.jobId, p]));
+    const envName = new Map(topology.environments.map((e) => [e.id, e.name]));
+    const queueName = new Map(topology.queues.map((q) => [q.id, q.name]));
+    for (const r of rows) {
+      const p = placementOf.get(r.id)!;
+      const attemptId = newId();
+      const claimed: ClaimedJob = {
+        id: r.id,
+        attemptNumber: r.attemptCount,
+        attemptId,
+        attemptsAllowed: r.attemptsAllowed,
+        evaluateOnExit: parseEvaluateOnExit(r.retryStrategy),
+        container: safeContainer(r.container),
+        arrayIndex: r.arrayIndex,
+        queueName: queueName.get(r.jobQueueId) ?? "",
+        environmentId: p.environmentId,
+        environmentName: envName.get(p.environmentId) ?? "",
+        // AWS: <definition name, 200 chars>/default/<task id>; each attempt has its own stream.
+        logStreamName: `${r.jobDefinition.name.slice(0, 200)}/default/${attemptId}`,
+        timeoutSeconds: r.timeoutSeconds,
+        vcpus: r.vcpus,
+        memoryMiB: r.memoryMiB,
+        gpuIds: p.gpuIds,
+        shareKey: `${r.jobQueueId}\u0000${r.shareIdentifier ?? ""}`,
+      };
+      this.usage.started(r.jobQueueId, r.shareIdentifier ?? "", r.vcpus, now);
+      this.executor.start(claimed);
+    }
+    return rows.length;
+  }
+}

@@ -1,0 +1,262 @@
+import { describe, expect, it } from "vitest";
+import {
+  dispatchOrder,
+  type PlacementEnvironment,
+  type PlacementJob,
+  type PlacementQueue,
+  place,
+  STARVATION_MS,
+  whyNotRunning,
+} from "./placement";
+
+const env = (
+  id: string,
+  vcpus: number,
+  mem: number,
+  gpus: string[] = [],
+  patch: Partial<PlacementEnvironment> = {},
+) => ({
+  id,
+  enabled: true,
+  maxVcpus: vcpus,
+  memoryMiB: mem,
+  gpuIds: gpus,
+  freeVcpus: vcpus,
+  freeMemoryMiB: mem,
+  freeGpuIds: gpus,
+  ...patch,
+});
+const queue = (id: string, priority: number, environmentIds: string[], patch: Partial<PlacementQueue> = {}) => ({
+  id,
+  priority,
+  enabled: true,
+  environmentIds,
+  ...patch,
+});
+let seq = 0;
+const job = (id: string, queueId: string, patch: Partial<PlacementJob> = {}): PlacementJob => ({
+  id,
+  queueId,
+  vcpus: 1,
+  memoryMiB: 100,
+  gpus: 0,
+  schedulingPriority: 0,
+  createdAt: ++seq,
+  runnableAt: 1_000_000,
+  shareIdentifier: null,
+  ...patch,
+});
+const NOW = 1_000_000;
+
+describe("place", () => {
+  const cases: {
+    name: string;
+    queues: PlacementQueue[];
+    envs: PlacementEnvironment[];
+    jobs: PlacementJob[];
+    now?: number;
+    expected: [string, string][];
+  }[] = [
+    {
+      name: "FIFO within capacity",
+      queues: [queue("q", 1, ["e"])],
+      envs: [env("e", 2, 1000)],
+      jobs: [job("a", "q"), job("b", "q"), job("c", "q")],
+      expected: [
+        ["a", "e"],
+        ["b", "e"],
+      ],
+    },
+    {
+      name: "two jobs needing the whole environment never run at once",
+      queues: [queue("q", 1, ["e"])],
+      envs: [env("e", 4, 1000)],
+      jobs: [job("a", "q", { vcpus: 4 }), job("b", "q", { vcpus: 4 })],
+      expected: [["a", "e"]],
+    },
+    {
+      name: "higher-priority queue first",
+      queues: [queue("low", 1, ["e"]), queue("high", 10, ["e"])],
+      envs: [env("e", 1, 1000)],
+      jobs: [job("l", "low"), job("h", "high")],
+      expected: [["h", "e"]],
+    },
+    {
+      name: "schedulingPriority before age",
+      queues: [queue("q", 1, ["e"])],
+      envs: [env("e", 1, 1000)],
+      jobs: [job("old", "q"), job("urgent", "q", { schedulingPriority: 5 })],
+      expected: [["urgent", "e"]],
+    },
+    {
+      name: "spills to the next environment in order",
+      queues: [queue("q", 1, ["e1", "e2"])],
+      envs: [env("e1", 1, 1000), env("e2", 1, 1000)],
+      jobs: [job("a", "q"), job("b", "q")],
+      expected: [
+        ["a", "e1"],
+        ["b", "e2"],
+      ],
+    },
+    {
+      name: "disabled environment skipped, disabled queue ignored",
+      queues: [queue("q", 1, ["e1", "e2"]), queue("off", 5, ["e2"], { enabled: false })],
+      envs: [env("e1", 1, 1000, [], { enabled: false }), env("e2", 1, 1000)],
+      jobs: [job("x", "off"), job("a", "q")],
+      expected: [["a", "e2"]],
+    },
+    {
+      name: "memory and GPU are capacity too",
+      queues: [queue("q", 1, ["e"])],
+      envs: [env("e", 8, 1000, ["0", "1"])],
+      jobs: [job("m", "q", { memoryMiB: 900 }), job("m2", "q", { memoryMiB: 200 }), job("g", "q", { gpus: 2 })],
+      expected: [
+        ["m", "e"],
+        ["g", "e"],
+      ],
+    },
+    {
+      name: "small jobs backfill past a large one that does not fit yet",
+      queues: [queue("q", 1, ["e"])],
+      envs: [env("e", 4, 1000, [], { freeVcpus: 2 })],
+      jobs: [job("big", "q", { vcpus: 4 }), job("small", "q", { vcpus: 1 })],
+      expected: [["small", "e"]],
+    },
+    {
+      name: "a starving large job reserves the environment",
+      queues: [queue("q", 1, ["e"])],
+      envs: [env("e", 4, 1000, [], { freeVcpus: 2 })],
+      jobs: [job("big", "q", { vcpus: 4, runnableAt: NOW - STARVATION_MS }), job("small", "q", { vcpus: 1 })],
+      expected: [],
+    },
+    {
+      name: "a job that can never fit reserves nothing",
+      queues: [queue("q", 1, ["e"])],
+      envs: [env("e", 4, 1000)],
+      jobs: [job("huge", "q", { vcpus: 64, runnableAt: 0 }), job("small", "q")],
+      expected: [["small", "e"]],
+    },
+  ];
+  it.each(cases)("$name", ({ queues, envs, jobs, now, expected }) => {
+    const got = place({ queues, environments: envs, jobs, now: now ?? NOW });
+    expect(got.map((p) => [p.jobId, p.environmentId])).toEqual(expected);
+  });
+
+  it("hands out distinct GPU ids", () => {
+    const got = place({
+      queues: [queue("q", 1, ["e"])],
+      environments: [env("e", 8, 1000, ["0", "1", "2"])],
+      jobs: [job("a", "q", { gpus: 1 }), job("b", "q", { gpus: 2 })],
+      now: NOW,
+    });
+    expect(got.map((p) => p.gpuIds)).toEqual([["0"], ["1", "2"]]);
+  });
+});
+
+describe("fair share", () => {
+  const fs = (patch = {}) => ({ computeReservation: 0, weights: [], usage: {}, running: {}, ...patch });
+
+  it("interleaves shares with equal weights", () => {
+    const jobs = [
+      job("a1", "q", { shareIdentifier: "A" }),
+      job("a2", "q", { shareIdentifier: "A" }),
+      job("b1", "q", { shareIdentifier: "B" }),
+    ];
+    expect(dispatchOrder(jobs, fs()).map((j) => j.id)).toEqual(["a1", "b1", "a2"]);
+  });
+
+  it("a lower weight gets more of the queue", () => {
+    const jobs = ["1", "2", "3", "4"].flatMap((n) => [
+      job(`a${n}`, "q", { shareIdentifier: "A" }),
+      job(`b${n}`, "q", { shareIdentifier: "B" }),
+    ]);
+    const order = dispatchOrder(jobs, fs({ weights: [{ shareIdentifier: "A", weightFactor: 0.25 }] })).map((j) => j.id);
+    expect(order.slice(0, 5).filter((id) => id.startsWith("a")).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("past usage puts a share behind", () => {
+    const jobs = [job("a1", "q", { shareIdentifier: "A" }), job("b1", "q", { shareIdentifier: "B" })];
+    expect(dispatchOrder(jobs, fs({ usage: { A: 10 } }))[0]!.id).toBe("b1");
+  });
+
+  it("prefix weights apply to matching shares", () => {
+    const jobs = [job("x", "q", { shareIdentifier: "teamB" }), job("y", "q", { shareIdentifier: "teamA1" })];
+    const order = dispatchOrder(
+      jobs,
+      fs({ usage: { teamA1: 3, teamB: 1 }, weights: [{ shareIdentifier: "teamA*", weightFactor: 0.1 }] }),
+    );
+    expect(order[0]!.id).toBe("y");
+  });
+
+  it("computeReservation holds vCPUs back for inactive shares", () => {
+    const jobs = [job("a1", "q", { shareIdentifier: "A" }), job("a2", "q", { shareIdentifier: "A" })];
+    const got = place({
+      queues: [queue("q", 1, ["e"], { fairShare: fs({ computeReservation: 50, running: { A: 1 } }) })],
+      environments: [env("e", 4, 1000, [], { freeVcpus: 3 })],
+      jobs,
+      now: NOW,
+    });
+    // One active share: 50% of 4 vCPUs held back; A already uses 1, so only one more fits.
+    expect(got.map((p) => p.jobId)).toEqual(["a1"]);
+  });
+});
+
+describe("whyNotRunning", () => {
+  const q = queue("q", 1, ["e1", "e2"]);
+  it.each([
+    {
+      name: "waiting on a dependency",
+      input: { job: job("j", "q"), queue: q, environments: [env("e1", 4, 1000)], waitingOn: ["dep"] },
+      kinds: ["DEPENDENCY"],
+    },
+    {
+      name: "queue disabled",
+      input: { job: job("j", "q"), queue: { ...q, enabled: false }, environments: [env("e1", 4, 1000)], waitingOn: [] },
+      kinds: ["QUEUE_DISABLED"],
+    },
+    {
+      name: "memory short in one environment, other disabled",
+      input: {
+        job: job("j", "q", { memoryMiB: 500 }),
+        queue: q,
+        environments: [env("e1", 4, 1000, [], { freeMemoryMiB: 100 }), env("e2", 4, 1000, [], { enabled: false })],
+        waitingOn: [],
+        position: 3,
+      },
+      kinds: ["RESOURCE_SHORT", "ENVIRONMENT_DISABLED", "POSITION"],
+    },
+    {
+      name: "larger than any environment",
+      input: {
+        job: job("j", "q", { vcpus: 16, gpus: 1 }),
+        queue: q,
+        environments: [env("e1", 4, 1000)],
+        waitingOn: [],
+      },
+      kinds: ["NEVER_FITS"],
+    },
+    {
+      name: "no environment",
+      input: { job: job("j", "q"), queue: { ...q, environmentIds: [] }, environments: [], waitingOn: [] },
+      kinds: ["NO_ENVIRONMENT"],
+    },
+  ])("$name", ({ input, kinds }) => {
+    expect(whyNotRunning(input).map((r) => r.kind)).toEqual(kinds);
+  });
+
+  it("reports the amounts", () => {
+    const [r] = whyNotRunning({
+      job: job("j", "q", { memoryMiB: 500 }),
+      queue: q,
+      environments: [env("e1", 4, 1000, [], { freeMemoryMiB: 100 })],
+      waitingOn: [],
+    });
+    expect(r).toEqual({
+      kind: "RESOURCE_SHORT",
+      environmentId: "e1",
+      resource: "MEMORY",
+      requested: 500,
+      available: 100,
+    });
+  });
+});

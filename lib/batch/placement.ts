@@ -1,0 +1,253 @@
+// Scheduling decisions, pure: which runnable jobs start now, and on which compute environment.
+// The engine gathers the inputs from the database and applies the answer.
+//
+// - Queues are served in priority order (higher first); a job goes to the first environment
+//   in its queue's order that is ENABLED and has the vCPU, memory and GPUs free.
+// - Within a queue: FIFO (schedulingPriority desc, then createdAt), or fair share when the
+//   queue has a policy: the share with the lowest weighted usage goes next (AWS: usage ×
+//   weightFactor, lower weight = larger share), and computeReservation holds back vCPUs for
+//   shares that have nothing running yet.
+// - Backfill: a job that does not fit yet does not block smaller ones behind it, until it has
+//   waited STARVATION_MS; from then on the environment it is waiting for is reserved for it
+//   (nothing else is placed there) until it fits.
+
+/** How long a job may be passed over by smaller ones before capacity is held for it. */
+export const STARVATION_MS = 60_000;
+
+export interface PlacementEnvironment {
+  id: string;
+  enabled: boolean;
+  maxVcpus: number;
+  memoryMiB: number;
+  gpuIds: string[];
+  freeVcpus: number;
+  freeMemoryMiB: number;
+  freeGpuIds: string[];
+}
+
+export interface FairShare {
+  /** 0–99 (AWS). */
+  computeReservation: number;
+  /** shareIdentifier (or prefix ending in `*`) → weightFactor; missing → 1. */
+  weights: { shareIdentifier: string; weightFactor: number }[];
+  /** Decayed past usage per share, in vCPU units (engine-computed). */
+  usage: Record<string, number>;
+  /** vCPUs running now per share in this queue. */
+  running: Record<string, number>;
+}
+
+export interface PlacementQueue {
+  id: string;
+  priority: number;
+  enabled: boolean;
+  /** Compute environment ids in the queue's order. */
+  environmentIds: string[];
+  fairShare?: FairShare;
+}
+
+export interface PlacementJob {
+  id: string;
+  queueId: string;
+  vcpus: number;
+  memoryMiB: number;
+  gpus: number;
+  schedulingPriority: number;
+  createdAt: number;
+  runnableAt: number;
+  shareIdentifier: string | null;
+}
+
+export interface Placement {
+  jobId: string;
+  environmentId: string;
+  gpuIds: string[];
+}
+
+export function weightOf(share: string, weights: FairShare["weights"]): number {
+  for (const w of weights) {
+    if (w.shareIdentifier === share) return w.weightFactor;
+    if (w.shareIdentifier.endsWith("*") && share.startsWith(w.shareIdentifier.slice(0, -1))) return w.weightFactor;
+  }
+  return 1;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const fifo = (a: PlacementJob, b: PlacementJob) =>
+  b.schedulingPriority - a.schedulingPriority || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The queue's jobs in dispatch order. Fair share interleaves shares by weighted usage. */
+export function dispatchOrder(jobs: PlacementJob[], fairShare?: FairShare): PlacementJob[] {
+  const sorted = [...jobs].sort(fifo);
+  if (!fairShare) return sorted;
+  const byShare = new Map<string, PlacementJob[]>();
+  for (const j of sorted) {
+    const key = j.shareIdentifier ?? "";
+    pushTo(byShare, key, j);
+  }
+  const usage = new Map<string, number>();
+  for (const share of byShare.keys()) {
+    usage.set(share, (fairShare.usage[share] ?? 0) + (fairShare.running[share] ?? 0));
+  }
+  const out: PlacementJob[] = [];
+  const cursor = new Map<string, number>();
+  while (out.length < sorted.length) {
+    let best: string | undefined;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (const [share, list] of byShare) {
+      if ((cursor.get(share) ?? 0) >= list.length) continue;
+      const score = (usage.get(share) ?? 0) * weightOf(share, fairShare.weights);
+      if (score < bestScore || (score === bestScore && best !== undefined && share < best)) {
+        best = share;
+        bestScore = score;
+      }
+    }
+    if (best === undefined) break;
+    const i = cursor.get(best) ?? 0;
+    const job = byShare.get(best)![i]!;
+    cursor.set(best, i + 1);
+    out.push(job);
+    usage.set(best, (usage.get(best) ?? 0) + job.vcpus);
+  }
+  return out;
+}
+
+export type Shortfall = "VCPU" | "MEMORY" | "GPU";
+
+/** What the environment lacks right now for this job (empty: it fits). */
+export function shortfalls(env: PlacementEnvironment, job: PlacementJob): Shortfall[] {
+  const out: Shortfall[] = [];
+  if (job.vcpus > env.freeVcpus) out.push("VCPU");
+  if (job.memoryMiB > env.freeMemoryMiB) out.push("MEMORY");
+  if (job.gpus > env.freeGpuIds.length) out.push("GPU");
+  return out;
+}
+
+/** What the environment could never give this job, even empty. */
+export function neverFits(env: PlacementEnvironment, job: PlacementJob): Shortfall[] {
+  const out: Shortfall[] = [];
+  if (job.vcpus > env.maxVcpus) out.push("VCPU");
+  if (job.memoryMiB > env.memoryMiB) out.push("MEMORY");
+  if (job.gpus > env.gpuIds.length) out.push("GPU");
+  return out;
+}
+
+export interface PlaceInput {
+  queues: PlacementQueue[];
+  environments: PlacementEnvironment[];
+  /** RUNNABLE jobs (any order); jobs of unknown or disabled queues are ignored. */
+  jobs: PlacementJob[];
+  now: number;
+  starvationMs?: number;
+}
+
+export function place(input: PlaceInput): Placement[] {
+  const starvationMs = input.starvationMs ?? STARVATION_MS;
+  // Copies: the free amounts shrink as jobs are placed in this pass.
+  const envs = new Map(
+    input.environments.map((e) => [e.id, { ...e, freeGpuIds: [...e.freeGpuIds], reserved: false }] as const),
+  );
+  const jobsByQueue = new Map<string, PlacementJob[]>();
+  for (const j of input.jobs) pushTo(jobsByQueue, j.queueId, j);
+  const queues = [...input.queues]
+    .filter((q) => q.enabled)
+    .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1));
+  const placements: Placement[] = [];
+
+  for (const queue of queues) {
+    const fs = queue.fairShare;
+    const running = fs ? { ...fs.running } : {};
+    const totalVcpus = queue.environmentIds.reduce((n, id) => n + (envs.get(id)?.maxVcpus ?? 0), 0);
+    let queueUsed = Object.values(running).reduce((a, b) => a + b, 0);
+    for (const job of dispatchOrder(jobsByQueue.get(queue.id) ?? [], fs)) {
+      const share = job.shareIdentifier ?? "";
+      if (fs && fs.computeReservation > 0 && (running[share] ?? 0) > 0) {
+        // Vcpus held back for shares that have nothing running yet (AWS computeReservation).
+        const active = Object.values(running).filter((v) => v > 0).length;
+        const reserved = totalVcpus * (fs.computeReservation / 100) ** active;
+        if (queueUsed + job.vcpus > totalVcpus - reserved) continue;
+      }
+      const candidates = queue.environmentIds.map((id) => envs.get(id)).filter((e) => e?.enabled) as (
+        | (PlacementEnvironment & { reserved: boolean })
+        | undefined
+      )[];
+      const target = candidates.find((e) => e && !e.reserved && shortfalls(e, job).length === 0);
+      if (target) {
+        target.freeVcpus -= job.vcpus;
+        target.freeMemoryMiB -= job.memoryMiB;
+        const gpuIds = target.freeGpuIds.splice(0, job.gpus);
+        placements.push({ jobId: job.id, environmentId: target.id, gpuIds });
+        running[share] = (running[share] ?? 0) + job.vcpus;
+        queueUsed += job.vcpus;
+        continue;
+      }
+      if (input.now - job.runnableAt >= starvationMs) {
+        const hold = candidates.find((e) => e && !e.reserved && neverFits(e, job).length === 0);
+        if (hold) hold.reserved = true;
+      }
+    }
+  }
+  return placements;
+}
+
+export type WhyNotRunning =
+  | { kind: "DEPENDENCY"; jobIds: string[] }
+  | { kind: "QUEUE_DISABLED"; queueId: string }
+  | { kind: "NO_ENVIRONMENT"; queueId: string }
+  | { kind: "ENVIRONMENT_DISABLED"; environmentId: string }
+  | { kind: "NEVER_FITS"; environmentId: string; resources: Shortfall[] }
+  | { kind: "RESOURCE_SHORT"; environmentId: string; resource: Shortfall; requested: number; available: number }
+  | { kind: "POSITION"; position: number; ahead: number };
+
+export interface WhyInput {
+  job: PlacementJob;
+  queue: PlacementQueue | undefined;
+  /** The queue's environments in order, with their free amounts now. */
+  environments: PlacementEnvironment[];
+  /** Dependencies not finished yet (job ids). */
+  waitingOn: string[];
+  /** 0-based place in the queue's dispatch order, if RUNNABLE. */
+  position?: number;
+}
+
+/**
+ * Why a job is still PENDING or RUNNABLE, as data the console words. A request larger than
+ * every environment of its queue can ever satisfy is reported as NEVER_FITS per environment
+ * (AWS: MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT), since waiting will not help.
+ */
+export function whyNotRunning(input: WhyInput): WhyNotRunning[] {
+  const { job, queue } = input;
+  const out: WhyNotRunning[] = [];
+  if (input.waitingOn.length > 0) out.push({ kind: "DEPENDENCY", jobIds: input.waitingOn });
+  if (!queue) return out;
+  if (!queue.enabled) out.push({ kind: "QUEUE_DISABLED", queueId: queue.id });
+  if (input.environments.length === 0) out.push({ kind: "NO_ENVIRONMENT", queueId: queue.id });
+  for (const env of input.environments) {
+    if (!env.enabled) {
+      out.push({ kind: "ENVIRONMENT_DISABLED", environmentId: env.id });
+      continue;
+    }
+    const never = neverFits(env, job);
+    if (never.length > 0) {
+      out.push({ kind: "NEVER_FITS", environmentId: env.id, resources: never });
+      continue;
+    }
+    for (const resource of shortfalls(env, job)) {
+      const [requested, available] =
+        resource === "VCPU"
+          ? [job.vcpus, env.freeVcpus]
+          : resource === "MEMORY"
+            ? [job.memoryMiB, env.freeMemoryMiB]
+            : [job.gpus, env.freeGpuIds.length];
+      out.push({ kind: "RESOURCE_SHORT", environmentId: env.id, resource, requested, available });
+    }
+  }
+  if (input.position !== undefined && input.position > 0) {
+    out.push({ kind: "POSITION", position: input.position + 1, ahead: input.position });
+  }
+  return out;
+}

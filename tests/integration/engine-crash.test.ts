@@ -1,0 +1,116 @@
+// Crash safety: SIGKILL the engine process at random moments while it works through a batch
+// of jobs, restart it each time, and check every job ends in exactly one terminal state with
+// no attempt ever overlapping a still-running earlier attempt of the same job.
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
+import { type EngineWorld, insertJobs, seedEngineWorld, waitFor } from "../helpers/engine-fixtures";
+
+const root = join(import.meta.dirname, "../..");
+const JOBS = 24;
+const KILLS = 3;
+// Exits 99 if another attempt of the same job is still alive: that would be a double run. Each
+// attempt outlives an engine restart, so an orphan not killed by recovery would be caught.
+const GUARDED = [
+  "sh",
+  "-c",
+  // The environment check rules out a recycled pid that now belongs to some other process.
+  'L="$LOCKS/$AWS_BATCH_JOB_ID"; if [ -f "$L" ] && grep -qz "^AWS_BATCH_JOB_ID=$AWS_BATCH_JOB_ID$" "/proc/$(cat "$L")/environ" 2>/dev/null; then exit 99; fi; echo $$ > "$L"; sleep 2; rm -f "$L"',
+];
+
+function spawnEngine(url: string, dataDir: string, engineId: string): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "engine/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      BATCHDECK_DATA_DIR: dataDir,
+      BATCHDECK_ENGINE_ID: engineId,
+      BATCHDECK_ENGINE_POLL_MS: "10",
+      BATCHDECK_ENGINE_LEASE_RENEW_MS: "200",
+      BATCHDECK_ENGINE_LEASE_TTL_MS: "800",
+      BATCHDECK_ENGINE_SAMPLE_MS: "0",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
+  let t: TestDatabase;
+  let world: EngineWorld;
+  let dataDir: string;
+  let locks: string;
+  let current: ChildProcess | null = null;
+
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+    world = await seedEngineWorld(t.db, { maxVcpus: 4 });
+    dataDir = mkdtempSync(join(tmpdir(), "batchdeck-crash-"));
+    locks = mkdtempSync(join(tmpdir(), "batchdeck-locks-"));
+    chmodSync(locks, 0o777);
+  });
+  afterAll(async () => {
+    if (current && current.exitCode === null && current.signalCode === null) {
+      // Gracefully: a stopped engine removes its cgroups.
+      current.kill("SIGTERM");
+      await new Promise((r) => current?.once("exit", r));
+    }
+    await t.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(locks, { recursive: true, force: true });
+  });
+
+  it("every job ends once, none runs twice at the same time, cut-off attempts are host-terminated", async () => {
+    const ids = await insertJobs(
+      t.db,
+      world,
+      Array.from({ length: JOBS }, () => ({
+        command: GUARDED,
+        attempts: 10,
+        environment: [{ name: "LOCKS", value: locks }],
+      })),
+    );
+    const terminal = () => t.db.job.count({ where: { id: { in: ids }, status: { in: ["SUCCEEDED", "FAILED"] } } });
+    for (let kill = 0; kill < KILLS; kill++) {
+      current = spawnEngine(t.url, dataDir, `crash-${provider}-${kill}`);
+      // Let it get going, then kill it while jobs are running.
+      await waitFor(
+        "jobs running",
+        async () => (await t.db.job.count({ where: { id: { in: ids }, status: "RUNNING" } })) > 0,
+        30_000,
+      );
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
+      current.kill("SIGKILL");
+      await new Promise((r) => current?.once("exit", r));
+    }
+    current = spawnEngine(t.url, dataDir, `crash-${provider}-final`);
+    await waitFor("all jobs finished", async () => (await terminal()) === JOBS, 60_000, 200);
+
+    const jobs = await t.db.job.findMany({
+      where: { id: { in: ids } },
+      include: { attempts: { orderBy: { attemptNumber: "asc" } } },
+    });
+    const hostTerminated = /^Host EC2 \(instance crash-.*\) terminated\.$/;
+    let cutOff = 0;
+    for (const job of jobs) {
+      expect(["SUCCEEDED", "FAILED"]).toContain(job.status);
+      expect(job.attempts.map((a) => a.attemptNumber)).toEqual(job.attempts.map((_, i) => i + 1));
+      expect(job.attempts.length).toBe(job.attemptCount);
+      for (const a of job.attempts) {
+        expect(a.exitCode).not.toBe(99);
+        expect(a.stoppedAt).not.toBeNull();
+        if (a.statusReason !== "Essential container in task exited") {
+          expect(a.statusReason).toMatch(hostTerminated);
+          cutOff++;
+        }
+      }
+      if (job.status === "SUCCEEDED") expect(job.attempts.at(-1)!.exitCode).toBe(0);
+    }
+    // The kills landed while jobs ran: some attempts were cut off and retried.
+    expect(cutOff).toBeGreaterThan(0);
+    expect(jobs.every((j) => j.status === "SUCCEEDED")).toBe(true);
+  }, 120_000);
+});

@@ -1,0 +1,89 @@
+// GetJobQueueSnapshot: front of the queue in dispatch order, scoped to the organization.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
+import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
+import { insertJobs, seedEngineWorld } from "../helpers/engine-fixtures";
+import { contextFor, createUser } from "../helpers/fixtures";
+
+describe.each(PROVIDERS)("job queue snapshot on %s", (provider) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function ctxFor(organizationId: string) {
+    const user = await createUser(t.db, `viewer-${crypto.randomUUID().slice(0, 8)}@example.com`);
+    return contextFor(t.db, organizationId, user, "submitter");
+  }
+
+  it("lists the first 100 RUNNABLE jobs: priority first, then oldest", async () => {
+    const world = await seedEngineWorld(t.db);
+    const base = Date.now() - 1_000_000;
+    const ids = await insertJobs(
+      t.db,
+      world,
+      Array.from({ length: 120 }, (_, i) => ({ command: ["true"], createdAt: base + i, runnableAt: base + i })),
+    );
+    const [urgent] = await insertJobs(t.db, world, [
+      { command: ["true"], schedulingPriority: 9, createdAt: base + 500 },
+    ]);
+    await insertJobs(t.db, world, [
+      { command: ["true"], status: "PENDING", pendingDependencies: 1, createdAt: base - 5 },
+    ]);
+    const queue = await t.db.jobQueue.findUniqueOrThrow({ where: { id: world.queueId } });
+    const snap = await getJobQueueSnapshot(await ctxFor(world.organizationId), { jobQueue: queue.name });
+    const jobIds = snap.frontOfQueue.jobs.map((j) => j.jobArn.split("/").pop());
+    expect(jobIds).toHaveLength(100);
+    expect(jobIds[0]).toBe(urgent);
+    expect(jobIds.slice(1)).toEqual(ids.slice(0, 99));
+    expect(snap.frontOfQueue.jobs[1]!.earliestTimeAtPosition).toBe(base);
+    expect(snap.frontOfQueue.jobs[0]!.jobArn).toMatch(/^arn:aws:batch:[a-z0-9-]+:\d{12}:job\//);
+    expect(snap.frontOfQueue.lastUpdatedAt).toBeGreaterThan(0);
+    // By ARN as well as by name.
+    const byArn = await getJobQueueSnapshot(await ctxFor(world.organizationId), { jobQueue: queue.arn });
+    expect(byArn.frontOfQueue.jobs).toHaveLength(100);
+  });
+
+  it("interleaves shares on a fair-share queue", async () => {
+    const world = await seedEngineWorld(t.db);
+    const policyId = crypto.randomUUID();
+    await t.db.schedulingPolicy.create({
+      data: {
+        id: policyId,
+        organizationId: world.organizationId,
+        name: `fs-${policyId.slice(0, 6)}`,
+        arn: `arn:aws:batch:us-east-1:000000000000:scheduling-policy/fs-${policyId.slice(0, 6)}`,
+        fairsharePolicy: JSON.stringify({ shareDecaySeconds: 600, computeReservation: 0, shareDistribution: [] }),
+      },
+    });
+    await t.db.jobQueue.update({ where: { id: world.queueId }, data: { schedulingPolicyId: policyId } });
+    const base = Date.now() - 1_000;
+    const [a1, a2, b1] = await insertJobs(t.db, world, [
+      { command: ["true"], shareIdentifier: "A", createdAt: base },
+      { command: ["true"], shareIdentifier: "A", createdAt: base + 1 },
+      { command: ["true"], shareIdentifier: "B", createdAt: base + 2 },
+    ]);
+    const queue = await t.db.jobQueue.findUniqueOrThrow({ where: { id: world.queueId } });
+    const snap = await getJobQueueSnapshot(await ctxFor(world.organizationId), { jobQueue: queue.name });
+    expect(snap.frontOfQueue.jobs.map((j) => j.jobArn.split("/").pop())).toEqual([a1, b1, a2]);
+  });
+
+  it("does not show another organization's queue", async () => {
+    const mine = await seedEngineWorld(t.db);
+    const theirs = await seedEngineWorld(t.db);
+    const theirQueue = await t.db.jobQueue.findUniqueOrThrow({ where: { id: theirs.queueId } });
+    await expect(
+      getJobQueueSnapshot(await ctxFor(mine.organizationId), { jobQueue: theirQueue.name }),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(
+      getJobQueueSnapshot(await ctxFor(mine.organizationId), { jobQueue: theirQueue.arn }),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+});
