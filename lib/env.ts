@@ -25,6 +25,14 @@ const schema = z.object({
   // Key for secrets at rest (access-key secrets, AWS credentials): 32 bytes, base64 or hex.
   // Unset on a laptop, one is generated into the data directory on first run.
   BATCHDECK_SECRET_KEY: z.string().optional(),
+  // Comma-separated older keys, still accepted for decrypting values sealed before a rotation.
+  BATCHDECK_SECRET_KEY_PREVIOUS: z.string().optional(),
+  // Headless setups: an access key created for the first admin on first run (both or neither).
+  BATCHDECK_ADMIN_ACCESS_KEY_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{16,128}$/, "must be 16 to 128 upper-case letters and digits, like AKIAIOSFODNN7EXAMPLE")
+    .optional(),
+  BATCHDECK_ADMIN_SECRET_ACCESS_KEY: z.string().min(16, "must be at least 16 characters").max(128).optional(),
   BATCHDECK_AWS_REGION: z.string().default("us-east-1"),
 });
 

@@ -1,5 +1,6 @@
 // Run by `npm start` (and the test harness) before the servers start: apply migrations, then
 // create the first admin on a fresh database and print how to sign in.
+import { ensureAdminAccessKey } from "@/lib/access-keys/ensure-admin-access-key";
 import { ensureFirstAdmin } from "@/lib/auth/bootstrap";
 import { createDb } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
@@ -23,8 +24,24 @@ async function main() {
         );
       }
     }
+    await ensureConfiguredAccessKey(db, config);
   } finally {
     await db.$disconnect();
+  }
+}
+
+async function ensureConfiguredAccessKey(db: ReturnType<typeof createDb>, config: ReturnType<typeof env>) {
+  const accessKeyId = config.BATCHDECK_ADMIN_ACCESS_KEY_ID;
+  const secretAccessKey = config.BATCHDECK_ADMIN_SECRET_ACCESS_KEY;
+  if (!accessKeyId && !secretAccessKey) return;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error("Set both BATCHDECK_ADMIN_ACCESS_KEY_ID and BATCHDECK_ADMIN_SECRET_ACCESS_KEY, or neither.");
+  }
+  const result = await ensureAdminAccessKey(db, { accessKeyId, secretAccessKey });
+  if (result.created) {
+    console.log(`[batchdeck] created access key ${result.accessKeyId} for ${result.userEmail}`);
+  } else if (result.reason === "no-admin") {
+    console.log("[batchdeck] BATCHDECK_ADMIN_ACCESS_KEY_ID is set but there is no admin to own it yet");
   }
 }
 

@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 
 const TABS = [
   { href: "/settings/members", label: "Members" },
+  { href: "/settings/access-keys", label: "Access keys" },
   { href: "/settings/audit", label: "Audit log" },
 ];
 

@@ -1,0 +1,124 @@
+// THE registry of the AWS Batch operations Batchdeck serves on /v1: operation name → permission,
+// request schema, domain function. The /v1 handlers, the tags route and the authorization
+// matrix test all read this table; an exported domain operation without an entry here fails
+// lib/api/operations.test.ts.
+import type { z } from "zod";
+import type { Operation } from "@/lib/auth/operation";
+import { describeJobs, describeJobsInput } from "@/lib/jobs/describe-jobs";
+import { listJobs, listJobsInput } from "@/lib/jobs/list-jobs";
+import { getJobQueueSnapshot, getJobQueueSnapshotInput } from "@/lib/jobs/queue-snapshot";
+import {
+  cancelJob,
+  cancelJobInput,
+  cancelJobs,
+  cancelJobsInput,
+  terminateJob,
+  terminateJobInput,
+  terminateJobs,
+  terminateJobsInput,
+} from "@/lib/jobs/stop-jobs";
+import { submitJob, submitJobInput } from "@/lib/jobs/submit-job";
+import { RESOURCE_OPERATIONS } from "@/lib/resources/operations";
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds operations of many input/output types.
+export type AnyOperation = Operation<z.ZodType, any>;
+
+const op = <S extends z.ZodType, T>(o: Operation<S, T>) => o;
+
+const JOB_OPERATIONS = {
+  SubmitJob: op({ name: "SubmitJob", permission: "jobs.submit", input: submitJobInput, run: submitJob }),
+  DescribeJobs: op({ name: "DescribeJobs", permission: "resources.view", input: describeJobsInput, run: describeJobs }),
+  ListJobs: op({ name: "ListJobs", permission: "resources.view", input: listJobsInput, run: listJobs }),
+  // Stopping needs only stopOwn at the door; stop-jobs.ts refuses other people's jobs unless
+  // the caller also holds jobs.stopAny.
+  CancelJob: op({ name: "CancelJob", permission: "jobs.stopOwn", input: cancelJobInput, run: cancelJob }),
+  TerminateJob: op({ name: "TerminateJob", permission: "jobs.stopOwn", input: terminateJobInput, run: terminateJob }),
+  CancelJobs: op({ name: "CancelJobs", permission: "jobs.stopOwn", input: cancelJobsInput, run: cancelJobs }),
+  TerminateJobs: op({
+    name: "TerminateJobs",
+    permission: "jobs.stopOwn",
+    input: terminateJobsInput,
+    run: terminateJobs,
+  }),
+  GetJobQueueSnapshot: op({
+    name: "GetJobQueueSnapshot",
+    permission: "resources.view",
+    input: getJobQueueSnapshotInput,
+    run: getJobQueueSnapshot,
+  }),
+} as const;
+
+export const API_OPERATIONS: Readonly<Record<string, AnyOperation>> = {
+  ...RESOURCE_OPERATIONS,
+  ...JOB_OPERATIONS,
+};
+
+/** Served on /v1/tags/{arn} rather than /v1/<operation>. */
+export const TAG_OPERATIONS = ["TagResource", "UntagResource", "ListTagsForResource"] as const;
+
+/** Every operation in AWS Batch's API (reference §1), served or not. */
+export const AWS_BATCH_OPERATIONS = [
+  "CreateComputeEnvironment",
+  "DescribeComputeEnvironments",
+  "UpdateComputeEnvironment",
+  "DeleteComputeEnvironment",
+  "CreateJobQueue",
+  "DescribeJobQueues",
+  "UpdateJobQueue",
+  "DeleteJobQueue",
+  "GetJobQueueSnapshot",
+  "RegisterJobDefinition",
+  "DescribeJobDefinitions",
+  "DeregisterJobDefinition",
+  "SubmitJob",
+  "DescribeJobs",
+  "ListJobs",
+  "CancelJob",
+  "TerminateJob",
+  "CancelJobs",
+  "TerminateJobs",
+  "CreateSchedulingPolicy",
+  "DescribeSchedulingPolicies",
+  "ListSchedulingPolicies",
+  "UpdateSchedulingPolicy",
+  "DeleteSchedulingPolicy",
+  "CreateConsumableResource",
+  "DescribeConsumableResource",
+  "ListConsumableResources",
+  "UpdateConsumableResource",
+  "DeleteConsumableResource",
+  "ListJobsByConsumableResource",
+  "CreateServiceEnvironment",
+  "DescribeServiceEnvironments",
+  "UpdateServiceEnvironment",
+  "DeleteServiceEnvironment",
+  "SubmitServiceJob",
+  "DescribeServiceJob",
+  "ListServiceJobs",
+  "UpdateServiceJob",
+  "TerminateServiceJob",
+  "TerminateServiceJobs",
+  "CreateQuotaShare",
+  "DescribeQuotaShare",
+  "ListQuotaShares",
+  "UpdateQuotaShare",
+  "DeleteQuotaShare",
+  "TagResource",
+  "UntagResource",
+  "ListTagsForResource",
+] as const;
+
+const BY_LOWER = new Map<string, string>(AWS_BATCH_OPERATIONS.map((name) => [name.toLowerCase(), name]));
+
+export type OperationLookup =
+  | { kind: "served"; operation: AnyOperation }
+  | { kind: "unsupported"; name: string }
+  | { kind: "unknown" };
+
+/** `/v1/<segment>`: AWS sends the name lower-cased; the tag operations have their own route. */
+export function findOperation(segment: string): OperationLookup {
+  const name = BY_LOWER.get(segment.toLowerCase());
+  if (!name || (TAG_OPERATIONS as readonly string[]).includes(name)) return { kind: "unknown" };
+  const operation = API_OPERATIONS[name];
+  return operation ? { kind: "served", operation } : { kind: "unsupported", name };
+}
