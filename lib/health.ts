@@ -23,6 +23,10 @@ export async function readHealth(db: Db): Promise<Health> {
       engine: { status: engine, lastHeartbeat: last, ageSeconds: age === null ? null : Math.round(age / 1000) },
     };
   } catch {
-    return { status: "degraded", database: "unreachable", engine: { status: "none", lastHeartbeat: null, ageSeconds: null } };
+    return {
+      status: "degraded",
+      database: "unreachable",
+      engine: { status: "none", lastHeartbeat: null, ageSeconds: null },
+    };
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The server the end-to-end specs run against: the production build, a fresh SQLite database
 // in a temporary folder, a known first admin, and sign-up enabled so specs can create a second
-// organization. Removed when the process ends.
+// organization; the engine runs beside the web server. Removed when the process ends.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,10 @@ const env = {
   BATCHDECK_ADMIN_EMAIL: "admin@e2e.test",
   BATCHDECK_ADMIN_PASSWORD: "e2e-admin-password",
   BATCHDECK_SIGNUP: "true",
+  // The admin's access key, so specs seed queues, definitions and jobs through /v1 (e2e/api.ts)
+  // when the page under test is not the one that creates them.
+  BATCHDECK_ADMIN_ACCESS_KEY_ID: "AKIAE2EADMIN0000TEST",
+  BATCHDECK_ADMIN_SECRET_ACCESS_KEY: "e2e-admin-secret-access-key-0000000000",
   PORT: process.env.E2E_PORT ?? "3217",
 };
 
@@ -28,6 +32,12 @@ const children = [
   spawn(join(root, "node_modules/.bin/next"), ["start", "-p", env.PORT, "-H", "127.0.0.1"], {
     cwd: root,
     env,
+    stdio: "inherit",
+  }),
+  // The engine, so specs can watch jobs really run. Short poll for snappy specs.
+  spawn(process.execPath, ["--import", "tsx", "engine/main.ts"], {
+    cwd: root,
+    env: { ...env, BATCHDECK_ENGINE_KILL_GRACE_MS: "2000", BATCHDECK_ENGINE_SAMPLE_MS: "1000" },
     stdio: "inherit",
   }),
 ];

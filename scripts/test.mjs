@@ -22,6 +22,8 @@ function ensureSystemPackages() {
   const missing = [];
   if (!existsSync(chromium)) missing.push("chromium");
   if (!findPgBin("initdb")) missing.push("postgresql");
+  // The real AWS CLI drives the /v1 API in the integration tests.
+  if (!have("aws")) missing.push("awscli");
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0 || !have("apt-get")) {
     throw new Error(`missing system packages: ${missing.join(", ")} (install them with your package manager)`);

@@ -1,0 +1,56 @@
+// The built-in backend: the domain functions that write to the database, which the engine then
+// acts on. Nothing here talks to the engine directly; the database is the bus.
+import { describeJobs } from "@/lib/jobs/describe-jobs";
+import { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
+import { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
+import { submitJob } from "@/lib/jobs/submit-job";
+import { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
+import { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
+import { describeComputeEnvironments } from "@/lib/resources/compute-environments/describe-compute-environments";
+import { updateComputeEnvironment } from "@/lib/resources/compute-environments/update-compute-environment";
+import { deregisterJobDefinition } from "@/lib/resources/job-definitions/deregister-job-definition";
+import { describeJobDefinitions } from "@/lib/resources/job-definitions/describe-job-definitions";
+import { registerJobDefinition } from "@/lib/resources/job-definitions/register-job-definition";
+import { createJobQueue } from "@/lib/resources/job-queues/create-job-queue";
+import { deleteJobQueue } from "@/lib/resources/job-queues/delete-job-queue";
+import { describeJobQueues } from "@/lib/resources/job-queues/describe-job-queues";
+import { updateJobQueue } from "@/lib/resources/job-queues/update-job-queue";
+import { createSchedulingPolicy } from "@/lib/resources/scheduling-policies/create-scheduling-policy";
+import { deleteSchedulingPolicy } from "@/lib/resources/scheduling-policies/delete-scheduling-policy";
+import { describeSchedulingPolicies } from "@/lib/resources/scheduling-policies/describe-scheduling-policies";
+import { listSchedulingPolicies } from "@/lib/resources/scheduling-policies/list-scheduling-policies";
+import { updateSchedulingPolicy } from "@/lib/resources/scheduling-policies/update-scheduling-policy";
+import { listTagsForResource } from "@/lib/resources/tags/list-tags-for-resource";
+import { tagResource } from "@/lib/resources/tags/tag-resource";
+import { untagResource } from "@/lib/resources/tags/untag-resource";
+import type { BatchBackend } from "../types";
+
+export const builtinBackend: BatchBackend = {
+  kind: "builtin",
+  createComputeEnvironment,
+  describeComputeEnvironments,
+  updateComputeEnvironment,
+  deleteComputeEnvironment,
+  createJobQueue,
+  describeJobQueues,
+  updateJobQueue,
+  deleteJobQueue,
+  createSchedulingPolicy,
+  describeSchedulingPolicies,
+  listSchedulingPolicies,
+  updateSchedulingPolicy,
+  deleteSchedulingPolicy,
+  registerJobDefinition,
+  describeJobDefinitions,
+  deregisterJobDefinition,
+  submitJob,
+  describeJobs,
+  listJobs,
+  listJobsForConsole,
+  cancelJob,
+  terminateJob,
+  stopJobs,
+  tagResource,
+  untagResource,
+  listTagsForResource,
+};

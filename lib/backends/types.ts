@@ -1,0 +1,72 @@
+// The one interface the console, the server actions and the /v1 API call, whichever backend an
+// organization runs on. Every method takes the caller's context and an AWS-shaped request
+// (already validated by the operation's zod schema) and returns AWS's response shape, with
+// timestamps in epoch milliseconds.
+//
+// The method types are those of the built-in implementation's domain functions, so the two
+// cannot drift apart; the AWS backend implements the same signatures through the AWS SDK.
+import type { OrgContext } from "@/lib/auth/context";
+import type { describeJobs } from "@/lib/jobs/describe-jobs";
+import type { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
+import type { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
+import type { submitJob } from "@/lib/jobs/submit-job";
+import type { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
+import type { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
+import type { describeComputeEnvironments } from "@/lib/resources/compute-environments/describe-compute-environments";
+import type { updateComputeEnvironment } from "@/lib/resources/compute-environments/update-compute-environment";
+import type { deregisterJobDefinition } from "@/lib/resources/job-definitions/deregister-job-definition";
+import type { describeJobDefinitions } from "@/lib/resources/job-definitions/describe-job-definitions";
+import type { registerJobDefinition } from "@/lib/resources/job-definitions/register-job-definition";
+import type { createJobQueue } from "@/lib/resources/job-queues/create-job-queue";
+import type { deleteJobQueue } from "@/lib/resources/job-queues/delete-job-queue";
+import type { describeJobQueues } from "@/lib/resources/job-queues/describe-job-queues";
+import type { updateJobQueue } from "@/lib/resources/job-queues/update-job-queue";
+import type { createSchedulingPolicy } from "@/lib/resources/scheduling-policies/create-scheduling-policy";
+import type { deleteSchedulingPolicy } from "@/lib/resources/scheduling-policies/delete-scheduling-policy";
+import type { describeSchedulingPolicies } from "@/lib/resources/scheduling-policies/describe-scheduling-policies";
+import type { listSchedulingPolicies } from "@/lib/resources/scheduling-policies/list-scheduling-policies";
+import type { updateSchedulingPolicy } from "@/lib/resources/scheduling-policies/update-scheduling-policy";
+import type { listTagsForResource } from "@/lib/resources/tags/list-tags-for-resource";
+import type { tagResource } from "@/lib/resources/tags/tag-resource";
+import type { untagResource } from "@/lib/resources/tags/untag-resource";
+
+export type BackendKind = "builtin" | "aws";
+
+export interface BatchBackend {
+  readonly kind: BackendKind;
+
+  createComputeEnvironment: typeof createComputeEnvironment;
+  describeComputeEnvironments: typeof describeComputeEnvironments;
+  updateComputeEnvironment: typeof updateComputeEnvironment;
+  deleteComputeEnvironment: typeof deleteComputeEnvironment;
+
+  createJobQueue: typeof createJobQueue;
+  describeJobQueues: typeof describeJobQueues;
+  updateJobQueue: typeof updateJobQueue;
+  deleteJobQueue: typeof deleteJobQueue;
+
+  createSchedulingPolicy: typeof createSchedulingPolicy;
+  describeSchedulingPolicies: typeof describeSchedulingPolicies;
+  listSchedulingPolicies: typeof listSchedulingPolicies;
+  updateSchedulingPolicy: typeof updateSchedulingPolicy;
+  deleteSchedulingPolicy: typeof deleteSchedulingPolicy;
+
+  registerJobDefinition: typeof registerJobDefinition;
+  describeJobDefinitions: typeof describeJobDefinitions;
+  deregisterJobDefinition: typeof deregisterJobDefinition;
+
+  submitJob: typeof submitJob;
+  describeJobs: typeof describeJobs;
+  listJobs: typeof listJobs;
+  listJobsForConsole: typeof listJobsForConsole;
+  cancelJob: typeof cancelJob;
+  terminateJob: typeof terminateJob;
+  /** CancelJobs / TerminateJobs (bulk). */
+  stopJobs: typeof stopJobs;
+
+  tagResource: typeof tagResource;
+  untagResource: typeof untagResource;
+  listTagsForResource: typeof listTagsForResource;
+}
+
+export type BackendResolver = (ctx: OrgContext) => Promise<BatchBackend>;
