@@ -1,4 +1,4 @@
-// The engine process: `node_modules/.bin/tsx engine/main.ts`. Reads DATABASE_URL and
+// The engine process: `node --import tsx engine/main.ts` (npm start runs it). Reads DATABASE_URL and
 // BATCHDECK_DATA_DIR through lib/env.ts; engine tuning comes from BATCHDECK_ENGINE_* variables
 // (validated here; they are engine-only). SIGTERM/SIGINT stop it gracefully: running jobs are
 // killed and recorded as host-terminated, so they are retried where attempts remain.

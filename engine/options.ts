@@ -42,7 +42,7 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     leaseRenewMs: 1_000,
     leaseTtlMs: 5_000,
     killGraceMs: 30_000,
-    logCapBytes: 256 * 1024 * 1024,
+    logCapBytes: 64 * 1024 * 1024,
     logFlushMs: 200,
     sampleMs: 5_000,
     runAsUser: "nobody",
