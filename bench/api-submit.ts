@@ -7,7 +7,7 @@
 //
 // The server runs in a child process (bench/lib/api-server-main.ts) so clients and server do
 // not share an event loop; on this 2-core machine they still share the CPU, as they would on
-// one small host.
+// one small host. BENCH_SERVER_PROFILE=<dir> writes the server's CPU profile there.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +33,10 @@ const C = Number(values.clients);
 process.env.BATCHDECK_SECRET_KEY ??= Buffer.alloc(32, 7).toString("base64");
 
 async function startServer(url: string): Promise<{ port: number; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/lib/api-server-main.ts"], {
+  const profile = process.env.BENCH_SERVER_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "bench/lib/api-server-main.ts"], {
     env: { ...process.env, DATABASE_URL: url, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit"],
   });
