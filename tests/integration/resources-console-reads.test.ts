@@ -51,15 +51,24 @@ describe.each(PROVIDERS)("resource console reads on %s", (provider) => {
     const { computeEnvironments } = await builtinBackend.computeEnvironmentUsage(ctx);
     const ce = await t.db.computeEnvironment.findUniqueOrThrow({ where: { id: world.environmentId } });
     expect(computeEnvironments).toEqual([
-      { computeEnvironmentName: ce.name, jobs: 3, vcpus: 3.5, memoryMiB: 1792, gpus: 1 },
+      {
+        computeEnvironmentName: ce.name,
+        maxVcpus: 16,
+        maxMemoryMiB: 32768,
+        gpuIds: [],
+        jobs: 3,
+        vcpus: 3.5,
+        memoryMiB: 1792,
+        gpus: 1,
+      },
     ]);
   });
 
   it("reports zeros for an environment with nothing on it", async () => {
-    const world = await seedEngineWorld(t.db);
+    const world = await seedEngineWorld(t.db, { gpuIds: ["0", "1"] });
     const { computeEnvironments } = await builtinBackend.computeEnvironmentUsage(await viewer(world));
     expect(computeEnvironments).toHaveLength(1);
-    expect(computeEnvironments[0]).toMatchObject({ jobs: 0, vcpus: 0, memoryMiB: 0, gpus: 0 });
+    expect(computeEnvironments[0]).toMatchObject({ gpuIds: ["0", "1"], jobs: 0, vcpus: 0, memoryMiB: 0, gpus: 0 });
   });
 
   it("counts jobs per status in each live queue of the organization", async () => {

@@ -3,10 +3,15 @@
 // the same numbers (the resources a job asked for, held while it is on the host), so the
 // console's "in use" bar agrees with what the scheduler will still place.
 import type { OrgContext } from "@/lib/auth/context";
+import { safeJson } from "@/lib/batch/shapes/common";
 import { ON_HOST_STATUSES } from "@/lib/batch/states";
 
 export interface ComputeEnvironmentUsage {
   computeEnvironmentName: string;
+  /** What the built-in engine may hand out on it (from its AWS shape and capacity tags). */
+  maxVcpus: number;
+  maxMemoryMiB: number;
+  gpuIds: string[];
   /** Jobs STARTING or RUNNING on it. */
   jobs: number;
   vcpus: number;
@@ -22,7 +27,7 @@ export async function computeEnvironmentUsage(
   // Jobs on the host are few (bounded by the capacity of the environments), and the
   // (organizationId, status, …) index finds them without reading finished jobs.
   const [environments, groups] = await Promise.all([
-    db.computeEnvironment.findMany({ where: { organizationId }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    db.computeEnvironment.findMany({ where: { organizationId }, select: { id: true, name: true, maxVcpus: true, memoryMiB: true, gpuIds: true }, orderBy: { name: "asc" } }),
     db.job.groupBy({
       by: ["computeEnvironmentId"],
       where: { organizationId, status: { in: [...ON_HOST_STATUSES] }, computeEnvironmentId: { not: null } },
@@ -36,6 +41,9 @@ export async function computeEnvironmentUsage(
       const g = byId.get(e.id);
       return {
         computeEnvironmentName: e.name,
+        maxVcpus: e.maxVcpus,
+        maxMemoryMiB: e.memoryMiB,
+        gpuIds: safeJson<string[]>(e.gpuIds, []),
         jobs: g?._count._all ?? 0,
         vcpus: g?._sum.vcpus ?? 0,
         memoryMiB: g?._sum.memoryMiB ?? 0,
