@@ -44,3 +44,21 @@ export function jobQueueValuesFromDetail(detail: Record<string, unknown>): JobQu
 }
 
 export { lastSegment };
+
+/** A described queue as the list shows it; policy names come from the organization's policies. */
+export function jobQueueRow(detail: Record<string, unknown>, policyNames: Map<string, string>) {
+  const order = [...((detail.computeEnvironmentOrder ?? []) as { order: number; computeEnvironment: string }[])].sort(
+    (a, b) => a.order - b.order,
+  );
+  const policyArn = typeof detail.schedulingPolicyArn === "string" ? detail.schedulingPolicyArn : null;
+  return {
+    name: String(detail.jobQueueName),
+    arn: String(detail.jobQueueArn),
+    priority: Number(detail.priority),
+    state: String(detail.state),
+    status: String(detail.status),
+    statusReason: typeof detail.statusReason === "string" ? detail.statusReason : undefined,
+    environments: order.map((o) => lastSegment(o.computeEnvironment)),
+    schedulingPolicy: policyArn ? (policyNames.get(policyArn) ?? lastSegment(policyArn)) : null,
+  };
+}

@@ -5,7 +5,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
-import { collectPages } from "@/lib/console/collect";
+import { allComputeEnvironments, allJobQueues } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Compute environments" };
 
@@ -13,25 +13,19 @@ export default async function ComputeEnvironmentsPage() {
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
   const [environments, queues, usage] = await Promise.all([
-    collectPages(async (nextToken) => {
-      const r = await backend.describeComputeEnvironments(ctx, { maxResults: 100, nextToken });
-      return { items: r.computeEnvironments, nextToken: r.nextToken };
-    }),
-    collectPages(async (nextToken) => {
-      const r = await backend.describeJobQueues(ctx, { maxResults: 100, nextToken });
-      return { items: r.jobQueues, nextToken: r.nextToken };
-    }),
+    allComputeEnvironments(backend, ctx),
+    allJobQueues(backend, ctx),
     backend.computeEnvironmentUsage(ctx),
   ]);
   const canManage = can(ctx.role, "computeEnvironments.manage");
-  const rows = environments.items.map((ce) => ({
+  const rows = environments.map((ce) => ({
     name: String(ce.computeEnvironmentName),
     arn: String(ce.computeEnvironmentArn),
     type: String(ce.type),
     state: String(ce.state),
     status: String(ce.status),
     statusReason: typeof ce.statusReason === "string" ? ce.statusReason : undefined,
-    queues: queues.items
+    queues: queues
       .filter((q) =>
         (q.computeEnvironmentOrder as { computeEnvironment: string }[]).some(
           (o) => o.computeEnvironment === ce.computeEnvironmentArn,
