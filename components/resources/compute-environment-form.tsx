@@ -9,12 +9,8 @@ import {
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { type ComputeEnvironmentFormValues, GPU_IDS_TAG, MEMORY_TAG } from "@/lib/console/compute-environment-values";
 import { groupErrors, numberField } from "@/lib/console/field-errors";
-import {
-  type ComputeEnvironmentFormValues,
-  GPU_IDS_TAG,
-  MEMORY_TAG,
-} from "@/lib/console/compute-environment-values";
 import { PairsEditor } from "./pairs-editor";
 
 type Field = "name" | "type" | "state" | "maxvCpus" | "memoryMiB" | "gpuIds" | "tags";

@@ -85,16 +85,16 @@ export function ComputeEnvironmentsTable({
                   </td>
                   <td className="py-2 pr-4">
                     <Badge value={ce.status} />
-                    {ce.statusReason ? <div className="mt-1 max-w-xs text-xs text-slate-600">{ce.statusReason}</div> : null}
+                    {ce.statusReason ? (
+                      <div className="mt-1 max-w-xs text-xs text-slate-600">{ce.statusReason}</div>
+                    ) : null}
                   </td>
-                  <td className="py-2 pr-4">
-                    {u ? <UsageBar label="vCPUs" used={u.vcpus} max={u.maxVcpus} /> : "—"}
-                  </td>
+                  <td className="py-2 pr-4">{u ? <UsageBar label="vCPUs" used={u.vcpus} max={u.maxVcpus} /> : "—"}</td>
                   <td className="py-2 pr-4">
                     {u ? <UsageBar label="Memory" used={u.memoryMiB} max={u.maxMemoryMiB} unit="MiB" /> : "—"}
                   </td>
                   <td className="py-2 pr-4">
-                    {u && u.gpuIds.length ? (
+                    {u?.gpuIds.length ? (
                       <span title={`GPU ids ${u.gpuIds.join(", ")}`}>
                         {u.gpus} / {u.gpuIds.length}
                       </span>

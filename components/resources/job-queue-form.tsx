@@ -142,7 +142,10 @@ export function JobQueueForm({
         {values.environments.length === 0 ? (
           <p className="mb-2 text-sm text-slate-600">None yet: add at least one.</p>
         ) : (
-          <ol className="mb-2 divide-y divide-slate-100 rounded-md ring-1 ring-slate-200" aria-label="Environment order">
+          <ol
+            className="mb-2 divide-y divide-slate-100 rounded-md ring-1 ring-slate-200"
+            aria-label="Environment order"
+          >
             {values.environments.map((name, i) => (
               <li key={name} className="flex flex-wrap items-center gap-2 px-3 py-2 text-sm">
                 <span className="w-5 tabular-nums text-slate-500">{i + 1}.</span>
@@ -248,7 +251,9 @@ export function JobQueueForm({
                 value={t.maxTimeSeconds}
                 onChange={(e) =>
                   set({
-                    timeLimits: values.timeLimits.map((x, j) => (j === i ? { ...x, maxTimeSeconds: e.target.value } : x)),
+                    timeLimits: values.timeLimits.map((x, j) =>
+                      j === i ? { ...x, maxTimeSeconds: e.target.value } : x,
+                    ),
                   })
                 }
               />

@@ -92,7 +92,9 @@ export function JobQueuesTable({
                   </td>
                   <td className="py-2 pr-4">
                     <Badge value={q.status} />
-                    {q.statusReason ? <div className="mt-1 max-w-xs text-xs text-slate-600">{q.statusReason}</div> : null}
+                    {q.statusReason ? (
+                      <div className="mt-1 max-w-xs text-xs text-slate-600">{q.statusReason}</div>
+                    ) : null}
                   </td>
                   <td className="py-2 pr-4">
                     <ol className="list-inside list-decimal whitespace-nowrap">

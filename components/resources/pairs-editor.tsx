@@ -31,7 +31,10 @@ export function PairsEditor({
 }) {
   const set = (i: number, patch: Partial<Pair>) => onChange(pairs.map((p, j) => (j === i ? { ...p, ...patch } : p)));
   return (
-    <fieldset aria-invalid={errors?.length ? true : undefined} aria-describedby={errors?.length ? `${idPrefix}-err` : undefined}>
+    <fieldset
+      aria-invalid={errors?.length ? true : undefined}
+      aria-describedby={errors?.length ? `${idPrefix}-err` : undefined}
+    >
       <legend className="mb-1 text-sm font-medium text-slate-700">{legend}</legend>
       {hint ? <p className="mb-2 text-xs text-slate-500">{hint}</p> : null}
       {pairs.length === 0 ? <p className="mb-2 text-xs text-slate-500">None.</p> : null}

@@ -27,7 +27,13 @@ function fieldFor(path: string): Field | "_" {
 const control =
   "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:ring-1 focus:ring-indigo-500 aria-[invalid=true]:border-red-500";
 
-export function SchedulingPolicyForm({ mode, initial }: { mode: "create" | "edit"; initial: SchedulingPolicyFormValues }) {
+export function SchedulingPolicyForm({
+  mode,
+  initial,
+}: {
+  mode: "create" | "edit";
+  initial: SchedulingPolicyFormValues;
+}) {
   const router = useRouter();
   const id = useId();
   const [values, setValues] = useState(initial);
@@ -103,8 +109,8 @@ export function SchedulingPolicyForm({ mode, initial }: { mode: "create" | "edit
             errors={errors.shareDecaySeconds}
           />
           <p className={`mt-1 ${explain}`}>
-            How long past usage counts against a share. 0 looks only at what runs now; 3600 remembers the last hour,
-            so a share that just ran a lot waits while others catch up. 0 to 604800.
+            How long past usage counts against a share. 0 looks only at what runs now; 3600 remembers the last hour, so
+            a share that just ran a lot waits while others catch up. 0 to 604800.
           </p>
         </div>
         <div>
@@ -129,7 +135,9 @@ export function SchedulingPolicyForm({ mode, initial }: { mode: "create" | "edit
           with weight 1 (a lower weight means a larger share). "team-*" matches every identifier starting with "team-".
           Shares not listed get weight 1.
         </p>
-        {values.shares.length === 0 ? <p className="mb-2 text-sm text-slate-600">No shares listed: all weigh 1.</p> : null}
+        {values.shares.length === 0 ? (
+          <p className="mb-2 text-sm text-slate-600">No shares listed: all weigh 1.</p>
+        ) : null}
         <div className="space-y-2">
           {values.shares.map((s, i) => {
             const rowErrors = errors[`share.${i}`];

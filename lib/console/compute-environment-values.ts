@@ -44,4 +44,3 @@ export const EMPTY_COMPUTE_ENVIRONMENT: ComputeEnvironmentFormValues = {
   gpuIds: "",
   tags: [],
 };
-

@@ -134,7 +134,13 @@ describe("job definition form <-> JSON", () => {
   });
 
   it("drops the fields only a description carries", () => {
-    const described = { ...full, jobDefinitionArn: "arn:x", revision: 4, status: "ACTIVE", containerOrchestrationType: "ECS" };
+    const described = {
+      ...full,
+      jobDefinitionArn: "arn:x",
+      revision: 4,
+      status: "ACTIVE",
+      containerOrchestrationType: "ECS",
+    };
     expect(requestFromDefinition(described)).toEqual(full);
   });
 });

@@ -34,3 +34,11 @@ export async function allSchedulingPolicies(backend: BatchBackend, ctx: OrgConte
   }
   return out as { name: string; arn: string; fairsharePolicy: Record<string, unknown>; tags: Record<string, string> }[];
 }
+
+/** Every revision of every job definition (or of one name), ordered by name then revision. */
+export async function allJobDefinitions(backend: BatchBackend, ctx: OrgContext, jobDefinitionName?: string) {
+  return collectPages(async (nextToken) => {
+    const r = await backend.describeJobDefinitions(ctx, { jobDefinitionName, maxResults: 100, nextToken });
+    return { items: r.jobDefinitions, nextToken: r.nextToken };
+  });
+}

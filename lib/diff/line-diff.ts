@@ -42,7 +42,9 @@ export function lineDiff(oldText: string, newText: string): DiffLine[] {
     const below = lcs[i + 1] as Uint32Array;
     for (let j = m - 1; j >= 0; j--) {
       row[j] =
-        a[start + i] === b[start + j] ? (below[j + 1] as number) + 1 : Math.max(below[j] as number, row[j + 1] as number);
+        a[start + i] === b[start + j]
+          ? (below[j + 1] as number) + 1
+          : Math.max(below[j] as number, row[j + 1] as number);
     }
   }
   // Walk the table; on a tie removals come before additions, the order readers expect.

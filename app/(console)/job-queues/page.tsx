@@ -19,7 +19,9 @@ export default async function JobQueuesPage() {
     backend.jobQueueCounts(ctx),
   ]);
   const names = new Map(policies.map((p) => [p.arn, p.name]));
-  const rows = queues.map((q) => jobQueueRow(q, names)).sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
+  const rows = queues
+    .map((q) => jobQueueRow(q, names))
+    .sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
   const canManage = can(ctx.role, "jobQueues.manage");
   return (
     <>
@@ -46,7 +48,12 @@ export default async function JobQueuesPage() {
               : "An admin creates them; jobs are submitted to a queue."}
           </p>
         ) : (
-          <JobQueuesTable orgId={ctx.organizationId} rows={rows} initialCounts={counts.jobQueues} canManage={canManage} />
+          <JobQueuesTable
+            orgId={ctx.organizationId}
+            rows={rows}
+            initialCounts={counts.jobQueues}
+            canManage={canManage}
+          />
         )}
       </Card>
     </>

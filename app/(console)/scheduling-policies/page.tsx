@@ -21,7 +21,8 @@ export default async function SchedulingPoliciesPage() {
   const backend = await backendFor(ctx);
   const [policies, queues] = await Promise.all([allSchedulingPolicies(backend, ctx), allJobQueues(backend, ctx)]);
   const canManage = can(ctx.role, "schedulingPolicies.manage");
-  const usedBy = (arn: string) => queues.filter((q) => q.schedulingPolicyArn === arn).map((q) => String(q.jobQueueName));
+  const usedBy = (arn: string) =>
+    queues.filter((q) => q.schedulingPolicyArn === arn).map((q) => String(q.jobQueueName));
   return (
     <>
       <PageHeader

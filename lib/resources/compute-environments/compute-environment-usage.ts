@@ -27,7 +27,11 @@ export async function computeEnvironmentUsage(
   // Jobs on the host are few (bounded by the capacity of the environments), and the
   // (organizationId, status, …) index finds them without reading finished jobs.
   const [environments, groups] = await Promise.all([
-    db.computeEnvironment.findMany({ where: { organizationId }, select: { id: true, name: true, maxVcpus: true, memoryMiB: true, gpuIds: true }, orderBy: { name: "asc" } }),
+    db.computeEnvironment.findMany({
+      where: { organizationId },
+      select: { id: true, name: true, maxVcpus: true, memoryMiB: true, gpuIds: true },
+      orderBy: { name: "asc" },
+    }),
     db.job.groupBy({
       by: ["computeEnvironmentId"],
       where: { organizationId, status: { in: [...ON_HOST_STATUSES] }, computeEnvironmentId: { not: null } },

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { ComputeEnvironmentForm } from "@/components/resources/compute-environment-form";
-import { EMPTY_COMPUTE_ENVIRONMENT } from "@/lib/console/compute-environment-values";
 import { Alert } from "@/components/ui/alert";
 import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { EMPTY_COMPUTE_ENVIRONMENT } from "@/lib/console/compute-environment-values";
 import { hostCapacity } from "@/lib/resources/compute-environments/host";
 
 export const metadata: Metadata = { title: "Create compute environment" };

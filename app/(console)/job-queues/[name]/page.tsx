@@ -31,7 +31,11 @@ export default async function JobQueuePage({ params }: { params: Promise<{ name:
   const described = front.length ? (await backend.describeJobs(ctx, { jobs: front.map((j) => j.jobId) })).jobs : [];
   const jobs = new Map(described.map((j) => [j.jobId, j]));
   const count = counts.jobQueues.find((c) => c.jobQueueName === name)?.counts;
-  const limits = (detail.jobStateTimeLimitActions ?? []) as { reason: string; maxTimeSeconds: number; action: string }[];
+  const limits = (detail.jobStateTimeLimitActions ?? []) as {
+    reason: string;
+    maxTimeSeconds: number;
+    action: string;
+  }[];
   const tags = Object.entries((detail.tags ?? {}) as Record<string, string>);
   return (
     <>
@@ -66,7 +70,8 @@ export default async function JobQueuePage({ params }: { params: Promise<{ name:
             </dd>
             <dt className="text-slate-500">Status</dt>
             <dd>
-              <Badge value={row.status} /> {row.statusReason ? <span className="text-slate-600">{row.statusReason}</span> : null}
+              <Badge value={row.status} />{" "}
+              {row.statusReason ? <span className="text-slate-600">{row.statusReason}</span> : null}
             </dd>
             <dt className="text-slate-500">Priority</dt>
             <dd className="tabular-nums">{row.priority}</dd>
@@ -111,8 +116,8 @@ export default async function JobQueuePage({ params }: { params: Promise<{ name:
         ) : (
           <>
             <p className="mb-3 text-xs text-slate-500">
-              RUNNABLE jobs in the order the engine would dispatch them, as of {when(snapshot.frontOfQueue.lastUpdatedAt)}{" "}
-              UTC.
+              RUNNABLE jobs in the order the engine would dispatch them, as of{" "}
+              {when(snapshot.frontOfQueue.lastUpdatedAt)} UTC.
             </p>
             <div className="overflow-x-auto">
               <table className="w-full text-left text-sm" aria-label="Next to run">
@@ -132,7 +137,10 @@ export default async function JobQueuePage({ params }: { params: Promise<{ name:
                       <tr key={j.jobId}>
                         <td className="py-1.5 pr-4 tabular-nums text-slate-500">{i + 1}</td>
                         <td className="py-1.5 pr-4 font-mono text-xs">
-                          <Link href={`/jobs/${encodeURIComponent(j.jobId)}`} className="text-indigo-700 hover:underline">
+                          <Link
+                            href={`/jobs/${encodeURIComponent(j.jobId)}`}
+                            className="text-indigo-700 hover:underline"
+                          >
                             {j.jobId}
                           </Link>
                         </td>

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ComputeEnvironmentForm } from "@/components/resources/compute-environment-form";
-import { valuesFromDetail } from "@/lib/console/compute-environment-values";
 import { Alert } from "@/components/ui/alert";
 import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { valuesFromDetail } from "@/lib/console/compute-environment-values";
 import { hostCapacity } from "@/lib/resources/compute-environments/host";
 
 export const metadata: Metadata = { title: "Edit compute environment" };
@@ -20,7 +20,10 @@ export default async function EditComputeEnvironmentPage({ params }: { params: P
   if (!detail) notFound();
   return (
     <>
-      <PageHeader title={`Edit ${name}`} description={`${detail.type} compute environment · ${detail.computeEnvironmentArn}`} />
+      <PageHeader
+        title={`Edit ${name}`}
+        description={`${detail.type} compute environment · ${detail.computeEnvironmentArn}`}
+      />
       {can(ctx.role, "computeEnvironments.manage") ? (
         <Card>
           <ComputeEnvironmentForm
