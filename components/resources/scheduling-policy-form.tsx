@@ -132,8 +132,8 @@ export function SchedulingPolicyForm({
         <legend className="mb-1 text-sm font-medium text-slate-700">Share distribution</legend>
         <p className={`mb-2 ${explain}`}>
           Jobs name a share identifier when they are submitted. A share with weight 0.5 gets twice the capacity of one
-          with weight 1 (a lower weight means a larger share). "team-*" matches every identifier starting with "team-".
-          Shares not listed get weight 1.
+          with weight 1 (a lower weight means a larger share). "team*" matches every identifier starting with "team".
+          Jobs name theirs in letters and numbers only. Shares not listed get weight 1.
         </p>
         {values.shares.length === 0 ? (
           <p className="mb-2 text-sm text-slate-600">No shares listed: all weigh 1.</p>
@@ -149,7 +149,7 @@ export function SchedulingPolicyForm({
                     aria-label={`Share identifier ${i + 1}`}
                     aria-invalid={rowErrors ? true : undefined}
                     aria-describedby={rowErrors ? `${id}-share-${i}-err` : undefined}
-                    placeholder="Share identifier, e.g. team-a"
+                    placeholder="Share identifier, e.g. teamA"
                     className={`${control} min-w-48 flex-[2]`}
                     value={s.shareIdentifier}
                     onChange={(e) => setShare(i, { shareIdentifier: e.target.value })}
