@@ -103,7 +103,8 @@ test("an admin creates a compute environment, a fair-share policy and a queue, a
   await page.getByRole("button", { name: `Delete ${ce}` }).click();
   await expect(ceRow.getByRole("alert")).toContainText("Update its state to DISABLED first.");
   await page.getByRole("button", { name: `Disable ${ce}` }).click();
-  await expect(ceRow).toContainText("DISABLED");
+  await expect(page.getByRole("button", { name: `Enable ${ce}` })).toBeVisible();
+  await expect(ceRow.getByText("DISABLED", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: `Delete ${ce}` }).click();
   await expect(ceRow.getByRole("alert")).toContainText(`is used by job queue(s) ${queue}`);
   await page.screenshot({ path: test.info().outputPath("compute-environments.png"), fullPage: true });

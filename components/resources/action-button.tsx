@@ -1,14 +1,14 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/auth/operation";
 
 /**
  * A button that runs one server action with a fixed input: enable, disable, delete,
  * deregister. With `confirm` it asks first. The server's answer (AWS's rule and message when
- * it refuses) is shown beside the button; on success the page re-reads its data.
+ * it refuses) is shown beside the button. On success the action's revalidatePath brings the
+ * page's new data back with the response, so nothing else is fetched.
  */
 export function ActionButton<I>({
   action,
@@ -27,8 +27,7 @@ export function ActionButton<I>({
   variant?: "primary" | "secondary" | "danger" | "ghost";
   ariaLabel?: string;
 }) {
-  const router = useRouter();
-  const [pending, start] = useTransition();
+  const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
     <span className="inline-flex flex-wrap items-center justify-end gap-2">
@@ -43,11 +42,11 @@ export function ActionButton<I>({
         aria-label={ariaLabel}
         onClick={() => {
           if (confirm && !window.confirm(confirm)) return;
-          start(async () => {
-            const result = await action(input);
-            setError(result.ok ? null : result.error);
-            if (result.ok) router.refresh();
-          });
+          setPending(true);
+          action(input)
+            .then((result) => setError(result.ok ? null : result.error))
+            .catch(() => setError("Could not reach the server. Please try again."))
+            .finally(() => setPending(false));
         }}
       >
         {pending ? pendingLabel : label}

@@ -74,7 +74,6 @@ export function ComputeEnvironmentForm({
             } as Parameters<typeof updateComputeEnvironmentAction>[0]);
       if (result.ok) {
         router.push("/compute-environments");
-        router.refresh();
         return;
       }
       const grouped = groupErrors(result.fieldErrors, fieldFor);

@@ -54,7 +54,7 @@ export function ComputeEnvironmentsTable({
           {usage.error.message} Showing the last figures read.
         </p>
       ) : null}
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm" aria-label="Compute environments">
           <thead className="text-xs uppercase tracking-wide text-slate-500">
             <tr>

@@ -16,7 +16,7 @@ export function DiffView({ lines, oldLabel, newLabel }: { lines: DiffLine[]; old
           </>
         )}
       </p>
-      <div className="overflow-x-auto rounded-md ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-md ring-1 ring-slate-200">
         <table className="w-full font-mono text-xs" aria-label={`Differences between ${oldLabel} and ${newLabel}`}>
           <tbody>
             {lines.map((l, i) => (

@@ -86,7 +86,6 @@ export function JobDefinitionRegisterForm({ initial }: { initial: Record<string,
       const result = await registerJobDefinitionAction(request as Parameters<typeof registerJobDefinitionAction>[0]);
       if (result.ok) {
         router.push(`/job-definitions/${encodeURIComponent(result.data.jobDefinitionName)}`);
-        router.refresh();
         return;
       }
       const fieldErrors = result.fieldErrors ?? { _: [result.error] };

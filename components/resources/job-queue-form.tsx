@@ -82,7 +82,6 @@ export function JobQueueForm({
           : await updateJobQueueAction(request as Parameters<typeof updateJobQueueAction>[0]);
       if (result.ok) {
         router.push(mode === "create" ? "/job-queues" : `/job-queues/${encodeURIComponent(initial.name)}`);
-        router.refresh();
         return;
       }
       const grouped = groupErrors(result.fieldErrors, fieldFor);

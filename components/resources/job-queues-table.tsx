@@ -51,7 +51,7 @@ export function JobQueuesTable({
           {counts.error.message} Showing the last counts read.
         </p>
       ) : null}
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-sm" aria-label="Job queues">
           <thead className="text-xs uppercase tracking-wide text-slate-500">
             <tr>
@@ -61,11 +61,7 @@ export function JobQueuesTable({
               <th className="pb-2 pr-4 font-medium">Status</th>
               <th className="pb-2 pr-4 font-medium">Environments</th>
               <th className="pb-2 pr-4 font-medium">Policy</th>
-              {JOB_STATUSES.map((s) => (
-                <th key={s} className="pb-2 pr-3 text-right font-medium">
-                  {s}
-                </th>
-              ))}
+              <th className="pb-2 pr-4 font-medium">Jobs by status</th>
               {canManage ? (
                 <th className="pb-2">
                   <span className="sr-only">Actions</span>
@@ -104,16 +100,18 @@ export function JobQueuesTable({
                     </ol>
                   </td>
                   <td className="py-2 pr-4">{q.schedulingPolicy ?? <span className="text-slate-500">FIFO</span>}</td>
-                  {JOB_STATUSES.map((s) => (
-                    <td
-                      key={s}
-                      className="py-2 pr-3 text-right tabular-nums"
-                      data-testid={`count-${q.name}-${s}`}
-                      aria-label={`${q.name} ${s}`}
-                    >
-                      {c ? c[s] : "—"}
-                    </td>
-                  ))}
+                  <td className="py-2 pr-4">
+                    <dl className="grid min-w-72 grid-cols-4 gap-x-3 gap-y-1 text-xs">
+                      {JOB_STATUSES.map((s) => (
+                        <div key={s} className={c?.[s] ? "text-slate-900" : "text-slate-500"}>
+                          <dt className="text-[10px] uppercase tracking-wide">{s}</dt>
+                          <dd className="font-semibold tabular-nums" data-testid={`count-${q.name}-${s}`}>
+                            {c ? c[s] : "—"}
+                          </dd>
+                        </div>
+                      ))}
+                    </dl>
+                  </td>
                   {canManage ? (
                     <td className="py-2 text-right">
                       <div className="flex flex-wrap justify-end gap-2">

@@ -66,7 +66,6 @@ export function SchedulingPolicyForm({
             >[0]);
       if (result.ok) {
         router.push("/scheduling-policies");
-        router.refresh();
         return;
       }
       const grouped = groupErrors(result.fieldErrors, fieldFor);

@@ -66,7 +66,7 @@ export default async function JobDefinitionsPage() {
             {canManage ? "Register one to describe what your jobs run." : "A developer or admin registers them."}
           </p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm" aria-label="Job definitions">
               <thead className="text-xs uppercase tracking-wide text-slate-500">
                 <tr>

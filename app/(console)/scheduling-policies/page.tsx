@@ -46,7 +46,7 @@ export default async function SchedulingPoliciesPage() {
             {canManage ? " Create one to share a queue fairly between teams or users." : ""}
           </p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm" aria-label="Scheduling policies">
               <thead className="text-xs uppercase tracking-wide text-slate-500">
                 <tr>

@@ -83,7 +83,7 @@ export default async function JobDefinitionPage({
         </Link>
       </div>
       <Card title="Revisions">
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm" aria-label="Revisions">
             <thead className="text-xs uppercase tracking-wide text-slate-500">
               <tr>

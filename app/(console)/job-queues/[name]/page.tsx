@@ -119,7 +119,7 @@ export default async function JobQueuePage({ params }: { params: Promise<{ name:
               RUNNABLE jobs in the order the engine would dispatch them, as of{" "}
               {when(snapshot.frontOfQueue.lastUpdatedAt)} UTC.
             </p>
-            <div className="overflow-x-auto">
+            <div className="relative overflow-x-auto">
               <table className="w-full text-left text-sm" aria-label="Next to run">
                 <thead className="text-xs uppercase tracking-wide text-slate-500">
                   <tr>
