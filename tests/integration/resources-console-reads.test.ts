@@ -110,6 +110,21 @@ describe.each(PROVIDERS)("resource console reads on %s", (provider) => {
     ]);
   });
 
+  it("counts waiting and running jobs live, finished ones from a cache a few seconds old", async () => {
+    const world = await seedEngineWorld(t.db);
+    const [first, second] = await insertJobs(t.db, world, [{ command: ["true"] }, { command: ["true"] }]);
+    await t.db.job.update({ where: { id: first }, data: { status: "SUCCEEDED" } });
+    const ctx = await viewer(world);
+    const before = (await builtinBackend.jobQueueCounts(ctx)).jobQueues[0]!.counts;
+    expect([before.RUNNABLE, before.SUCCEEDED]).toEqual([1, 1]);
+
+    await t.db.job.update({ where: { id: second }, data: { status: "SUCCEEDED" } });
+    const cached = (await builtinBackend.jobQueueCounts(ctx)).jobQueues[0]!.counts;
+    expect([cached.RUNNABLE, cached.SUCCEEDED]).toEqual([0, 1]);
+    const exact = (await builtinBackend.jobQueueCounts(ctx, { terminalMaxAgeMs: 0 })).jobQueues[0]!.counts;
+    expect([exact.RUNNABLE, exact.SUCCEEDED]).toEqual([0, 2]);
+  });
+
   it("leaves deleted queues out of the counts", async () => {
     const world = await seedEngineWorld(t.db);
     await insertJobs(t.db, world, [{ command: ["true"] }]);
