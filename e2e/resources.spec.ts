@@ -97,6 +97,31 @@ test("an admin creates a compute environment, a fair-share policy and a queue, a
   await expect(page.getByText(`Fair share: ${policy}`)).toBeVisible();
   await expect(page.getByText("No RUNNABLE jobs are waiting in this queue.")).toBeVisible();
 
+  // Editing: more memory for the environment (a capacity tag), and a second environment put
+  // first in the queue's order.
+  await page.goto("/compute-environments");
+  await page.getByRole("link", { name: `Edit ${ce}` }).click();
+  const editCe = page.getByRole("form", { name: `Edit compute environment ${ce}` });
+  await expect(editCe.getByLabel("Memory (MiB)")).toHaveValue("1024");
+  await editCe.getByLabel("Memory (MiB)").fill("2048");
+  await editCe.getByRole("button", { name: "Save changes" }).click();
+  await expect(page).toHaveURL(/\/compute-environments$/);
+  await expect(ceRow).toContainText("0 / 2048 MiB");
+  const spare = uniqueName("spare");
+  await batch.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: spare, type: "UNMANAGED" }));
+  await page.goto(`/job-queues/${queue}/edit`);
+  const editQ = page.getByRole("form", { name: `Edit job queue ${queue}` });
+  await editQ.getByLabel("Add compute environment").selectOption(spare);
+  await editQ.getByRole("button", { name: "Add", exact: true }).click();
+  await editQ.getByRole("button", { name: `Move ${spare} up` }).click();
+  await expect(editQ.getByRole("list", { name: "Environment order" }).getByRole("listitem").first()).toContainText(
+    spare,
+  );
+  await editQ.getByRole("button", { name: "Save changes" }).click();
+  await expect(page).toHaveURL(new RegExp(`/job-queues/${queue}$`));
+  await expect(page.getByRole("listitem").filter({ hasText: spare })).toBeVisible();
+  await expect(page.locator("dd ol li").first()).toHaveText(spare);
+
   // AWS's rules on delete, shown as the server words them: disable first; a queue's
   // environment cannot go.
   await page.goto("/compute-environments");
