@@ -121,6 +121,14 @@ test("an admin creates a compute environment, a fair-share policy and a queue, a
   await expect(page).toHaveURL(new RegExp(`/job-queues/${queue}$`));
   await expect(page.getByRole("listitem").filter({ hasText: spare })).toBeVisible();
   await expect(page.locator("dd ol li").first()).toHaveText(spare);
+  await page.screenshot({ path: test.info().outputPath("job-queue.png"), fullPage: true });
+  // On a phone the table scrolls inside its card; the page itself does not widen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/job-queues");
+  await expect(page.getByRole("table", { name: "Job queues" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: test.info().outputPath("job-queues-phone.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // AWS's rules on delete, shown as the server words them: disable first; a queue's
   // environment cannot go.

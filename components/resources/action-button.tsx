@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/auth/operation";
@@ -18,6 +19,7 @@ export function ActionButton<I>({
   confirm,
   variant = "secondary",
   ariaLabel,
+  thenGoTo,
 }: {
   action: (input: I) => Promise<ActionResult<unknown>>;
   input: I;
@@ -26,7 +28,10 @@ export function ActionButton<I>({
   confirm?: string;
   variant?: "primary" | "secondary" | "danger" | "ghost";
   ariaLabel?: string;
+  /** Where to go once it succeeded, when the current page no longer exists (a deleted queue). */
+  thenGoTo?: string;
 }) {
+  const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -44,7 +49,10 @@ export function ActionButton<I>({
           if (confirm && !window.confirm(confirm)) return;
           setPending(true);
           action(input)
-            .then((result) => setError(result.ok ? null : result.error))
+            .then((result) => {
+              setError(result.ok ? null : result.error);
+              if (result.ok && thenGoTo) router.push(thenGoTo);
+            })
             .catch(() => setError("Could not reach the server. Please try again."))
             .finally(() => setPending(false));
         }}

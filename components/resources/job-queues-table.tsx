@@ -137,7 +137,7 @@ export function JobQueuesTable({
 }
 
 /** Enable / disable and delete (AWS's rule: disable first; waiting jobs are cancelled). */
-export function QueueStateButtons({ name, state }: { name: string; state: string }) {
+export function QueueStateButtons({ name, state, thenGoTo }: { name: string; state: string; thenGoTo?: string }) {
   return (
     <>
       {state === "ENABLED" ? (
@@ -165,6 +165,7 @@ export function QueueStateButtons({ name, state }: { name: string; state: string
         variant="danger"
         ariaLabel={`Delete ${name}`}
         confirm={`Delete job queue ${name}? Jobs still waiting in it are cancelled and running ones terminated.`}
+        thenGoTo={thenGoTo}
       />
     </>
   );

@@ -51,7 +51,7 @@ export default async function JobQueuePage({ params }: { params: Promise<{ name:
               >
                 Edit
               </Link>
-              <QueueStateButtons name={name} state={row.state} />
+              <QueueStateButtons name={name} state={row.state} thenGoTo="/job-queues" />
             </div>
           ) : null
         }
