@@ -96,6 +96,7 @@ test("an admin creates a compute environment, a fair-share policy and a queue, a
   await expect(page.getByRole("heading", { name: queue })).toBeVisible();
   await expect(page.getByText(`Fair share: ${policy}`)).toBeVisible();
   await expect(page.getByText("No RUNNABLE jobs are waiting in this queue.")).toBeVisible();
+  await expect(page.getByTestId(`count-${queue}-SUCCEEDED`)).toHaveText("1");
 
   // Editing: more memory for the environment (a capacity tag), and a second environment put
   // first in the queue's order.

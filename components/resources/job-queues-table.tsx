@@ -136,6 +136,37 @@ export function JobQueuesTable({
   );
 }
 
+/** One queue's jobs per status, polled like the list (the queue page's "Jobs by status"). */
+export function QueueCounts({
+  orgId,
+  name,
+  initialCounts,
+}: {
+  orgId: string;
+  name: string;
+  initialCounts: JobQueueCounts[];
+}) {
+  const counts = useQuery({
+    queryKey: queryKeys.jobQueueCounts(orgId),
+    queryFn: fetchCounts,
+    initialData: { jobQueues: initialCounts },
+    refetchInterval: refreshIntervals.live,
+  });
+  const c = counts.data.jobQueues.find((q) => q.jobQueueName === name)?.counts;
+  return (
+    <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
+      {JOB_STATUSES.map((s) => (
+        <div key={s}>
+          <dt className="text-xs uppercase tracking-wide text-slate-500">{s}</dt>
+          <dd className="text-lg font-semibold tabular-nums" data-testid={`count-${name}-${s}`}>
+            {c?.[s] ?? 0}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** Enable / disable and delete (AWS's rule: disable first; waiting jobs are cancelled). */
 export function QueueStateButtons({ name, state, thenGoTo }: { name: string; state: string; thenGoTo?: string }) {
   return (

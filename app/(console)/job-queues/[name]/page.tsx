@@ -2,12 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge } from "@/components/resources/badges";
-import { QueueStateButtons } from "@/components/resources/job-queues-table";
+import { QueueCounts, QueueStateButtons } from "@/components/resources/job-queues-table";
 import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
-import { JOB_STATUSES } from "@/lib/batch/states";
 import { jobQueueRow } from "@/lib/console/job-queue-values";
 import { allSchedulingPolicies } from "@/lib/console/load-resources";
 
@@ -30,7 +29,6 @@ export default async function JobQueuePage({ params }: { params: Promise<{ name:
   const front = snapshot.frontOfQueue.jobs.map((j) => ({ ...j, jobId: j.jobArn.slice(j.jobArn.lastIndexOf("/") + 1) }));
   const described = front.length ? (await backend.describeJobs(ctx, { jobs: front.map((j) => j.jobId) })).jobs : [];
   const jobs = new Map(described.map((j) => [j.jobId, j]));
-  const count = counts.jobQueues.find((c) => c.jobQueueName === name)?.counts;
   const limits = (detail.jobStateTimeLimitActions ?? []) as {
     reason: string;
     maxTimeSeconds: number;
@@ -100,14 +98,7 @@ export default async function JobQueuePage({ params }: { params: Promise<{ name:
           </dl>
         </Card>
         <Card title="Jobs by status">
-          <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
-            {JOB_STATUSES.map((s) => (
-              <div key={s}>
-                <dt className="text-xs uppercase tracking-wide text-slate-500">{s}</dt>
-                <dd className="text-lg font-semibold tabular-nums">{count?.[s] ?? 0}</dd>
-              </div>
-            ))}
-          </dl>
+          <QueueCounts orgId={ctx.organizationId} name={name} initialCounts={counts.jobQueues} />
         </Card>
       </div>
       <Card title={`Next to run (${front.length}${front.length === 100 ? "+" : ""})`} className="mt-4">
