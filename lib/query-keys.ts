@@ -3,6 +3,8 @@
 export const queryKeys = {
   health: () => ["health"] as const,
   auditEvents: (orgId: string, cursor: string | null) => ["audit", orgId, cursor] as const,
+  computeEnvironmentUsage: (orgId: string) => ["computeEnvironments", orgId, "usage"] as const,
+  jobQueueCounts: (orgId: string) => ["jobQueues", orgId, "counts"] as const,
 };
 
 export const refreshIntervals = {

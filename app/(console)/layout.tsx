@@ -11,10 +11,10 @@ const NAV: NavItem[] = [
   { href: "/", label: "Overview", available: true },
   { href: "/dashboard", label: "Dashboard", available: false },
   { href: "/jobs", label: "Jobs", available: false },
-  { href: "/job-queues", label: "Job queues", available: false },
-  { href: "/compute-environments", label: "Compute environments", available: false },
-  { href: "/job-definitions", label: "Job definitions", available: false },
-  { href: "/scheduling-policies", label: "Scheduling policies", available: false },
+  { href: "/job-queues", label: "Job queues", available: true },
+  { href: "/compute-environments", label: "Compute environments", available: true },
+  { href: "/job-definitions", label: "Job definitions", available: true },
+  { href: "/scheduling-policies", label: "Scheduling policies", available: true },
   { href: "/settings", label: "Settings", available: true },
 ];
 

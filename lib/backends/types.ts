@@ -8,8 +8,11 @@
 import type { OrgContext } from "@/lib/auth/context";
 import type { describeJobs } from "@/lib/jobs/describe-jobs";
 import type { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
+import type { jobQueueCounts } from "@/lib/jobs/queue-counts";
+import type { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
 import type { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
 import type { submitJob } from "@/lib/jobs/submit-job";
+import type { computeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import type { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import type { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
 import type { describeComputeEnvironments } from "@/lib/resources/compute-environments/describe-compute-environments";
@@ -39,11 +42,17 @@ export interface BatchBackend {
   describeComputeEnvironments: typeof describeComputeEnvironments;
   updateComputeEnvironment: typeof updateComputeEnvironment;
   deleteComputeEnvironment: typeof deleteComputeEnvironment;
+  /** Console: vCPUs, memory and GPUs held now by jobs STARTING or RUNNING on each environment. */
+  computeEnvironmentUsage: typeof computeEnvironmentUsage;
 
   createJobQueue: typeof createJobQueue;
   describeJobQueues: typeof describeJobQueues;
   updateJobQueue: typeof updateJobQueue;
   deleteJobQueue: typeof deleteJobQueue;
+  /** GetJobQueueSnapshot: the first RUNNABLE jobs in dispatch order. */
+  getJobQueueSnapshot: typeof getJobQueueSnapshot;
+  /** Console: jobs per status in each queue. */
+  jobQueueCounts: typeof jobQueueCounts;
 
   createSchedulingPolicy: typeof createSchedulingPolicy;
   describeSchedulingPolicies: typeof describeSchedulingPolicies;

@@ -2,8 +2,11 @@
 // acts on. Nothing here talks to the engine directly; the database is the bus.
 import { describeJobs } from "@/lib/jobs/describe-jobs";
 import { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
+import { jobQueueCounts } from "@/lib/jobs/queue-counts";
+import { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
 import { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
 import { submitJob } from "@/lib/jobs/submit-job";
+import { computeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
 import { describeComputeEnvironments } from "@/lib/resources/compute-environments/describe-compute-environments";
@@ -31,10 +34,13 @@ export const builtinBackend: BatchBackend = {
   describeComputeEnvironments,
   updateComputeEnvironment,
   deleteComputeEnvironment,
+  computeEnvironmentUsage,
   createJobQueue,
   describeJobQueues,
   updateJobQueue,
   deleteJobQueue,
+  getJobQueueSnapshot,
+  jobQueueCounts,
   createSchedulingPolicy,
   describeSchedulingPolicies,
   listSchedulingPolicies,

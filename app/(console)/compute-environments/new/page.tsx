@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { ComputeEnvironmentForm } from "@/components/resources/compute-environment-form";
+import { Alert } from "@/components/ui/alert";
+import { Card, PageHeader } from "@/components/ui/card";
+import { can } from "@/lib/auth/permissions";
+import { pageContext } from "@/lib/auth/request";
+import { backendFor } from "@/lib/backends";
+import { EMPTY_COMPUTE_ENVIRONMENT } from "@/lib/console/compute-environment-values";
+import { hostCapacity } from "@/lib/resources/compute-environments/host";
+
+export const metadata: Metadata = { title: "Create compute environment" };
+
+export default async function NewComputeEnvironmentPage() {
+  const ctx = await pageContext();
+  const backend = await backendFor(ctx);
+  return (
+    <>
+      <PageHeader title="Create compute environment" />
+      {can(ctx.role, "computeEnvironments.manage") ? (
+        <Card>
+          <ComputeEnvironmentForm
+            mode="create"
+            initial={EMPTY_COMPUTE_ENVIRONMENT}
+            host={backend.kind === "builtin" ? hostCapacity() : null}
+          />
+        </Card>
+      ) : (
+        <Alert>Only admins can create compute environments.</Alert>
+      )}
+    </>
+  );
+}

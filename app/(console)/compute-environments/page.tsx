@@ -1,0 +1,71 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ComputeEnvironmentsTable } from "@/components/resources/compute-environments-table";
+import { Card, PageHeader } from "@/components/ui/card";
+import { can } from "@/lib/auth/permissions";
+import { pageContext } from "@/lib/auth/request";
+import { backendFor } from "@/lib/backends";
+import { allComputeEnvironments, allJobQueues } from "@/lib/console/load-resources";
+
+export const metadata: Metadata = { title: "Compute environments" };
+
+export default async function ComputeEnvironmentsPage() {
+  const ctx = await pageContext();
+  const backend = await backendFor(ctx);
+  const [environments, queues, usage] = await Promise.all([
+    allComputeEnvironments(backend, ctx),
+    allJobQueues(backend, ctx),
+    backend.computeEnvironmentUsage(ctx),
+  ]);
+  const canManage = can(ctx.role, "computeEnvironments.manage");
+  const rows = environments.map((ce) => ({
+    name: String(ce.computeEnvironmentName),
+    arn: String(ce.computeEnvironmentArn),
+    type: String(ce.type),
+    state: String(ce.state),
+    status: String(ce.status),
+    statusReason: typeof ce.statusReason === "string" ? ce.statusReason : undefined,
+    queues: queues
+      .filter((q) =>
+        (q.computeEnvironmentOrder as { computeEnvironment: string }[]).some(
+          (o) => o.computeEnvironment === ce.computeEnvironmentArn,
+        ),
+      )
+      .map((q) => String(q.jobQueueName)),
+  }));
+  return (
+    <>
+      <PageHeader
+        title="Compute environments"
+        description="Slices of this host that jobs are placed on: how many vCPUs, how much memory and which GPUs each may hand out. Capacity in use refreshes every few seconds."
+        actions={
+          canManage ? (
+            <Link
+              href="/compute-environments/new"
+              className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700"
+            >
+              Create compute environment
+            </Link>
+          ) : null
+        }
+      />
+      <Card title={`Compute environments (${rows.length})`}>
+        {rows.length === 0 ? (
+          <p className="text-sm text-slate-600">
+            No compute environments yet.{" "}
+            {canManage
+              ? "Create one, then attach it to a job queue so jobs have somewhere to run."
+              : "An admin creates them; jobs need one behind their queue to run."}
+          </p>
+        ) : (
+          <ComputeEnvironmentsTable
+            orgId={ctx.organizationId}
+            rows={rows}
+            initialUsage={usage.computeEnvironments}
+            canManage={canManage}
+          />
+        )}
+      </Card>
+    </>
+  );
+}

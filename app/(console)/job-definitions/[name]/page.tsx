@@ -1,0 +1,169 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ActionButton } from "@/components/resources/action-button";
+import { Badge } from "@/components/resources/badges";
+import { DiffView } from "@/components/resources/diff-view";
+import { Button } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+import { SelectField } from "@/components/ui/field";
+import { can } from "@/lib/auth/permissions";
+import { pageContext } from "@/lib/auth/request";
+import { backendFor } from "@/lib/backends";
+import { allJobDefinitions } from "@/lib/console/load-resources";
+import { lineDiff } from "@/lib/diff/line-diff";
+import { deregisterJobDefinitionAction } from "../actions";
+
+export const metadata: Metadata = { title: "Job definition" };
+
+const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+
+function summary(def: Record<string, unknown>) {
+  const container = (def.containerProperties ?? {}) as {
+    image?: string;
+    command?: string[];
+    resourceRequirements?: { type: string; value: string }[];
+  };
+  const req = (t: string) => container.resourceRequirements?.find((r) => r.type === t)?.value;
+  return {
+    image: container.image ?? "—",
+    command: container.command?.length ? JSON.stringify(container.command) : "—",
+    resources: [
+      req("VCPU") && `${req("VCPU")} vCPU`,
+      req("MEMORY") && `${req("MEMORY")} MiB`,
+      req("GPU") && `${req("GPU")} GPU`,
+    ]
+      .filter(Boolean)
+      .join(", "),
+  };
+}
+
+export default async function JobDefinitionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ name: string }>;
+  searchParams: Promise<{ a?: string; b?: string }>;
+}) {
+  const name = decodeURIComponent((await params).name);
+  const query = await searchParams;
+  const ctx = await pageContext();
+  const backend = await backendFor(ctx);
+  const { items: revisions } = await allJobDefinitions(backend, ctx, name);
+  if (revisions.length === 0) notFound();
+  const canManage = can(ctx.role, "jobDefinitions.manage");
+  const numbers = revisions.map((r) => Number(r.revision));
+  const latest = numbers[numbers.length - 1] as number;
+  // Compare the two newest revisions unless the reader chose others.
+  const pick = (text: string | undefined, fallback: number) =>
+    text !== undefined && numbers.includes(Number(text)) ? Number(text) : fallback;
+  const b = pick(query.b, latest);
+  const a = pick(query.a, numbers.length > 1 ? (numbers[numbers.length - 2] as number) : latest);
+  const byRevision = new Map(revisions.map((r) => [Number(r.revision), r]));
+  const lines = lineDiff(pretty(byRevision.get(a)), pretty(byRevision.get(b)));
+  return (
+    <>
+      <PageHeader
+        title={name}
+        description={`${revisions.length} revision${revisions.length === 1 ? "" : "s"}`}
+        actions={
+          canManage ? (
+            <Link
+              href={`/job-definitions/new?from=${encodeURIComponent(`${name}:${latest}`)}`}
+              className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700"
+            >
+              Register new revision
+            </Link>
+          ) : null
+        }
+      />
+      <div className="mb-4 text-sm">
+        <Link href="/job-definitions" className="text-indigo-700 hover:underline">
+          ← All job definitions
+        </Link>
+      </div>
+      <Card title="Revisions">
+        <div className="relative overflow-x-auto">
+          <table className="w-full text-left text-sm" aria-label="Revisions">
+            <thead className="text-xs uppercase tracking-wide text-slate-500">
+              <tr>
+                <th className="pb-2 pr-4 font-medium">Revision</th>
+                <th className="pb-2 pr-4 font-medium">Status</th>
+                <th className="pb-2 pr-4 font-medium">Image</th>
+                <th className="pb-2 pr-4 font-medium">Command</th>
+                <th className="pb-2 pr-4 font-medium">Resources</th>
+                {canManage ? (
+                  <th className="pb-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {[...revisions].reverse().map((r) => {
+                const s = summary(r);
+                const ref = `${name}:${r.revision}`;
+                return (
+                  <tr key={ref} className="align-top">
+                    <td className="py-2 pr-4 font-medium tabular-nums">{String(r.revision)}</td>
+                    <td className="py-2 pr-4">
+                      <Badge value={String(r.status)} />
+                    </td>
+                    <td className="py-2 pr-4 font-mono text-xs">{s.image}</td>
+                    <td className="max-w-xs truncate py-2 pr-4 font-mono text-xs" title={s.command}>
+                      {s.command}
+                    </td>
+                    <td className="py-2 pr-4 whitespace-nowrap">{s.resources || "—"}</td>
+                    {canManage ? (
+                      <td className="py-2 text-right">
+                        {r.status === "ACTIVE" ? (
+                          <ActionButton
+                            action={deregisterJobDefinitionAction}
+                            input={{ jobDefinition: ref }}
+                            label="Deregister"
+                            pendingLabel="Deregistering…"
+                            variant="danger"
+                            ariaLabel={`Deregister ${ref}`}
+                            confirm={`Deregister ${ref}? It will accept no new jobs; jobs already submitted from it run on.`}
+                          />
+                        ) : null}
+                      </td>
+                    ) : null}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+      <Card title="Compare revisions" className="mt-4">
+        {numbers.length < 2 ? (
+          <p className="text-sm text-slate-600">Only one revision so far: register another to compare them.</p>
+        ) : (
+          <>
+            <form method="get" className="mb-4 flex flex-wrap items-end gap-3" aria-label="Choose revisions to compare">
+              <SelectField label="From revision" name="a" defaultValue={String(a)} className="w-36">
+                {numbers.map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </SelectField>
+              <SelectField label="To revision" name="b" defaultValue={String(b)} className="w-36">
+                {numbers.map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </SelectField>
+              <Button type="submit" variant="secondary">
+                Compare
+              </Button>
+            </form>
+            <DiffView lines={lines} oldLabel={`${name}:${a}`} newLabel={`${name}:${b}`} />
+          </>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import type { ActionResult } from "@/lib/auth/operation";
+
+/**
+ * A button that runs one server action with a fixed input: enable, disable, delete,
+ * deregister. With `confirm` it asks first. The server's answer (AWS's rule and message when
+ * it refuses) is shown beside the button. On success the action's revalidatePath brings the
+ * page's new data back with the response, so nothing else is fetched.
+ */
+export function ActionButton<I>({
+  action,
+  input,
+  label,
+  pendingLabel,
+  confirm,
+  variant = "secondary",
+  ariaLabel,
+  thenGoTo,
+}: {
+  action: (input: I) => Promise<ActionResult<unknown>>;
+  input: I;
+  label: string;
+  pendingLabel: string;
+  confirm?: string;
+  variant?: "primary" | "secondary" | "danger" | "ghost";
+  ariaLabel?: string;
+  /** Where to go once it succeeded, when the current page no longer exists (a deleted queue). */
+  thenGoTo?: string;
+}) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <span className="inline-flex flex-wrap items-center justify-end gap-2">
+      {error ? (
+        <span role="alert" className="max-w-md text-left text-xs text-red-700">
+          {error}
+        </span>
+      ) : null}
+      <Button
+        variant={variant}
+        disabled={pending}
+        aria-label={ariaLabel}
+        onClick={() => {
+          if (confirm && !window.confirm(confirm)) return;
+          setPending(true);
+          action(input)
+            .then((result) => {
+              setError(result.ok ? null : result.error);
+              if (result.ok && thenGoTo) router.push(thenGoTo);
+            })
+            .catch(() => setError("Could not reach the server. Please try again."))
+            .finally(() => setPending(false));
+        }}
+      >
+        {pending ? pendingLabel : label}
+      </Button>
+    </span>
+  );
+}

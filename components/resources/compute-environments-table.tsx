@@ -1,0 +1,157 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import {
+  deleteComputeEnvironmentAction,
+  updateComputeEnvironmentAction,
+} from "@/app/(console)/compute-environments/actions";
+import { queryKeys, refreshIntervals } from "@/lib/query-keys";
+import type { ComputeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
+import { ActionButton } from "./action-button";
+import { Badge } from "./badges";
+import { UsageBar } from "./usage-bar";
+
+export interface ComputeEnvironmentRow {
+  name: string;
+  arn: string;
+  type: string;
+  state: string;
+  status: string;
+  statusReason?: string;
+  /** Queues that list this environment: AWS refuses to delete it while any do. */
+  queues: string[];
+}
+
+async function fetchUsage(): Promise<{ computeEnvironments: ComputeEnvironmentUsage[] }> {
+  const res = await fetch("/api/compute-environments/usage", { cache: "no-store" });
+  if (!res.ok) throw new Error(`Could not read capacity in use (HTTP ${res.status}).`);
+  return res.json();
+}
+
+export function ComputeEnvironmentsTable({
+  orgId,
+  rows,
+  initialUsage,
+  canManage,
+}: {
+  orgId: string;
+  rows: ComputeEnvironmentRow[];
+  initialUsage: ComputeEnvironmentUsage[];
+  canManage: boolean;
+}) {
+  const usage = useQuery({
+    queryKey: queryKeys.computeEnvironmentUsage(orgId),
+    queryFn: fetchUsage,
+    initialData: { computeEnvironments: initialUsage },
+    refetchInterval: refreshIntervals.live,
+  });
+  const byName = new Map(usage.data.computeEnvironments.map((u) => [u.computeEnvironmentName, u]));
+  return (
+    <>
+      {usage.isError ? (
+        <p role="alert" className="mb-2 text-xs text-red-700">
+          {usage.error.message} Showing the last figures read.
+        </p>
+      ) : null}
+      <div className="relative overflow-x-auto">
+        <table className="w-full text-left text-sm" aria-label="Compute environments">
+          <thead className="text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="pb-2 pr-4 font-medium">Name</th>
+              <th className="pb-2 pr-4 font-medium">Type</th>
+              <th className="pb-2 pr-4 font-medium">State</th>
+              <th className="pb-2 pr-4 font-medium">Status</th>
+              <th className="pb-2 pr-4 font-medium">vCPUs in use</th>
+              <th className="pb-2 pr-4 font-medium">Memory in use</th>
+              <th className="pb-2 pr-4 font-medium">GPUs</th>
+              <th className="pb-2 pr-4 font-medium">Jobs on it</th>
+              {canManage ? (
+                <th className="pb-2">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((ce) => {
+              const u = byName.get(ce.name);
+              return (
+                <tr key={ce.arn} className="align-top">
+                  <td className="py-2 pr-4 font-medium text-slate-900">{ce.name}</td>
+                  <td className="py-2 pr-4">{ce.type}</td>
+                  <td className="py-2 pr-4">
+                    <Badge value={ce.state} />
+                  </td>
+                  <td className="py-2 pr-4">
+                    <Badge value={ce.status} />
+                    {ce.statusReason ? (
+                      <div className="mt-1 max-w-xs text-xs text-slate-600">{ce.statusReason}</div>
+                    ) : null}
+                  </td>
+                  <td className="py-2 pr-4">{u ? <UsageBar label="vCPUs" used={u.vcpus} max={u.maxVcpus} /> : "—"}</td>
+                  <td className="py-2 pr-4">
+                    {u ? <UsageBar label="Memory" used={u.memoryMiB} max={u.maxMemoryMiB} unit="MiB" /> : "—"}
+                  </td>
+                  <td className="py-2 pr-4">
+                    {u?.gpuIds.length ? (
+                      <span title={`GPU ids ${u.gpuIds.join(", ")}`}>
+                        {u.gpus} / {u.gpuIds.length}
+                      </span>
+                    ) : (
+                      <span className="text-slate-500">none</span>
+                    )}
+                  </td>
+                  <td className="py-2 pr-4 tabular-nums">{u?.jobs ?? 0}</td>
+                  {canManage ? (
+                    <td className="py-2 text-right">
+                      <div className="flex flex-wrap justify-end gap-2">
+                        <Link
+                          href={`/compute-environments/${encodeURIComponent(ce.name)}/edit`}
+                          className="inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50"
+                          aria-label={`Edit ${ce.name}`}
+                        >
+                          Edit
+                        </Link>
+                        {ce.state === "ENABLED" ? (
+                          <ActionButton
+                            action={updateComputeEnvironmentAction}
+                            input={{ computeEnvironment: ce.name, state: "DISABLED" as const }}
+                            label="Disable"
+                            pendingLabel="Disabling…"
+                            ariaLabel={`Disable ${ce.name}`}
+                          />
+                        ) : (
+                          <ActionButton
+                            action={updateComputeEnvironmentAction}
+                            input={{ computeEnvironment: ce.name, state: "ENABLED" as const }}
+                            label="Enable"
+                            pendingLabel="Enabling…"
+                            ariaLabel={`Enable ${ce.name}`}
+                          />
+                        )}
+                        <ActionButton
+                          action={deleteComputeEnvironmentAction}
+                          input={{ computeEnvironment: ce.name }}
+                          label="Delete"
+                          pendingLabel="Deleting…"
+                          variant="danger"
+                          ariaLabel={`Delete ${ce.name}`}
+                          confirm={
+                            ce.queues.length
+                              ? `Delete ${ce.name}? It is used by job queue(s) ${ce.queues.join(", ")}, so AWS's rules will refuse until it is removed from them.`
+                              : `Delete compute environment ${ce.name}? This cannot be undone.`
+                          }
+                        />
+                      </div>
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

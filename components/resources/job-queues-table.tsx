@@ -1,0 +1,203 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { deleteJobQueueAction, updateJobQueueAction } from "@/app/(console)/job-queues/actions";
+import { JOB_STATUSES } from "@/lib/batch/states";
+import type { JobQueueCounts } from "@/lib/jobs/queue-counts";
+import { queryKeys, refreshIntervals } from "@/lib/query-keys";
+import { ActionButton } from "./action-button";
+import { Badge } from "./badges";
+
+export interface JobQueueRow {
+  name: string;
+  arn: string;
+  priority: number;
+  state: string;
+  status: string;
+  statusReason?: string;
+  environments: string[];
+  schedulingPolicy: string | null;
+}
+
+async function fetchCounts(): Promise<{ jobQueues: JobQueueCounts[] }> {
+  const res = await fetch("/api/job-queues/counts", { cache: "no-store" });
+  if (!res.ok) throw new Error(`Could not read job counts (HTTP ${res.status}).`);
+  return res.json();
+}
+
+export function JobQueuesTable({
+  orgId,
+  rows,
+  initialCounts,
+  canManage,
+}: {
+  orgId: string;
+  rows: JobQueueRow[];
+  initialCounts: JobQueueCounts[];
+  canManage: boolean;
+}) {
+  const counts = useQuery({
+    queryKey: queryKeys.jobQueueCounts(orgId),
+    queryFn: fetchCounts,
+    initialData: { jobQueues: initialCounts },
+    refetchInterval: refreshIntervals.live,
+  });
+  const byName = new Map(counts.data.jobQueues.map((c) => [c.jobQueueName, c.counts]));
+  return (
+    <>
+      {counts.isError ? (
+        <p role="alert" className="mb-2 text-xs text-red-700">
+          {counts.error.message} Showing the last counts read.
+        </p>
+      ) : null}
+      <div className="relative overflow-x-auto">
+        <table className="w-full text-left text-sm" aria-label="Job queues">
+          <thead className="text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="pb-2 pr-4 font-medium">Name</th>
+              <th className="pb-2 pr-4 font-medium">Priority</th>
+              <th className="pb-2 pr-4 font-medium">State</th>
+              <th className="pb-2 pr-4 font-medium">Status</th>
+              <th className="pb-2 pr-4 font-medium">Environments</th>
+              <th className="pb-2 pr-4 font-medium">Policy</th>
+              <th className="pb-2 pr-4 font-medium">Jobs by status</th>
+              {canManage ? (
+                <th className="pb-2">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((q) => {
+              const c = byName.get(q.name);
+              return (
+                <tr key={q.arn} className="align-top">
+                  <td className="py-2 pr-4">
+                    <Link
+                      href={`/job-queues/${encodeURIComponent(q.name)}`}
+                      className="font-medium text-indigo-700 hover:underline"
+                    >
+                      {q.name}
+                    </Link>
+                  </td>
+                  <td className="py-2 pr-4 tabular-nums">{q.priority}</td>
+                  <td className="py-2 pr-4">
+                    <Badge value={q.state} />
+                  </td>
+                  <td className="py-2 pr-4">
+                    <Badge value={q.status} />
+                    {q.statusReason ? (
+                      <div className="mt-1 max-w-xs text-xs text-slate-600">{q.statusReason}</div>
+                    ) : null}
+                  </td>
+                  <td className="py-2 pr-4">
+                    <ol className="list-inside list-decimal whitespace-nowrap">
+                      {q.environments.map((e) => (
+                        <li key={e}>{e}</li>
+                      ))}
+                    </ol>
+                  </td>
+                  <td className="py-2 pr-4">{q.schedulingPolicy ?? <span className="text-slate-500">FIFO</span>}</td>
+                  <td className="py-2 pr-4">
+                    <dl className="grid min-w-72 grid-cols-4 gap-x-3 gap-y-1 text-xs">
+                      {JOB_STATUSES.map((s) => (
+                        <div key={s} className={c?.[s] ? "text-slate-900" : "text-slate-500"}>
+                          <dt className="text-[10px] uppercase tracking-wide">{s}</dt>
+                          <dd className="font-semibold tabular-nums" data-testid={`count-${q.name}-${s}`}>
+                            {c ? c[s] : "—"}
+                          </dd>
+                        </div>
+                      ))}
+                    </dl>
+                  </td>
+                  {canManage ? (
+                    <td className="py-2 text-right">
+                      <div className="flex flex-wrap justify-end gap-2">
+                        <Link
+                          href={`/job-queues/${encodeURIComponent(q.name)}/edit`}
+                          className="inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50"
+                          aria-label={`Edit ${q.name}`}
+                        >
+                          Edit
+                        </Link>
+                        <QueueStateButtons name={q.name} state={q.state} />
+                      </div>
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** One queue's jobs per status, polled like the list (the queue page's "Jobs by status"). */
+export function QueueCounts({
+  orgId,
+  name,
+  initialCounts,
+}: {
+  orgId: string;
+  name: string;
+  initialCounts: JobQueueCounts[];
+}) {
+  const counts = useQuery({
+    queryKey: queryKeys.jobQueueCounts(orgId),
+    queryFn: fetchCounts,
+    initialData: { jobQueues: initialCounts },
+    refetchInterval: refreshIntervals.live,
+  });
+  const c = counts.data.jobQueues.find((q) => q.jobQueueName === name)?.counts;
+  return (
+    <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
+      {JOB_STATUSES.map((s) => (
+        <div key={s}>
+          <dt className="text-xs uppercase tracking-wide text-slate-500">{s}</dt>
+          <dd className="text-lg font-semibold tabular-nums" data-testid={`count-${name}-${s}`}>
+            {c?.[s] ?? 0}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Enable / disable and delete (AWS's rule: disable first; waiting jobs are cancelled). */
+export function QueueStateButtons({ name, state, thenGoTo }: { name: string; state: string; thenGoTo?: string }) {
+  return (
+    <>
+      {state === "ENABLED" ? (
+        <ActionButton
+          action={updateJobQueueAction}
+          input={{ jobQueue: name, state: "DISABLED" as const }}
+          label="Disable"
+          pendingLabel="Disabling…"
+          ariaLabel={`Disable ${name}`}
+        />
+      ) : (
+        <ActionButton
+          action={updateJobQueueAction}
+          input={{ jobQueue: name, state: "ENABLED" as const }}
+          label="Enable"
+          pendingLabel="Enabling…"
+          ariaLabel={`Enable ${name}`}
+        />
+      )}
+      <ActionButton
+        action={deleteJobQueueAction}
+        input={{ jobQueue: name }}
+        label="Delete"
+        pendingLabel="Deleting…"
+        variant="danger"
+        ariaLabel={`Delete ${name}`}
+        confirm={`Delete job queue ${name}? Jobs still waiting in it are cancelled and running ones terminated.`}
+        thenGoTo={thenGoTo}
+      />
+    </>
+  );
+}
