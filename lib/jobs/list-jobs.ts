@@ -99,11 +99,8 @@ export interface ConsoleJobListInput {
 
 export type ConsoleJob = JobSummary & { jobQueue: string; arrayParentId?: string };
 
-/** The console's job list: every queue unless one is chosen, newest first, top-level jobs only. */
-export async function listJobsForConsole(
-  ctx: OrgContext,
-  input: ConsoleJobListInput,
-): Promise<{ jobs: ConsoleJob[]; nextCursor: string | null }> {
+/** The console's filter as a query; null when it names a definition that does not exist. */
+async function consoleQuery(ctx: OrgContext, input: ConsoleJobListInput): Promise<JobQuery | null> {
   const query: JobQuery = {
     organizationId: ctx.organizationId,
     jobQueueId: input.queue,
@@ -119,10 +116,56 @@ export async function listJobsForConsole(
   };
   if (input.definition) {
     query.jobDefinitionIds = await definitionIds(ctx.db, ctx.organizationId, input.definition);
-    if (query.jobDefinitionIds.length === 0) return { jobs: [], nextCursor: null };
+    if (query.jobDefinitionIds.length === 0) return null;
   }
+  return query;
+}
+
+/** The console's job list: every queue unless one is chosen, newest first, top-level jobs only. */
+export async function listJobsForConsole(
+  ctx: OrgContext,
+  input: ConsoleJobListInput,
+): Promise<{ jobs: ConsoleJob[]; nextCursor: string | null }> {
+  const query = await consoleQuery(ctx, input);
+  if (!query) return { jobs: [], nextCursor: null };
   const { jobs, next } = await pageJobs(ctx.db, query);
   return { jobs, nextCursor: next ?? null };
+}
+
+/**
+ * The ids the console's filter matches, one keyset page at a time (same order and cursor as
+ * listJobsForConsole), so a bulk action over "everything matching" walks a million jobs in
+ * bounded pages instead of loading them at once. Each page is one index range read.
+ */
+export async function resolveJobFilter(
+  ctx: OrgContext,
+  input: ConsoleJobListInput,
+): Promise<{ jobIds: string[]; nextCursor: string | null }> {
+  const query = await consoleQuery(ctx, input);
+  if (!query) return { jobIds: [], nextCursor: null };
+  const { keys, next } = await pageKeys(ctx.db, query);
+  return { jobIds: keys.map((k) => k.id), nextCursor: next ?? null };
+}
+
+/** Most jobs countJobsForConsole counts exactly; past it the console says "more than". */
+export const COUNT_CAP = 100_000;
+
+/**
+ * How many jobs the console's filter matches, counted up to `cap` (the count of a bounded
+ * subquery), so asking "Cancel how many?" costs at most `cap` index entries on a huge table.
+ */
+export async function countJobsForConsole(
+  ctx: OrgContext,
+  input: Omit<ConsoleJobListInput, "cursor" | "limit">,
+  cap = COUNT_CAP,
+): Promise<{ count: number; capped: boolean }> {
+  const query = await consoleQuery(ctx, { ...input, limit: 1 });
+  if (!query) return { count: 0, capped: false };
+  const where = whereOf(query);
+  const [row] = await ctx.db.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Job" WHERE ${Prisma.join(where, " AND ")} LIMIT ${cap + 1}) AS "matched"`;
+  const n = Number(row?.n ?? 0);
+  return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
 }
 
 function numberFilter(value: string | undefined): number | undefined {
@@ -161,7 +204,8 @@ const PRISMA_IN_CHUNK = 500;
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; next?: string }> {
+/** The WHERE clause of a job query, organization first, as every query here carries it. */
+function whereOf(q: Omit<JobQuery, "cursor" | "limit">): Prisma.Sql[] {
   const where: Prisma.Sql[] = [Prisma.sql`"organizationId" = ${q.organizationId}`];
   if (q.jobQueueId !== undefined) where.push(Prisma.sql`"jobQueueId" = ${q.jobQueueId}`);
   if (q.arrayJobId !== undefined) where.push(Prisma.sql`"arrayParentId" = ${q.arrayJobId}`);
@@ -182,7 +226,14 @@ async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; 
   if (q.createdAfter !== undefined) where.push(Prisma.sql`"createdAt" > ${q.createdAfter}`);
   if (q.createdBefore !== undefined) where.push(Prisma.sql`"createdAt" < ${q.createdBefore}`);
   if (q.shareIdentifier !== undefined) where.push(Prisma.sql`"shareIdentifier" = ${q.shareIdentifier}`);
+  return where;
+}
 
+type JobKey = { id: string; createdAt: bigint | number; arrayIndex: number | null };
+
+/** One page of keys (id, createdAt, arrayIndex) in list order, plus whether more follow. */
+async function pageKeys(db: DbOrTx, q: JobQuery): Promise<{ keys: JobKey[]; next?: string }> {
+  const where = whereOf(q);
   const byIndex = q.arrayJobId !== undefined;
   if (q.cursor !== undefined) {
     if (byIndex) {
@@ -193,12 +244,21 @@ async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; 
     }
   }
   const order = byIndex ? Prisma.sql`"arrayIndex" ASC` : Prisma.sql`"createdAt" DESC, "id" DESC`;
-  const keys = await db.$queryRaw<{ id: string; createdAt: bigint | number; arrayIndex: number | null }[]>`
+  const rows = await db.$queryRaw<JobKey[]>`
     SELECT "id", "createdAt", "arrayIndex" FROM "Job" WHERE ${Prisma.join(where, " AND ")} ORDER BY ${order} LIMIT ${q.limit + 1}`;
-  const more = keys.length > q.limit;
-  const ids = keys.slice(0, q.limit).map((k) => k.id);
-  if (ids.length === 0) return { jobs: [] };
+  const keys = rows.slice(0, q.limit);
+  const last = keys.at(-1);
+  if (rows.length <= q.limit || !last) return { keys };
+  const next = byIndex
+    ? encodeToken({ x: Number(last.arrayIndex ?? 0) })
+    : encodeToken({ c: Number(last.createdAt), i: last.id });
+  return { keys, next };
+}
 
+async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; next?: string }> {
+  const { keys, next } = await pageKeys(db, q);
+  const ids = keys.map((k) => k.id);
+  if (ids.length === 0) return { jobs: [] };
   const rows = [];
   // Prisma caps the bound parameters of a query it builds for SQLite at 999.
   for (let i = 0; i < ids.length; i += PRISMA_IN_CHUNK) {
@@ -226,10 +286,5 @@ async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; 
       ...(row.arrayParentId ? { arrayParentId: row.arrayParentId } : {}),
     });
   }
-  const last = keys[ids.length - 1];
-  if (!more || !last) return { jobs };
-  const next = byIndex
-    ? encodeToken({ x: Number(last.arrayIndex ?? 0) })
-    : encodeToken({ c: Number(last.createdAt), i: last.id });
-  return { jobs, next };
+  return next ? { jobs, next } : { jobs };
 }
