@@ -56,6 +56,8 @@ export interface JobExplanation {
   /** True while the job has not reached a host (SUBMITTED, PENDING, RUNNABLE). */
   waiting: boolean;
   requested: { vcpus: number; memoryMiB: number; gpus: number };
+  /** The caller submitted it: members without jobs.stopAny may stop only their own jobs. */
+  submittedByCaller: boolean;
   reasons: JobWaitReason[];
 }
 
@@ -75,6 +77,7 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
       shareIdentifier: true,
       arraySize: true,
       arrayParentId: true,
+      submittedById: true,
       jobQueue: {
         select: {
           id: true,
@@ -99,7 +102,7 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
   const status = job.status;
   const requested = { vcpus: job.vcpus, memoryMiB: job.memoryMiB, gpus: job.gpus };
   const waiting = (CANCELLABLE_STATUSES as readonly string[]).includes(status);
-  const base = { jobId: job.id, status, waiting, requested };
+  const base = { jobId: job.id, status, waiting, requested, submittedByCaller: job.submittedById === ctx.user.id };
   if (!waiting) return { ...base, reasons: [] };
 
   const reasons: JobWaitReason[] = [];

@@ -38,6 +38,8 @@ interface JobQuery {
   shareIdentifier?: string;
   topLevelOnly?: boolean;
   cursor?: string;
+  /** Page towards newer jobs from this cursor ("previous" in the console). */
+  before?: string;
   limit: number;
 }
 
@@ -77,7 +79,10 @@ export async function listJobs(
     query.topLevelOnly = false;
   }
   const { jobs, next } = await pageJobs(ctx.db, query);
-  const jobSummaryList = jobs.map(({ jobQueue: _queue, arrayParentId: _parent, ...summary }) => summary);
+  const jobSummaryList = jobs.map(
+    ({ jobQueue: _queue, arrayParentId: _parent, submittedByCaller: _mine, statusSummary: _summary, ...summary }) =>
+      summary,
+  );
   return next ? { jobSummaryList, nextToken: next } : { jobSummaryList };
 }
 
@@ -94,10 +99,19 @@ export interface ConsoleJobListInput {
   /** Children of one array job, in index order. */
   arrayJobId?: string;
   cursor?: string;
+  /** The page before this cursor (newer jobs), for "previous"; ignored with arrayJobId. */
+  before?: string;
   limit: number;
 }
 
-export type ConsoleJob = JobSummary & { jobQueue: string; arrayParentId?: string };
+export type ConsoleJob = JobSummary & {
+  jobQueue: string;
+  arrayParentId?: string;
+  /** Array parents: how many children are in each status. */
+  statusSummary?: Partial<Record<JobStatus, number>>;
+  /** The caller submitted it (members without jobs.stopAny may stop only these). */
+  submittedByCaller: boolean;
+};
 
 /** The console's filter as a query; null when it names a definition that does not exist. */
 async function consoleQuery(ctx: OrgContext, input: ConsoleJobListInput): Promise<JobQuery | null> {
@@ -112,6 +126,7 @@ async function consoleQuery(ctx: OrgContext, input: ConsoleJobListInput): Promis
     shareIdentifier: input.shareIdentifier,
     topLevelOnly: input.arrayJobId === undefined,
     cursor: input.cursor,
+    before: input.arrayJobId === undefined ? input.before : undefined,
     limit: Math.max(1, Math.min(input.limit, 1000)),
   };
   if (input.definition) {
@@ -125,11 +140,31 @@ async function consoleQuery(ctx: OrgContext, input: ConsoleJobListInput): Promis
 export async function listJobsForConsole(
   ctx: OrgContext,
   input: ConsoleJobListInput,
-): Promise<{ jobs: ConsoleJob[]; nextCursor: string | null }> {
+): Promise<{ jobs: ConsoleJob[]; nextCursor: string | null; prevCursor: string | null }> {
   const query = await consoleQuery(ctx, input);
-  if (!query) return { jobs: [], nextCursor: null };
-  const { jobs, next } = await pageJobs(ctx.db, query);
-  return { jobs, nextCursor: next ?? null };
+  if (!query) return { jobs: [], nextCursor: null, prevCursor: null };
+  const { jobs, next, prev } = await pageJobs(ctx.db, query, ctx.user.id);
+  const parents = jobs.filter((j) => j.arrayProperties?.size !== undefined).map((j) => j.jobId);
+  if (parents.length > 0) {
+    // One index seek per parent ([arrayParentId, status]); a page holds at most a few hundred.
+    const groups = await ctx.db.job.groupBy({
+      by: ["arrayParentId", "status"],
+      where: { organizationId: ctx.organizationId, arrayParentId: { in: parents } },
+      _count: { _all: true },
+    });
+    const byParent = new Map<string, Partial<Record<JobStatus, number>>>();
+    for (const g of groups) {
+      if (!g.arrayParentId || !isJobStatus(g.status)) continue;
+      const summary = byParent.get(g.arrayParentId) ?? {};
+      summary[g.status] = g._count._all;
+      byParent.set(g.arrayParentId, summary);
+    }
+    for (const j of jobs) {
+      const summary = byParent.get(j.jobId);
+      if (summary) j.statusSummary = summary;
+    }
+  }
+  return { jobs, nextCursor: next ?? null, prevCursor: prev ?? null };
 }
 
 /**
@@ -231,11 +266,18 @@ function whereOf(q: Omit<JobQuery, "cursor" | "limit">): Prisma.Sql[] {
 
 type JobKey = { id: string; createdAt: bigint | number; arrayIndex: number | null };
 
-/** One page of keys (id, createdAt, arrayIndex) in list order, plus whether more follow. */
-async function pageKeys(db: DbOrTx, q: JobQuery): Promise<{ keys: JobKey[]; next?: string }> {
+/**
+ * One page of keys (id, createdAt, arrayIndex) in list order, with the cursors of the pages
+ * after and before it. Paging back (`before`) reads the same index the other way and reverses.
+ */
+async function pageKeys(db: DbOrTx, q: JobQuery): Promise<{ keys: JobKey[]; next?: string; prev?: string }> {
   const where = whereOf(q);
   const byIndex = q.arrayJobId !== undefined;
-  if (q.cursor !== undefined) {
+  const backwards = !byIndex && q.before !== undefined;
+  if (backwards) {
+    const { c, i } = decodeToken(q.before as string, createdCursor);
+    where.push(Prisma.sql`("createdAt", "id") > (${c}, ${i})`);
+  } else if (q.cursor !== undefined) {
     if (byIndex) {
       where.push(Prisma.sql`"arrayIndex" > ${decodeToken(q.cursor, indexCursor).x}`);
     } else {
@@ -243,20 +285,39 @@ async function pageKeys(db: DbOrTx, q: JobQuery): Promise<{ keys: JobKey[]; next
       where.push(Prisma.sql`("createdAt", "id") < (${c}, ${i})`);
     }
   }
-  const order = byIndex ? Prisma.sql`"arrayIndex" ASC` : Prisma.sql`"createdAt" DESC, "id" DESC`;
+  const order = byIndex
+    ? Prisma.sql`"arrayIndex" ASC`
+    : backwards
+      ? Prisma.sql`"createdAt" ASC, "id" ASC`
+      : Prisma.sql`"createdAt" DESC, "id" DESC`;
   const rows = await db.$queryRaw<JobKey[]>`
     SELECT "id", "createdAt", "arrayIndex" FROM "Job" WHERE ${Prisma.join(where, " AND ")} ORDER BY ${order} LIMIT ${q.limit + 1}`;
+  const more = rows.length > q.limit;
   const keys = rows.slice(0, q.limit);
+  if (backwards) keys.reverse();
+  const first = keys[0];
   const last = keys.at(-1);
-  if (rows.length <= q.limit || !last) return { keys };
-  const next = byIndex
-    ? encodeToken({ x: Number(last.arrayIndex ?? 0) })
-    : encodeToken({ c: Number(last.createdAt), i: last.id });
-  return { keys, next };
+  const created = (k: JobKey) => encodeToken({ c: Number(k.createdAt), i: k.id });
+  if (byIndex) {
+    return more && last ? { keys, next: encodeToken({ x: Number(last.arrayIndex ?? 0) }) } : { keys };
+  }
+  // Going forward there is a newer page whenever a cursor was given; going back, an older one
+  // always (the page the caller came from), and a newer one when more rows were read.
+  const hasNext = backwards ? true : more;
+  const hasPrev = backwards ? more : q.cursor !== undefined;
+  return {
+    keys,
+    ...(hasNext && last ? { next: created(last) } : {}),
+    ...(hasPrev && first ? { prev: created(first) } : {}),
+  };
 }
 
-async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; next?: string }> {
-  const { keys, next } = await pageKeys(db, q);
+async function pageJobs(
+  db: DbOrTx,
+  q: JobQuery,
+  callerId?: string,
+): Promise<{ jobs: ConsoleJob[]; next?: string; prev?: string }> {
+  const { keys, next, prev } = await pageKeys(db, q);
   const ids = keys.map((k) => k.id);
   if (ids.length === 0) return { jobs: [] };
   const rows = [];
@@ -284,7 +345,8 @@ async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; 
       ...summary,
       jobQueue: row.jobQueue.arn,
       ...(row.arrayParentId ? { arrayParentId: row.arrayParentId } : {}),
+      submittedByCaller: callerId !== undefined && row.submittedById === callerId,
     });
   }
-  return next ? { jobs, next } : { jobs };
+  return { jobs, ...(next ? { next } : {}), ...(prev ? { prev } : {}) };
 }

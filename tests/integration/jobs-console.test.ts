@@ -6,7 +6,7 @@ import { parseInput } from "@/lib/auth/operation";
 import { submitJobInput } from "@/lib/batch/shapes/jobs";
 import { explainJob, type JobWaitReason } from "@/lib/jobs/explain-job";
 import { listDependents } from "@/lib/jobs/list-dependents";
-import { countJobsForConsole, resolveJobFilter } from "@/lib/jobs/list-jobs";
+import { countJobsForConsole, listJobsForConsole, resolveJobFilter } from "@/lib/jobs/list-jobs";
 import { stopJobs } from "@/lib/jobs/stop-jobs";
 import { submitJob } from "@/lib/jobs/submit-job";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
@@ -131,7 +131,12 @@ describe.each(PROVIDERS)("console job queries on %s", (provider) => {
       expect(why.reasons).toContainEqual({ kind: "ARRAY_CHILDREN", size: 3, summary: { RUNNABLE: 3 } });
       const done = await submit({ jobName: "done" });
       await forceStatus(t.db, [done.jobId], "SUCCEEDED");
-      expect(await explain(done.jobId)).toMatchObject({ status: "SUCCEEDED", waiting: false, reasons: [] });
+      expect(await explain(done.jobId)).toMatchObject({
+        status: "SUCCEEDED",
+        waiting: false,
+        submittedByCaller: true,
+        reasons: [],
+      });
     });
 
     it("treats another organization's job as not found", async () => {
@@ -184,6 +189,36 @@ describe.each(PROVIDERS)("console job queries on %s", (provider) => {
         count: 1,
         capped: false,
       });
+    });
+  });
+
+  describe("console list", () => {
+    it("pages back and forth with cursors, and sums array children per parent", async () => {
+      const { ctx, submit } = await setup("Console pages");
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await submit({ jobName: `p-${i}` })).jobId);
+      for (const [i, id] of ids.entries()) await t.db.job.update({ where: { id }, data: { createdAt: 1_000 + i } });
+      const newestFirst = [...ids].reverse();
+      const one = await listJobsForConsole(ctx, { status: "ALL", limit: 2 });
+      expect(one.jobs.map((j) => j.jobId)).toEqual(newestFirst.slice(0, 2));
+      expect(one.prevCursor).toBeNull();
+      const two = await listJobsForConsole(ctx, { status: "ALL", limit: 2, cursor: one.nextCursor ?? "" });
+      expect(two.jobs.map((j) => j.jobId)).toEqual(newestFirst.slice(2, 4));
+      const three = await listJobsForConsole(ctx, { status: "ALL", limit: 2, cursor: two.nextCursor ?? "" });
+      expect(three.jobs.map((j) => j.jobId)).toEqual(newestFirst.slice(4));
+      expect(three.nextCursor).toBeNull();
+      const back = await listJobsForConsole(ctx, { status: "ALL", limit: 2, before: three.prevCursor ?? "" });
+      expect(back.jobs.map((j) => j.jobId)).toEqual(newestFirst.slice(2, 4));
+      const first = await listJobsForConsole(ctx, { status: "ALL", limit: 2, before: back.prevCursor ?? "" });
+      expect(first.jobs.map((j) => j.jobId)).toEqual(newestFirst.slice(0, 2));
+      expect(first.prevCursor).toBeNull();
+      expect(first.nextCursor).not.toBeNull();
+      expect(first.jobs.every((j) => j.submittedByCaller)).toBe(true);
+
+      const array = await submit({ jobName: "arr", arrayProperties: { size: 3 } });
+      await forceStatus(t.db, [`${array.jobId}:0`], "SUCCEEDED");
+      const listed = await listJobsForConsole(ctx, { name: "arr", limit: 10 });
+      expect(listed.jobs[0]?.statusSummary).toEqual({ SUCCEEDED: 1, RUNNABLE: 2 });
     });
   });
 
