@@ -87,7 +87,7 @@ export async function listJobs(
 }
 
 export interface ConsoleJobListInput {
-  /** Queue id; absent for every queue. */
+  /** Queue id, name or ARN; absent for every queue. */
   queue?: string;
   status?: JobStatus | "ALL";
   name?: string;
@@ -115,9 +115,22 @@ export type ConsoleJob = JobSummary & {
 
 /** The console's filter as a query; null when it names a definition that does not exist. */
 async function consoleQuery(ctx: OrgContext, input: ConsoleJobListInput): Promise<JobQuery | null> {
+  let jobQueueId: string | undefined;
+  if (input.queue) {
+    // The console's URL names a queue; a deleted queue's jobs stay listable by its ARN or id.
+    const queue = await ctx.db.jobQueue.findFirst({
+      where: {
+        organizationId: ctx.organizationId,
+        OR: [{ id: input.queue }, { liveName: input.queue }, { arn: input.queue }],
+      },
+      select: { id: true },
+    });
+    if (!queue) return null;
+    jobQueueId = queue.id;
+  }
   const query: JobQuery = {
     organizationId: ctx.organizationId,
-    jobQueueId: input.queue,
+    jobQueueId,
     arrayJobId: input.arrayJobId,
     statuses: input.status && input.status !== "ALL" ? [input.status] : undefined,
     name: input.name,
