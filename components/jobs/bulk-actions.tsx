@@ -2,11 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
-import {
-  resubmitJobsAction,
-  stopJobsAction,
-  stopJobsByFilterAction,
-} from "@/app/(console)/jobs/actions";
+import { resubmitJobsAction, stopJobsAction, stopJobsByFilterAction } from "@/app/(console)/jobs/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import type { JobFilterParams } from "@/lib/jobs/console-filter";
@@ -46,7 +42,8 @@ export function BulkActionDialog({
   const [reason, setReason] = useState("Stopped from the console");
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
-  if (!kind || !target) return <ConfirmDialog open={false} title="" confirmLabel="" onConfirm={() => {}} onClose={onClose} />;
+  if (!kind || !target)
+    return <ConfirmDialog open={false} title="" confirmLabel="" onConfirm={() => {}} onClose={onClose} />;
   const count = target.mode === "ids" ? target.jobIds.length : target.count;
   const capped = target.mode === "filter" && target.capped;
   const title = `${VERB[kind]} ${jobCount(count, capped)}?`;
@@ -117,22 +114,14 @@ export function BulkActionDialog({
         </div>
       ) : null}
       {pending ? (
-        <p role="status" className="text-sm text-slate-600">
-          Working through {jobCount(count, capped)}…
-        </p>
+        <output className="block text-sm text-slate-600">Working through {jobCount(count, capped)}…</output>
       ) : null}
       {error ? <Alert>{error}</Alert> : null}
     </ConfirmDialog>
   );
 }
 
-export function BulkButtons({
-  disabled,
-  onChoose,
-}: {
-  disabled: boolean;
-  onChoose: (kind: BulkKind) => void;
-}) {
+export function BulkButtons({ disabled, onChoose }: { disabled: boolean; onChoose: (kind: BulkKind) => void }) {
   return (
     <div className="flex flex-wrap gap-2">
       <Button variant="danger" disabled={disabled} onClick={() => onChoose("CANCEL")}>

@@ -110,9 +110,7 @@ export function JobsList({
       const filterSearch = new URLSearchParams(
         Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
       ).toString();
-      const { count, capped } = await fetchJson<{ count: number; capped: boolean }>(
-        `/api/jobs/count?${filterSearch}`,
-      );
+      const { count, capped } = await fetchJson<{ count: number; capped: boolean }>(`/api/jobs/count?${filterSearch}`);
       setTarget({ mode: "filter", filter, count, capped, asOf });
       setKind(k);
     } catch (e) {
@@ -133,11 +131,7 @@ export function JobsList({
               : "Select jobs to cancel, terminate or submit them again."}
         </p>
         <div className="flex items-center gap-3">
-          {counting ? (
-            <span role="status" className="text-sm text-slate-600">
-              Counting matching jobs…
-            </span>
-          ) : null}
+          {counting ? <output className="text-sm text-slate-600">Counting matching jobs…</output> : null}
           <BulkButtons disabled={!someSelected || counting} onChoose={choose} />
         </div>
       </div>
@@ -157,9 +151,7 @@ export function JobsList({
         </div>
       ) : null}
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
-      {list.isError ? (
-        <Alert>Live updates paused: {(list.error as Error).message}. Retrying…</Alert>
-      ) : null}
+      {list.isError ? <Alert>Live updates paused: {(list.error as Error).message}. Retrying…</Alert> : null}
 
       {page.jobs.length === 0 ? (
         <div className="rounded-md border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600">

@@ -77,7 +77,9 @@ export function SubmitJobForm({
     const parsed = jsonToForm(text);
     if (parsed.form) {
       setForm(parsed.form);
-      setJsonError(parsed.errors && Object.keys(parsed.errors).length ? Object.values(parsed.errors).flat().join(" ") : null);
+      setJsonError(
+        parsed.errors && Object.keys(parsed.errors).length ? Object.values(parsed.errors).flat().join(" ") : null,
+      );
     } else {
       setJsonError(parsed.error ?? "Not valid JSON.");
     }
@@ -249,7 +251,12 @@ export function SubmitJobForm({
               value={form.memory}
               onChange={(e) => update({ memory: e.target.value })}
             />
-            <TextField label="GPUs" inputMode="numeric" value={form.gpus} onChange={(e) => update({ gpus: e.target.value })} />
+            <TextField
+              label="GPUs"
+              inputMode="numeric"
+              value={form.gpus}
+              onChange={(e) => update({ gpus: e.target.value })}
+            />
           </div>
           <FieldErrors id="resources-err" errors={errors.resources} />
         </Section>
@@ -312,11 +319,7 @@ export function SubmitJobForm({
           <Button type="submit" disabled={pending}>
             {pending ? "Submitting…" : "Submit job"}
           </Button>
-          {pending ? (
-            <span role="status" className="text-sm text-slate-600">
-              Submitting the job…
-            </span>
-          ) : null}
+          {pending ? <output className="text-sm text-slate-600">Submitting the job…</output> : null}
         </div>
       </div>
 
@@ -444,7 +447,9 @@ function ExitRules({
           type="button"
           className="mt-2 text-sm font-medium text-indigo-700 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
           onClick={() =>
-            update({ evaluateOnExit: [...rules, { onExitCode: "", onReason: "", onStatusReason: "", action: "RETRY" }] })
+            update({
+              evaluateOnExit: [...rules, { onExitCode: "", onReason: "", onStatusReason: "", action: "RETRY" }],
+            })
           }
         >
           + Add rule
@@ -493,7 +498,9 @@ function Dependencies({
         <ul className="mb-2 space-y-2">
           {deps.map((d, i) => (
             <li key={`${d.jobId}-${i}`} className="flex flex-wrap items-center gap-2">
-              <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{d.jobId || "(this array's previous child)"}</code>
+              <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">
+                {d.jobId || "(this array's previous child)"}
+              </code>
               <select
                 aria-label={`Dependency ${i + 1} type`}
                 className="rounded-md border border-slate-300 px-2 py-1 text-sm"
@@ -544,8 +551,7 @@ function Dependencies({
               <li key={j.jobId} className="flex items-center justify-between gap-2 py-1.5 text-sm">
                 <span className="min-w-0">
                   <span className="font-medium">{j.jobName}</span>{" "}
-                  <span className="font-mono text-xs text-slate-500">{j.jobId}</span>{" "}
-                  <StatusBadge status={j.status} />
+                  <span className="font-mono text-xs text-slate-500">{j.jobId}</span> <StatusBadge status={j.status} />
                   {j.arraySize ? <span className="text-xs text-slate-500"> array of {j.arraySize}</span> : null}
                 </span>
                 <Button

@@ -147,10 +147,7 @@ export const resubmitJobsAction = orgAction({
     let ids = input.jobIds ?? [];
     if (input.filter) {
       const base = toListInput(input.filter);
-      const createdBefore = Math.min(
-        base.createdBefore ?? Number.POSITIVE_INFINITY,
-        (input.asOf ?? Date.now()) + 1,
-      );
+      const createdBefore = Math.min(base.createdBefore ?? Number.POSITIVE_INFINITY, (input.asOf ?? Date.now()) + 1);
       const page = await backend.resolveJobFilter(ctx, { ...base, createdBefore, limit: MAX_RESUBMIT + 1 });
       if (page.jobIds.length > MAX_RESUBMIT) {
         throw new AppError(

@@ -46,8 +46,9 @@ function defaultsOf(def: Definition | undefined, parameters: Record<string, stri
 async function fromJob(backend: BatchBackend, ctx: OrgContext, jobId: string) {
   const job = (await backend.describeJobs(ctx, { jobs: [jobId] })).jobs[0];
   if (!job) return null;
-  const def = (await backend.describeJobDefinitions(ctx, { jobDefinitions: [job.jobDefinition] }))
-    .jobDefinitions[0] as Definition | undefined;
+  const def = (await backend.describeJobDefinitions(ctx, { jobDefinitions: [job.jobDefinition] })).jobDefinitions[0] as
+    | Definition
+    | undefined;
   const request = resubmitRequest(job, defaultsOf(def, job.parameters), { keepDependencies: true });
   return { job, form: requestToForm(request).form };
 }
@@ -97,10 +98,18 @@ export default async function NewJobPage({ searchParams }: { searchParams: Promi
       {queueOptions.length === 0 || byName.size === 0 ? (
         <Alert tone="info">
           Jobs need a job queue and an active job definition;{" "}
-          {queueOptions.length === 0 ? "this organization has no job queue yet" : "there is no active job definition yet"}.
+          {queueOptions.length === 0
+            ? "this organization has no job queue yet"
+            : "there is no active job definition yet"}
+          .
         </Alert>
       ) : null}
-      <SubmitJobForm orgId={ctx.organizationId} initial={initial} queues={queueOptions} definitions={[...byName.values()]} />
+      <SubmitJobForm
+        orgId={ctx.organizationId}
+        initial={initial}
+        queues={queueOptions}
+        definitions={[...byName.values()]}
+      />
     </div>
   );
 }
