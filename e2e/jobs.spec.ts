@@ -104,8 +104,20 @@ test("a submitter submits a single job, an array of 20 and a job depending on it
   await page.getByRole("link", { name: "Submit a job", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Submit a job" })).toBeVisible();
 
-  // The form and the JSON stay in step.
+  // The server's validation errors show beside the field they concern.
   const form = page.getByRole("form", { name: "Submit a job" });
+  await form.getByLabel("Job queue").selectOption(queue);
+  await form.getByLabel("Job definition").selectOption(echo);
+  await form.getByLabel("Job name").fill("bad name!");
+  await form.getByRole("button", { name: "Submit job" }).click();
+  await expect(form.getByLabel("Job name")).toHaveAccessibleDescription(/jobName can contain only letters/);
+  await form.getByLabel("Array size").fill("1");
+  await form.getByLabel("Job name").fill(`${tag}-single`);
+  await form.getByRole("button", { name: "Submit job" }).click();
+  await expect(form.getByLabel("Array size")).toHaveAccessibleDescription(/Array job size must be between 2 and 10000/);
+  await form.getByLabel("Array size").fill("");
+
+  // The form and the JSON stay in step.
   await form.getByLabel("Job name").fill(`${tag}-single`);
   await form.getByLabel("Job queue").selectOption(queue);
   await form.getByLabel("Job definition").selectOption(echo);
@@ -142,6 +154,7 @@ test("a submitter submits a single job, an array of 20 and a job depending on it
   });
   await expect(heading(page)).toContainText("SUCCEEDED", { timeout: 30_000 });
   await expect(page.getByRole("link", { name: `${tag}-array, SUCCEEDED` })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("detail-dependencies.png"), fullPage: true });
 
   // The list shows all three, finished, live.
   await page.goto(`/jobs?name=${tag}`);

@@ -200,14 +200,14 @@ export function JobsList({
                       className="rounded border-slate-300 focus:ring-indigo-500"
                     />
                   </td>
-                  <td className="py-2 pr-4">
+                  <td className="min-w-56 py-2 pr-4">
                     <Link
                       href={`/jobs/${encodeURIComponent(job.jobId)}`}
-                      className="font-medium text-indigo-700 hover:underline"
+                      className="font-medium break-words text-indigo-700 hover:underline"
                     >
                       {job.jobName}
                     </Link>
-                    <div className="font-mono text-xs text-slate-500">{job.jobId}</div>
+                    <div className="font-mono text-xs break-all text-slate-500">{job.jobId}</div>
                     {job.arrayProperties?.size !== undefined ? (
                       <ArraySummary size={job.arrayProperties.size} summary={job.statusSummary} />
                     ) : null}

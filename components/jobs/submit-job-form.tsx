@@ -200,7 +200,7 @@ export function SubmitJobForm({
 
         <Section title="Parameters">
           <PairRows
-            legend="Parameters"
+            legend="Parameter values"
             hint={
               definition && Object.keys(definition.parameters).length
                 ? `Defaults: ${Object.entries(definition.parameters)
