@@ -140,6 +140,13 @@ test("a submitter submits a single job, an array of 20 and a job depending on it
   await expect(page.getByRole("link", { name: "Logs of attempt 1" })).toHaveAttribute("href", /\/logs\?attempt=1$/);
   await page.screenshot({ path: test.info().outputPath("detail.png"), fullPage: true });
 
+  // "Submit again" fills the form from the job.
+  await page.getByRole("link", { name: "Submit again" }).click();
+  await expect(page.getByRole("heading", { name: `Submit ${tag}-single again` })).toBeVisible();
+  await expect(form.getByLabel("Job name")).toHaveValue(`${tag}-single`);
+  await expect(form.getByLabel("Parameter value 1", { exact: true })).toHaveValue("console");
+  await expect(form.getByLabel("Command override")).toHaveValue("");
+
   // An array of 20.
   const arrayId = await submitThroughForm(page, `${tag}-array`, echo, async (p) => {
     await p.getByLabel("Array size").fill("20");
@@ -210,8 +217,9 @@ test("a job no environment can hold says so in the not-running panel", async () 
 
 test("an admin cancels the jobs a filter shows, in bulk, after a confirmation that counts them", async () => {
   const batch = batchClient();
+  const adminJobs: string[] = [];
   for (let i = 0; i < 3; i++) {
-    await batch.send(
+    const submitted = await batch.send(
       new SubmitJobCommand({
         jobName: `${tag}-bulk-${i}`,
         jobQueue: queue,
@@ -219,7 +227,14 @@ test("an admin cancels the jobs a filter shows, in bulk, after a confirmation th
         containerOverrides: { resourceRequirements: [{ type: "MEMORY", value: "999999" }] },
       }),
     );
+    adminJobs.push(submitted.jobId ?? "");
   }
+  // A submitter may stop only their own jobs: the admin's show no stop buttons to them.
+  await submitter.goto(`/jobs/${adminJobs[0]}`);
+  await expect(heading(submitter)).toContainText("RUNNABLE");
+  await expect(submitter.getByRole("button", { name: "Cancel job" })).toHaveCount(0);
+  await expect(submitter.getByRole("button", { name: "Terminate job" })).toHaveCount(0);
+
   const page = admin;
   await page.goto("/jobs");
   const filter = page.getByRole("form", { name: "Filter jobs" });
