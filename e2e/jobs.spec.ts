@@ -5,6 +5,7 @@
 import {
   CreateComputeEnvironmentCommand,
   CreateJobQueueCommand,
+  DescribeJobsCommand,
   RegisterJobDefinitionCommand,
   SubmitJobCommand,
 } from "@aws-sdk/client-batch";
@@ -153,6 +154,8 @@ test("a submitter submits a single job, an array of 20 and a job depending on it
   });
   await expect(heading(page)).toContainText("SUCCEEDED", { timeout: 45_000 });
   await expect(page.getByRole("button", { name: "All 20" })).toBeVisible();
+  await expect(page.getByRole("row")).toHaveCount(21);
+  await page.screenshot({ path: test.info().outputPath("detail-array.png"), fullPage: true });
 
   // A job depending on the array, chosen by searching its name.
   await submitThroughForm(page, `${tag}-after`, echo, async (p) => {
@@ -210,6 +213,7 @@ test("a job no environment can hold says so in the not-running panel", async () 
     `${tag}-ce can never run it: it asks for 999,999 MiB but the environment has at most 4,096 MiB`,
   );
   await expect(why).toContainText(`No compute environment of queue ${queue} is large enough for this job`);
+  await page.screenshot({ path: test.info().outputPath("detail-not-running.png"), fullPage: true });
   await page.getByRole("button", { name: "Cancel job" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Cancel job" }).click();
   await expect(heading(page)).toContainText("FAILED");
@@ -243,7 +247,13 @@ test("an admin cancels the jobs a filter shows, in bulk, after a confirmation th
   await filter.getByRole("button", { name: "Apply filter" }).click();
   await expect(page).toHaveURL(/status=RUNNABLE/);
   await expect(page.getByRole("row")).toHaveCount(4);
+
+  // Two to a page, so "everything matching" reaches past the page: the server walks the filter.
+  await page.goto(`${new URL(page.url()).pathname}${new URL(page.url()).search}&limit=2`);
+  await expect(page.getByRole("row")).toHaveCount(3);
   await page.getByLabel("Select every job on this page").check();
+  await page.getByRole("button", { name: "Select every job matching this filter" }).click();
+  await expect(page.getByText("Every job matching the filter is selected.")).toBeVisible();
   await page.getByRole("button", { name: "Cancel", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Cancel 3 jobs?" });
   await expect(dialog).toBeVisible();
@@ -252,4 +262,8 @@ test("an admin cancels the jobs a filter shows, in bulk, after a confirmation th
   await expect(page.getByText("Cancel sent to 3 jobs.")).toBeVisible();
   // The list refreshes itself: no RUNNABLE job is left under this filter.
   await expect(page.getByText("No jobs match this filter.")).toBeVisible();
+  const described = await batch.send(new DescribeJobsCommand({ jobs: adminJobs }));
+  expect(described.jobs?.map((j) => `${j.status}:${j.statusReason}`)).toEqual(
+    adminJobs.map(() => "FAILED:bulk from e2e"),
+  );
 });

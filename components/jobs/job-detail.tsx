@@ -14,7 +14,7 @@ import { ArrayChildren } from "./array-children";
 import { ConfirmDialog } from "./confirm-dialog";
 import { DependencyGraph } from "./dependency-graph";
 import { StatusBadge } from "./status-badge";
-import { duration, RelativeTime, utc } from "./time";
+import { Elapsed, RelativeTime, utc } from "./time";
 import { WhyPanel } from "./why-panel";
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED"]);
@@ -201,7 +201,7 @@ export function JobDetailView({
               <RelativeTime ms={job.createdAt} />
             </Item>
             <Item term="Run time">
-              {job.startedAt ? duration((job.stoppedAt ?? Date.now()) - job.startedAt) : "not started"}
+              {job.startedAt ? <Elapsed from={job.startedAt} to={job.stoppedAt} /> : "not started"}
             </Item>
             <Item term="Retry strategy">
               {job.retryStrategy ? `${job.retryStrategy.attempts} attempt(s)` : "1 attempt"}
@@ -263,9 +263,7 @@ export function JobDetailView({
                     <td className="py-2 pr-4">{i + 1}</td>
                     <td className="py-2 pr-4">{a.startedAt ? utc(a.startedAt) : "—"}</td>
                     <td className="py-2 pr-4">{a.stoppedAt ? utc(a.stoppedAt) : "running"}</td>
-                    <td className="py-2 pr-4">
-                      {a.startedAt ? duration((a.stoppedAt ?? Date.now()) - a.startedAt) : "—"}
-                    </td>
+                    <td className="py-2 pr-4">{a.startedAt ? <Elapsed from={a.startedAt} to={a.stoppedAt} /> : "—"}</td>
                     <td className="py-2 pr-4">{a.container.exitCode ?? "—"}</td>
                     <td className="py-2 pr-4">{a.container.reason ?? a.statusReason ?? "—"}</td>
                     <td className="py-2">

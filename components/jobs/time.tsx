@@ -59,3 +59,11 @@ export function RelativeTime({ ms }: { ms: number | undefined }) {
     </time>
   );
 }
+
+/** How long from `from` to `to`, or to now (ticking each second) while `to` is not known yet. */
+export function Elapsed({ from, to }: { from: number; to?: number }) {
+  const now = useNow(1_000);
+  if (to !== undefined) return <>{duration(to - from)}</>;
+  if (now === null) return <>running</>;
+  return <>{duration(Math.max(0, now - from))} so far</>;
+}

@@ -37,7 +37,7 @@ export default async function JobsPage({
           ...toListInput(parsed.data),
           cursor: parsed.data.cursor,
           before: parsed.data.back,
-          limit: PAGE_SIZE,
+          limit: parsed.data.limit ?? PAGE_SIZE,
         })
       : null,
   ]);
