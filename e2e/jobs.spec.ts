@@ -155,6 +155,7 @@ test("a submitter submits a single job, an array of 20 and a job depending on it
   await expect(heading(page)).toContainText("SUCCEEDED", { timeout: 45_000 });
   await expect(page.getByRole("button", { name: "All 20" })).toBeVisible();
   await expect(page.getByRole("row")).toHaveCount(21);
+  await expect(page.getByRole("row").filter({ hasText: "SUCCEEDED" })).toHaveCount(20);
   await page.screenshot({ path: test.info().outputPath("detail-array.png"), fullPage: true });
 
   // A job depending on the array, chosen by searching its name.

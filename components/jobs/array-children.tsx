@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { JOB_STATUSES } from "@/lib/batch/states";
@@ -35,8 +35,12 @@ export function ArrayChildren({
   const params = new URLSearchParams({ arrayJobId: jobId, status, limit: String(PAGE) });
   if (cursor) params.set("cursor", cursor);
   const search = params.toString();
+  // The parent's summary is part of the key: when it moves (also on the last refresh that
+  // finds the parent finished), the page is read again and never left behind.
+  const version = JSON.stringify(summary);
   const children = useQuery({
-    queryKey: queryKeys.jobChildren(orgId, jobId, search),
+    queryKey: queryKeys.jobChildren(orgId, jobId, `${search}#${version}`),
+    placeholderData: keepPreviousData,
     queryFn: async () => {
       const res = await fetch(`/api/jobs?${search}`);
       if (!res.ok) throw new Error("Could not load the children");
