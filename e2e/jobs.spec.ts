@@ -175,6 +175,14 @@ test("a submitter submits a single job, an array of 20 and a job depending on it
   }
   await expect(page.getByText("Array of 20: 20 succeeded")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("list.png"), fullPage: true });
+
+  // On a phone the table scrolls inside its box; the page itself does not scroll sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await expect(page.getByRole("table")).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: test.info().outputPath("list-phone.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
 });
 
 test("a submitter cancels a job still waiting on its dependency, and terminates the running one", async () => {
