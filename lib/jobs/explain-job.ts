@@ -308,21 +308,20 @@ async function placeInQueue(
   queue: { id: string; schedulingPolicyId: string | null },
   job: PlacementJob,
 ): Promise<{ position: number; runnable: number; approximate: boolean }> {
-  const runnable = await db.job.count({ where: { organizationId, jobQueueId: queue.id, status: "RUNNABLE" } });
+  // The queue was read through the organization's job, so its id alone scopes these counts,
+  // and each is a range of the scheduler's index (status, queue, priority, createdAt) with no
+  // row lookups.
+  const inQueue = { jobQueueId: queue.id, status: "RUNNABLE" } as const;
+  const runnable = await db.job.count({ where: inQueue });
   const order = await queueDispatchOrder(db, organizationId, queue);
   const index = order.findIndex((j) => j.id === job.id);
   if (index >= 0) return { position: index + 1, runnable, approximate: false };
-  const ahead = await db.job.count({
-    where: {
-      organizationId,
-      jobQueueId: queue.id,
-      status: "RUNNABLE",
-      OR: [
-        { schedulingPriority: { gt: job.schedulingPriority } },
-        { schedulingPriority: job.schedulingPriority, createdAt: { lt: job.createdAt } },
-        { schedulingPriority: job.schedulingPriority, createdAt: job.createdAt, id: { lt: job.id } },
-      ],
-    },
-  });
+  const p = job.schedulingPriority;
+  const counts = await Promise.all([
+    db.job.count({ where: { ...inQueue, schedulingPriority: { gt: p } } }),
+    db.job.count({ where: { ...inQueue, schedulingPriority: p, createdAt: { lt: job.createdAt } } }),
+    db.job.count({ where: { ...inQueue, schedulingPriority: p, createdAt: job.createdAt, id: { lt: job.id } } }),
+  ]);
+  const ahead = counts.reduce((a, b) => a + b, 0);
   return { position: ahead + 1, runnable, approximate: queue.schedulingPolicyId !== null };
 }

@@ -113,6 +113,30 @@ describe.each(PROVIDERS)("console job queries on %s", (provider) => {
       });
     });
 
+    it("counts the place of a job behind the snapshot's front exactly on a FIFO queue", async () => {
+      const { submit, explain } = await setup("Why deep");
+      const array = await submit({ jobName: "many", arrayProperties: { size: 120 } });
+      // Distinct creation times, so FIFO order is the index order.
+      const ids = Array.from({ length: 120 }, (_, i) => `${array.jobId}:${i}`);
+      for (const [i, id] of ids.entries()) await t.db.job.update({ where: { id }, data: { createdAt: 1_000 + i } });
+      const last = ids[119] as string;
+      expect((await explain(last)).reasons).toContainEqual({
+        kind: "POSITION",
+        position: 120,
+        runnable: 120,
+        approximate: false,
+      });
+      // Jobs of a higher priority go first wherever they are.
+      await forceStatus(t.db, [last], "RUNNABLE", { schedulingPriority: 1 });
+      const middle = ids[110] as string;
+      expect((await explain(middle)).reasons).toContainEqual({
+        kind: "POSITION",
+        position: 112,
+        runnable: 120,
+        approximate: false,
+      });
+    });
+
     it("reports a disabled queue and a disabled environment", async () => {
       const { submit, explain, queue, environmentId, kinds } = await setup("Why disabled");
       const job = await submit({ jobName: "stuck" });
