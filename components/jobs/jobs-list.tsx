@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import type { JobFilterParams } from "@/lib/jobs/console-filter";
+import { filterSearch, type JobFilterParams } from "@/lib/jobs/console-filter";
 import type { ConsoleJob } from "@/lib/jobs/list-jobs";
 import { queryKeys, refreshIntervals } from "@/lib/query-keys";
 import { BulkActionDialog, BulkButtons, type BulkKind, type BulkTarget, jobCount } from "./bulk-actions";
@@ -107,10 +107,9 @@ export function JobsList({
     setCounting(true);
     try {
       const asOf = Date.now();
-      const filterSearch = new URLSearchParams(
-        Object.entries(filter).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
-      ).toString();
-      const { count, capped } = await fetchJson<{ count: number; capped: boolean }>(`/api/jobs/count?${filterSearch}`);
+      const { count, capped } = await fetchJson<{ count: number; capped: boolean }>(
+        `/api/jobs/count?${filterSearch(filter)}`,
+      );
       setTarget({ mode: "filter", filter, count, capped, asOf });
       setKind(k);
     } catch (e) {

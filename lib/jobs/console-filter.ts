@@ -69,8 +69,8 @@ export function toListInput(filter: JobFilter): Omit<ConsoleJobListInput, "limit
 }
 
 /** The URL search string of a filter (empty values left out), for links and query keys. */
-export function filterSearch(params: Record<string, string | undefined>): string {
+export function filterSearch(params: JobFilterParams): string {
   const out = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") out.set(k, v);
+  for (const [k, v] of Object.entries(params)) if (typeof v === "string" && v !== "") out.set(k, v);
   return out.toString();
 }
