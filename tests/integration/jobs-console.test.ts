@@ -48,6 +48,18 @@ describe.each(PROVIDERS)("console job queries on %s", (provider) => {
         kind: "DEPENDENCY",
         jobs: [{ jobId: first.jobId, jobName: "extract", status: "RUNNABLE" }],
       });
+      // A child of an array waits on what its parent depends on.
+      const array = await submit({
+        jobName: "fan-out",
+        arrayProperties: { size: 2 },
+        dependsOn: [{ jobId: first.jobId }],
+      });
+      const child = await explain(`${array.jobId}:1`);
+      expect(child.status).toBe("PENDING");
+      expect(child.reasons).toContainEqual({
+        kind: "DEPENDENCY",
+        jobs: [{ jobId: first.jobId, jobName: "extract", status: "RUNNABLE" }],
+      });
     });
 
     it("says when no environment of the queue can ever hold the request", async () => {
