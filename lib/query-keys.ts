@@ -5,6 +5,17 @@ export const queryKeys = {
   auditEvents: (orgId: string, cursor: string | null) => ["audit", orgId, cursor] as const,
   computeEnvironmentUsage: (orgId: string) => ["computeEnvironments", orgId, "usage"] as const,
   jobQueueCounts: (orgId: string) => ["jobQueues", orgId, "counts"] as const,
+  /** Every job view of an organization: invalidate this after submitting or stopping jobs. */
+  jobs: (orgId: string) => ["jobs", orgId] as const,
+  /** One page of the job list; `search` is the URL's filter and page position. */
+  jobList: (orgId: string, search: string) => ["jobs", orgId, "list", search] as const,
+  /** How many jobs a filter matches (the bulk-action confirmation). */
+  jobCount: (orgId: string, search: string) => ["jobs", orgId, "count", search] as const,
+  jobDetail: (orgId: string, jobId: string) => ["jobs", orgId, "detail", jobId] as const,
+  /** A page of an array job's children, by status. */
+  jobChildren: (orgId: string, jobId: string, search: string) => ["jobs", orgId, "children", jobId, search] as const,
+  /** Jobs found by name or id (choosing dependencies). */
+  jobSearch: (orgId: string, term: string) => ["jobs", orgId, "search", term] as const,
 };
 
 export const refreshIntervals = {

@@ -10,7 +10,7 @@ import { signOutAction } from "./actions";
 const NAV: NavItem[] = [
   { href: "/", label: "Overview", available: true },
   { href: "/dashboard", label: "Dashboard", available: false },
-  { href: "/jobs", label: "Jobs", available: false },
+  { href: "/jobs", label: "Jobs", available: true },
   { href: "/job-queues", label: "Job queues", available: true },
   { href: "/compute-environments", label: "Compute environments", available: true },
   { href: "/job-definitions", label: "Job definitions", available: true },

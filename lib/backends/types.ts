@@ -7,7 +7,9 @@
 // cannot drift apart; the AWS backend implements the same signatures through the AWS SDK.
 import type { OrgContext } from "@/lib/auth/context";
 import type { describeJobs } from "@/lib/jobs/describe-jobs";
-import type { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
+import type { explainJob } from "@/lib/jobs/explain-job";
+import type { listDependents } from "@/lib/jobs/list-dependents";
+import type { countJobsForConsole, listJobs, listJobsForConsole, resolveJobFilter } from "@/lib/jobs/list-jobs";
 import type { jobQueueCounts } from "@/lib/jobs/queue-counts";
 import type { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
 import type { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
@@ -68,6 +70,14 @@ export interface BatchBackend {
   describeJobs: typeof describeJobs;
   listJobs: typeof listJobs;
   listJobsForConsole: typeof listJobsForConsole;
+  /** The console's filter → job ids, one keyset page at a time (bulk actions by filter). */
+  resolveJobFilter: typeof resolveJobFilter;
+  /** How many jobs the console's filter matches, up to a cap. */
+  countJobsForConsole: typeof countJobsForConsole;
+  /** Jobs that depend on a job (the downstream side of its dependency graph). */
+  listDependents: typeof listDependents;
+  /** Why a job that has not reached a host yet is still waiting. */
+  whyNotRunning: typeof explainJob;
   cancelJob: typeof cancelJob;
   terminateJob: typeof terminateJob;
   /** CancelJobs / TerminateJobs (bulk). */

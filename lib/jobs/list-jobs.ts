@@ -38,6 +38,8 @@ interface JobQuery {
   shareIdentifier?: string;
   topLevelOnly?: boolean;
   cursor?: string;
+  /** Page towards newer jobs from this cursor ("previous" in the console). */
+  before?: string;
   limit: number;
 }
 
@@ -77,12 +79,15 @@ export async function listJobs(
     query.topLevelOnly = false;
   }
   const { jobs, next } = await pageJobs(ctx.db, query);
-  const jobSummaryList = jobs.map(({ jobQueue: _queue, arrayParentId: _parent, ...summary }) => summary);
+  const jobSummaryList = jobs.map(
+    ({ jobQueue: _queue, arrayParentId: _parent, submittedByCaller: _mine, statusSummary: _summary, ...summary }) =>
+      summary,
+  );
   return next ? { jobSummaryList, nextToken: next } : { jobSummaryList };
 }
 
 export interface ConsoleJobListInput {
-  /** Queue id; absent for every queue. */
+  /** Queue id, name or ARN; absent for every queue. */
   queue?: string;
   status?: JobStatus | "ALL";
   name?: string;
@@ -94,19 +99,38 @@ export interface ConsoleJobListInput {
   /** Children of one array job, in index order. */
   arrayJobId?: string;
   cursor?: string;
+  /** The page before this cursor (newer jobs), for "previous"; ignored with arrayJobId. */
+  before?: string;
   limit: number;
 }
 
-export type ConsoleJob = JobSummary & { jobQueue: string; arrayParentId?: string };
+export type ConsoleJob = JobSummary & {
+  jobQueue: string;
+  arrayParentId?: string;
+  /** Array parents: how many children are in each status. */
+  statusSummary?: Partial<Record<JobStatus, number>>;
+  /** The caller submitted it (members without jobs.stopAny may stop only these). */
+  submittedByCaller: boolean;
+};
 
-/** The console's job list: every queue unless one is chosen, newest first, top-level jobs only. */
-export async function listJobsForConsole(
-  ctx: OrgContext,
-  input: ConsoleJobListInput,
-): Promise<{ jobs: ConsoleJob[]; nextCursor: string | null }> {
+/** The console's filter as a query; null when it names a definition that does not exist. */
+async function consoleQuery(ctx: OrgContext, input: ConsoleJobListInput): Promise<JobQuery | null> {
+  let jobQueueId: string | undefined;
+  if (input.queue) {
+    // The console's URL names a queue; a deleted queue's jobs stay listable by its ARN or id.
+    const queue = await ctx.db.jobQueue.findFirst({
+      where: {
+        organizationId: ctx.organizationId,
+        OR: [{ id: input.queue }, { liveName: input.queue }, { arn: input.queue }],
+      },
+      select: { id: true },
+    });
+    if (!queue) return null;
+    jobQueueId = queue.id;
+  }
   const query: JobQuery = {
     organizationId: ctx.organizationId,
-    jobQueueId: input.queue,
+    jobQueueId,
     arrayJobId: input.arrayJobId,
     statuses: input.status && input.status !== "ALL" ? [input.status] : undefined,
     name: input.name,
@@ -115,14 +139,81 @@ export async function listJobsForConsole(
     shareIdentifier: input.shareIdentifier,
     topLevelOnly: input.arrayJobId === undefined,
     cursor: input.cursor,
+    before: input.arrayJobId === undefined ? input.before : undefined,
     limit: Math.max(1, Math.min(input.limit, 1000)),
   };
   if (input.definition) {
     query.jobDefinitionIds = await definitionIds(ctx.db, ctx.organizationId, input.definition);
-    if (query.jobDefinitionIds.length === 0) return { jobs: [], nextCursor: null };
+    if (query.jobDefinitionIds.length === 0) return null;
   }
-  const { jobs, next } = await pageJobs(ctx.db, query);
-  return { jobs, nextCursor: next ?? null };
+  return query;
+}
+
+/** The console's job list: every queue unless one is chosen, newest first, top-level jobs only. */
+export async function listJobsForConsole(
+  ctx: OrgContext,
+  input: ConsoleJobListInput,
+): Promise<{ jobs: ConsoleJob[]; nextCursor: string | null; prevCursor: string | null }> {
+  const query = await consoleQuery(ctx, input);
+  if (!query) return { jobs: [], nextCursor: null, prevCursor: null };
+  const { jobs, next, prev } = await pageJobs(ctx.db, query, ctx.user.id);
+  const parents = jobs.filter((j) => j.arrayProperties?.size !== undefined).map((j) => j.jobId);
+  if (parents.length > 0) {
+    // One index seek per parent ([arrayParentId, status]); a page holds at most a few hundred.
+    const groups = await ctx.db.job.groupBy({
+      by: ["arrayParentId", "status"],
+      where: { organizationId: ctx.organizationId, arrayParentId: { in: parents } },
+      _count: { _all: true },
+    });
+    const byParent = new Map<string, Partial<Record<JobStatus, number>>>();
+    for (const g of groups) {
+      if (!g.arrayParentId || !isJobStatus(g.status)) continue;
+      const summary = byParent.get(g.arrayParentId) ?? {};
+      summary[g.status] = g._count._all;
+      byParent.set(g.arrayParentId, summary);
+    }
+    for (const j of jobs) {
+      const summary = byParent.get(j.jobId);
+      if (summary) j.statusSummary = summary;
+    }
+  }
+  return { jobs, nextCursor: next ?? null, prevCursor: prev ?? null };
+}
+
+/**
+ * The ids the console's filter matches, one keyset page at a time (same order and cursor as
+ * listJobsForConsole), so a bulk action over "everything matching" walks a million jobs in
+ * bounded pages instead of loading them at once. Each page is one index range read.
+ */
+export async function resolveJobFilter(
+  ctx: OrgContext,
+  input: ConsoleJobListInput,
+): Promise<{ jobIds: string[]; nextCursor: string | null }> {
+  const query = await consoleQuery(ctx, input);
+  if (!query) return { jobIds: [], nextCursor: null };
+  const { keys, next } = await pageKeys(ctx.db, query);
+  return { jobIds: keys.map((k) => k.id), nextCursor: next ?? null };
+}
+
+/** Most jobs countJobsForConsole counts exactly; past it the console says "more than". */
+export const COUNT_CAP = 100_000;
+
+/**
+ * How many jobs the console's filter matches, counted up to `cap` (the count of a bounded
+ * subquery), so asking "Cancel how many?" costs at most `cap` index entries on a huge table.
+ */
+export async function countJobsForConsole(
+  ctx: OrgContext,
+  input: Omit<ConsoleJobListInput, "cursor" | "limit">,
+  cap = COUNT_CAP,
+): Promise<{ count: number; capped: boolean }> {
+  const query = await consoleQuery(ctx, { ...input, limit: 1 });
+  if (!query) return { count: 0, capped: false };
+  const where = whereOf(query);
+  const [row] = await ctx.db.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Job" WHERE ${Prisma.join(where, " AND ")} LIMIT ${cap + 1}) AS "matched"`;
+  const n = Number(row?.n ?? 0);
+  return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
 }
 
 function numberFilter(value: string | undefined): number | undefined {
@@ -161,7 +252,8 @@ const PRISMA_IN_CHUNK = 500;
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; next?: string }> {
+/** The WHERE clause of a job query, organization first, as every query here carries it. */
+function whereOf(q: Omit<JobQuery, "cursor" | "limit">): Prisma.Sql[] {
   const where: Prisma.Sql[] = [Prisma.sql`"organizationId" = ${q.organizationId}`];
   if (q.jobQueueId !== undefined) where.push(Prisma.sql`"jobQueueId" = ${q.jobQueueId}`);
   if (q.arrayJobId !== undefined) where.push(Prisma.sql`"arrayParentId" = ${q.arrayJobId}`);
@@ -182,9 +274,23 @@ async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; 
   if (q.createdAfter !== undefined) where.push(Prisma.sql`"createdAt" > ${q.createdAfter}`);
   if (q.createdBefore !== undefined) where.push(Prisma.sql`"createdAt" < ${q.createdBefore}`);
   if (q.shareIdentifier !== undefined) where.push(Prisma.sql`"shareIdentifier" = ${q.shareIdentifier}`);
+  return where;
+}
 
+type JobKey = { id: string; createdAt: bigint | number; arrayIndex: number | null };
+
+/**
+ * One page of keys (id, createdAt, arrayIndex) in list order, with the cursors of the pages
+ * after and before it. Paging back (`before`) reads the same index the other way and reverses.
+ */
+async function pageKeys(db: DbOrTx, q: JobQuery): Promise<{ keys: JobKey[]; next?: string; prev?: string }> {
+  const where = whereOf(q);
   const byIndex = q.arrayJobId !== undefined;
-  if (q.cursor !== undefined) {
+  const backwards = !byIndex && q.before !== undefined;
+  if (backwards) {
+    const { c, i } = decodeToken(q.before as string, createdCursor);
+    where.push(Prisma.sql`("createdAt", "id") > (${c}, ${i})`);
+  } else if (q.cursor !== undefined) {
     if (byIndex) {
       where.push(Prisma.sql`"arrayIndex" > ${decodeToken(q.cursor, indexCursor).x}`);
     } else {
@@ -192,13 +298,41 @@ async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; 
       where.push(Prisma.sql`("createdAt", "id") < (${c}, ${i})`);
     }
   }
-  const order = byIndex ? Prisma.sql`"arrayIndex" ASC` : Prisma.sql`"createdAt" DESC, "id" DESC`;
-  const keys = await db.$queryRaw<{ id: string; createdAt: bigint | number; arrayIndex: number | null }[]>`
+  const order = byIndex
+    ? Prisma.sql`"arrayIndex" ASC`
+    : backwards
+      ? Prisma.sql`"createdAt" ASC, "id" ASC`
+      : Prisma.sql`"createdAt" DESC, "id" DESC`;
+  const rows = await db.$queryRaw<JobKey[]>`
     SELECT "id", "createdAt", "arrayIndex" FROM "Job" WHERE ${Prisma.join(where, " AND ")} ORDER BY ${order} LIMIT ${q.limit + 1}`;
-  const more = keys.length > q.limit;
-  const ids = keys.slice(0, q.limit).map((k) => k.id);
-  if (ids.length === 0) return { jobs: [] };
+  const more = rows.length > q.limit;
+  const keys = rows.slice(0, q.limit);
+  if (backwards) keys.reverse();
+  const first = keys[0];
+  const last = keys.at(-1);
+  const created = (k: JobKey) => encodeToken({ c: Number(k.createdAt), i: k.id });
+  if (byIndex) {
+    return more && last ? { keys, next: encodeToken({ x: Number(last.arrayIndex ?? 0) }) } : { keys };
+  }
+  // Going forward there is a newer page whenever a cursor was given; going back, an older one
+  // always (the page the caller came from), and a newer one when more rows were read.
+  const hasNext = backwards ? true : more;
+  const hasPrev = backwards ? more : q.cursor !== undefined;
+  return {
+    keys,
+    ...(hasNext && last ? { next: created(last) } : {}),
+    ...(hasPrev && first ? { prev: created(first) } : {}),
+  };
+}
 
+async function pageJobs(
+  db: DbOrTx,
+  q: JobQuery,
+  callerId?: string,
+): Promise<{ jobs: ConsoleJob[]; next?: string; prev?: string }> {
+  const { keys, next, prev } = await pageKeys(db, q);
+  const ids = keys.map((k) => k.id);
+  if (ids.length === 0) return { jobs: [] };
   const rows = [];
   // Prisma caps the bound parameters of a query it builds for SQLite at 999.
   for (let i = 0; i < ids.length; i += PRISMA_IN_CHUNK) {
@@ -224,12 +358,8 @@ async function pageJobs(db: DbOrTx, q: JobQuery): Promise<{ jobs: ConsoleJob[]; 
       ...summary,
       jobQueue: row.jobQueue.arn,
       ...(row.arrayParentId ? { arrayParentId: row.arrayParentId } : {}),
+      submittedByCaller: callerId !== undefined && row.submittedById === callerId,
     });
   }
-  const last = keys[ids.length - 1];
-  if (!more || !last) return { jobs };
-  const next = byIndex
-    ? encodeToken({ x: Number(last.arrayIndex ?? 0) })
-    : encodeToken({ c: Number(last.createdAt), i: last.id });
-  return { jobs, next };
+  return { jobs, ...(next ? { next } : {}), ...(prev ? { prev } : {}) };
 }

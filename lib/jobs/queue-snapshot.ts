@@ -77,7 +77,30 @@ export async function getJobQueueSnapshot(ctx: OrgContext, input: GetJobQueueSna
   const { db, organizationId } = ctx;
   const queue = await resolveJobQueue(db, organizationId, input.jobQueue);
   const now = Date.now();
-  const rows = await readQueueFront(db, queue.id, queue.schedulingPolicyId ? WINDOW : FRONT);
+  const front = (await queueDispatchOrder(db, organizationId, queue)).slice(0, FRONT);
+  const accountId = await accountIdOf(db, organizationId);
+  return {
+    frontOfQueue: {
+      // The engine keeps no history of positions; the time the job became RUNNABLE is the
+      // earliest moment it can have held its place.
+      jobs: front.map((j) => ({ jobArn: jobArn(accountId, j.id), earliestTimeAtPosition: j.runnableAt })),
+      lastUpdatedAt: now,
+    },
+  };
+}
+
+/**
+ * The front of a queue's RUNNABLE jobs in the order the engine would dispatch them: the first
+ * 100 of a FIFO queue, or, on a fair-share queue, the first 1,000 reordered by share usage.
+ * Also what the console's "why isn't this job running" reads for a job's place in the queue.
+ */
+export async function queueDispatchOrder(
+  db: DbOrTx,
+  organizationId: string,
+  queue: { id: string; schedulingPolicyId: string | null },
+  take = queue.schedulingPolicyId ? WINDOW : FRONT,
+): Promise<PlacementJob[]> {
+  const rows = await readQueueFront(db, queue.id, take);
   const jobs: PlacementJob[] = rows.map((r) => ({
     id: r.id,
     queueId: queue.id,
@@ -114,16 +137,7 @@ export async function getJobQueueSnapshot(ctx: OrgContext, input: GetJobQueueSna
       running: Object.fromEntries(running.map((r) => [r.shareIdentifier ?? "", r._sum.vcpus ?? 0])),
     };
   }
-  const accountId = await accountIdOf(db, organizationId);
-  const front = dispatchOrder(jobs, fairShare).slice(0, FRONT);
-  return {
-    frontOfQueue: {
-      // The engine keeps no history of positions; the time the job became RUNNABLE is the
-      // earliest moment it can have held its place.
-      jobs: front.map((j) => ({ jobArn: jobArn(accountId, j.id), earliestTimeAtPosition: j.runnableAt })),
-      lastUpdatedAt: now,
-    },
-  };
+  return dispatchOrder(jobs, fairShare);
 }
 
 function safeJson(text: string | undefined): Record<string, unknown> {

@@ -1,7 +1,9 @@
 // The built-in backend: the domain functions that write to the database, which the engine then
 // acts on. Nothing here talks to the engine directly; the database is the bus.
 import { describeJobs } from "@/lib/jobs/describe-jobs";
-import { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
+import { explainJob } from "@/lib/jobs/explain-job";
+import { listDependents } from "@/lib/jobs/list-dependents";
+import { countJobsForConsole, listJobs, listJobsForConsole, resolveJobFilter } from "@/lib/jobs/list-jobs";
 import { jobQueueCounts } from "@/lib/jobs/queue-counts";
 import { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
 import { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
@@ -53,6 +55,10 @@ export const builtinBackend: BatchBackend = {
   describeJobs,
   listJobs,
   listJobsForConsole,
+  resolveJobFilter,
+  countJobsForConsole,
+  listDependents,
+  whyNotRunning: explainJob,
   cancelJob,
   terminateJob,
   stopJobs,

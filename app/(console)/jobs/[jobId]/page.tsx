@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { JobDetailView } from "@/components/jobs/job-detail";
+import { can } from "@/lib/auth/permissions";
+import { pageContext } from "@/lib/auth/request";
+import { backendFor } from "@/lib/backends";
+import { loadJobView } from "@/lib/jobs/console-job-view";
+
+export const metadata: Metadata = { title: "Job" };
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export default async function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
+  const ctx = await pageContext();
+  const jobId = decode((await params).jobId);
+  const view = await loadJobView(await backendFor(ctx), ctx, jobId);
+  if (!view) notFound();
+  return (
+    <JobDetailView
+      orgId={ctx.organizationId}
+      initial={view}
+      canStopAny={can(ctx.role, "jobs.stopAny")}
+      canSubmit={can(ctx.role, "jobs.submit")}
+    />
+  );
+}

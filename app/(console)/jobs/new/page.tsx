@@ -1,0 +1,115 @@
+import type { Metadata } from "next";
+import { type DefinitionOption, type QueueOption, SubmitJobForm } from "@/components/jobs/submit-job-form";
+import { Alert } from "@/components/ui/alert";
+import { PageHeader } from "@/components/ui/card";
+import type { OrgContext } from "@/lib/auth/context";
+import { can } from "@/lib/auth/permissions";
+import { pageContext } from "@/lib/auth/request";
+import { backendFor } from "@/lib/backends";
+import type { BatchBackend } from "@/lib/backends/types";
+import { substituteParameters } from "@/lib/batch/parameters";
+import { type DefinitionDefaults, emptySubmitForm, requestToForm, resubmitRequest } from "@/lib/batch/submit-form";
+
+export const metadata: Metadata = { title: "Submit a job" };
+
+type Definition = Record<string, unknown> & {
+  jobDefinitionName?: string;
+  revision?: number;
+  parameters?: Record<string, string>;
+  containerProperties?: Record<string, unknown>;
+  schedulingPriority?: number;
+};
+
+function requirement(container: Record<string, unknown> | undefined, type: string): string | undefined {
+  const list = container?.resourceRequirements;
+  if (!Array.isArray(list)) return undefined;
+  const found = (list as { type?: string; value?: string }[]).find((r) => r.type === type);
+  return found?.value;
+}
+
+function defaultsOf(def: Definition | undefined, parameters: Record<string, string>): DefinitionDefaults | undefined {
+  if (!def) return undefined;
+  const c = def.containerProperties ?? {};
+  const command = Array.isArray(c.command) ? c.command.map(String) : [];
+  // The job's command is stored with its parameters substituted; compare like with like.
+  return {
+    command: substituteParameters(command, parameters),
+    environment: Array.isArray(c.environment) ? (c.environment as { name: string; value: string }[]) : [],
+    vcpus: requirement(c, "VCPU") ?? (c.vcpus !== undefined ? String(c.vcpus) : "1"),
+    memory: requirement(c, "MEMORY") ?? (c.memory !== undefined ? String(c.memory) : "2048"),
+    gpus: requirement(c, "GPU"),
+    schedulingPriority: def.schedulingPriority ?? 0,
+  };
+}
+
+/** "Submit again": the form filled from an existing job; null when it does not exist. */
+async function fromJob(backend: BatchBackend, ctx: OrgContext, jobId: string) {
+  const job = (await backend.describeJobs(ctx, { jobs: [jobId] })).jobs[0];
+  if (!job) return null;
+  const def = (await backend.describeJobDefinitions(ctx, { jobDefinitions: [job.jobDefinition] })).jobDefinitions[0] as
+    | Definition
+    | undefined;
+  const request = resubmitRequest(job, defaultsOf(def, job.parameters), { keepDependencies: true });
+  return { job, form: requestToForm(request).form };
+}
+
+export default async function NewJobPage({ searchParams }: { searchParams: Promise<{ from?: string | string[] }> }) {
+  const ctx = await pageContext();
+  if (!can(ctx.role, "jobs.submit")) return <Alert>Your role does not allow submitting jobs.</Alert>;
+  const backend = await backendFor(ctx);
+  const from = (await searchParams).from;
+  const fromId = Array.isArray(from) ? from[0] : from;
+  const [queues, definitions, source] = await Promise.all([
+    backend.describeJobQueues(ctx, { maxResults: 100 }),
+    backend.describeJobDefinitions(ctx, { status: "ACTIVE", maxResults: 100 }),
+    fromId ? fromJob(backend, ctx, fromId) : Promise.resolve(null),
+  ]);
+  const queueOptions: QueueOption[] = queues.jobQueues.map((q) => ({
+    name: String(q.jobQueueName),
+    state: String(q.state),
+    fairShare: typeof q.schedulingPolicyArn === "string",
+  }));
+  const byName = new Map<string, DefinitionOption>();
+  for (const d of definitions.jobDefinitions as Definition[]) {
+    const name = String(d.jobDefinitionName);
+    const entry = byName.get(name) ?? { name, revisions: [], parameters: {}, command: [] };
+    entry.revisions.push(Number(d.revision));
+    // Definitions come in revision order: the last one seen is the latest.
+    entry.parameters = d.parameters ?? {};
+    const command = d.containerProperties?.command;
+    entry.command = Array.isArray(command) ? command.map(String) : [];
+    byName.set(name, entry);
+  }
+  const initial = source?.form ?? {
+    ...emptySubmitForm(),
+    jobQueue: queueOptions.length === 1 ? (queueOptions[0]?.name ?? "") : "",
+  };
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title={source ? `Submit ${source.job.jobName} again` : "Submit a job"}
+        description={
+          source
+            ? `Filled in from job ${source.job.jobId}; change anything before submitting.`
+            : "Fill in the form or paste a SubmitJob request as JSON: the two stay in step."
+        }
+      />
+      {fromId && !source ? <Alert>Job {fromId} was not found, so the form starts empty.</Alert> : null}
+      {queueOptions.length === 0 || byName.size === 0 ? (
+        <Alert tone="info">
+          Jobs need a job queue and an active job definition;{" "}
+          {queueOptions.length === 0
+            ? "this organization has no job queue yet"
+            : "there is no active job definition yet"}
+          .
+        </Alert>
+      ) : null}
+      <SubmitJobForm
+        orgId={ctx.organizationId}
+        initial={initial}
+        queues={queueOptions}
+        definitions={[...byName.values()]}
+      />
+    </div>
+  );
+}

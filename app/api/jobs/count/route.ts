@@ -1,0 +1,11 @@
+// How many jobs a filter matches, for "Cancel 37 jobs?" before a bulk action by filter.
+import { orgRoute } from "@/lib/auth/route";
+import { backendFor } from "@/lib/backends";
+import { jobFilterSchema, toListInput } from "@/lib/jobs/console-filter";
+
+export const dynamic = "force-dynamic";
+
+export const GET = orgRoute({ permission: "resources.view", query: jobFilterSchema }, async (_req, ctx, filter) => {
+  const backend = await backendFor(ctx);
+  return backend.countJobsForConsole(ctx, toListInput(filter));
+});

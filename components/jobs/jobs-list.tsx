@@ -1,0 +1,286 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { filterSearch, type JobFilterParams } from "@/lib/jobs/console-filter";
+import type { ConsoleJob } from "@/lib/jobs/list-jobs";
+import { queryKeys, refreshIntervals } from "@/lib/query-keys";
+import { BulkActionDialog, BulkButtons, type BulkKind, type BulkTarget, jobCount } from "./bulk-actions";
+import { StatusBadge } from "./status-badge";
+import { RelativeTime } from "./time";
+
+export interface JobPage {
+  jobs: ConsoleJob[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
+
+const lastSegment = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { headers: { accept: "application/json" } });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body?.error?.message ?? `Request failed (${res.status})`);
+  return body as T;
+}
+
+/** "12 of 20 succeeded · 3 failed": an array parent's children at a glance. */
+export function ArraySummary({ size, summary }: { size: number; summary?: Partial<Record<string, number>> }) {
+  const done = summary?.SUCCEEDED ?? 0;
+  const failed = summary?.FAILED ?? 0;
+  const running = (summary?.RUNNING ?? 0) + (summary?.STARTING ?? 0);
+  return (
+    <span className="text-xs text-slate-600">
+      Array of {size}: {done} succeeded
+      {running ? ` · ${running} running` : ""}
+      {failed ? ` · ${failed} failed` : ""}
+    </span>
+  );
+}
+
+/**
+ * The live job list: the server renders the first page, then React Query polls the same page
+ * (same filter and cursor) every refreshIntervals.live. Checkboxes choose jobs; when the whole
+ * page is chosen, "everything matching the filter" can be chosen instead.
+ */
+export function JobsList({
+  orgId,
+  search,
+  filter,
+  initial,
+}: {
+  orgId: string;
+  /** The URL's search string: filter and page position. */
+  search: string;
+  filter: JobFilterParams;
+  initial: JobPage;
+}) {
+  const list = useQuery({
+    queryKey: queryKeys.jobList(orgId, search),
+    queryFn: () => fetchJson<JobPage>(`/api/jobs?${search}`),
+    initialData: initial,
+    refetchInterval: refreshIntervals.live,
+  });
+  const page = list.data ?? initial;
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const [kind, setKind] = useState<BulkKind | null>(null);
+  const [target, setTarget] = useState<BulkTarget | null>(null);
+  const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
+  const [counting, setCounting] = useState(false);
+
+  // A new filter or page starts a new selection.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the URL changes
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+  }, [search]);
+
+  const ids = useMemo(() => page.jobs.map((j) => j.jobId), [page.jobs]);
+  const pageAllSelected = ids.length > 0 && ids.every((id) => selected.has(id));
+  const someSelected = selected.size > 0 || allMatching;
+
+  const toggle = (id: string) => {
+    setAllMatching(false);
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  };
+  const togglePage = () => {
+    setAllMatching(false);
+    setSelected(pageAllSelected ? new Set() : new Set(ids));
+  };
+
+  const choose = async (k: BulkKind) => {
+    setNotice(null);
+    if (!allMatching) {
+      setTarget({ mode: "ids", jobIds: [...selected] });
+      setKind(k);
+      return;
+    }
+    // Count what the filter matches now, and pin the action to the jobs that exist now.
+    setCounting(true);
+    try {
+      const asOf = Date.now();
+      const { count, capped } = await fetchJson<{ count: number; capped: boolean }>(
+        `/api/jobs/count?${filterSearch(filter)}`,
+      );
+      setTarget({ mode: "filter", filter, count, capped, asOf });
+      setKind(k);
+    } catch (e) {
+      setNotice({ tone: "error", text: (e as Error).message });
+    } finally {
+      setCounting(false);
+    }
+  };
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm text-slate-600" aria-live="polite">
+          {allMatching
+            ? "Every job matching the filter is selected."
+            : selected.size
+              ? `${jobCount(selected.size)} selected.`
+              : "Select jobs to cancel, terminate or submit them again."}
+        </p>
+        <div className="flex items-center gap-3">
+          {counting ? <output className="text-sm text-slate-600">Counting matching jobs…</output> : null}
+          <BulkButtons disabled={!someSelected || counting} onChoose={choose} />
+        </div>
+      </div>
+      {pageAllSelected && !allMatching && page.nextCursor !== null ? (
+        <div className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900 ring-1 ring-indigo-200">
+          All {ids.length} jobs on this page are selected.{" "}
+          <button type="button" className="font-medium underline" onClick={() => setAllMatching(true)}>
+            Select every job matching this filter
+          </button>
+        </div>
+      ) : null}
+      {pageAllSelected && !allMatching && page.nextCursor === null && page.prevCursor !== null ? (
+        <div className="rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900 ring-1 ring-indigo-200">
+          <button type="button" className="font-medium underline" onClick={() => setAllMatching(true)}>
+            Select every job matching this filter, on every page
+          </button>
+        </div>
+      ) : null}
+      {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
+      {list.isError ? <Alert>Live updates paused: {(list.error as Error).message}. Retrying…</Alert> : null}
+
+      {page.jobs.length === 0 ? (
+        <div className="rounded-md border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600">
+          <p className="font-medium text-slate-800">No jobs match this filter.</p>
+          <p className="mt-1">
+            Change the filter above, or{" "}
+            <Link href="/jobs/new" className="font-medium text-indigo-700 hover:underline">
+              submit a job
+            </Link>
+            .
+          </p>
+        </div>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full min-w-[48rem] text-left text-sm">
+            <caption className="sr-only">Jobs, newest first</caption>
+            <thead className="text-xs uppercase tracking-wide text-slate-500">
+              <tr>
+                <th className="w-8 pb-2">
+                  <input
+                    type="checkbox"
+                    aria-label="Select every job on this page"
+                    checked={pageAllSelected}
+                    onChange={togglePage}
+                    className="rounded border-slate-300 focus:ring-indigo-500"
+                  />
+                </th>
+                <th className="pb-2 font-medium">Name</th>
+                <th className="pb-2 font-medium">Status</th>
+                <th className="pb-2 font-medium">Queue</th>
+                <th className="pb-2 font-medium">Definition</th>
+                <th className="pb-2 font-medium">Created</th>
+                <th className="pb-2 font-medium">Started</th>
+                <th className="pb-2 font-medium">Stopped</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.jobs.map((job) => (
+                <tr key={job.jobId} data-job-id={job.jobId} className="border-t border-slate-100 align-top">
+                  <td className="py-2">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${job.jobName}`}
+                      checked={allMatching || selected.has(job.jobId)}
+                      onChange={() => toggle(job.jobId)}
+                      className="rounded border-slate-300 focus:ring-indigo-500"
+                    />
+                  </td>
+                  <td className="min-w-56 py-2 pr-4">
+                    <Link
+                      href={`/jobs/${encodeURIComponent(job.jobId)}`}
+                      className="font-medium break-words text-indigo-700 hover:underline"
+                    >
+                      {job.jobName}
+                    </Link>
+                    <div className="font-mono text-xs break-all text-slate-500">{job.jobId}</div>
+                    {job.arrayProperties?.size !== undefined ? (
+                      <ArraySummary size={job.arrayProperties.size} summary={job.statusSummary} />
+                    ) : null}
+                  </td>
+                  <td className="py-2 pr-4">
+                    <StatusBadge status={job.status} />
+                    {job.statusReason ? (
+                      <div className="mt-1 max-w-56 truncate text-xs text-slate-500" title={job.statusReason}>
+                        {job.statusReason}
+                      </div>
+                    ) : null}
+                  </td>
+                  <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobQueue)}</td>
+                  <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobDefinition)}</td>
+                  <td className="py-2 pr-4">
+                    <RelativeTime ms={job.createdAt} />
+                  </td>
+                  <td className="py-2 pr-4">
+                    <RelativeTime ms={job.startedAt} />
+                  </td>
+                  <td className="py-2">
+                    <RelativeTime ms={job.stoppedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <Pager search={search} prev={page.prevCursor} next={page.nextCursor} />
+      <BulkActionDialog
+        orgId={orgId}
+        kind={kind}
+        target={target}
+        onClose={() => {
+          setKind(null);
+          setTarget(null);
+        }}
+        onDone={(message) => {
+          setNotice(message);
+          setKind(null);
+          setTarget(null);
+          setSelected(new Set());
+          setAllMatching(false);
+        }}
+      />
+    </div>
+  );
+}
+
+function Pager({ search, prev, next }: { search: string; prev: string | null; next: string | null }) {
+  const link = (change: Record<string, string>) => {
+    const params = new URLSearchParams(search);
+    params.delete("cursor");
+    params.delete("back");
+    for (const [k, v] of Object.entries(change)) params.set(k, v);
+    return `/jobs?${params.toString()}`;
+  };
+  if (!prev && !next) return null;
+  return (
+    <nav aria-label="Pages" className="flex justify-between gap-3">
+      {prev ? (
+        <Link href={link({ back: prev })} className="text-sm font-medium text-indigo-700 hover:underline">
+          ← Newer jobs
+        </Link>
+      ) : (
+        <span />
+      )}
+      {next ? (
+        <Link href={link({ cursor: next })} className="text-sm font-medium text-indigo-700 hover:underline">
+          Older jobs →
+        </Link>
+      ) : null}
+    </nav>
+  );
+}

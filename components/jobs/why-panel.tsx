@@ -1,0 +1,131 @@
+import Link from "next/link";
+import type { JobExplanation, JobWaitReason } from "@/lib/jobs/explain-job";
+import { StatusBadge } from "./status-badge";
+
+const RESOURCE: Record<string, { name: string; unit: (n: number) => string }> = {
+  VCPU: { name: "vCPUs", unit: (n) => `${n.toLocaleString("en-US")} vCPU${n === 1 ? "" : "s"}` },
+  MEMORY: { name: "memory", unit: (n) => `${n.toLocaleString("en-US")} MiB` },
+  GPU: { name: "GPUs", unit: (n) => `${n.toLocaleString("en-US")} GPU${n === 1 ? "" : "s"}` },
+};
+
+function Reason({ reason }: { reason: JobWaitReason }) {
+  switch (reason.kind) {
+    case "DEPENDENCY":
+      return (
+        <>
+          It waits for {reason.jobs.length === 1 ? "this job" : `these ${reason.jobs.length} jobs`} to succeed first:
+          <ul className="mt-1 space-y-1">
+            {reason.jobs.map((j) => (
+              <li key={j.jobId} className="flex flex-wrap items-center gap-2">
+                <Link
+                  href={`/jobs/${encodeURIComponent(j.jobId)}`}
+                  className="font-medium text-indigo-700 hover:underline"
+                >
+                  {j.jobName}
+                </Link>
+                <code className="text-xs text-slate-500">{j.jobId}</code>
+                <StatusBadge status={j.status} />
+              </li>
+            ))}
+          </ul>
+        </>
+      );
+    case "ARRAY_CHILDREN": {
+      const done = (reason.summary.SUCCEEDED ?? 0) + (reason.summary.FAILED ?? 0);
+      return (
+        <>
+          This is an array job: it never runs itself, and finishes when its {reason.size} children have ({done} of{" "}
+          {reason.size} finished so far).
+        </>
+      );
+    }
+    case "QUEUE_DISABLED":
+      return (
+        <>
+          Its job queue <strong>{reason.queue}</strong> is disabled: nothing in it starts until an admin enables the
+          queue.
+        </>
+      );
+    case "NO_ENVIRONMENT":
+      return (
+        <>
+          Job queue <strong>{reason.queue}</strong> has no compute environment to run jobs on.
+        </>
+      );
+    case "ENVIRONMENT_DISABLED":
+      return (
+        <>
+          Compute environment <strong>{reason.environment}</strong> is disabled, so nothing is placed on it.
+        </>
+      );
+    case "NEVER_FITS":
+      return (
+        <>
+          Compute environment <strong>{reason.environment}</strong> can never run it:{" "}
+          {reason.resources
+            .map(
+              (r) =>
+                `it asks for ${RESOURCE[r.resource]?.unit(r.requested)} but the environment has at most ${RESOURCE[r.resource]?.unit(r.max)}`,
+            )
+            .join("; ")}
+          .
+        </>
+      );
+    case "UNSATISFIABLE":
+      return (
+        <strong>
+          No compute environment of queue {reason.queue} is large enough for this job, so it will wait forever. Cancel
+          it and submit it with smaller resource requirements, or ask an admin to enlarge an environment.
+        </strong>
+      );
+    case "RESOURCE_SHORT":
+      return (
+        <>
+          Not enough {RESOURCE[reason.resource]?.name} free on <strong>{reason.environment}</strong> right now: it needs{" "}
+          {RESOURCE[reason.resource]?.unit(reason.requested)}; {RESOURCE[reason.resource]?.unit(reason.free ?? 0)} of{" "}
+          {RESOURCE[reason.resource]?.unit(reason.max)} are free. It starts when running jobs finish.
+        </>
+      );
+    case "POSITION":
+      return (
+        <>
+          It is {reason.approximate ? "about " : ""}number <strong>{reason.position.toLocaleString("en-US")}</strong> of{" "}
+          {reason.runnable.toLocaleString("en-US")} runnable jobs in its queue.
+        </>
+      );
+    case "NEXT":
+      return <>It is first in line and fits: the engine should start it within moments.</>;
+  }
+}
+
+/** "Why isn't this job running yet?": the reasons explainJob found, in plain words. */
+export function WhyPanel({ explanation }: { explanation: JobExplanation }) {
+  const { reasons, status } = explanation;
+  return (
+    <section
+      aria-labelledby="why-title"
+      className="rounded-lg bg-amber-50 p-4 ring-1 ring-amber-200"
+      data-testid="why-not-running"
+    >
+      <h2 id="why-title" className="text-sm font-semibold text-amber-900">
+        Why isn’t this job running yet?
+      </h2>
+      {reasons.length === 0 ? (
+        <p className="mt-2 text-sm text-amber-900">
+          {status === "SUBMITTED"
+            ? "It has just been submitted and is being queued."
+            : "Nothing holds it back: the engine should start it shortly."}
+        </p>
+      ) : (
+        <ul className="mt-2 list-disc space-y-2 pl-5 text-sm text-amber-950">
+          {reasons.map((r, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: reasons are recomputed as a whole
+            <li key={i} data-reason={r.kind}>
+              <Reason reason={r} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+// The console's job filter as it travels in the URL (/jobs?status=RUNNING&name=nightly…) and
+// in bulk actions: strings in, a ConsoleJobListInput out. One schema for the page, the route
+// handler the list polls, and the "everything matching" actions, so all three mean the same
+// jobs by the same filter.
+import { z } from "zod";
+import { JOB_STATUSES } from "@/lib/batch/states";
+import type { ConsoleJobListInput } from "./list-jobs";
+
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((s) => s.trim())
+    .optional();
+
+/** "2026-12-01T06:00" (a datetime-local input, read as UTC) or epoch milliseconds. */
+const instant = z
+  .string()
+  .max(40)
+  .optional()
+  .transform((s, ctx) => {
+    const t = s?.trim();
+    if (!t) return undefined;
+    const ms = /^\d{1,15}$/.test(t) ? Number(t) : Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(t) ? t : `${t}Z`);
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: "custom", message: "Enter a date and time, such as 2026-12-01T06:00." });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+export const JOB_FILTER_STATUSES = ["ALL", ...JOB_STATUSES] as const;
+
+export const jobFilterSchema = z.object({
+  queue: text(200),
+  status: z.enum(JOB_FILTER_STATUSES, { message: "Choose a status." }).optional(),
+  /** Name prefix, case-insensitive. */
+  name: text(128),
+  /** Definition name (every revision), name:revision, or ARN. */
+  definition: text(2048),
+  createdAfter: instant,
+  createdBefore: instant,
+  share: text(255),
+});
+export type JobFilterParams = z.input<typeof jobFilterSchema>;
+export type JobFilter = z.output<typeof jobFilterSchema>;
+
+export const jobListQuerySchema = jobFilterSchema.extend({
+  cursor: z.string().max(1024).optional(),
+  back: z.string().max(1024).optional(),
+  arrayJobId: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export const PAGE_SIZE = 50;
+
+/** A parsed filter → the list query (without the page position). */
+export function toListInput(filter: JobFilter): Omit<ConsoleJobListInput, "limit"> {
+  const name = filter.name ? (filter.name.endsWith("*") ? filter.name : `${filter.name}*`) : undefined;
+  return {
+    queue: filter.queue || undefined,
+    status: filter.status ?? "ALL",
+    name,
+    definition: filter.definition || undefined,
+    createdAfter: filter.createdAfter,
+    createdBefore: filter.createdBefore,
+    shareIdentifier: filter.share || undefined,
+  };
+}
+
+/** The URL search string of a filter (empty values left out), for links and query keys. */
+export function filterSearch(params: JobFilterParams): string {
+  const out = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (typeof v === "string" && v !== "") out.set(k, v);
+  return out.toString();
+}

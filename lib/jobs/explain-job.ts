@@ -1,0 +1,327 @@
+// "Why isn't this job running yet?" for the console: the reasons a SUBMITTED, PENDING or
+// RUNNABLE job has not started, as data the page words. The decision itself is
+// lib/batch/placement.ts's whyNotRunning, fed with the same inputs the engine's scheduler uses
+// (engine/scheduler.ts): the queue's environments in order with what is free on each, and the
+// job's place in the queue's dispatch order (lib/jobs/queue-snapshot.ts).
+//
+// Free capacity is read from the database (the jobs STARTING or RUNNING on each environment)
+// rather than from the engine's memory, so the answer is the same whichever web replica asks.
+import { z } from "zod";
+import type { OrgContext } from "@/lib/auth/context";
+import {
+  neverFits,
+  type PlacementEnvironment,
+  type PlacementJob,
+  type PlacementQueue,
+  type Shortfall,
+  whyNotRunning,
+} from "@/lib/batch/placement";
+import { CANCELLABLE_STATUSES, isJobStatus, type JobStatus, ON_HOST_STATUSES } from "@/lib/batch/states";
+import type { DbOrTx } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { queueDispatchOrder } from "./queue-snapshot";
+
+export const explainJobInput = z.object({
+  jobId: z.string({ message: "jobId is required." }).min(1, "jobId must not be empty.").max(200),
+});
+export type ExplainJobInput = z.output<typeof explainJobInput>;
+
+export interface ResourceFigures {
+  resource: Shortfall;
+  requested: number;
+  /** Free on the environment now (RESOURCE_SHORT only). */
+  free?: number;
+  /** The most the environment can ever hand out. */
+  max: number;
+}
+
+export type JobWaitReason =
+  | { kind: "DEPENDENCY"; jobs: { jobId: string; jobName: string; status: JobStatus }[] }
+  | { kind: "ARRAY_CHILDREN"; size: number; summary: Partial<Record<JobStatus, number>> }
+  | { kind: "QUEUE_DISABLED"; queue: string }
+  | { kind: "NO_ENVIRONMENT"; queue: string }
+  | { kind: "ENVIRONMENT_DISABLED"; environment: string }
+  | { kind: "NEVER_FITS"; environment: string; resources: ResourceFigures[] }
+  /** No environment of the queue can ever run the job: waiting will not help. */
+  | { kind: "UNSATISFIABLE"; queue: string }
+  | ({ kind: "RESOURCE_SHORT"; environment: string } & ResourceFigures)
+  /** 1-based place among the queue's RUNNABLE jobs; `approximate` past the snapshot's window. */
+  | { kind: "POSITION"; position: number; runnable: number; approximate: boolean }
+  /** First in line with room to run: the engine's next pass starts it. */
+  | { kind: "NEXT" };
+
+export interface JobExplanation {
+  jobId: string;
+  status: JobStatus;
+  /** True while the job has not reached a host (SUBMITTED, PENDING, RUNNABLE). */
+  waiting: boolean;
+  requested: { vcpus: number; memoryMiB: number; gpus: number };
+  /** The caller submitted it: members without jobs.stopAny may stop only their own jobs. */
+  submittedByCaller: boolean;
+  reasons: JobWaitReason[];
+}
+
+export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promise<JobExplanation> {
+  const { db, organizationId } = ctx;
+  const job = await db.job.findFirst({
+    where: { organizationId, id: input.jobId },
+    select: {
+      id: true,
+      status: true,
+      vcpus: true,
+      memoryMiB: true,
+      gpus: true,
+      schedulingPriority: true,
+      createdAt: true,
+      runnableAt: true,
+      shareIdentifier: true,
+      arraySize: true,
+      arrayParentId: true,
+      submittedById: true,
+      jobQueue: {
+        select: {
+          id: true,
+          name: true,
+          state: true,
+          priority: true,
+          deletedAt: true,
+          schedulingPolicyId: true,
+          computeEnvironments: {
+            orderBy: { order: "asc" },
+            select: {
+              computeEnvironment: {
+                select: { id: true, name: true, state: true, maxVcpus: true, memoryMiB: true, gpuIds: true },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!job || !isJobStatus(job.status)) throw notFound(`Job ${input.jobId}`);
+  const status = job.status;
+  const requested = { vcpus: job.vcpus, memoryMiB: job.memoryMiB, gpus: job.gpus };
+  const waiting = (CANCELLABLE_STATUSES as readonly string[]).includes(status);
+  const base = { jobId: job.id, status, waiting, requested, submittedByCaller: job.submittedById === ctx.user.id };
+  if (!waiting) return { ...base, reasons: [] };
+
+  const reasons: JobWaitReason[] = [];
+  const blockers = await unfinishedDependencies(db, organizationId, [job.id, job.arrayParentId]);
+  if (blockers.length > 0) reasons.push({ kind: "DEPENDENCY", jobs: blockers });
+  if (job.arraySize !== null) {
+    // An array parent never runs itself: it settles when its children have.
+    reasons.push({
+      kind: "ARRAY_CHILDREN",
+      size: job.arraySize,
+      summary: await childSummary(db, organizationId, job.id),
+    });
+    return { ...base, reasons };
+  }
+
+  const queue = job.jobQueue;
+  const environments = await withFreeCapacity(
+    db,
+    organizationId,
+    queue.computeEnvironments.map((c) => c.computeEnvironment),
+  );
+  const placementJob: PlacementJob = {
+    id: job.id,
+    queueId: queue.id,
+    vcpus: job.vcpus,
+    memoryMiB: job.memoryMiB,
+    gpus: job.gpus,
+    schedulingPriority: job.schedulingPriority,
+    createdAt: Number(job.createdAt),
+    runnableAt: Number(job.runnableAt ?? job.createdAt),
+    shareIdentifier: job.shareIdentifier,
+  };
+  const placementQueue: PlacementQueue = {
+    id: queue.id,
+    priority: queue.priority,
+    enabled: queue.state === "ENABLED" && queue.deletedAt === null,
+    environmentIds: environments.map((e) => e.id),
+  };
+  const runnable = status === "RUNNABLE";
+  const place = runnable ? await placeInQueue(db, organizationId, queue, placementJob) : undefined;
+  const decided = whyNotRunning({
+    job: placementJob,
+    queue: placementQueue,
+    environments,
+    // Dependencies are reported above with names and statuses.
+    waitingOn: [],
+    position: place ? place.position - 1 : undefined,
+  });
+  const byId = new Map(environments.map((e) => [e.id, e]));
+  const nameOf = (id: string) => byId.get(id)?.name ?? id;
+  for (const r of decided) {
+    switch (r.kind) {
+      case "DEPENDENCY":
+        break;
+      case "QUEUE_DISABLED":
+      case "NO_ENVIRONMENT":
+        reasons.push({ kind: r.kind, queue: queue.name });
+        break;
+      case "ENVIRONMENT_DISABLED":
+        reasons.push({ kind: r.kind, environment: nameOf(r.environmentId) });
+        break;
+      case "NEVER_FITS": {
+        const env = byId.get(r.environmentId);
+        reasons.push({
+          kind: r.kind,
+          environment: nameOf(r.environmentId),
+          resources: r.resources.map((resource) => ({
+            resource,
+            requested: amountOf(requested, resource),
+            max: env ? maxOf(env, resource) : 0,
+          })),
+        });
+        break;
+      }
+      case "RESOURCE_SHORT": {
+        // Capacity that is short now only matters to a job that could start now.
+        if (!runnable) break;
+        const env = byId.get(r.environmentId);
+        reasons.push({
+          kind: r.kind,
+          environment: nameOf(r.environmentId),
+          resource: r.resource,
+          requested: r.requested,
+          free: Math.max(0, r.available),
+          max: env ? maxOf(env, r.resource) : 0,
+        });
+        break;
+      }
+      case "POSITION":
+        break;
+    }
+  }
+  // Every environment either off or too small for the request (or none at all): say so plainly,
+  // since no amount of waiting changes it.
+  const usable = environments.filter((e) => e.enabled && neverFits(e, placementJob).length === 0);
+  if (environments.some((e) => e.enabled) && usable.length === 0) {
+    reasons.push({ kind: "UNSATISFIABLE", queue: queue.name });
+  }
+  if (place) {
+    reasons.push({
+      kind: "POSITION",
+      position: place.position,
+      runnable: place.runnable,
+      approximate: place.approximate,
+    });
+    const blocked = reasons.some((r) => r.kind !== "POSITION");
+    if (place.position === 1 && !blocked) reasons.push({ kind: "NEXT" });
+  }
+  return { ...base, reasons };
+}
+
+const amountOf = (r: { vcpus: number; memoryMiB: number; gpus: number }, resource: Shortfall) =>
+  resource === "VCPU" ? r.vcpus : resource === "MEMORY" ? r.memoryMiB : r.gpus;
+
+const maxOf = (env: PlacementEnvironment, resource: Shortfall) =>
+  resource === "VCPU" ? env.maxVcpus : resource === "MEMORY" ? env.memoryMiB : env.gpuIds.length;
+
+/** The dependencies of these jobs (a job and its array parent) that have not SUCCEEDED. */
+async function unfinishedDependencies(db: DbOrTx, organizationId: string, jobIds: (string | null)[]) {
+  const ids = jobIds.filter((id): id is string => id !== null);
+  const edges = await db.jobDependency.findMany({
+    where: { jobId: { in: ids }, job: { organizationId }, dependsOn: { status: { not: "SUCCEEDED" } } },
+    select: { dependsOn: { select: { id: true, name: true, status: true } } },
+    take: 50,
+  });
+  const seen = new Set<string>();
+  const out: { jobId: string; jobName: string; status: JobStatus }[] = [];
+  for (const { dependsOn: d } of edges) {
+    if (seen.has(d.id) || !isJobStatus(d.status)) continue;
+    seen.add(d.id);
+    out.push({ jobId: d.id, jobName: d.name, status: d.status });
+  }
+  return out;
+}
+
+async function childSummary(db: DbOrTx, organizationId: string, parentId: string) {
+  const groups = await db.job.groupBy({
+    by: ["status"],
+    where: { organizationId, arrayParentId: parentId },
+    _count: { _all: true },
+  });
+  const out: Partial<Record<JobStatus, number>> = {};
+  for (const g of groups) if (isJobStatus(g.status)) out[g.status] = g._count._all;
+  return out;
+}
+
+type EnvironmentRow = { id: string; name: string; state: string; maxVcpus: number; memoryMiB: number; gpuIds: string };
+
+/** The environments with what is free on each now: the maximum less what STARTING and RUNNING jobs hold. */
+async function withFreeCapacity(
+  db: DbOrTx,
+  organizationId: string,
+  rows: EnvironmentRow[],
+): Promise<(PlacementEnvironment & { name: string })[]> {
+  const used = rows.length
+    ? await db.job.groupBy({
+        by: ["computeEnvironmentId"],
+        where: {
+          organizationId,
+          status: { in: [...ON_HOST_STATUSES] },
+          computeEnvironmentId: { in: rows.map((r) => r.id) },
+        },
+        _sum: { vcpus: true, memoryMiB: true, gpus: true },
+      })
+    : [];
+  const usedBy = new Map(used.map((u) => [u.computeEnvironmentId, u._sum]));
+  return rows.map((r) => {
+    const u = usedBy.get(r.id);
+    const gpuIds = parseGpuIds(r.gpuIds);
+    return {
+      id: r.id,
+      name: r.name,
+      enabled: r.state === "ENABLED",
+      maxVcpus: r.maxVcpus,
+      memoryMiB: r.memoryMiB,
+      gpuIds,
+      freeVcpus: r.maxVcpus - (u?.vcpus ?? 0),
+      freeMemoryMiB: r.memoryMiB - (u?.memoryMiB ?? 0),
+      // Which GPU ids the running jobs hold lives in the engine; the count is what matters here.
+      freeGpuIds: gpuIds.slice(Math.min(gpuIds.length, u?.gpus ?? 0)),
+    };
+  });
+}
+
+function parseGpuIds(text: string): string[] {
+  try {
+    const v = JSON.parse(text);
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The job's 1-based place in its queue and how many jobs are RUNNABLE there. Within the front
+ * the snapshot orders (fair share included), the place is the engine's dispatch order; further
+ * back, it is the count of jobs ahead in FIFO order (schedulingPriority, then age), which on a
+ * fair-share queue is an approximation.
+ */
+async function placeInQueue(
+  db: DbOrTx,
+  organizationId: string,
+  queue: { id: string; schedulingPolicyId: string | null },
+  job: PlacementJob,
+): Promise<{ position: number; runnable: number; approximate: boolean }> {
+  // The queue was read through the organization's job, so its id alone scopes these counts,
+  // and each is a range of the scheduler's index (status, queue, priority, createdAt) with no
+  // row lookups.
+  const inQueue = { jobQueueId: queue.id, status: "RUNNABLE" } as const;
+  const runnable = await db.job.count({ where: inQueue });
+  const order = await queueDispatchOrder(db, organizationId, queue);
+  const index = order.findIndex((j) => j.id === job.id);
+  if (index >= 0) return { position: index + 1, runnable, approximate: false };
+  const p = job.schedulingPriority;
+  const counts = await Promise.all([
+    db.job.count({ where: { ...inQueue, schedulingPriority: { gt: p } } }),
+    db.job.count({ where: { ...inQueue, schedulingPriority: p, createdAt: { lt: job.createdAt } } }),
+    db.job.count({ where: { ...inQueue, schedulingPriority: p, createdAt: job.createdAt, id: { lt: job.id } } }),
+  ]);
+  const ahead = counts.reduce((a, b) => a + b, 0);
+  return { position: ahead + 1, runnable, approximate: queue.schedulingPolicyId !== null };
+}
