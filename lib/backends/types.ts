@@ -8,7 +8,8 @@
 import type { OrgContext } from "@/lib/auth/context";
 import type { describeJobs } from "@/lib/jobs/describe-jobs";
 import type { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
-import type { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
+import type { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
+import type { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } from "@/lib/jobs/stop-jobs";
 import type { submitJob } from "@/lib/jobs/submit-job";
 import type { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import type { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
@@ -44,6 +45,8 @@ export interface BatchBackend {
   describeJobQueues: typeof describeJobQueues;
   updateJobQueue: typeof updateJobQueue;
   deleteJobQueue: typeof deleteJobQueue;
+  /** The first 100 RUNNABLE jobs of a queue in dispatch order. */
+  getJobQueueSnapshot: typeof getJobQueueSnapshot;
 
   createSchedulingPolicy: typeof createSchedulingPolicy;
   describeSchedulingPolicies: typeof describeSchedulingPolicies;
@@ -63,6 +66,8 @@ export interface BatchBackend {
   terminateJob: typeof terminateJob;
   /** CancelJobs / TerminateJobs (bulk). */
   stopJobs: typeof stopJobs;
+  cancelJobs: typeof cancelJobs;
+  terminateJobs: typeof terminateJobs;
 
   tagResource: typeof tagResource;
   untagResource: typeof untagResource;

@@ -2,7 +2,8 @@
 // acts on. Nothing here talks to the engine directly; the database is the bus.
 import { describeJobs } from "@/lib/jobs/describe-jobs";
 import { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
-import { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
+import { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
+import { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } from "@/lib/jobs/stop-jobs";
 import { submitJob } from "@/lib/jobs/submit-job";
 import { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
@@ -35,6 +36,7 @@ export const builtinBackend: BatchBackend = {
   describeJobQueues,
   updateJobQueue,
   deleteJobQueue,
+  getJobQueueSnapshot,
   createSchedulingPolicy,
   describeSchedulingPolicies,
   listSchedulingPolicies,
@@ -50,6 +52,8 @@ export const builtinBackend: BatchBackend = {
   cancelJob,
   terminateJob,
   stopJobs,
+  cancelJobs,
+  terminateJobs,
   tagResource,
   untagResource,
   listTagsForResource,
