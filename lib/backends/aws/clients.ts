@@ -61,12 +61,16 @@ function credentialsOf(
   }
 }
 
-export function createAwsClients(config: AwsConfig, organizationId: string): AwsClients {
+export function createAwsClients(
+  config: AwsConfig,
+  organizationId: string,
+  opts: { maxAttempts?: number } = {},
+): AwsClients {
   const credentials = credentialsOf(config, organizationId);
   const common = {
     region: config.region,
     ...(credentials ? { credentials } : {}),
-    maxAttempts: MAX_ATTEMPTS,
+    maxAttempts: opts.maxAttempts ?? MAX_ATTEMPTS,
     retryMode: "standard",
     requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
   } as const;

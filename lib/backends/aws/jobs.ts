@@ -94,9 +94,12 @@ export async function stopJobs(
   const result: StopJobsResult = { successful: [], errors: [] };
   let allowed = ids;
   if (!stopAny || opts.requireExisting) {
-    const { jobs } = await describeJobs(clients, ids);
+    // Children carry no tags of their own: their parents are read for the owner.
+    const parents = ids.flatMap((id) => (id.includes(":") ? [id.slice(0, id.indexOf(":"))] : []));
+    const { jobs } = await describeJobs(clients, [...ids, ...parents]);
     const known = new Map(jobs.map((j) => [j.jobId, j]));
-    if (opts.requireExisting && known.size === 0) throw new AppError("NOT_FOUND", `Job ${ids[0]} does not exist.`);
+    if (opts.requireExisting && !ids.some((id) => known.has(id)))
+      throw new AppError("NOT_FOUND", `Job ${ids[0]} does not exist.`);
     allowed = [];
     for (const id of ids) {
       const job = known.get(id);
