@@ -168,8 +168,25 @@ const CODES: Record<AwsFailureKind, ConstructorParameters<typeof AppError>[0]> =
   server: "BACKEND_UNAVAILABLE",
 };
 
-export function toAppError(error: unknown, site: AwsCallSite): AppError {
-  if (error instanceof AppError) return error;
+/** An error from the SDK or the network under it, as opposed to a bug of our own. */
+function fromAws(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as SdkErrorLike;
+  return (
+    e.$metadata !== undefined ||
+    e.$fault !== undefined ||
+    networkCode(e) !== undefined ||
+    CREDENTIAL_ERRORS.has(e.name ?? "") ||
+    PERMISSION_ERRORS.has(e.name ?? "") ||
+    THROTTLING_ERRORS.has(e.name ?? "") ||
+    e.name === "TimeoutError" ||
+    e.name === "RequestTimeout"
+  );
+}
+
+/** The AppError for an AWS failure; anything else (AppErrors, our own bugs) goes through as it is. */
+export function toAppError(error: unknown, site: AwsCallSite): unknown {
+  if (!fromAws(error)) return error;
   const failure = classifyAwsError(error, site);
   return new AppError(CODES[failure.kind], failure.message);
 }
