@@ -106,8 +106,8 @@ export function publicAwsConfig(row: AwsConfigRow): PublicAwsConfig {
  * server operator's identity: on a hosted, multi-tenant install, handing it to an organization
  * would let any admin act as the operator in AWS.
  */
-export function defaultChainProblem(mode: CredentialMode): string | null {
-  if (mode === "default-chain" && env().BATCHDECK_HOSTED) {
+export function defaultChainProblem(mode: CredentialMode, hosted = env().BATCHDECK_HOSTED): string | null {
+  if (mode === "default-chain" && hosted) {
     return "The server's default AWS credentials are available only on self-hosted installations; use an access key or a role to assume.";
   }
   return null;
