@@ -216,6 +216,25 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     expect(await t.db.jobQueue.count({ where: { organizationId: local.organizationId } })).toBe(0);
   });
 
+  it("refuses an organization pointed at its own /v1 instead of calling itself without end", async () => {
+    const o = await createOrgWithAdmin(t.db, "Loop");
+    const loop = contextFor(t.db, o.organizationId, o.admin, "admin");
+    const own = await createAccessKey(loop, { description: "own" });
+    await saveBackendSettings(
+      loop,
+      backendSettingsInput.parse({
+        backend: "aws",
+        region: "us-east-1",
+        accessKeyId: own.accessKeyId,
+        secretAccessKey: own.secretAccessKey,
+        batchEndpoint: server.endpoint,
+      }),
+    );
+    const error = await refusal(backendFor(loop).then((b) => b.describeJobQueues(loop, {})));
+    expect(error.code).toBe("INVALID_INPUT");
+    expect(error.message).toMatch(/already relayed by a Batchdeck AWS backend/);
+  });
+
   it("says in plain words when the credentials are refused, without the secret", async () => {
     await saveBackendSettings(
       local,

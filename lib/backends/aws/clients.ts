@@ -13,6 +13,12 @@ import { AppError } from "@/lib/errors";
 import { type AwsConfig, defaultChainProblem } from "./config";
 
 export const MAX_ATTEMPTS = 5;
+/**
+ * Marks requests this server sends to an AWS Batch endpoint. Another Batchdeck (or this one)
+ * refuses to relay such a request to AWS again, so an organization set up to point at its own
+ * /v1 gets a clear error instead of calling itself without end.
+ */
+export const RELAY_HEADER = "x-batchdeck-relay";
 /** A console page waits on these calls: fail in seconds, not minutes, when AWS cannot be reached. */
 const CONNECTION_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -82,6 +88,16 @@ export function createAwsClients(
     ...common,
     ...(config.logsEndpoint ? { endpoint: config.logsEndpoint } : {}),
   });
+  for (const client of [batch, logs] as const) {
+    (client.middlewareStack as BatchClient["middlewareStack"]).add(
+      (next) => (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers[RELAY_HEADER] = "1";
+        return next(args);
+      },
+      { step: "build", name: "batchdeckRelayHeader" },
+    );
+  }
   return {
     config,
     batch,
