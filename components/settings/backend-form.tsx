@@ -73,6 +73,8 @@ export function BackendForm({ settings }: { settings: BackendSettings }) {
       setBusy(null);
       if (!result.ok) {
         setErrors(result.fieldErrors ?? {});
+        // Field problems are shown beside their fields; only the rest needs a message here.
+        if (result.fieldErrors && Object.keys(result.fieldErrors).length > 0) return;
         const notice = { tone: "error" as const, text: result.error };
         if (kind === "save") setSaveNotice(notice);
         else setTestNotice(notice);
