@@ -109,10 +109,15 @@ export function createAwsClients(
   };
 }
 
-const cache = new Map<string, { stamp: number; clients: AwsClients }>();
+const cache = new Map<string, { stamp: string; clients: AwsClients }>();
+
+export function peekAwsClients(organizationId: string, stamp: string): AwsClients | undefined {
+  const hit = cache.get(organizationId);
+  return hit && hit.stamp === stamp ? hit.clients : undefined;
+}
 
 /** The cached clients of an organization for the configuration saved at `stamp` (updatedAt). */
-export function cachedAwsClients(organizationId: string, stamp: number, build: () => AwsConfig): AwsClients {
+export function cachedAwsClients(organizationId: string, stamp: string, build: () => AwsConfig): AwsClients {
   const hit = cache.get(organizationId);
   if (hit && hit.stamp === stamp) return hit.clients;
   const clients = createAwsClients(build(), organizationId);
