@@ -135,6 +135,29 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     const byName = await backend.listJobsForConsole(local, { limit: 10, name: "J1" });
     expect(byName.jobs.map((j) => j.jobName)).toEqual(["j1"]);
 
+    // An array job: listed once at the top level, its children by index under it.
+    const array = await run(local, "SubmitJob", {
+      jobName: "arr",
+      jobQueue: "q",
+      jobDefinition: "d",
+      arrayProperties: { size: 3 },
+    });
+    const top = await backend.listJobsForConsole(local, { limit: 50 });
+    expect(top.jobs.map((j) => j.jobName)).toEqual(["arr", "j2", "j1"]);
+    const children = await backend.listJobsForConsole(local, { limit: 2, arrayJobId: array.jobId as string });
+    expect(children.jobs.map((j) => [j.jobId, j.arrayParentId, j.jobQueue])).toEqual([
+      [`${array.jobId}:0`, array.jobId, queueArn],
+      [`${array.jobId}:1`, array.jobId, queueArn],
+    ]);
+    const rest = await backend.listJobsForConsole(local, {
+      limit: 2,
+      arrayJobId: array.jobId as string,
+      cursor: children.nextCursor ?? undefined,
+    });
+    expect(rest.jobs.map((j) => j.jobId)).toEqual([`${array.jobId}:2`]);
+    expect(rest.nextCursor).toBeNull();
+    await run(local, "TerminateJob", { jobId: array.jobId, reason: "array done" });
+
     const snapshot = await run(local, "GetJobQueueSnapshot", { jobQueue: "q" });
     expect((snapshot.frontOfQueue as { jobs: { jobArn: string }[] }).jobs.map((j) => j.jobArn)).toEqual([
       j1.jobArn,
@@ -161,7 +184,7 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
       ["j3", "FAILED", "bulk"],
     ]);
     const failed = await backend.listJobsForConsole(local, { limit: 10, status: "FAILED" });
-    expect(failed.jobs.map((j) => j.jobName)).toEqual(["j3", "j2", "j1"]);
+    expect(failed.jobs.map((j) => j.jobName)).toEqual(["j3", "arr", "j2", "j1"]);
 
     // AWS's messages come back as they are, as the right AppError.
     const missing = await refusal(run(local, "CancelJob", { jobId: "no-such-job", reason: "x" }));
