@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngine } from "@/engine/engine";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
@@ -101,6 +102,19 @@ describe.each(PROVIDERS)("the AWS backend's logs on %s", (provider) => {
     }
     expect(messages.map((m) => m.trimEnd())).toEqual(["line1", "line2", "line3", "line4", "line5"]);
     expect(pages).toBeGreaterThanOrEqual(3);
+  });
+
+  it("carries the organization's own CloudWatch Logs API calls to AWS", async () => {
+    const backend = await backendFor(local);
+    const { jobs } = await backend.describeJobs(local, { jobs: [jobId] });
+    const logStreamName = jobs[0]?.attempts[0]?.container.logStreamName ?? "";
+    const key = await createAccessKey(local, { description: "local logs" });
+    const out = await server
+      .logs(key)
+      .send(new GetLogEventsCommand({ logGroupName: "/aws/batch/job", logStreamName, startFromHead: true }));
+    expect(out.events?.map((e) => e.message?.trimEnd())).toContain("line1");
+    // The job and its log belong to the remote organization; the local one has no jobs at all.
+    expect(await t.db.job.count({ where: { organizationId: local.organizationId } })).toBe(0);
   });
 
   it("says so when the stream does not exist", async () => {
