@@ -3,6 +3,8 @@
 // an admin of organization "remote", so every call local makes through backendFor travels over
 // HTTP, signed with SigV4, through @aws-sdk/client-batch, and lands in remote's built-in engine.
 import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DescribeJobQueuesCommand } from "@aws-sdk/client-batch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
@@ -14,6 +16,7 @@ import { SUBMITTED_BY_TAG } from "@/lib/backends/aws/jobs";
 import { builtinBackend } from "@/lib/backends/builtin";
 import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settings";
 import { backendSettingsInput } from "@/lib/backends/settings/schemas";
+import { createComputeEnvironmentInput } from "@/lib/batch/shapes/compute-environments";
 import type { AppError } from "@/lib/errors";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
@@ -275,5 +278,79 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     expect(error.message).toMatch(/^The AWS credentials were refused: /);
     expect(error.message).not.toContain("wrong-secret");
     expect(error.message).not.toContain(remoteKey.secretAccessKey);
+  });
+});
+
+describe("the AWS backend assuming a role", () => {
+  let t: TestDatabase;
+  let server: ApiServer;
+  let sts: Server;
+  const assumed: URLSearchParams[] = [];
+
+  afterAll(async () => {
+    delete process.env.AWS_ENDPOINT_URL_STS;
+    sts?.closeAllConnections();
+    await new Promise<void>((resolve) => (sts ? sts.close(() => resolve()) : resolve()));
+    await server?.close();
+    await t?.close();
+  });
+
+  it("assumes the role with its external id through STS, then calls AWS Batch with the role's credentials", async () => {
+    t = await freshDatabase("sqlite");
+    server = await startApiServer({ db: t.db });
+    const r = await createOrgWithAdmin(t.db, "Remote");
+    const remote = contextFor(t.db, r.organizationId, r.admin, "admin");
+    await builtinBackend.createComputeEnvironment(
+      remote,
+      createComputeEnvironmentInput.parse({
+        computeEnvironmentName: "role-ce",
+        type: "MANAGED",
+        computeResources: { type: "EC2", maxvCpus: 1 },
+      }),
+    );
+    // The temporary credentials "STS" hands out are a key of the remote organization.
+    const temporary = await createAccessKey(remote, { description: "role session" });
+    sts = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        assumed.push(new URLSearchParams(body));
+        res.writeHead(200, { "content-type": "text/xml" });
+        res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+<Credentials><AccessKeyId>${temporary.accessKeyId}</AccessKeyId><SecretAccessKey>${temporary.secretAccessKey}</SecretAccessKey>
+<SessionToken>session-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:batchdeck</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/batchdeck/x</Arn></AssumedRoleUser>
+</AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>`);
+      });
+    });
+    await new Promise<void>((resolve) => sts.listen(0, "127.0.0.1", resolve));
+    // The SDK's standard per-service endpoint variable, read by the STS client the provider builds.
+    process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(sts.address() as AddressInfo).port}`;
+
+    const l = await createOrgWithAdmin(t.db, "Local");
+    const local = contextFor(t.db, l.organizationId, l.admin, "admin");
+    await saveBackendSettings(
+      local,
+      backendSettingsInput.parse({
+        backend: "aws",
+        region: "us-east-1",
+        credentialMode: "assume-role",
+        roleArn: "arn:aws:iam::123456789012:role/batchdeck",
+        externalId: "tenant-42",
+        accessKeyId: "AKIASOURCE0000000000",
+        secretAccessKey: "source-secret-source-secret-source-0000",
+        batchEndpoint: server.endpoint,
+      }),
+    );
+    const backend = await backendFor(local);
+    const out = await backend.describeComputeEnvironments(local, {});
+    expect(out.computeEnvironments.map((c) => c.computeEnvironmentName)).toEqual(["role-ce"]);
+    expect(assumed).toHaveLength(1);
+    expect(assumed[0]?.get("Action")).toBe("AssumeRole");
+    expect(assumed[0]?.get("RoleArn")).toBe("arn:aws:iam::123456789012:role/batchdeck");
+    expect(assumed[0]?.get("ExternalId")).toBe("tenant-42");
+    expect(assumed[0]?.get("RoleSessionName")).toBe(`batchdeck-${local.organizationId}`.slice(0, 64));
   });
 });
