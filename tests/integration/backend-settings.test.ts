@@ -14,7 +14,7 @@ import { defaultChainProblem, openAwsConfig } from "@/lib/backends/aws/config";
 import { awsSettingsFromEnvironment, putOrganizationOnAws } from "@/lib/backends/settings/default-backend";
 import { getBackendSettings } from "@/lib/backends/settings/get-backend-settings";
 import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settings";
-import { backendSettingsInput } from "@/lib/backends/settings/schemas";
+import { backendSettingsInput, endpointProblem } from "@/lib/backends/settings/schemas";
 import { testBackendConnection } from "@/lib/backends/settings/test-backend-connection";
 import { AppError } from "@/lib/errors";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
@@ -142,6 +142,26 @@ describe.each(PROVIDERS)("Settings → Backend on %s", (provider) => {
     });
     // The built-in engine needs none of the AWS fields.
     expect(form({ backend: "builtin", region: "Virginia" }).backend).toBe("builtin");
+  });
+
+  it("keeps a hosted install's endpoints public and encrypted", () => {
+    expect(endpointProblem("http://127.0.0.1:3000", false)).toBeNull();
+    expect(endpointProblem("https://batch.example.com", true)).toBeNull();
+    expect(endpointProblem("http://batch.example.com", true)).toBe("The endpoint must be an https:// URL.");
+    for (const internal of [
+      "https://127.0.0.1",
+      "https://169.254.169.254",
+      "https://10.0.0.5:8443",
+      "https://192.168.1.1",
+      "https://172.20.0.1",
+      "https://localhost",
+      "https://[::1]",
+      "https://[fd00::1]",
+    ]) {
+      expect(endpointProblem(internal, true), internal).toBe(
+        "The endpoint must be a public address, not one of this network's own.",
+      );
+    }
   });
 
   it("refuses the server's default credentials on a hosted install", () => {

@@ -4,6 +4,7 @@
 // is needed).
 import { z } from "zod";
 import { CREDENTIAL_MODES } from "@/lib/backends/aws/config";
+import { env } from "@/lib/env";
 
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCESS_KEY_ID_PATTERN = /^[A-Z0-9]{16,128}$/;
@@ -50,14 +51,21 @@ export const backendSettingsInput = z
       }
     }
     for (const field of ["batchEndpoint", "logsEndpoint"] as const) {
-      const problem = input[field] ? endpointProblem(input[field]) : null;
+      const problem = input[field] ? endpointProblem(input[field], env().BATCHDECK_HOSTED) : null;
       if (problem) issue(field, problem);
     }
   });
 
 export type BackendSettingsInput = z.output<typeof backendSettingsInput>;
 
-function endpointProblem(value: string): string | null {
+/**
+ * On a hosted install the server sends signed requests wherever an organization's admin points
+ * it, so there the endpoint must be https and must not name this network's own addresses
+ * (loopback, private and link-local ranges, where cloud metadata services live). A host name
+ * that resolves to such an address is not caught here; the network's egress rules are the
+ * real fence.
+ */
+export function endpointProblem(value: string, hosted: boolean): string | null {
   let url: URL;
   try {
     url = new URL(value);
@@ -67,5 +75,32 @@ function endpointProblem(value: string): string | null {
   if (url.protocol !== "https:" && url.protocol !== "http:") return "The endpoint must be an http:// or https:// URL.";
   if (url.username || url.password) return "Put credentials in the credential fields, not in the endpoint URL.";
   if (url.search || url.hash) return "The endpoint must not have a query or fragment.";
+  if (hosted) {
+    if (url.protocol !== "https:") return "The endpoint must be an https:// URL.";
+    if (isInternalHost(url.hostname)) return "The endpoint must be a public address, not one of this network's own.";
+  }
   return null;
+}
+
+function isInternalHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal")) return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)?.slice(1).map(Number);
+  if (v4) {
+    const [a = 0, b = 0] = v4;
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  // IPv6 literals: loopback, unspecified, unique-local (fc00::/7), link-local (fe80::/10), mapped v4.
+  return (
+    host.includes(":") &&
+    (host === "::1" || host === "::" || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith("::ffff:"))
+  );
 }
