@@ -76,6 +76,24 @@ describe("the AWS backend's errors (aws-sdk-client-mock)", () => {
     expect(error.message).not.toContain(SECRET);
   });
 
+  it("says when the credentials work but may not do this", async () => {
+    batch
+      .on(DescribeJobQueuesCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: batch:DescribeJobQueues because no identity-based policy allows the batch:DescribeJobQueues action",
+          ),
+          { name: "AccessDeniedException", $fault: "client", $metadata: { httpStatusCode: 403 } },
+        ),
+      );
+    const error = await failure(backend.describeJobQueues(ctx, {}));
+    expect(error.code).toBe("FORBIDDEN");
+    expect(error.message).toMatch(
+      /^AWS denied the request: User: arn:aws:iam::123456789012:user\/ci is not authorized/,
+    );
+  });
+
   it("says a network failure in plain words", async () => {
     batch
       .on(DescribeJobQueuesCommand)
