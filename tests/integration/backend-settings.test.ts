@@ -174,7 +174,7 @@ describe.each(PROVIDERS)("Settings → Backend on %s", (provider) => {
     const ok = await testBackendConnection(local, awsForm({ secretAccessKey: "" }));
     expect(ok).toEqual({
       ok: true,
-      message: `Connected to AWS Batch in us-east-1 at ${server.endpoint} and can list job queues (there are none yet).`,
+      message: `Connected to AWS Batch in us-east-1 at ${server.endpoint} and can list job queues (there are none yet); CloudWatch Logs answers too.`,
     });
 
     const wrong = await testBackendConnection(
@@ -194,6 +194,13 @@ describe.each(PROVIDERS)("Settings → Backend on %s", (provider) => {
       ),
     );
 
+    // AWS Batch answers, CloudWatch Logs (its own endpoint) does not: the message says which.
+    const logsDown = await testBackendConnection(local, awsForm({ logsEndpoint: `http://127.0.0.1:${port}` }));
+    expect(logsDown).toMatchObject({ ok: false, kind: "network" });
+    expect(logsDown.message).toMatch(
+      new RegExp(`^Network: CloudWatch Logs in us-east-1 could not be reached at http://127\\.0\\.0\\.1:${port}: `),
+    );
+
     const dns = await testBackendConnection(local, awsForm({ batchEndpoint: "http://batchdeck-test.invalid" }));
     expect(dns).toMatchObject({ ok: false, kind: "dns" });
     expect(dns.message).toMatch(/^DNS: AWS Batch in us-east-1 could not be reached: the host name .*does not resolve/);
@@ -204,7 +211,7 @@ describe.each(PROVIDERS)("Settings → Backend on %s", (provider) => {
     const tests = await t.db.auditEvent.count({
       where: { organizationId: local.organizationId, action: "organization.backend.testConnection" },
     });
-    expect(tests).toBe(4);
+    expect(tests).toBe(5);
   });
 
   it("switches back to the built-in engine and keeps the AWS settings for later", async () => {
