@@ -71,7 +71,7 @@ export function openAwsConfig(row: AwsConfigRow): AwsConfig {
       // Usually a missing or rotated BATCHDECK_SECRET_KEY: say so rather than "credentials refused".
       throw new AppError(
         "INVALID_INPUT",
-        `The stored AWS secret access key cannot be opened (${error.message}) Enter it again in Settings → Backend.`,
+        `The stored AWS secret access key cannot be opened: ${error.message} An admin can enter it again in Settings → Backend.`,
       );
     }
   }
