@@ -34,6 +34,11 @@ const schema = z.object({
     .optional(),
   BATCHDECK_ADMIN_SECRET_ACCESS_KEY: z.string().min(16, "must be at least 16 characters").max(128).optional(),
   BATCHDECK_AWS_REGION: z.string().default("us-east-1"),
+  // A hosted, multi-tenant install: organizations may not use the server's own AWS credentials.
+  BATCHDECK_HOSTED: bool.default(false),
+  // Headless self-hosted setups: "aws" puts the first organization on AWS Batch at first run,
+  // with region, credentials and endpoints from the AWS SDK's standard environment.
+  BATCHDECK_DEFAULT_BACKEND: z.enum(["builtin", "aws"], { message: "expected builtin or aws" }).default("builtin"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -8,7 +8,9 @@ export type AppErrorCode =
   | "INVALID_INPUT"
   | "CONFLICT"
   | "RATE_LIMITED"
-  | "LIMIT_EXCEEDED";
+  | "LIMIT_EXCEEDED"
+  /** The organization's backend (AWS Batch) could not be reached or refused the credentials. */
+  | "BACKEND_UNAVAILABLE";
 
 const STATUS: Record<AppErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -18,6 +20,7 @@ const STATUS: Record<AppErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   LIMIT_EXCEEDED: 400,
+  BACKEND_UNAVAILABLE: 502,
 };
 
 export class AppError extends Error {

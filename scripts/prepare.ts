@@ -2,6 +2,7 @@
 // create the first admin on a fresh database and print how to sign in.
 import { ensureAdminAccessKey } from "@/lib/access-keys/ensure-admin-access-key";
 import { ensureFirstAdmin } from "@/lib/auth/bootstrap";
+import { awsSettingsFromEnvironment, putOrganizationOnAws } from "@/lib/backends/settings/default-backend";
 import { createDb } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
@@ -10,6 +11,8 @@ async function main() {
   const config = env();
   const applied = await migrate(config.DATABASE_URL);
   if (applied.length) console.log(`[batchdeck] applied ${applied.length} migration(s): ${applied.join(", ")}`);
+  // Checked before anything is created, so a bad setting leaves a fresh database fresh.
+  const awsDefaults = config.BATCHDECK_DEFAULT_BACKEND === "aws" ? defaultAwsSettings(config) : null;
   const db = createDb(config.DATABASE_URL);
   try {
     const result = await ensureFirstAdmin(db, {
@@ -18,6 +21,13 @@ async function main() {
     });
     if (result.created) {
       console.log(`[batchdeck] created the first admin: ${result.email}`);
+      if (awsDefaults) {
+        await putOrganizationOnAws(db, result.organizationId, awsDefaults);
+        console.log(
+          `[batchdeck] the first organization runs on AWS Batch in ${awsDefaults.region}` +
+            `${awsDefaults.batchEndpoint ? ` at ${awsDefaults.batchEndpoint}` : ""}, with the server's AWS credentials`,
+        );
+      }
       if (result.passwordGenerated) {
         console.log(
           `[batchdeck] generated password (shown once, change it or set BATCHDECK_ADMIN_PASSWORD): ${result.password}`,
@@ -28,6 +38,15 @@ async function main() {
   } finally {
     await db.$disconnect();
   }
+}
+
+function defaultAwsSettings(config: ReturnType<typeof env>) {
+  if (config.BATCHDECK_HOSTED) {
+    throw new Error(
+      "BATCHDECK_DEFAULT_BACKEND=aws uses the server's own AWS credentials, which a hosted install (BATCHDECK_HOSTED=true) does not allow.",
+    );
+  }
+  return awsSettingsFromEnvironment(process.env);
 }
 
 async function ensureConfiguredAccessKey(db: ReturnType<typeof createDb>, config: ReturnType<typeof env>) {

@@ -7,13 +7,14 @@ import { usePathname } from "next/navigation";
 const TABS = [
   { href: "/settings/members", label: "Members" },
   { href: "/settings/access-keys", label: "Access keys" },
+  { href: "/settings/backend", label: "Backend" },
   { href: "/settings/audit", label: "Audit log" },
 ];
 
 export function SettingsTabs() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Settings" className="flex gap-1 border-b border-slate-200">
+    <nav aria-label="Settings" className="flex gap-1 overflow-x-auto border-b border-slate-200">
       {TABS.map((t) => {
         const active = pathname.startsWith(t.href);
         return (
@@ -22,7 +23,7 @@ export function SettingsTabs() {
             href={t.href}
             aria-current={active ? "page" : undefined}
             className={clsx(
-              "-mb-px border-b-2 px-3 py-2 text-sm",
+              "-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm",
               active
                 ? "border-indigo-600 font-medium text-indigo-800"
                 : "border-transparent text-slate-600 hover:text-slate-900",

@@ -11,6 +11,7 @@ describe("toApiError", () => {
     ["FORBIDDEN", "AccessDeniedException", 403],
     ["UNAUTHENTICATED", "UnrecognizedClientException", 403],
     ["RATE_LIMITED", "TooManyRequestsException", 429],
+    ["BACKEND_UNAVAILABLE", "ServerException", 500],
   ])("maps AppError %s to %s %i, keeping the message", (code, type, status) => {
     expect(toApiError(new AppError(code, "why"))).toMatchObject({ type, status, message: "why" });
   });

@@ -34,6 +34,10 @@ export function toApiError(error: unknown): ApiError {
         return new ApiError("UnrecognizedClientException", 403, error.message);
       case "RATE_LIMITED":
         return new ApiError("TooManyRequestsException", 429, error.message);
+      // AWS Batch behind an AWS-backed organization failed; the message says how, in plain
+      // words and without credentials, so it is passed on rather than hidden.
+      case "BACKEND_UNAVAILABLE":
+        return new ApiError("ServerException", 500, error.message);
       default:
         return new ApiError("ClientException", 400, error.message);
     }

@@ -3,7 +3,15 @@
 // (a route handler cannot share "/" with the console's root page); the signature was computed
 // over "/", so that is the path verified here.
 import { randomUUID } from "node:crypto";
+import {
+  DescribeLogStreamsCommand,
+  type DescribeLogStreamsCommandInput,
+  GetLogEventsCommand,
+  type GetLogEventsCommandInput,
+} from "@aws-sdk/client-cloudwatch-logs";
 import type { OrgContext } from "@/lib/auth/context";
+import { callLogs } from "@/lib/backends/aws/call";
+import { awsClientsFor } from "@/lib/backends/aws/for-organization";
 import { AppError } from "@/lib/errors";
 import { describeLogStreams, getLogEvents } from "./cloudwatch-logs";
 import { ApiError, errorResponse, jsonBody, parseJsonObject } from "./errors";
@@ -12,11 +20,20 @@ import { type ApiDeps, authenticate } from "./v1-handler";
 export const LOGS_TARGET_PREFIX = "Logs_20140328.";
 const CONTENT_TYPE = "application/x-amz-json-1.1";
 
+// An organization on AWS Batch has these calls carried to its CloudWatch Logs as they came (the
+// SDK serializes only the fields it models); one on the built-in engine reads the engine's logs.
 const LOG_OPERATIONS: Record<string, (ctx: OrgContext, raw: unknown) => Promise<unknown>> = {
-  GetLogEvents: getLogEvents,
-  DescribeLogStreams: describeLogStreams,
+  GetLogEvents: async (ctx, raw) => {
+    const clients = await awsClientsFor(ctx);
+    if (!clients) return getLogEvents(ctx, raw);
+    return callLogs(clients, (c) => c.send(new GetLogEventsCommand(raw as GetLogEventsCommandInput)));
+  },
+  DescribeLogStreams: async (ctx, raw) => {
+    const clients = await awsClientsFor(ctx);
+    if (!clients) return describeLogStreams(ctx, raw);
+    return callLogs(clients, (c) => c.send(new DescribeLogStreamsCommand(raw as DescribeLogStreamsCommandInput)));
+  },
 };
-
 export function createLogsHandler(deps: ApiDeps) {
   return async function handle(req: Request): Promise<Response> {
     const requestId = randomUUID();

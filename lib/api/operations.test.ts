@@ -6,7 +6,8 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { can } from "@/lib/auth/permissions";
-import { API_OPERATIONS, AWS_BATCH_OPERATIONS, findOperation, TAG_OPERATIONS } from "./operations";
+import { builtinBackend } from "@/lib/backends/builtin";
+import { API_OPERATIONS, AWS_BATCH_OPERATIONS, DOMAIN_OPERATIONS, findOperation, TAG_OPERATIONS } from "./operations";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const DOMAIN_DIRS = ["lib/resources", "lib/jobs", "lib/access-keys"];
@@ -32,7 +33,11 @@ describe("the /v1 operation registry", () => {
         if (typeof value !== "function" || !AWS.has(operation)) continue;
         found.push(operation);
         expect(API_OPERATIONS[operation], `${relative(root, join(root, file))} exports ${exportName}`).toBeDefined();
-        expect(API_OPERATIONS[operation]?.run, `${operation} runs ${exportName}`).toBe(value);
+        expect(DOMAIN_OPERATIONS[operation]?.run, `${operation} runs ${exportName}`).toBe(value);
+        // /v1 runs the organization's backend method of that name, which on the built-in
+        // backend is this very function.
+        expect(API_OPERATIONS[operation]?.backendMethod, operation).toBe(exportName);
+        expect(builtinBackend[API_OPERATIONS[operation]?.backendMethod ?? "submitJob"], operation).toBe(value);
       }
     }
     // Guard against the scan silently finding nothing.
@@ -45,6 +50,16 @@ describe("the /v1 operation registry", () => {
     for (const [key, operation] of Object.entries(API_OPERATIONS)) {
       expect(operation.name).toBe(key);
       expect(AWS.has(key), key).toBe(true);
+    }
+  });
+
+  it("runs every /v1 operation through the organization's backend, never a domain function directly", () => {
+    expect(Object.keys(API_OPERATIONS).sort()).toEqual(Object.keys(DOMAIN_OPERATIONS).sort());
+    for (const [key, operation] of Object.entries(API_OPERATIONS)) {
+      expect(operation.run, key).not.toBe(DOMAIN_OPERATIONS[key]?.run);
+      expect(typeof builtinBackend[operation.backendMethod], key).toBe("function");
+      expect(operation.permission, key).toBe(DOMAIN_OPERATIONS[key]?.permission);
+      expect(operation.input, key).toBe(DOMAIN_OPERATIONS[key]?.input);
     }
   });
 

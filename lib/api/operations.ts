@@ -2,8 +2,14 @@
 // request schema, domain function. The /v1 handlers, the tags route and the authorization
 // matrix test all read this table; an exported domain operation without an entry here fails
 // lib/api/operations.test.ts.
+//
+// DOMAIN_OPERATIONS names the built-in domain functions; API_OPERATIONS, what /v1 runs, calls
+// the same-named method of the caller's organization's backend (backendFor), so /v1 calls of an
+// organization on AWS Batch go to AWS.
 import type { z } from "zod";
 import type { Operation } from "@/lib/auth/operation";
+import { backendFor } from "@/lib/backends";
+import type { BatchBackend } from "@/lib/backends/types";
 import { describeJobs, describeJobsInput } from "@/lib/jobs/describe-jobs";
 import { listJobs, listJobsInput } from "@/lib/jobs/list-jobs";
 import { getJobQueueSnapshot, getJobQueueSnapshotInput } from "@/lib/jobs/queue-snapshot";
@@ -48,10 +54,35 @@ const JOB_OPERATIONS = {
   }),
 } as const;
 
-export const API_OPERATIONS: Readonly<Record<string, AnyOperation>> = {
+/** Each operation with its built-in domain function as `run`. */
+export const DOMAIN_OPERATIONS: Readonly<Record<string, AnyOperation>> = {
   ...RESOURCE_OPERATIONS,
   ...JOB_OPERATIONS,
 };
+
+export type BackendMethod = Exclude<keyof BatchBackend, "kind" | "stopJobs" | "listJobsForConsole">;
+
+/** The backend method an operation runs: its name in camelCase (SubmitJob → submitJob). */
+export const backendMethodOf = (operation: string) =>
+  (operation.charAt(0).toLowerCase() + operation.slice(1)) as BackendMethod;
+
+export type ApiOperation = AnyOperation & { backendMethod: BackendMethod };
+
+function viaBackend(operation: AnyOperation): ApiOperation {
+  const backendMethod = backendMethodOf(operation.name);
+  return {
+    ...operation,
+    backendMethod,
+    run: async (ctx, input) => {
+      const backend = await backendFor(ctx);
+      return (backend[backendMethod] as AnyOperation["run"])(ctx, input);
+    },
+  };
+}
+
+export const API_OPERATIONS: Readonly<Record<string, ApiOperation>> = Object.fromEntries(
+  Object.entries(DOMAIN_OPERATIONS).map(([name, operation]) => [name, viaBackend(operation)]),
+);
 
 /** Served on /v1/tags/{arn} rather than /v1/<operation>. */
 export const TAG_OPERATIONS = ["TagResource", "UntagResource", "ListTagsForResource"] as const;

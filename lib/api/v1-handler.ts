@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { findApiCaller, markAccessKeyUsed } from "@/lib/access-keys/api-caller";
 import type { OrgContext } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
+import { RELAY_HEADER } from "@/lib/backends/aws/clients";
 import type { Db } from "@/lib/db";
 import { ApiError, clientError, errorResponse, jsonBody, parseJsonObject, readBody } from "./errors";
 import { type AnyOperation, API_OPERATIONS, findOperation } from "./operations";
@@ -44,7 +45,22 @@ export async function authenticate(
     { service: opts.service, now, lookup: (id) => findApiCaller(deps.db, id) },
   );
   await markAccessKeyUsed(deps.db, caller, new Date(now));
+  if (req.headers.get(RELAY_HEADER)) await refuseSecondRelay(deps.db, caller.context.organizationId);
   return { ctx: caller.context, body, url };
+}
+
+/**
+ * A request another Batchdeck relayed for its AWS-backed organization is served here only by a
+ * built-in organization: relaying it on again is how an organization pointed at its own /v1
+ * would call itself without end.
+ */
+async function refuseSecondRelay(db: Db, organizationId: string): Promise<void> {
+  const org = await db.organization.findUnique({ where: { id: organizationId }, select: { backend: true } });
+  if (org?.backend === "aws") {
+    throw clientError(
+      "This access key's organization runs on the AWS backend itself, and this request was already relayed by a Batchdeck AWS backend: use an access key of an organization on the built-in engine.",
+    );
+  }
 }
 
 /**

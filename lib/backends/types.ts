@@ -12,7 +12,7 @@ import type { listDependents } from "@/lib/jobs/list-dependents";
 import type { countJobsForConsole, listJobs, listJobsForConsole, resolveJobFilter } from "@/lib/jobs/list-jobs";
 import type { jobQueueCounts } from "@/lib/jobs/queue-counts";
 import type { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
-import type { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
+import type { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } from "@/lib/jobs/stop-jobs";
 import type { submitJob } from "@/lib/jobs/submit-job";
 import type { computeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import type { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
@@ -82,6 +82,8 @@ export interface BatchBackend {
   terminateJob: typeof terminateJob;
   /** CancelJobs / TerminateJobs (bulk). */
   stopJobs: typeof stopJobs;
+  cancelJobs: typeof cancelJobs;
+  terminateJobs: typeof terminateJobs;
 
   tagResource: typeof tagResource;
   untagResource: typeof untagResource;

@@ -6,7 +6,7 @@ import { listDependents } from "@/lib/jobs/list-dependents";
 import { countJobsForConsole, listJobs, listJobsForConsole, resolveJobFilter } from "@/lib/jobs/list-jobs";
 import { jobQueueCounts } from "@/lib/jobs/queue-counts";
 import { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
-import { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
+import { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } from "@/lib/jobs/stop-jobs";
 import { submitJob } from "@/lib/jobs/submit-job";
 import { computeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
@@ -62,6 +62,8 @@ export const builtinBackend: BatchBackend = {
   cancelJob,
   terminateJob,
   stopJobs,
+  cancelJobs,
+  terminateJobs,
   tagResource,
   untagResource,
   listTagsForResource,

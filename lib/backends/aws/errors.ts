@@ -1,0 +1,192 @@
+// What went wrong talking to AWS, in plain words, for people and for AppError. By the time an
+// error reaches here the SDK has already retried what is safe to retry (throttling, transient
+// network failures, 5xx); what is left is told apart by kind:
+//
+//   client       ClientException: AWS's own message, kept (NOT_FOUND or INVALID_INPUT)
+//   permission   AccessDenied(Exception): the credentials work but may not do this
+//   credentials  keys unknown, signature refused, token expired, no credentials found
+//   region       a region the SDK or AWS does not accept
+//   dns          the service's host name does not resolve
+//   network      refused, reset, timed out
+//   throttled    still throttled after every retry
+//   server       ServerException or another 5xx
+//
+// Messages never carry a secret: the SDK does not put one in its errors, and every message is
+// scrubbed of the configured secret all the same.
+import { AppError } from "@/lib/errors";
+import { MAX_ATTEMPTS } from "./clients";
+
+export type AwsFailureKind =
+  | "client"
+  | "not-found"
+  | "permission"
+  | "credentials"
+  | "region"
+  | "dns"
+  | "network"
+  | "throttled"
+  | "server";
+
+export interface AwsFailure {
+  kind: AwsFailureKind;
+  message: string;
+}
+
+export interface AwsCallSite {
+  /** "AWS Batch" or "CloudWatch Logs". */
+  service: string;
+  region: string;
+  /** The endpoint override, when one is configured. */
+  endpoint?: string;
+  /** Values that must never appear in a message (the secret access key). */
+  secrets?: (string | undefined)[];
+}
+
+interface SdkErrorLike {
+  name?: string;
+  message?: string;
+  code?: string;
+  hostname?: string;
+  $fault?: "client" | "server";
+  $metadata?: { httpStatusCode?: number };
+  cause?: unknown;
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  "UnrecognizedClientException",
+  "InvalidSignatureException",
+  "IncompleteSignatureException",
+  "MissingAuthenticationTokenException",
+  "ExpiredTokenException",
+  "ExpiredToken",
+  "InvalidClientTokenId",
+  "SignatureDoesNotMatch",
+  "AuthFailure",
+  "CredentialsProviderError",
+  "TokenProviderError",
+]);
+const PERMISSION_ERRORS = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
+const THROTTLING_ERRORS = new Set([
+  "TooManyRequestsException",
+  "ThrottlingException",
+  "Throttling",
+  "ThrottledException",
+  "RequestLimitExceeded",
+]);
+const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "ECONNABORTED",
+  "EPROTO",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
+const NOT_FOUND = /does not exist|not found|cannot be found|can't be found|could not be found|no such/i;
+
+function scrub(text: string, secrets: (string | undefined)[] = []): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join("****");
+  return out;
+}
+
+/** Network errors may arrive wrapped (AggregateError for dual-stack connects, `cause`). */
+function networkCode(error: SdkErrorLike): string | undefined {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    const e = current as SdkErrorLike & { errors?: unknown[] };
+    if (typeof e.code === "string" && (DNS_CODES.has(e.code) || NETWORK_CODES.has(e.code))) return e.code;
+    current = e.errors?.[0] ?? e.cause;
+  }
+  return undefined;
+}
+
+export function classifyAwsError(error: unknown, site: AwsCallSite): AwsFailure {
+  const e = (typeof error === "object" && error !== null ? error : { message: String(error) }) as SdkErrorLike;
+  const name = e.name ?? "Error";
+  const detail = scrub((e.message ?? "").trim() || name, site.secrets);
+  const where = `${site.service} in ${site.region}`;
+  const target = site.endpoint ? ` at ${site.endpoint}` : "";
+  const status = e.$metadata?.httpStatusCode;
+
+  const code = networkCode(e);
+  if (code && DNS_CODES.has(code)) {
+    return {
+      kind: "dns",
+      message: `${where} could not be reached: the host name${e.hostname ? ` ${e.hostname}` : ""} does not resolve (DNS). Check the region${site.endpoint ? " and the endpoint override" : ""} and this server's network.`,
+    };
+  }
+  if (code || name === "TimeoutError" || name === "RequestTimeout") {
+    return {
+      kind: "network",
+      message: `${where} could not be reached${target}: ${detail}. Check ${site.endpoint ? "the endpoint override and " : ""}this server's network.`,
+    };
+  }
+  if (/invalid region|region .*(is not|not) (valid|supported)|scoped to a valid region/i.test(detail)) {
+    return { kind: "region", message: `${where}: the region was refused: ${detail}` };
+  }
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return { kind: "credentials", message: `The AWS credentials were refused: ${detail}` };
+  }
+  if (PERMISSION_ERRORS.has(name) || status === 403) {
+    return { kind: "permission", message: `AWS denied the request: ${detail}` };
+  }
+  if (THROTTLING_ERRORS.has(name) || status === 429) {
+    return {
+      kind: "throttled",
+      message: `${where} is throttling requests and still was after ${MAX_ATTEMPTS} attempts; try again in a moment.`,
+    };
+  }
+  if (name === "ClientException" || (e.$fault === "client" && status !== undefined && status < 500)) {
+    return { kind: NOT_FOUND.test(detail) ? "not-found" : "client", message: detail };
+  }
+  if (name === "ServerException" || e.$fault === "server" || (status !== undefined && status >= 500)) {
+    return {
+      kind: "server",
+      message: `${where} answered with an internal error${target}: ${detail}. Try again later.`,
+    };
+  }
+  return { kind: "network", message: `${where} could not be reached${target}: ${name}: ${detail}` };
+}
+
+const CODES: Record<AwsFailureKind, ConstructorParameters<typeof AppError>[0]> = {
+  client: "INVALID_INPUT",
+  "not-found": "NOT_FOUND",
+  permission: "FORBIDDEN",
+  credentials: "BACKEND_UNAVAILABLE",
+  region: "BACKEND_UNAVAILABLE",
+  dns: "BACKEND_UNAVAILABLE",
+  network: "BACKEND_UNAVAILABLE",
+  throttled: "RATE_LIMITED",
+  server: "BACKEND_UNAVAILABLE",
+};
+
+/** An error from the SDK or the network under it, as opposed to a bug of our own. */
+function fromAws(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as SdkErrorLike;
+  return (
+    e.$metadata !== undefined ||
+    e.$fault !== undefined ||
+    networkCode(e) !== undefined ||
+    CREDENTIAL_ERRORS.has(e.name ?? "") ||
+    PERMISSION_ERRORS.has(e.name ?? "") ||
+    THROTTLING_ERRORS.has(e.name ?? "") ||
+    e.name === "TimeoutError" ||
+    e.name === "RequestTimeout"
+  );
+}
+
+/** The AppError for an AWS failure; anything else (AppErrors, our own bugs) goes through as it is. */
+export function toAppError(error: unknown, site: AwsCallSite): unknown {
+  if (!fromAws(error)) return error;
+  const failure = classifyAwsError(error, site);
+  return new AppError(CODES[failure.kind], failure.message);
+}

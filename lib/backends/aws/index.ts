@@ -1,0 +1,25 @@
+// The AWS Batch backend: the BatchBackend interface through @aws-sdk/client-batch, bound to one
+// organization's clients. Requests and responses are AWS's shapes on both sides, so most methods
+// pass through (resources.ts); jobs need the console's extras (jobs.ts, list-jobs-for-console.ts).
+import type { BatchBackend } from "../types";
+import type { AwsClients } from "./clients";
+import { cancelJobs, describeJobs, listJobs, stopJobs, stopOne, submitJob, terminateJobs } from "./jobs";
+import { listJobsForConsole } from "./list-jobs-for-console";
+import { awsResourceMethods } from "./resources";
+
+export function awsBackend(clients: AwsClients): BatchBackend {
+  return {
+    kind: "aws",
+    ...awsResourceMethods(clients),
+    submitJob: (ctx, input) => submitJob(clients, ctx, input),
+    describeJobs: (_ctx, input) => describeJobs(clients, input.jobs),
+    listJobs: (_ctx, input) => listJobs(clients, input),
+    // AWS's ListJobs pages forward only: the console offers "next" and the browser's history.
+    listJobsForConsole: async (_ctx, input) => ({ prevCursor: null, ...(await listJobsForConsole(clients, input)) }),
+    cancelJob: (ctx, input) => stopOne(clients, ctx, input, "CANCEL"),
+    terminateJob: (ctx, input) => stopOne(clients, ctx, input, "TERMINATE"),
+    stopJobs: (ctx, jobIds, reason, kind, opts) => stopJobs(clients, ctx, jobIds, reason, kind, opts),
+    cancelJobs: (ctx, input) => cancelJobs(clients, ctx, input),
+    terminateJobs: (ctx, input) => terminateJobs(clients, ctx, input),
+  };
+}

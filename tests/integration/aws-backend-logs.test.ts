@@ -1,0 +1,127 @@
+// A job's log read through the AWS backend: CloudWatch Logs GetLogEvents, following forward
+// tokens, against a Batchdeck whose engine really ran the job. The stream name comes from the
+// job as the AWS backend describes it, as the logs page will take it.
+
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEngine } from "@/engine/engine";
+import { createAccessKey } from "@/lib/access-keys/create-access-key";
+import type { OrgContext } from "@/lib/auth/context";
+import { backendFor } from "@/lib/backends";
+import { getLogEvents } from "@/lib/backends/aws/logs";
+import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settings";
+import { backendSettingsInput } from "@/lib/backends/settings/schemas";
+import { type ApiServer, startApiServer } from "../helpers/api-server";
+import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
+import { insertJobs, seedEngineWorld, waitForTerminal } from "../helpers/engine-fixtures";
+import { contextFor, createOrgWithAdmin } from "../helpers/fixtures";
+
+process.env.BATCHDECK_SECRET_KEY ??= randomBytes(32).toString("base64");
+
+// Spaced out so the engine stores several chunks, and a page of two events cannot hold them all.
+const SCRIPT = "for i in 1 2 3 4 5; do echo line$i; sleep 0.1; done";
+
+describe.each(PROVIDERS)("the AWS backend's logs on %s", (provider) => {
+  let t: TestDatabase;
+  let server: ApiServer;
+  let dataDir: string;
+  let local: OrgContext;
+  let jobId: string;
+
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+    dataDir = mkdtempSync(join(tmpdir(), "batchdeck-aws-logs-"));
+    server = await startApiServer({ db: t.db });
+    const world = await seedEngineWorld(t.db);
+    [jobId] = (await insertJobs(t.db, world, [{ command: ["sh", "-c", SCRIPT] }])) as [string];
+    const engine = startEngine({
+      db: t.db,
+      provider,
+      databaseUrl: t.url,
+      dataDir,
+      pollMs: 10,
+      leaseRenewMs: 200,
+      leaseTtlMs: 1_000,
+      killGraceMs: 300,
+      logFlushMs: 20,
+      sampleMs: 1_000,
+      log: () => {},
+    });
+    try {
+      expect((await waitForTerminal(t.db, jobId)).status).toBe("SUCCEEDED");
+    } finally {
+      await engine.stop();
+    }
+    const owner = await t.db.membership.findFirstOrThrow({
+      where: { organizationId: world.organizationId, role: "admin" },
+      include: { user: true },
+    });
+    const key = await createAccessKey(contextFor(t.db, world.organizationId, owner.user, "admin"), {});
+    const l = await createOrgWithAdmin(t.db, "Local");
+    local = contextFor(t.db, l.organizationId, l.admin, "admin");
+    await saveBackendSettings(
+      local,
+      backendSettingsInput.parse({
+        backend: "aws",
+        region: "us-east-1",
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: key.secretAccessKey,
+        batchEndpoint: server.endpoint,
+        logsEndpoint: server.endpoint,
+      }),
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+    await t?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("reads the whole stream by following forward tokens until AWS hands the same one back", async () => {
+    const backend = await backendFor(local);
+    const { jobs } = await backend.describeJobs(local, { jobs: [jobId] });
+    expect(jobs[0]?.status).toBe("SUCCEEDED");
+    const logStreamName = jobs[0]?.attempts[0]?.container.logStreamName ?? "";
+    expect(logStreamName).toMatch(/\/default\//);
+
+    const messages: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await getLogEvents(local, { logStreamName, limit: 2, ...(nextToken ? { nextToken } : {}) });
+      messages.push(...page.events.map((e) => e.message));
+      pages++;
+      if (page.atEnd) break;
+      expect(page.nextForwardToken).not.toBeNull();
+      nextToken = page.nextForwardToken ?? undefined;
+      expect(pages).toBeLessThan(20);
+    }
+    expect(messages.map((m) => m.trimEnd())).toEqual(["line1", "line2", "line3", "line4", "line5"]);
+    expect(pages).toBeGreaterThanOrEqual(3);
+  });
+
+  it("carries the organization's own CloudWatch Logs API calls to AWS", async () => {
+    const backend = await backendFor(local);
+    const { jobs } = await backend.describeJobs(local, { jobs: [jobId] });
+    const logStreamName = jobs[0]?.attempts[0]?.container.logStreamName ?? "";
+    const key = await createAccessKey(local, { description: "local logs" });
+    const out = await server
+      .logs(key)
+      .send(new GetLogEventsCommand({ logGroupName: "/aws/batch/job", logStreamName, startFromHead: true }));
+    expect(out.events?.map((e) => e.message?.trimEnd())).toContain("line1");
+    // The job and its log belong to the remote organization; the local one has no jobs at all.
+    expect(await t.db.job.count({ where: { organizationId: local.organizationId } })).toBe(0);
+  });
+
+  it("says so when the stream does not exist", async () => {
+    const error = await getLogEvents(local, { logStreamName: "d/default/nope" }).then(
+      () => null,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(error?.code).toBe("NOT_FOUND");
+  });
+});

@@ -1,0 +1,356 @@
+// The AWS backend end to end, pointed through its endpoint override at a running Batchdeck /v1
+// (in-process, real database): organization "local" is set to AWS Batch with the access key of
+// an admin of organization "remote", so every call local makes through backendFor travels over
+// HTTP, signed with SigV4, through @aws-sdk/client-batch, and lands in remote's built-in engine.
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { DescribeJobQueuesCommand } from "@aws-sdk/client-batch";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccessKey } from "@/lib/access-keys/create-access-key";
+import { API_OPERATIONS } from "@/lib/api/operations";
+import type { OrgContext } from "@/lib/auth/context";
+import { executeOperation } from "@/lib/auth/operation";
+import { backendFor } from "@/lib/backends";
+import { SUBMITTED_BY_TAG } from "@/lib/backends/aws/jobs";
+import { builtinBackend } from "@/lib/backends/builtin";
+import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settings";
+import { backendSettingsInput } from "@/lib/backends/settings/schemas";
+import { createComputeEnvironmentInput } from "@/lib/batch/shapes/compute-environments";
+import type { AppError } from "@/lib/errors";
+import { type ApiServer, startApiServer } from "../helpers/api-server";
+import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
+import { addMembership, contextFor, createOrgWithAdmin, createUser } from "../helpers/fixtures";
+
+process.env.BATCHDECK_SECRET_KEY ??= randomBytes(32).toString("base64");
+
+const run = (ctx: OrgContext, name: string, raw: unknown) => {
+  const operation = API_OPERATIONS[name];
+  if (!operation) throw new Error(`${name} is not in the registry`);
+  return executeOperation(operation, ctx, raw) as Promise<Record<string, unknown>>;
+};
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!error) throw new Error("expected the call to be refused");
+  return error as AppError;
+}
+
+describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provider) => {
+  let t: TestDatabase;
+  let server: ApiServer;
+  let remote: OrgContext;
+  let local: OrgContext;
+  let remoteKey: { accessKeyId: string; secretAccessKey: string };
+
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+    server = await startApiServer({ db: t.db });
+    const r = await createOrgWithAdmin(t.db, "Remote");
+    remote = contextFor(t.db, r.organizationId, r.admin, "admin");
+    remoteKey = await createAccessKey(remote, { description: "driven by local" });
+    const l = await createOrgWithAdmin(t.db, "Local");
+    local = contextFor(t.db, l.organizationId, l.admin, "admin");
+    await saveBackendSettings(
+      local,
+      backendSettingsInput.parse({
+        backend: "aws",
+        region: "us-east-1",
+        credentialMode: "keys",
+        accessKeyId: remoteKey.accessKeyId,
+        secretAccessKey: remoteKey.secretAccessKey,
+        batchEndpoint: server.endpoint,
+        logsEndpoint: server.endpoint,
+      }),
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+    await t?.close();
+  });
+
+  it("creates, describes, submits, lists, stops and tags in the remote through the SDK", async () => {
+    const backend = await backendFor(local);
+    expect(backend.kind).toBe("aws");
+
+    const ce = await run(local, "CreateComputeEnvironment", {
+      computeEnvironmentName: "ce",
+      type: "MANAGED",
+      computeResources: { type: "EC2", maxvCpus: 4, subnets: ["subnet-1"], instanceTypes: ["optimal"] },
+    });
+    expect(ce.computeEnvironmentArn).toMatch(/compute-environment\/ce$/);
+    await run(local, "CreateJobQueue", {
+      jobQueueName: "q",
+      priority: 1,
+      computeEnvironmentOrder: [{ order: 1, computeEnvironment: "ce" }],
+    });
+    const def = await run(local, "RegisterJobDefinition", {
+      jobDefinitionName: "d",
+      type: "container",
+      containerProperties: {
+        image: "busybox",
+        command: ["echo", "hi"],
+        resourceRequirements: [
+          { type: "VCPU", value: "1" },
+          { type: "MEMORY", value: "64" },
+        ],
+      },
+    });
+    expect(def.revision).toBe(1);
+
+    // The resources live in the remote organization; the local one holds none of its own.
+    const remoteQueues = await builtinBackend.describeJobQueues(remote, {});
+    expect(remoteQueues.jobQueues.map((q) => q.jobQueueName)).toEqual(["q"]);
+    expect(await t.db.jobQueue.count({ where: { organizationId: local.organizationId } })).toBe(0);
+    const queues = await backend.describeJobQueues(local, {});
+    expect(queues.jobQueues.map((q) => q.jobQueueName)).toEqual(["q"]);
+    const queueArn = queues.jobQueues[0]?.jobQueueArn as string;
+
+    // Jobs: submit, describe, list (AWS's and the console's), snapshot
+    const j1 = await run(local, "SubmitJob", { jobName: "j1", jobQueue: "q", jobDefinition: "d" });
+    const j2 = await run(local, "SubmitJob", { jobName: "j2", jobQueue: "q", jobDefinition: "d" });
+    const { jobs } = await backend.describeJobs(local, { jobs: [j1.jobId as string] });
+    expect(jobs[0]).toMatchObject({ jobName: "j1", status: "RUNNABLE", jobQueue: queueArn, attempts: [] });
+    expect(jobs[0]?.tags[SUBMITTED_BY_TAG]).toBe(local.user.id);
+    const remoteRow = await t.db.job.findFirstOrThrow({ where: { id: j1.jobId as string } });
+    expect(remoteRow.organizationId).toBe(remote.organizationId);
+
+    const listed = await run(local, "ListJobs", { jobQueue: "q", jobStatus: "RUNNABLE" });
+    expect((listed.jobSummaryList as { jobName: string }[]).map((s) => s.jobName).sort()).toEqual(["j1", "j2"]);
+    const all = await backend.listJobsForConsole(local, { limit: 50 });
+    expect(all.jobs.map((j) => [j.jobName, j.jobQueue])).toEqual([
+      ["j2", queueArn],
+      ["j1", queueArn],
+    ]);
+    expect(all.nextCursor).toBeNull();
+    const first = await backend.listJobsForConsole(local, { limit: 1, status: "RUNNABLE", queue: "q" });
+    expect(first.jobs.map((j) => j.jobName)).toEqual(["j2"]);
+    const second = await backend.listJobsForConsole(local, {
+      limit: 1,
+      status: "RUNNABLE",
+      queue: "q",
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(second.jobs.map((j) => j.jobName)).toEqual(["j1"]);
+    const byName = await backend.listJobsForConsole(local, { limit: 10, name: "J1" });
+    expect(byName.jobs.map((j) => j.jobName)).toEqual(["j1"]);
+
+    // An array job: listed once at the top level, its children by index under it.
+    const array = await run(local, "SubmitJob", {
+      jobName: "arr",
+      jobQueue: "q",
+      jobDefinition: "d",
+      arrayProperties: { size: 3 },
+    });
+    const top = await backend.listJobsForConsole(local, { limit: 50 });
+    expect(top.jobs.map((j) => j.jobName)).toEqual(["arr", "j2", "j1"]);
+    const children = await backend.listJobsForConsole(local, { limit: 2, arrayJobId: array.jobId as string });
+    expect(children.jobs.map((j) => [j.jobId, j.arrayParentId, j.jobQueue])).toEqual([
+      [`${array.jobId}:0`, array.jobId, queueArn],
+      [`${array.jobId}:1`, array.jobId, queueArn],
+    ]);
+    const rest = await backend.listJobsForConsole(local, {
+      limit: 2,
+      arrayJobId: array.jobId as string,
+      cursor: children.nextCursor ?? undefined,
+    });
+    expect(rest.jobs.map((j) => j.jobId)).toEqual([`${array.jobId}:2`]);
+    expect(rest.nextCursor).toBeNull();
+    await run(local, "TerminateJob", { jobId: array.jobId, reason: "array done" });
+
+    const snapshot = await run(local, "GetJobQueueSnapshot", { jobQueue: "q" });
+    expect((snapshot.frontOfQueue as { jobs: { jobArn: string }[] }).jobs.map((j) => j.jobArn)).toEqual([
+      j1.jobArn,
+      j2.jobArn,
+    ]);
+
+    // Tags
+    await run(local, "TagResource", { resourceArn: queueArn, tags: { team: "data" } });
+    expect(await run(local, "ListTagsForResource", { resourceArn: queueArn })).toEqual({ tags: { team: "data" } });
+    await run(local, "UntagResource", { resourceArn: queueArn, tagKeys: ["team"] });
+    expect(await run(local, "ListTagsForResource", { resourceArn: queueArn })).toEqual({ tags: {} });
+
+    // Cancel, terminate, and the bulk forms (an unknown id counts as successful, as on AWS)
+    await run(local, "CancelJob", { jobId: j1.jobId, reason: "not needed" });
+    await run(local, "TerminateJob", { jobId: j2.jobId, reason: "stop it" });
+    const j3 = await run(local, "SubmitJob", { jobName: "j3", jobQueue: "q", jobDefinition: "d" });
+    const bulk = await run(local, "CancelJobs", { jobs: [j3.jobId, "no-such-job"], reason: "bulk" });
+    expect(bulk.errors).toEqual([]);
+    expect((bulk.successful as string[]).sort()).toEqual([j3.jobId as string, "no-such-job"].sort());
+    const stopped = await backend.describeJobs(local, { jobs: [j1, j2, j3].map((j) => j.jobId as string) });
+    expect(stopped.jobs.map((j) => [j.jobName, j.status, j.statusReason])).toEqual([
+      ["j1", "FAILED", "not needed"],
+      ["j2", "FAILED", "stop it"],
+      ["j3", "FAILED", "bulk"],
+    ]);
+    const failed = await backend.listJobsForConsole(local, { limit: 10, status: "FAILED" });
+    expect(failed.jobs.map((j) => j.jobName)).toEqual(["j3", "arr", "j2", "j1"]);
+
+    // AWS's messages come back as they are, as the right AppError.
+    const missing = await refusal(run(local, "CancelJob", { jobId: "no-such-job", reason: "x" }));
+    expect(missing.code).toBe("NOT_FOUND");
+    const duplicate = await refusal(
+      run(local, "CreateJobQueue", {
+        jobQueueName: "q",
+        priority: 1,
+        computeEnvironmentOrder: [{ order: 1, computeEnvironment: "ce" }],
+      }),
+    );
+    expect(duplicate.code).toBe("INVALID_INPUT");
+    expect(duplicate.message).toMatch(/already exists/);
+
+    // Changes made in AWS are audited in the organization that made them.
+    const audit = await t.db.auditEvent.findMany({ where: { organizationId: local.organizationId } });
+    const actions = new Set(audit.map((e) => e.action));
+    for (const action of ["computeEnvironment.create", "jobQueue.create", "job.submit", "job.cancel", "jobQueue.tag"]) {
+      expect(actions, action).toContain(action);
+    }
+  });
+
+  it("lets a submitter stop only the jobs they submitted", async () => {
+    const [alice, bob] = [
+      await createUser(t.db, `alice-${provider}@example.com`),
+      await createUser(t.db, `bob-${provider}@example.com`),
+    ];
+    await addMembership(t.db, local.organizationId, alice.id, "submitter");
+    await addMembership(t.db, local.organizationId, bob.id, "submitter");
+    const asAlice = contextFor(t.db, local.organizationId, alice, "submitter");
+    const asBob = contextFor(t.db, local.organizationId, bob, "submitter");
+    const job = await run(asAlice, "SubmitJob", { jobName: "alices", jobQueue: "q", jobDefinition: "d" });
+
+    const refused = await refusal(run(asBob, "CancelJob", { jobId: job.jobId, reason: "mine now" }));
+    expect(refused.code).toBe("FORBIDDEN");
+    const bulk = await run(asBob, "TerminateJobs", { jobs: [job.jobId], reason: "mine now" });
+    expect(bulk.successful).toEqual([]);
+    expect((bulk.errors as { message: string }[])[0]?.message).toMatch(/only terminate jobs you submitted/);
+    const tagRefused = await refusal(run(asBob, "TagResource", { resourceArn: job.jobArn, tags: { x: "y" } }));
+    expect(tagRefused.code).toBe("FORBIDDEN");
+
+    await run(asAlice, "CancelJob", { jobId: job.jobId, reason: "done" });
+    const backend = await backendFor(local);
+    expect((await backend.describeJobs(local, { jobs: [job.jobId as string] })).jobs[0]?.status).toBe("FAILED");
+  });
+
+  it("sends the /v1 calls of an AWS-backed organization on to AWS", async () => {
+    // The local admin's own access key, used on local's /v1: the call is relayed to the remote.
+    const key = await createAccessKey(local, { description: "local api" });
+    const out = await server.batch(key).send(new DescribeJobQueuesCommand({}));
+    expect(out.jobQueues?.map((q) => q.jobQueueName)).toEqual(["q"]);
+    expect(await t.db.jobQueue.count({ where: { organizationId: local.organizationId } })).toBe(0);
+  });
+
+  it("refuses an organization pointed at its own /v1 instead of calling itself without end", async () => {
+    const o = await createOrgWithAdmin(t.db, "Loop");
+    const loop = contextFor(t.db, o.organizationId, o.admin, "admin");
+    const own = await createAccessKey(loop, { description: "own" });
+    await saveBackendSettings(
+      loop,
+      backendSettingsInput.parse({
+        backend: "aws",
+        region: "us-east-1",
+        accessKeyId: own.accessKeyId,
+        secretAccessKey: own.secretAccessKey,
+        batchEndpoint: server.endpoint,
+      }),
+    );
+    const error = await refusal(backendFor(loop).then((b) => b.describeJobQueues(loop, {})));
+    expect(error.code).toBe("INVALID_INPUT");
+    expect(error.message).toMatch(/already relayed by a Batchdeck AWS backend/);
+  });
+
+  it("says in plain words when the credentials are refused, without the secret", async () => {
+    await saveBackendSettings(
+      local,
+      backendSettingsInput.parse({
+        backend: "aws",
+        region: "us-east-1",
+        credentialMode: "keys",
+        accessKeyId: remoteKey.accessKeyId,
+        secretAccessKey: "wrong-secret-wrong-secret-wrong-secret00",
+        batchEndpoint: server.endpoint,
+      }),
+    );
+    const error = await refusal(backendFor(local).then((b) => b.describeJobQueues(local, {})));
+    expect(error.code).toBe("BACKEND_UNAVAILABLE");
+    expect(error.message).toMatch(/^The AWS credentials were refused: /);
+    expect(error.message).not.toContain("wrong-secret");
+    expect(error.message).not.toContain(remoteKey.secretAccessKey);
+  });
+});
+
+describe("the AWS backend assuming a role", () => {
+  let t: TestDatabase;
+  let server: ApiServer;
+  let sts: Server;
+  const assumed: URLSearchParams[] = [];
+
+  afterAll(async () => {
+    delete process.env.AWS_ENDPOINT_URL_STS;
+    sts?.closeAllConnections();
+    await new Promise<void>((resolve) => (sts ? sts.close(() => resolve()) : resolve()));
+    await server?.close();
+    await t?.close();
+  });
+
+  it("assumes the role with its external id through STS, then calls AWS Batch with the role's credentials", async () => {
+    t = await freshDatabase("sqlite");
+    server = await startApiServer({ db: t.db });
+    const r = await createOrgWithAdmin(t.db, "Remote");
+    const remote = contextFor(t.db, r.organizationId, r.admin, "admin");
+    await builtinBackend.createComputeEnvironment(
+      remote,
+      createComputeEnvironmentInput.parse({
+        computeEnvironmentName: "role-ce",
+        type: "MANAGED",
+        computeResources: { type: "EC2", maxvCpus: 1 },
+      }),
+    );
+    // The temporary credentials "STS" hands out are a key of the remote organization.
+    const temporary = await createAccessKey(remote, { description: "role session" });
+    sts = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        assumed.push(new URLSearchParams(body));
+        res.writeHead(200, { "content-type": "text/xml" });
+        res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+<Credentials><AccessKeyId>${temporary.accessKeyId}</AccessKeyId><SecretAccessKey>${temporary.secretAccessKey}</SecretAccessKey>
+<SessionToken>session-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:batchdeck</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/batchdeck/x</Arn></AssumedRoleUser>
+</AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>`);
+      });
+    });
+    await new Promise<void>((resolve) => sts.listen(0, "127.0.0.1", resolve));
+    // The SDK's standard per-service endpoint variable, read by the STS client the provider builds.
+    process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(sts.address() as AddressInfo).port}`;
+
+    const l = await createOrgWithAdmin(t.db, "Local");
+    const local = contextFor(t.db, l.organizationId, l.admin, "admin");
+    await saveBackendSettings(
+      local,
+      backendSettingsInput.parse({
+        backend: "aws",
+        region: "us-east-1",
+        credentialMode: "assume-role",
+        roleArn: "arn:aws:iam::123456789012:role/batchdeck",
+        externalId: "tenant-42",
+        accessKeyId: "AKIASOURCE0000000000",
+        secretAccessKey: "source-secret-source-secret-source-0000",
+        batchEndpoint: server.endpoint,
+      }),
+    );
+    const backend = await backendFor(local);
+    const out = await backend.describeComputeEnvironments(local, {});
+    expect(out.computeEnvironments.map((c) => c.computeEnvironmentName)).toEqual(["role-ce"]);
+    expect(assumed).toHaveLength(1);
+    expect(assumed[0]?.get("Action")).toBe("AssumeRole");
+    expect(assumed[0]?.get("RoleArn")).toBe("arn:aws:iam::123456789012:role/batchdeck");
+    expect(assumed[0]?.get("ExternalId")).toBe("tenant-42");
+    expect(assumed[0]?.get("RoleSessionName")).toBe(`batchdeck-${local.organizationId}`.slice(0, 64));
+  });
+});
