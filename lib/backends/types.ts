@@ -10,6 +10,8 @@ import type { describeJobs } from "@/lib/jobs/describe-jobs";
 import type { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
 import type { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
 import type { submitJob } from "@/lib/jobs/submit-job";
+import type { getLogEvents } from "@/lib/logs/get-log-events";
+import type { getMetricSeries } from "@/lib/metrics/get-metric-series";
 import type { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import type { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
 import type { describeComputeEnvironments } from "@/lib/resources/compute-environments/describe-compute-environments";
@@ -63,6 +65,11 @@ export interface BatchBackend {
   terminateJob: typeof terminateJob;
   /** CancelJobs / TerminateJobs (bulk). */
   stopJobs: typeof stopJobs;
+
+  /** One attempt's STDOUT/STDERR for the console, read forward with a token (live logs, download). */
+  getLogEvents: typeof getLogEvents;
+  /** The dashboard's aggregated series, percentiles and top failures over a time range. */
+  getMetricSeries: typeof getMetricSeries;
 
   tagResource: typeof tagResource;
   untagResource: typeof untagResource;

@@ -4,6 +4,8 @@ import { describeJobs } from "@/lib/jobs/describe-jobs";
 import { listJobs, listJobsForConsole } from "@/lib/jobs/list-jobs";
 import { cancelJob, stopJobs, terminateJob } from "@/lib/jobs/stop-jobs";
 import { submitJob } from "@/lib/jobs/submit-job";
+import { getLogEvents } from "@/lib/logs/get-log-events";
+import { getMetricSeries } from "@/lib/metrics/get-metric-series";
 import { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
 import { describeComputeEnvironments } from "@/lib/resources/compute-environments/describe-compute-environments";
@@ -50,6 +52,8 @@ export const builtinBackend: BatchBackend = {
   cancelJob,
   terminateJob,
   stopJobs,
+  getLogEvents,
+  getMetricSeries,
   tagResource,
   untagResource,
   listTagsForResource,
