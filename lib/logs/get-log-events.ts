@@ -30,7 +30,10 @@ export const getLogEventsInput = z.object({
   stream: logStreamFilter.default("both"),
   /** From the first line (default) or, without a token, the last `limit` lines. */
   startFromHead: z.boolean().default(true),
-  nextToken: z.string().regex(/^\d{1,15}$/, "The token is not valid.").optional(),
+  nextToken: z
+    .string()
+    .regex(/^\d{1,15}$/, "The token is not valid.")
+    .optional(),
   /** Lines wanted; whole chunks are kept, so a page may run past it by one chunk's lines. */
   limit: z.number().int().min(1).max(MAX_LIMIT).default(1_000),
 });

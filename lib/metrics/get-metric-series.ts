@@ -96,7 +96,11 @@ export async function getMetricSeries(ctx: OrgContext, raw: GetMetricSeriesInput
       GROUP BY "jobDefinitionId"
       ORDER BY n DESC, "jobDefinitionId"
       LIMIT ${TOP_FAILING}`,
-    ctx.db.jobQueue.findMany({ where: { organizationId: org }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    ctx.db.jobQueue.findMany({
+      where: { organizationId: org },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    }),
     ctx.db.computeEnvironment.findMany({
       where: { organizationId: org },
       select: { id: true, name: true, maxVcpus: true },
