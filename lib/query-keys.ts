@@ -3,6 +3,8 @@
 export const queryKeys = {
   health: () => ["health"] as const,
   auditEvents: (orgId: string, cursor: string | null) => ["audit", orgId, cursor] as const,
+  /** The dashboard's series for one time range (app/api/metrics/series). */
+  metricSeries: (orgId: string, range: string) => ["metrics", "series", orgId, range] as const,
 };
 
 export const refreshIntervals = {
