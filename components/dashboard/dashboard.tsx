@@ -129,7 +129,11 @@ function Summary({ data }: { data: MetricSeries }) {
       <Stat
         label="Run time p50"
         value={rt ? formatSeconds(rt.p50) : "–"}
-        hint={rt ? `${rt.count.toLocaleString()} ${rt.sampled ? "most recent " : ""}jobs` : "no job finished"}
+        hint={
+          rt
+            ? `${rt.count.toLocaleString()} ${rt.sampled ? "most recent " : ""}${rt.count === 1 ? "job" : "jobs"}`
+            : "no job finished"
+        }
       />
       <Stat label="Run time p90" value={rt ? formatSeconds(rt.p90) : "–"} />
       <Stat label="Run time p99" value={rt ? formatSeconds(rt.p99) : "–"} />

@@ -33,8 +33,8 @@ export default async function JobLogsPage({
         title={`Logs: ${job.jobName}`}
         description={
           <>
-            Job <code className="font-mono text-xs">{job.jobId}</code> · {job.status.toLowerCase()}
-            {attempt !== null ? ` · attempt ${attempt}` : ""}
+            Job <code className="font-mono text-xs">{job.jobId}</code>
+            {attempt !== null ? ` · attempt ${attempt}` : " · not started yet"}
           </>
         }
       />

@@ -1,0 +1,176 @@
+// Live logs and the dashboard against the real engine (1 s samples): a job prints a line,
+// sleeps, prints another; the logs page, opened while it runs, shows the second line when it
+// is written. Resources and the job are seeded through the signed /v1 API (e2e/api.ts): the
+// pages under test are the logs page and the dashboard, not the forms that create them.
+import { readFileSync } from "node:fs";
+import {
+  CreateComputeEnvironmentCommand,
+  CreateJobQueueCommand,
+  DescribeJobsCommand,
+  RegisterJobDefinitionCommand,
+  SubmitJobCommand,
+} from "@aws-sdk/client-batch";
+import { expect, test } from "@playwright/test";
+import { batchClient, uniqueName } from "./api";
+import { ADMIN, signIn } from "./helpers";
+
+const SCRIPT = [
+  "printf '\\033[32mfirst line\\033[0m\\n'",
+  "echo 'a warning' >&2",
+  "sleep 4",
+  "echo 'second line'",
+].join("; ");
+
+interface SseMessage {
+  event: string;
+  id?: string;
+  data: string;
+}
+
+function parseSse(text: string): SseMessage[] {
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim() && !block.startsWith(":"))
+    .map((block) => {
+      const m: SseMessage = { event: "message", data: "" };
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event: ")) m.event = line.slice(7);
+        else if (line.startsWith("id: ")) m.id = line.slice(4);
+        else if (line.startsWith("data: ")) m.data += line.slice(6);
+      }
+      return m;
+    })
+    .filter((m) => m.data !== "");
+}
+
+const messagesOf = (sse: SseMessage[]) =>
+  sse
+    .filter((m) => m.event === "message")
+    .flatMap((m) => (JSON.parse(m.data) as { events: { message: string }[] }).events.map((e) => e.message));
+
+test("a line printed after the logs page opened appears live; the dashboard charts the run", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(50_000);
+  const batch = batchClient();
+  const ce = uniqueName("logs-ce");
+  const queue = uniqueName("logs-q");
+  const definition = uniqueName("logs-def");
+  await batch.send(
+    new CreateComputeEnvironmentCommand({
+      computeEnvironmentName: ce,
+      type: "MANAGED",
+      computeResources: { type: "EC2", maxvCpus: 4, subnets: [], instanceRole: "local" },
+    }),
+  );
+  await batch.send(
+    new CreateJobQueueCommand({
+      jobQueueName: queue,
+      priority: 1,
+      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
+    }),
+  );
+  await batch.send(
+    new RegisterJobDefinitionCommand({
+      jobDefinitionName: definition,
+      type: "container",
+      containerProperties: {
+        image: "local",
+        command: ["sh", "-c", SCRIPT],
+        resourceRequirements: [
+          { type: "VCPU", value: "1" },
+          { type: "MEMORY", value: "128" },
+        ],
+      },
+    }),
+  );
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const { jobId } = await batch.send(
+    new SubmitJobCommand({ jobName: "live-logs", jobQueue: queue, jobDefinition: definition }),
+  );
+  const status = async () =>
+    (await batch.send(new DescribeJobsCommand({ jobs: [jobId as string] }))).jobs?.[0]?.status ?? "";
+  await expect.poll(status, { timeout: 15_000, intervals: [100] }).toBe("RUNNING");
+
+  await page.goto(`/jobs/${jobId}/logs`);
+  await expect(page.getByRole("heading", { name: "Logs: live-logs" })).toBeVisible();
+  const lines = page.getByTestId("log-lines");
+  await expect(lines).toContainText("first line");
+  // The job is still sleeping: the second line has not been written when the first shows.
+  await expect(lines).not.toContainText("second line");
+  await expect(page.getByText("Live", { exact: true })).toBeVisible();
+  await expect(lines).toContainText("second line", { timeout: 15_000 });
+  await expect(page.getByText("Finished: all output shown")).toBeVisible();
+  expect(await status()).toBe("SUCCEEDED");
+
+  // ANSI colour became a styled span; the escape bytes are not shown.
+  const green = lines.getByText("first line", { exact: true });
+  await expect(green).toHaveCSS("color", "rgb(74, 222, 128)");
+  await expect(lines).not.toContainText("[32m");
+  await expect(lines).toContainText("a warning");
+
+  // Search highlights; "only matching lines" filters; STDERR alone shows only the warning.
+  await page.getByLabel("Search").fill("second");
+  await expect(lines.locator("span.bg-amber-300")).toHaveText("second");
+  await expect(lines).toContainText("first line");
+  await page.getByLabel("Only matching lines").check();
+  await expect(lines).not.toContainText("first line");
+  await expect(page.getByText("1 line matching “second”")).toBeVisible();
+  await page.getByLabel("Only matching lines").uncheck();
+  await page.getByLabel("Search").fill("");
+  await page.getByLabel("Stream").selectOption("stderr");
+  await expect(lines).toContainText("a warning");
+  await expect(lines).not.toContainText("first line");
+  await page.getByLabel("Stream").selectOption("both");
+  await page.getByLabel("Timestamps").check();
+  await expect(lines).toContainText(/\d\d:\d\d:\d\d\.\d{3}/);
+  await page.screenshot({ path: test.info().outputPath("logs.png"), fullPage: true });
+
+  // Download: the whole log as plain text.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download" }).click(),
+  ]);
+  const text = readFileSync((await download.path()) as string, "utf8");
+  expect(text).toMatch(/first line[\s\S]*second line/);
+  expect(text).toContain("a warning");
+
+  // The stream itself: ids are tokens; resuming from the first id (as a reconnecting
+  // EventSource does with Last-Event-ID) sends exactly what came after it, then `end`.
+  const full = parseSse(await (await page.request.get(`/api/jobs/${jobId}/logs/stream`)).text());
+  expect(full.at(-1)?.event).toBe("end");
+  const all = messagesOf(full);
+  expect(all).toEqual(expect.arrayContaining(["\u001b[32mfirst line\u001b[0m", "a warning", "second line"]));
+  const firstBatch = full.find((m) => m.event === "message");
+  const resumed = parseSse(
+    await (
+      await page.request.get(`/api/jobs/${jobId}/logs/stream`, { headers: { "last-event-id": firstBatch?.id ?? "" } })
+    ).text(),
+  );
+  expect([...messagesOf(full.slice(0, full.indexOf(firstBatch as SseMessage) + 1)), ...messagesOf(resumed)]).toEqual(
+    all,
+  );
+  expect(resumed.at(-1)?.event).toBe("end");
+
+  // Without a session the stream is refused.
+  const stranger = await browser.newContext();
+  expect((await stranger.request.get(`/api/jobs/${jobId}/logs/stream`)).status()).toBe(401);
+  await stranger.close();
+
+  // The dashboard: the job's run shows in the charts.
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await page.getByRole("link", { name: "15m" }).click();
+  await expect(page).toHaveURL(/range=15m/);
+  await expect(page.getByRole("heading", { name: "vCPUs in use by compute environment" })).toBeVisible();
+  // The compute environment the job ran on is a series of the vCPU chart.
+  await expect(page.getByTestId("chart").filter({ hasText: ce })).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator(".recharts-line-curve").first()).toBeVisible();
+  await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible({ timeout: 15_000 });
+  const succeeded = page.locator("dt", { hasText: "Succeeded" }).locator("xpath=following-sibling::dd[1]");
+  await expect
+    .poll(async () => Number((await succeeded.textContent())?.replace(/\D/g, "") ?? 0))
+    .toBeGreaterThanOrEqual(1);
+  await page.screenshot({ path: test.info().outputPath("dashboard.png"), fullPage: true });
+});
