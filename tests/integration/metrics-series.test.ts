@@ -1,9 +1,10 @@
 // getMetricSeries: the dashboard's aggregation over MetricSample and finished jobs, on both
 // databases, scoped to the caller's organization.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "@/generated/sqlite/client";
 import type { OrgContext } from "@/lib/auth/context";
 import { newId } from "@/lib/ids";
-import { getMetricSeries, percentile } from "@/lib/metrics/get-metric-series";
+import { getMetricSeries, metricQueries, percentile } from "@/lib/metrics/get-metric-series";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { type EngineWorld, insertJobs, seedEngineWorld } from "../helpers/engine-fixtures";
 import { contextFor } from "../helpers/fixtures";
@@ -133,6 +134,46 @@ describe.each(PROVIDERS)("getMetricSeries on %s", (provider) => {
     const empty = await getMetricSeries(ctx, { from: T0 + 100 * MIN, to: T0 + 101 * MIN, bucket: 10_000 });
     expect(empty.hasData).toBe(false);
     expect(empty.active).toEqual([]);
+  });
+
+  it("answers each aggregate from an index that bounds the organization and the time range", async () => {
+    const plan = async (query: Prisma.Sql): Promise<string> => {
+      if (provider === "sqlite") {
+        const rows = await t.db.$queryRaw<{ detail: string }[]>(Prisma.sql`EXPLAIN QUERY PLAN ${query}`);
+        return rows.map((r) => r.detail).join("\n");
+      }
+      // Tables this small are cheapest to scan; with scans priced out, the plan shows which
+      // index the query can use at scale.
+      return t.db.$transaction(async (tx) => {
+        await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+        const rows = await tx.$queryRaw<Record<string, string>[]>(Prisma.sql`EXPLAIN ${query}`);
+        return rows.map((r) => Object.values(r)[0]).join("\n");
+      });
+    };
+    const org = world.organizationId;
+    const buckets = await plan(metricQueries.buckets(org, T0, T0 + MIN, 1_000));
+    const runTimes = await plan(metricQueries.runTimes(org, T0, T0 + MIN));
+    const failing = await plan(metricQueries.topFailing(org, T0, T0 + MIN));
+    if (provider === "sqlite") {
+      expect(
+        buckets.match(/MetricSample_organizationId_kind_at_idx \(organizationId=\? AND kind=\? AND at>\? AND at<\?\)/g),
+      ).toHaveLength(3);
+      expect(runTimes).toMatch(
+        /COVERING INDEX Job_organizationId_stoppedAt_startedAt_idx \(organizationId=\? AND stoppedAt>\? AND stoppedAt<\?\)/,
+      );
+      expect(failing).toMatch(
+        /COVERING INDEX Job_organizationId_status_stoppedAt_jobDefinitionId_idx \(organizationId=\? AND status=\? AND stoppedAt>\? AND stoppedAt<\?\)/,
+      );
+    } else {
+      // PostgreSQL may pick either Job index for the failures (both bound the organization
+      // and the stop time); what matters is an index condition on both, and no table scan.
+      for (const p of [buckets, runTimes, failing]) expect(p).not.toMatch(/Seq Scan/);
+      expect(buckets.match(/Index Cond: .*"organizationId" = .*kind = .*at >= .*at < /g)).toHaveLength(3);
+      for (const p of [runTimes, failing]) {
+        expect(p).toMatch(/Index (Only )?Scan Backward using "Job_organizationId_(status_)?stoppedAt_/);
+        expect(p).toMatch(/Index Cond: .*"organizationId" = .*"stoppedAt" >= .*"stoppedAt" </);
+      }
+    }
   });
 
   it("refuses ranges that are inverted, too long or too finely bucketed", async () => {
