@@ -141,11 +141,14 @@ export function LogViewer({ jobId, attempt }: { jobId: string; attempt: number |
     if (follow && el) el.scrollTop = el.scrollHeight;
   }, [tick, rows, follow, win.totalHeight]);
 
-  const onScroll = (e: UIEvent<HTMLDivElement>) => {
+  // Follow turns off when the reader scrolls up. Growth of the content never moves scrollTop,
+  // and following only moves it down, so a smaller scrollTop than last time is the reader's.
+  const lastTop = useRef(0);
+  const onScroll = (e: UIEvent<HTMLElement>) => {
     const el = e.currentTarget;
     setScrollTop(el.scrollTop);
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2;
-    if (!atBottom && follow) setFollow(false);
+    if (el.scrollTop < lastTop.current - 1 && follow) setFollow(false);
+    lastTop.current = el.scrollTop;
   };
 
   const downloadParams = new URLSearchParams({ stream, timestamps: showTimes ? "1" : "0" });
@@ -311,12 +314,14 @@ function LogRow({
       )}
       style={{ height: ROW_HEIGHT, lineHeight: `${ROW_HEIGHT}px` }}
     >
-      <span className="w-14 shrink-0 select-none pr-3 text-right text-slate-500">{number}</span>
+      <span aria-hidden="true" className="w-14 shrink-0 select-none pr-3 text-right text-slate-500">
+        {number}
+      </span>
       {time !== null ? (
         <span className="shrink-0 select-none pr-3 text-slate-400">{new Date(time).toISOString().slice(11, 23)}</span>
       ) : null}
       <span className="sr-only">{stream === "stderr" ? "STDERR: " : ""}</span>
-      <span>
+      <span className="log-text">
         {segments.map((s, j) => (
           <span
             // biome-ignore lint/suspicious/noArrayIndexKey: segments of one line never reorder.

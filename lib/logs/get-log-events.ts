@@ -19,6 +19,14 @@ import { chunkLines } from "./chunk-lines";
 /** A chunk is at most 256 Ki characters (engine/log-capture.ts), so it has fewer lines than this. */
 export const LINE_SLOTS = 2 ** 20;
 const MAX_LIMIT = 10_000;
+/** A page stops growing past this many characters (CloudWatch pages hold up to 1 MB). */
+const MAX_PAGE_CHARS = 1024 * 1024;
+
+function countLines(data: string): number {
+  let n = 1;
+  for (let i = data.indexOf("\n"); i !== -1 && i < data.length - 1; i = data.indexOf("\n", i + 1)) n++;
+  return n;
+}
 
 export const logStreamFilter = z.enum(["stdout", "stderr", "both"]);
 export type LogStreamFilter = z.output<typeof logStreamFilter>;
@@ -79,46 +87,59 @@ export async function getLogEvents(ctx: OrgContext, raw: GetLogEventsInput): Pro
     return { events: [], nextForwardToken: String(after ?? 0), attempt: number, attempts, complete: over };
   }
 
-  const where = {
+  const base = {
     jobId: input.jobId,
     attempt: number,
     ...(input.stream === "both" ? {} : { stream: input.stream }),
-    ...(after !== null ? { id: { gt: after } } : {}),
   };
   const forward = after !== null || input.startFromHead;
-  // Chunks hold a line or more each; asking for `limit` chunks covers `limit` lines.
-  const rows = await ctx.db.logChunk.findMany({
-    where,
-    orderBy: { id: forward ? "asc" : "desc" },
-    take: input.limit + 1,
-    select: { id: true, stream: true, timestamp: true, data: true },
-  });
-  const more = rows.length > input.limit;
-  if (more) rows.pop();
+  // Chunks are read in batches that grow while they are small (a live tail writes a line or
+  // two per chunk) and stop at `limit` lines or MAX_PAGE_CHARS, so a page never loads more
+  // than about one chunk past what it returns, however long the log.
+  type Row = { id: number; stream: string; timestamp: bigint; data: string };
+  const rows: Row[] = [];
+  let lines = 0;
+  let chars = 0;
+  let cursor = after;
+  let exhausted = false;
+  for (let batch = 8; ; batch = Math.min(batch * 4, 1_024)) {
+    const got = await ctx.db.logChunk.findMany({
+      where: { ...base, ...(cursor !== null ? { id: forward ? { gt: cursor } : { lt: cursor } } : {}) },
+      orderBy: { id: forward ? "asc" : "desc" },
+      take: batch + 1,
+      select: { id: true, stream: true, timestamp: true, data: true },
+    });
+    let used = 0;
+    for (const row of got.slice(0, batch)) {
+      rows.push(row);
+      used++;
+      cursor = row.id;
+      lines += countLines(row.data);
+      chars += row.data.length;
+      if (lines >= input.limit || chars >= MAX_PAGE_CHARS) break;
+    }
+    if (used === got.length) exhausted = true;
+    if (exhausted || lines >= input.limit || chars >= MAX_PAGE_CHARS) break;
+  }
   if (!forward) rows.reverse();
 
   const events: JobLogEvent[] = [];
   let lastId = after ?? 0;
-  let stoppedEarly = false;
   for (const chunk of rows) {
-    if (forward && events.length >= input.limit) {
-      stoppedEarly = true;
-      break;
-    }
-    const { lines, partial } = chunkLines(chunk.data);
+    const { lines: texts, partial } = chunkLines(chunk.data);
     const stream = chunk.stream === "stderr" ? "stderr" : "stdout";
     const timestamp = Number(chunk.timestamp);
-    lines.forEach((message, i) => {
+    texts.forEach((message, i) => {
       const event: JobLogEvent = { timestamp, stream, message, seq: chunk.id * LINE_SLOTS + i };
-      if (partial && i === lines.length - 1) event.partial = true;
+      if (partial && i === texts.length - 1) event.partial = true;
       events.push(event);
     });
-    lastId = chunk.id;
+    lastId = Math.max(lastId, chunk.id);
   }
   // Reading the tail: keep the last `limit` lines of the chunks read.
   const page = forward ? events : events.slice(Math.max(0, events.length - input.limit));
   // A tail read starts from the newest chunk, so it has read up to the end too.
-  const readAll = forward ? !more && !stoppedEarly : true;
+  const readAll = forward ? exhausted : true;
   return {
     events: page,
     nextForwardToken: String(lastId),

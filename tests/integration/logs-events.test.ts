@@ -81,8 +81,8 @@ describe.each(PROVIDERS)("getLogEvents on %s", (provider) => {
   it("filters by stream and reads the tail", async () => {
     const errs = await readAll({ limit: 10, stream: "stderr" });
     expect(errs.events.map((e) => e.message)).toEqual(["warn", "early"]);
-    const tail = await getLogEvents(ctx, { jobId, startFromHead: false, limit: 2 });
-    expect(tail.events.map((e) => e.message)).toEqual(["ve", "six"]);
+    const tail = await getLogEvents(ctx, { jobId, startFromHead: false, limit: 3 });
+    expect(tail.events.map((e) => e.message)).toEqual(["early", "ve", "six"]);
     // The tail's token reads on after the newest chunk.
     expect((await getLogEvents(ctx, { jobId, nextToken: tail.nextForwardToken })).events).toEqual([]);
   });
@@ -114,6 +114,20 @@ describe.each(PROVIDERS)("getLogEvents on %s", (provider) => {
     const missing = await getLogEvents(ctx, { jobId, attempt: 7 });
     expect(missing.events).toEqual([]);
     expect(missing.complete).toBe(true);
+  });
+
+  it("gathers many small chunks into one page, and stops a page at the line limit", async () => {
+    await t.db.jobAttempt.create({
+      data: { id: newId(), jobId, attemptNumber: 3, startedAt: 7_000, logStreamName: `def/default/${newId()}` },
+    });
+    for (let i = 0; i < 100; i++) await chunk(i % 3 ? "stdout" : "stderr", `line ${i}\n`, 7_000 + i, 3);
+    const all = await getLogEvents(ctx, { jobId, attempt: 3, limit: 1_000 });
+    expect(all.events.map((e) => e.message)).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
+    const some = await getLogEvents(ctx, { jobId, attempt: 3, limit: 40 });
+    expect(some.events).toHaveLength(40);
+    const rest = await getLogEvents(ctx, { jobId, attempt: 3, limit: 1_000, nextToken: some.nextForwardToken });
+    expect(rest.events[0]?.message).toBe("line 40");
+    expect(rest.events).toHaveLength(60);
   });
 
   it("answers not found for another organization's job, and refuses a bad token", async () => {
