@@ -64,6 +64,8 @@ export interface JobLogPage {
   attempt: number | null;
   /** Attempt numbers that exist, oldest first. */
   attempts: number[];
+  /** This page reached the newest line written so far. */
+  caughtUp: boolean;
   /** The attempt is over and this page reached its last line: nothing more will come. */
   complete: boolean;
 }
@@ -84,7 +86,14 @@ export async function getLogEvents(ctx: OrgContext, raw: GetLogEventsInput): Pro
   // the job ended without ever reaching it.
   const over = row ? row.stoppedAt !== null : isTerminal(job.status);
   if (number === null || !row) {
-    return { events: [], nextForwardToken: String(after ?? 0), attempt: number, attempts, complete: over };
+    return {
+      events: [],
+      nextForwardToken: String(after ?? 0),
+      attempt: number,
+      attempts,
+      caughtUp: true,
+      complete: over,
+    };
   }
 
   const base = {
@@ -145,6 +154,7 @@ export async function getLogEvents(ctx: OrgContext, raw: GetLogEventsInput): Pro
     nextForwardToken: String(lastId),
     attempt: number,
     attempts,
+    caughtUp: readAll,
     complete: over && readAll,
   };
 }

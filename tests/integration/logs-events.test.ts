@@ -76,6 +76,7 @@ describe.each(PROVIDERS)("getLogEvents on %s", (provider) => {
     expect(idle.events).toEqual([]);
     expect(idle.nextForwardToken).toBe(second.token);
     expect(idle.complete).toBe(false);
+    expect(idle.caughtUp).toBe(true);
   });
 
   it("filters by stream and reads the tail", async () => {
@@ -125,6 +126,8 @@ describe.each(PROVIDERS)("getLogEvents on %s", (provider) => {
     expect(all.events.map((e) => e.message)).toEqual(Array.from({ length: 100 }, (_, i) => `line ${i}`));
     const some = await getLogEvents(ctx, { jobId, attempt: 3, limit: 40 });
     expect(some.events).toHaveLength(40);
+    expect(some.caughtUp).toBe(false);
+    expect(all.caughtUp).toBe(true);
     const rest = await getLogEvents(ctx, { jobId, attempt: 3, limit: 1_000, nextToken: some.nextForwardToken });
     expect(rest.events[0]?.message).toBe("line 40");
     expect(rest.events).toHaveLength(60);

@@ -41,7 +41,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
           }
         }
         if (text) controller.enqueue(encoder.encode(text));
-        if (page.events.length === 0 || page.complete) {
+        if (page.caughtUp) {
           if (openStream) controller.enqueue(encoder.encode("\n"));
           controller.close();
           return;

@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 const POLL_MS = 250;
 const HEARTBEAT_MS = 15_000;
 const MAX_STREAM_MS = 5 * 60_000;
-const BATCH_LINES = 5_000;
+const BATCH_LINES = 10_000;
 
 const query = z.object({
   attempt: getLogEventsInput.shape.attempt,
@@ -72,7 +72,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
               stop();
               break;
             }
-            if (page.events.length < BATCH_LINES) {
+            if (page.caughtUp) {
               await new Promise((r) => setTimeout(r, POLL_MS));
               if (Date.now() - lastWrite > HEARTBEAT_MS) send(sseHeartbeat());
             }
