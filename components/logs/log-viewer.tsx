@@ -9,8 +9,8 @@ import clsx from "clsx";
 import { type UIEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { highlightSegments, parseAnsi, stripAnsi } from "@/lib/logs/ansi";
-import type { JobLogEvent } from "@/lib/logs/get-log-events";
 import { FilteredView, LogBuffer } from "@/lib/logs/log-buffer";
+import { decodeRuns, type WireRun } from "@/lib/logs/sse";
 import { visibleWindow } from "@/lib/logs/virtual-window";
 
 const ROW_HEIGHT = 18;
@@ -66,8 +66,8 @@ export function LogViewer({ jobId, attempt }: { jobId: string; attempt: number |
       source = new EventSource(`/api/jobs/${encodeURIComponent(jobId)}/logs/stream?${params}`);
       source.onopen = () => setConnection("live");
       source.onmessage = (e: MessageEvent<string>) => {
-        const { events } = JSON.parse(e.data) as { events: JobLogEvent[] };
-        if (buffer.current.append(events, e.lastEventId || null) > 0) refresh();
+        const { runs } = JSON.parse(e.data) as { runs: WireRun[] };
+        if (buffer.current.append(decodeRuns(runs), e.lastEventId || null) > 0) refresh();
       };
       source.addEventListener("attempt", (e) => {
         const data = JSON.parse((e as MessageEvent<string>).data) as { attempt: number | null };

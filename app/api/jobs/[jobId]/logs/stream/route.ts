@@ -1,4 +1,5 @@
-// The live log of one job attempt over Server-Sent Events. Each batch of new lines goes out
+// The live log of one job attempt over Server-Sent Events. Each batch of new lines (as runs,
+// lib/logs/sse.ts) goes out
 // with `id:` = the forward token after it; a reconnecting EventSource sends that back as
 // Last-Event-ID and the stream resumes after it, so nothing is missed or repeated. A comment
 // line every HEARTBEAT_MS keeps the connection open; `event: end` says the attempt is over and
@@ -8,7 +9,7 @@ import { z } from "zod";
 import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
 import { getLogEventsInput } from "@/lib/logs/get-log-events";
-import { resumeToken, sseHeartbeat, sseMessage } from "@/lib/logs/sse";
+import { encodeRuns, resumeToken, sseHeartbeat, sseMessage } from "@/lib/logs/sse";
 
 export const dynamic = "force-dynamic";
 
@@ -61,7 +62,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
             }
             if (page.events.length > 0) {
               token = page.nextForwardToken;
-              send(sseMessage({ id: token, data: { events: page.events } }));
+              send(sseMessage({ id: token, data: { runs: encodeRuns(page.events) } }));
             }
             if (page.complete) {
               send(sseMessage({ event: "end", data: { attempt: page.attempt } }));
