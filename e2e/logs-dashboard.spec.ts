@@ -164,6 +164,35 @@ test("a line printed after the logs page opened appears live; the dashboard char
   );
   expect(resumed.at(-1)?.event).toBe("end");
 
+  // In the browser: the connection drops after the first batch; the viewer reconnects from
+  // that batch's id. The reconnect is answered from token 0, as a server resuming from an
+  // older position would, and the page still shows each line once.
+  const reconnects: (string | null)[] = [];
+  let calls = 0;
+  await page.route(/\/api\/jobs\/[^/]+\/logs\/stream/, async (route) => {
+    calls++;
+    if (calls === 1) {
+      const response = await route.fetch();
+      const body = await response.text();
+      const firstId = /^id: .*$/m.exec(body);
+      const cut = body.indexOf("\n\n", firstId?.index ?? 0) + 2;
+      await route.fulfill({ response, body: body.slice(0, cut) });
+      return;
+    }
+    const url = new URL(route.request().url());
+    const headers = await route.request().allHeaders();
+    reconnects.push(url.searchParams.get("after") ?? headers["last-event-id"] ?? null);
+    url.searchParams.set("after", "0");
+    await route.continue({ url: url.toString(), headers: { ...headers, "last-event-id": "0" } });
+  });
+  await page.goto(`/jobs/${jobId}/logs`);
+  await expect(page.getByText("Finished: all output shown")).toBeVisible({ timeout: 15_000 });
+  expect(reconnects[0]).toBe(firstBatch?.id);
+  await expect(page.getByText("3 lines", { exact: true })).toBeVisible();
+  await expect(lines.locator(".log-text", { hasText: "first line" })).toHaveCount(1);
+  await expect(lines.locator(".log-text", { hasText: "second line" })).toHaveCount(1);
+  await page.unrouteAll();
+
   // Without a session the stream is refused.
   const stranger = await browser.newContext();
   expect((await stranger.request.get(`/api/jobs/${jobId}/logs/stream`)).status()).toBe(401);

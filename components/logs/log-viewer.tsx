@@ -14,7 +14,7 @@ import { decodeRuns, type WireRun } from "@/lib/logs/sse";
 import { visibleWindow } from "@/lib/logs/virtual-window";
 
 const ROW_HEIGHT = 18;
-const RETRY_MS = 3_000;
+const RETRY_MS = 1_000;
 
 type Connection = "connecting" | "live" | "reconnecting" | "ended" | "error";
 type StreamChoice = "both" | "stdout" | "stderr";
@@ -60,8 +60,6 @@ export function LogViewer({ jobId, attempt }: { jobId: string; attempt: number |
     const open = () => {
       const params = new URLSearchParams();
       if (attempt !== null) params.set("attempt", String(attempt));
-      // A new EventSource (after the old one gave up) resumes from the last token it applied;
-      // the browser's own reconnects send it as Last-Event-ID.
       if (buffer.current.lastToken) params.set("after", buffer.current.lastToken);
       source = new EventSource(`/api/jobs/${encodeURIComponent(jobId)}/logs/stream?${params}`);
       source.onopen = () => setConnection("live");
@@ -78,14 +76,11 @@ export function LogViewer({ jobId, attempt }: { jobId: string; attempt: number |
         source?.close();
         setConnection("ended");
       });
+      // Any break: close and reopen ourselves from the last token applied (?after=), rather
+      // than rely on the browser's reconnect sending Last-Event-ID (the server honours both).
       source.onerror = () => {
         if (done || !source) return;
-        if (source.readyState === EventSource.CONNECTING) {
-          setConnection("reconnecting");
-          return;
-        }
-        // Closed for good (an HTTP error, or the server went away): try again ourselves.
-        setConnection("error");
+        setConnection(source.readyState === EventSource.CLOSED ? "error" : "reconnecting");
         source.close();
         retry = setTimeout(open, RETRY_MS);
       };
