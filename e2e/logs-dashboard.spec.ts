@@ -213,6 +213,18 @@ test("a line printed after the logs page opened appears live; the dashboard char
     .poll(async () => Number((await succeeded.textContent())?.replace(/\D/g, "") ?? 0))
     .toBeGreaterThanOrEqual(1);
   await page.screenshot({ path: test.info().outputPath("dashboard.png"), fullPage: true });
+
+  // On a phone: nothing overflows the page sideways (wide content scrolls inside its box).
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const path of ["/dashboard?range=15m", `/jobs/${jobId}/logs`]) {
+    await page.goto(path);
+    await expect(page.locator("main h1")).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({
+      path: test.info().outputPath(`phone-${path.includes("logs") ? "logs" : "dashboard"}.png`),
+      fullPage: true,
+    });
+  }
 });
 
 test("a long log is virtualized: 200,000 lines, a few dozen rows in the page, both ends reachable", async ({

@@ -188,6 +188,15 @@ function StateChart({
     .map((a) => ({ name: queueName(a.queueId), values: a.values }));
   const names = [...new Set(series.map((s) => s.name))];
   const peak = Math.max(0, ...series.flatMap((s) => s.values));
+  if (peak === 0) {
+    return (
+      <Card title={`${STATE_TITLES[status]} jobs by queue`}>
+        <div className="flex h-56 items-center justify-center text-center text-sm text-slate-500">
+          No job was {STATE_TITLES[status].toLowerCase()} in this range.
+        </div>
+      </Card>
+    );
+  }
   return (
     <ChartCard
       title={`${STATE_TITLES[status]} jobs by queue`}
@@ -199,7 +208,6 @@ function StateChart({
         <YAxis allowDecimals={false} {...axis} />
         <Tooltip labelFormatter={(t) => tick(Number(t))} />
         {names.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
-        {names.length === 0 ? <Line dataKey="none" stroke="transparent" dot={false} isAnimationActive={false} /> : null}
         {names.map((n, i) => (
           <Line
             key={n}
