@@ -319,3 +319,56 @@ test(`a long log is virtualized: ${LONG.toLocaleString("en-US")} lines, a few do
   test.info().annotations.push({ type: `${LONG}-line log loaded and shown (ms)`, description: String(loadedMs) });
   console.log(`${LONG}-line log loaded and shown in ${loadedMs} ms`);
 });
+
+test("pause freezes the view while lines keep arriving; resume shows them", async ({ page }) => {
+  const batch = batchClient();
+  const ce = uniqueName("pause-ce");
+  const queue = uniqueName("pause-q");
+  const definition = uniqueName("pause-def");
+  await batch.send(
+    new CreateComputeEnvironmentCommand({
+      computeEnvironmentName: ce,
+      type: "MANAGED",
+      computeResources: { type: "EC2", maxvCpus: 2, subnets: [], instanceRole: "local" },
+    }),
+  );
+  await batch.send(
+    new CreateJobQueueCommand({
+      jobQueueName: queue,
+      priority: 1,
+      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
+    }),
+  );
+  await batch.send(
+    new RegisterJobDefinitionCommand({
+      jobDefinitionName: definition,
+      type: "container",
+      containerProperties: {
+        image: "local",
+        command: ["sh", "-c", "echo one; sleep 3; echo two; echo three"],
+        resourceRequirements: [
+          { type: "VCPU", value: "1" },
+          { type: "MEMORY", value: "128" },
+        ],
+      },
+    }),
+  );
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const { jobId } = await batch.send(
+    new SubmitJobCommand({ jobName: "pause", jobQueue: queue, jobDefinition: definition }),
+  );
+  const status = async () =>
+    (await batch.send(new DescribeJobsCommand({ jobs: [jobId as string] }))).jobs?.[0]?.status ?? "";
+  await expect.poll(status, { timeout: 15_000, intervals: [100] }).toBe("RUNNING");
+  await page.goto(`/jobs/${jobId}/logs`);
+  const texts = page.getByTestId("log-lines").locator(".log-text");
+  await expect(texts).toHaveText(["one"]);
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(page.getByRole("button", { name: "Resume" })).toHaveAttribute("aria-pressed", "true");
+  await expect.poll(status, { timeout: 15_000, intervals: [200] }).toBe("SUCCEEDED");
+  await expect(page.getByText("Finished: all output shown")).toBeVisible();
+  await expect(page.getByText("paused, 2 new")).toBeVisible();
+  await expect(texts).toHaveText(["one"]);
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect(texts).toHaveText(["one", "two", "three"]);
+});
