@@ -96,6 +96,10 @@ export function Dashboard({
   );
 }
 
+// One number format on the server and in the browser, so the first render hydrates as is.
+const counts = new Intl.NumberFormat("en-US");
+const count = (n: number) => counts.format(n);
+
 function formatTime(t: number, range: RangeKey): string {
   const d = new Date(t);
   const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
@@ -124,14 +128,14 @@ function Summary({ data }: { data: MetricSeries }) {
   return (
     <dl className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
       <Stat label="Throughput" value={`${data.totals.perMinute.toFixed(2)}/min`} hint="jobs finished per minute" />
-      <Stat label="Succeeded" value={data.totals.succeeded.toLocaleString()} />
-      <Stat label="Failed" value={data.totals.failed.toLocaleString()} />
+      <Stat label="Succeeded" value={count(data.totals.succeeded)} />
+      <Stat label="Failed" value={count(data.totals.failed)} />
       <Stat
         label="Run time p50"
         value={rt ? formatSeconds(rt.p50) : "–"}
         hint={
           rt
-            ? `${rt.count.toLocaleString()} ${rt.sampled ? "most recent " : ""}${rt.count === 1 ? "job" : "jobs"}`
+            ? `${count(rt.count)} ${rt.sampled ? "most recent " : ""}${rt.count === 1 ? "job" : "jobs"}`
             : "no job finished"
         }
       />
@@ -300,7 +304,7 @@ function TopFailing({ data, label }: { data: MetricSeries; label: string }) {
                     {d.name}
                     {d.revision ? <span className="text-slate-500">:{d.revision}</span> : null}
                   </td>
-                  <td className="py-2 text-right tabular-nums">{d.failures.toLocaleString()}</td>
+                  <td className="py-2 text-right tabular-nums">{count(d.failures)}</td>
                 </tr>
               ))}
             </tbody>
