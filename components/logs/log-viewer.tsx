@@ -244,11 +244,11 @@ export function LogViewer({ jobId, attempt }: { jobId: string; attempt: number |
           {CONNECTION_LABEL[connection]}
         </output>
         <span>
-          {rows.length.toLocaleString()} {rows.length === 1 ? "line" : "lines"}
+          {rows.length.toLocaleString("en-US")} {rows.length === 1 ? "line" : "lines"}
           {onlyMatches && query ? ` matching “${query}”` : ""}
-          {paused && pending > 0 ? ` · paused, ${pending.toLocaleString()} new` : ""}
+          {paused && pending > 0 ? ` · paused, ${pending.toLocaleString("en-US")} new` : ""}
           {b.droppedCount > 0
-            ? ` · the first ${b.droppedCount.toLocaleString()} lines are not kept here: download for the whole log`
+            ? ` · the first ${b.droppedCount.toLocaleString("en-US")} lines are not kept here: download for the whole log`
             : ""}
         </span>
       </div>
