@@ -12,6 +12,7 @@ import { Executor } from "./executor";
 import { createLeadership } from "./leadership";
 import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
 import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
+import { compactMetrics } from "./metric-compaction";
 import { type EngineOptions, resolveOptions } from "./options";
 import { recoverOrphans } from "./recovery";
 import { pruneMetrics, sampleMetrics } from "./sampler";
@@ -92,6 +93,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
         if (now - lastPrune >= PRUNE_MS) {
           lastPrune = now;
           await pruneMetrics(o.db, now);
+          await compactMetrics(o.db, now);
         }
       } catch (error) {
         o.log(`scheduling pass failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -16,6 +16,8 @@ export const queryKeys = {
   jobChildren: (orgId: string, jobId: string, search: string) => ["jobs", orgId, "children", jobId, search] as const,
   /** Jobs found by name or id (choosing dependencies). */
   jobSearch: (orgId: string, term: string) => ["jobs", orgId, "search", term] as const,
+  /** The dashboard's series for one time range (app/api/metrics/series). */
+  metricSeries: (orgId: string, range: string) => ["metrics", "series", orgId, range] as const,
 };
 
 export const refreshIntervals = {

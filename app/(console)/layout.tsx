@@ -9,7 +9,7 @@ import { signOutAction } from "./actions";
 
 const NAV: NavItem[] = [
   { href: "/", label: "Overview", available: true },
-  { href: "/dashboard", label: "Dashboard", available: false },
+  { href: "/dashboard", label: "Dashboard", available: true },
   { href: "/jobs", label: "Jobs", available: true },
   { href: "/job-queues", label: "Job queues", available: true },
   { href: "/compute-environments", label: "Compute environments", available: true },

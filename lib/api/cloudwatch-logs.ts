@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { type OrgContext, requirePermission } from "@/lib/auth/context";
 import { parseInput } from "@/lib/auth/operation";
+import { chunkLines } from "@/lib/logs/chunk-lines";
 import { ApiError } from "./errors";
 
 export const BATCH_LOG_GROUP = "/aws/batch/job";
@@ -138,9 +139,7 @@ function parseToken(text: string): Position & { forward: boolean } {
 
 function toEvents(row: { timestamp: bigint; data: string }): OutputLogEvent[] {
   const timestamp = Number(row.timestamp);
-  const lines = row.data.split("\n");
-  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
-  return lines.map((message) => ({ timestamp, message, ingestionTime: timestamp }));
+  return chunkLines(row.data).lines.map((message) => ({ timestamp, message, ingestionTime: timestamp }));
 }
 
 export const describeLogStreamsInput = z.object({

@@ -14,6 +14,8 @@ import type { jobQueueCounts } from "@/lib/jobs/queue-counts";
 import type { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
 import type { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } from "@/lib/jobs/stop-jobs";
 import type { submitJob } from "@/lib/jobs/submit-job";
+import type { getLogEvents } from "@/lib/logs/get-log-events";
+import type { getMetricSeries } from "@/lib/metrics/get-metric-series";
 import type { computeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import type { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import type { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
@@ -84,6 +86,11 @@ export interface BatchBackend {
   stopJobs: typeof stopJobs;
   cancelJobs: typeof cancelJobs;
   terminateJobs: typeof terminateJobs;
+
+  /** One attempt's STDOUT/STDERR for the console, read forward with a token (live logs, download). */
+  getLogEvents: typeof getLogEvents;
+  /** The dashboard's aggregated series, percentiles and top failures over a time range. */
+  getMetricSeries: typeof getMetricSeries;
 
   tagResource: typeof tagResource;
   untagResource: typeof untagResource;

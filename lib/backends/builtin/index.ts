@@ -8,6 +8,8 @@ import { jobQueueCounts } from "@/lib/jobs/queue-counts";
 import { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
 import { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } from "@/lib/jobs/stop-jobs";
 import { submitJob } from "@/lib/jobs/submit-job";
+import { getLogEvents } from "@/lib/logs/get-log-events";
+import { getMetricSeries } from "@/lib/metrics/get-metric-series";
 import { computeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
@@ -64,6 +66,8 @@ export const builtinBackend: BatchBackend = {
   stopJobs,
   cancelJobs,
   terminateJobs,
+  getLogEvents,
+  getMetricSeries,
   tagResource,
   untagResource,
   listTagsForResource,

@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import { Dashboard } from "@/components/dashboard/dashboard";
+import { RangePicker } from "@/components/dashboard/range-picker";
+import { PageHeader } from "@/components/ui/card";
+import { pageContext } from "@/lib/auth/request";
+import { backendFor } from "@/lib/backends";
+import { DEFAULT_RANGE, isRangeKey, RANGES, rangeWindow } from "@/lib/metrics/ranges";
+
+export const metadata: Metadata = { title: "Dashboard" };
+
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const ctx = await pageContext();
+  const raw = (await searchParams).range;
+  const range = isRangeKey(raw) ? raw : DEFAULT_RANGE;
+  const now = Date.now();
+  const initial = await (await backendFor(ctx)).getMetricSeries(ctx, rangeWindow(range, now));
+  return (
+    <>
+      <PageHeader
+        title="Dashboard"
+        description={`Queues, compute environments and finished jobs over the last ${RANGES[range].label}.`}
+        actions={<RangePicker current={range} />}
+      />
+      <Dashboard key={range} organizationId={ctx.organizationId} range={range} initial={initial} initialAt={now} />
+    </>
+  );
+}

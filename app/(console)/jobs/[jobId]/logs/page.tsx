@@ -1,0 +1,63 @@
+import clsx from "clsx";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { LogViewer } from "@/components/logs/log-viewer";
+import { PageHeader } from "@/components/ui/card";
+import { pageContext } from "@/lib/auth/request";
+import { backendFor } from "@/lib/backends";
+
+export const metadata: Metadata = { title: "Job logs" };
+
+export default async function JobLogsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ jobId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const ctx = await pageContext();
+  const { jobId } = await params;
+  const raw = (await searchParams).attempt;
+  const asked = typeof raw === "string" && /^\d{1,3}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : undefined;
+  const backend = await backendFor(ctx);
+  const { jobs } = await backend.describeJobs(ctx, { jobs: [jobId] });
+  const job = jobs[0];
+  if (!job) notFound();
+  // One line is enough to learn which attempts exist and which one is shown.
+  const first = await backend.getLogEvents(ctx, { jobId, attempt: asked, limit: 1 });
+  const attempt = first.attempt;
+  return (
+    <>
+      <PageHeader
+        title={`Logs: ${job.jobName}`}
+        description={
+          <>
+            Job <code className="font-mono text-xs">{job.jobId}</code>
+            {attempt !== null ? ` · attempt ${attempt}` : " · not started yet"}
+          </>
+        }
+      />
+      {first.attempts.length > 1 ? (
+        <nav aria-label="Attempts" className="mb-4 flex flex-wrap gap-2 text-sm">
+          {first.attempts.map((n) => (
+            <Link
+              key={n}
+              href={`/jobs/${encodeURIComponent(jobId)}/logs?attempt=${n}`}
+              aria-current={n === attempt ? "page" : undefined}
+              className={clsx(
+                "rounded-md px-3 py-1 ring-1",
+                n === attempt
+                  ? "bg-indigo-50 font-medium text-indigo-800 ring-indigo-200"
+                  : "text-slate-700 ring-slate-300 hover:bg-slate-50",
+              )}
+            >
+              Attempt {n}
+            </Link>
+          ))}
+        </nav>
+      ) : null}
+      <LogViewer key={attempt ?? "waiting"} jobId={jobId} attempt={attempt} />
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+// The live log of one job attempt over Server-Sent Events. Each batch of new lines (as runs,
+// lib/logs/sse.ts) goes out
+// with `id:` = the forward token after it; a reconnecting EventSource sends that back as
+// Last-Event-ID and the stream resumes after it, so nothing is missed or repeated. A comment
+// line every HEARTBEAT_MS keeps the connection open; `event: end` says the attempt is over and
+// every line has been sent (the client then closes instead of reconnecting). The stream is
+// closed after MAX_STREAM_MS without `end`; the browser reconnects and resumes.
+import { z } from "zod";
+import { orgRoute } from "@/lib/auth/route";
+import { backendFor } from "@/lib/backends";
+import { getLogEventsInput } from "@/lib/logs/get-log-events";
+import { encodeRuns, resumeToken, sseHeartbeat, sseMessage } from "@/lib/logs/sse";
+
+export const dynamic = "force-dynamic";
+
+const POLL_MS = 250;
+const HEARTBEAT_MS = 15_000;
+const MAX_STREAM_MS = 5 * 60_000;
+const BATCH_LINES = 10_000;
+
+const query = z.object({
+  attempt: getLogEventsInput.shape.attempt,
+  after: z.string().optional(),
+});
+
+export async function GET(req: Request, { params }: { params: Promise<{ jobId: string }> }): Promise<Response> {
+  const { jobId } = await params;
+  return orgRoute({ permission: "resources.view", query }, async (request, ctx, q) => {
+    const backend = await backendFor(ctx);
+    let token = resumeToken(request.headers.get("last-event-id"), q.after);
+    // The first read happens before the stream opens, so an unknown job is a plain 404.
+    let page = await backend.getLogEvents(ctx, { jobId, attempt: q.attempt, nextToken: token, limit: BATCH_LINES });
+    const encoder = new TextEncoder();
+    const opened = Date.now();
+    let closed = false;
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        let lastWrite = Date.now();
+        let attempts = "";
+        const send = (text: string) => {
+          controller.enqueue(encoder.encode(text));
+          lastWrite = Date.now();
+        };
+        const stop = () => {
+          closed = true;
+          try {
+            controller.close();
+          } catch {
+            // already closed by the client going away
+          }
+        };
+        request.signal.addEventListener("abort", stop);
+        send(`retry: 1000\n\n`);
+        try {
+          // The attempt is fixed once known, so a retry of the job does not switch streams.
+          let attempt = q.attempt ?? page.attempt ?? undefined;
+          while (!closed) {
+            const meta = JSON.stringify([page.attempt, page.attempts]);
+            if (meta !== attempts) {
+              attempts = meta;
+              send(sseMessage({ event: "attempt", data: { attempt: page.attempt, attempts: page.attempts } }));
+            }
+            if (page.events.length > 0) {
+              token = page.nextForwardToken;
+              send(sseMessage({ id: token, data: { runs: encodeRuns(page.events) } }));
+            }
+            if (page.complete) {
+              send(sseMessage({ event: "end", data: { attempt: page.attempt } }));
+              stop();
+              break;
+            }
+            if (Date.now() - opened > MAX_STREAM_MS) {
+              stop();
+              break;
+            }
+            if (page.caughtUp) {
+              await new Promise((r) => setTimeout(r, POLL_MS));
+              if (Date.now() - lastWrite > HEARTBEAT_MS) send(sseHeartbeat());
+            }
+            if (closed) break;
+            page = await backend.getLogEvents(ctx, { jobId, attempt, nextToken: token, limit: BATCH_LINES });
+            attempt ??= page.attempt ?? undefined;
+          }
+        } catch (error) {
+          if (!closed) {
+            console.error(JSON.stringify({ level: "error", msg: "log stream failed", jobId, error: String(error) }));
+            send(sseMessage({ event: "failure", data: { message: "Reading the log failed; reconnecting." } }));
+            stop();
+          }
+        }
+      },
+      cancel() {
+        closed = true;
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      },
+    });
+  })(req);
+}
