@@ -80,6 +80,9 @@ async function main() {
       ["submit → all RUNNABLE", `${ms(runnableMs)}  (target ≤ 2 s: ${runnableMs <= 2_000 ? "met" : "NOT met"})`],
       ["submit → all dispatched", ms(dispatchedMs)],
       ["submit → all SUCCEEDED", `${ms(doneMs)} (${engineRate.toFixed(0)} jobs/s after acceptance)`],
+      // How far the database trails the host: the last children ran long before this if the
+      // engine's writes fall behind.
+      ["last dispatched → parent settled", ms(doneMs - dispatchedMs)],
       [
         "ratio engine / raw time",
         `${ratio(doneMs, rawMs)} (engine rate ${((engineRate / rawRate) * 100).toFixed(1)}% of raw)`,
