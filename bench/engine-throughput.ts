@@ -6,7 +6,8 @@
 // Target (DESIGN.md): engine ≥ 50% of raw; p50 ≤ 50 ms, p99 ≤ 250 ms.
 //
 //   node_modules/.bin/tsx bench/engine-throughput.ts [--jobs 2000] [--concurrency 16]
-//     [--latency-samples 100] [--database-url postgres://…]   (default: a temporary SQLite file)
+//     [--latency-samples 100] [--database-url postgres://…] [--postgres]
+//   (default: a temporary SQLite file; --postgres: a throwaway PostgreSQL cluster)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { startEngine } from "@/engine/engine";
 import { createDb, providerOf } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { insertJobs, seedEngineWorld } from "@/tests/helpers/engine-fixtures";
+import { openDatabase } from "./lib/harness";
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "16" },
     "latency-samples": { type: "string", default: "100" },
     "database-url": { type: "string" },
+    postgres: { type: "boolean", default: false },
   },
 });
 const N = Number(values.jobs);
@@ -56,9 +59,10 @@ const pct = (sorted: number[], p: number) =>
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "batchdeck-bench-"));
-  const url = values["database-url"] ?? `file:${join(dir, "bench.db")}`;
-  await migrate(url);
-  const db = createDb(url);
+  const owned = values.postgres ? await openDatabase(true) : null;
+  const url = owned?.url ?? values["database-url"] ?? `file:${join(dir, "bench.db")}`;
+  if (!owned) await migrate(url);
+  const db = owned?.db ?? createDb(url);
   const world = await seedEngineWorld(db, { maxVcpus: C, memoryMiB: C * 1024 });
   const engine = startEngine({
     db,
@@ -127,7 +131,8 @@ async function main() {
     );
   } finally {
     await engine.stop();
-    await db.$disconnect();
+    if (owned) await owned.close();
+    else await db.$disconnect();
     rmSync(dir, { recursive: true, force: true });
   }
 }

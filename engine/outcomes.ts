@@ -3,6 +3,7 @@
 // few grouped statements, because per-job autocommits would cap the engine at a few hundred
 // jobs per second on SQLite. Every job update is guarded by the engine's lease, so an engine
 // that lost leadership cannot overwrite what its successor decided.
+import { Prisma } from "@/generated/sqlite/client";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import type { Tx } from "@/lib/db";
 import { afterJobsFinished, type FinishedJob } from "@/lib/jobs/finish";
@@ -36,6 +37,8 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
 }
 
 export const EXITED = STATUS_REASONS.essentialContainerExited;
+/** Ended attempts per UPDATE: 5 bound parameters each, far below both databases' limits. */
+const ATTEMPTS_PER_STATEMENT = 1_000;
 const ON_HOST = ["STARTING", "RUNNING"];
 
 export async function applyStarted(tx: Tx, engineId: string, started: StartedAttempt[], now: number) {
@@ -80,13 +83,7 @@ export async function applyOutcomes(
   now: number,
 ): Promise<FinishedJob[]> {
   if (outcomes.length === 0) return [];
-  for (const o of outcomes) {
-    // updateMany: the row is missing if the attempt was never ours to record (lost lease).
-    await tx.jobAttempt.updateMany({
-      where: { id: o.attemptId },
-      data: { stoppedAt: o.stoppedAt, exitCode: o.exitCode, reason: o.reason, statusReason: o.statusReason },
-    });
-  }
+  await recordEndedAttempts(tx, outcomes);
   const groups = new Map<string, AttemptOutcome[]>();
   for (const o of outcomes) {
     const key = JSON.stringify([o.result, o.statusReason, o.exitCode]);
@@ -133,4 +130,25 @@ export async function applyOutcomes(
   }
   await afterJobsFinished(tx, finished, now);
   return finished;
+}
+
+/**
+ * Stops the attempts' rows, every attempt of a chunk in one `UPDATE … FROM (VALUES …)`: each
+ * attempt has its own stop time, exit code and reasons, and one statement per attempt cost a
+ * round trip each, which on PostgreSQL let a busy engine's flushes grow to thousands of
+ * statements and seconds (bench/array-10k.ts). A missing row (an attempt that was never ours
+ * to record, after a lost lease) simply matches nothing. The casts type the VALUES columns for
+ * PostgreSQL, as in lib/jobs/insert-jobs.ts.
+ */
+async function recordEndedAttempts(tx: Tx, outcomes: AttemptOutcome[]): Promise<void> {
+  for (let i = 0; i < outcomes.length; i += ATTEMPTS_PER_STATEMENT) {
+    const values = outcomes
+      .slice(i, i + ATTEMPTS_PER_STATEMENT)
+      .map((o) => Prisma.sql`(${o.attemptId}, ${o.stoppedAt}, ${o.exitCode}, ${o.reason}, ${o.statusReason})`);
+    await tx.$executeRaw`
+      UPDATE "JobAttempt" SET "stoppedAt" = CAST(v.column2 AS BIGINT), "exitCode" = CAST(v.column3 AS INTEGER),
+        "reason" = CAST(v.column4 AS TEXT), "statusReason" = CAST(v.column5 AS TEXT)
+      FROM (VALUES ${Prisma.join(values)}) AS v
+      WHERE "JobAttempt"."id" = CAST(v.column1 AS TEXT)`;
+  }
 }

@@ -1,0 +1,158 @@
+// What the engine benchmarks share: a fresh migrated database (a temporary SQLite file, or a
+// throwaway PostgreSQL cluster with --postgres), the engine started in-process the way
+// engine/main.ts starts it, an organization context to submit through the real SubmitJob, the
+// raw baselines every figure is compared with, and the final block of figures.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { type EngineHandle, startEngine } from "@/engine/engine";
+import type { EngineOptions } from "@/engine/options";
+import type { OrgContext } from "@/lib/auth/context";
+import { createDb, type Db, type Provider, providerOf } from "@/lib/db";
+import { migrate } from "@/lib/db/migrate";
+import { contextFor } from "@/tests/helpers/fixtures";
+// @ts-expect-error plain ESM helper without type declarations
+import { startPgCluster } from "../../scripts/lib/pg-cluster.mjs";
+
+export interface BenchDatabase {
+  url: string;
+  provider: Provider;
+  db: Db;
+  /** Scratch directory: the SQLite file and the engine's working directories live here. */
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** `--postgres` in argv: a throwaway PostgreSQL cluster instead of a SQLite file. */
+export const wantsPostgres = () => process.argv.includes("--postgres");
+
+export async function openDatabase(postgres = wantsPostgres()): Promise<BenchDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), "batchdeck-bench-"));
+  let url = `file:${join(dir, "bench.db")}`;
+  let stopCluster = () => {};
+  if (postgres) {
+    const cluster = await startPgCluster();
+    stopCluster = () => cluster.stop();
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query("CREATE DATABASE bench");
+    await admin.end();
+    url = cluster.urlFor("bench");
+  }
+  await migrate(url);
+  const db = createDb(url);
+  return {
+    url,
+    provider: providerOf(url),
+    db,
+    dir,
+    async close() {
+      await db.$disconnect();
+      stopCluster();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The engine with its production defaults (poll, flush and lease intervals) unless a benchmark
+ * says otherwise; the metric sampler is off and jobs run as the current user.
+ */
+export async function runEngine(
+  d: BenchDatabase,
+  options: Partial<Omit<EngineOptions, "db" | "provider">> = {},
+): Promise<EngineHandle> {
+  const engine = startEngine({
+    db: d.db,
+    provider: d.provider,
+    databaseUrl: d.url,
+    dataDir: d.dir,
+    sampleMs: 0,
+    runAsUser: null,
+    log: (m) => {
+      if (!m.startsWith("leading as")) console.log(`[engine] ${m}`);
+    },
+    ...options,
+  });
+  await engine.leading();
+  return engine;
+}
+
+/** The organization's first admin, as SubmitJob sees a console caller. */
+export async function adminContext(db: Db, organizationId: string): Promise<OrgContext> {
+  const m = await db.membership.findFirstOrThrow({
+    where: { organizationId, role: "admin" },
+    select: { user: { select: { id: true, email: true } } },
+  });
+  return contextFor(db, organizationId, m.user, "admin");
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+export const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
+export const ratio = (value: number, baseline: number) => `${(value / baseline).toFixed(2)}×`;
+
+/** Spawns a command with piped output (as the executor does) and resolves when it has exited. */
+export function spawnAndWait(command: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0]!, command.slice(1), { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    child.stdout.on("data", () => {});
+    child.stderr.on("data", () => {});
+    child.once("error", reject);
+    child.once("close", () => resolve());
+  });
+}
+
+/** Milliseconds from asking for a process to Node reporting it spawned; waits for its exit. */
+export function spawnLatency(command: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(command[0]!, command.slice(1), { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let startedAfter = 0;
+    child.once("spawn", () => {
+      startedAfter = performance.now() - t0;
+    });
+    child.stdout.resume();
+    child.stderr.resume();
+    child.once("error", reject);
+    child.once("close", () => resolve(startedAfter));
+  });
+}
+
+/** `n` runs of a command, `concurrency` at a time; resolves with the elapsed milliseconds. */
+export async function spawnMany(command: string[], n: number, concurrency: number): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < n) await spawnAndWait(command);
+    }),
+  );
+  return performance.now() - start;
+}
+
+/** The final block: one figure per line, aligned, easy to copy into bench/README.md. */
+export function report(title: string, rows: [string, string][]) {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log("");
+  console.log(`== ${title} ==`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+/** Runs a benchmark's main, printing a failure and exiting non-zero on error. */
+export function run(main: () => Promise<void>) {
+  main().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
