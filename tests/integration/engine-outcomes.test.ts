@@ -51,7 +51,7 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
   }
 
   it("records each attempt's own stop time, exit code and reasons, and moves each job", async () => {
-    const [[j1, a1], [j2, a2], [j3, a3]] = (await running(3)) as [string, string][];
+    const [[j1, a1], [j2, a2], [j3, a3]] = (await running(3)) as [[string, string], [string, string], [string, string]];
     const now = Date.now();
     const outcomes: AttemptOutcome[] = [
       {
