@@ -2,11 +2,39 @@
 // large flush recorded in a few statements rather than one round trip per attempt.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AttemptOutcome, applyOutcomes } from "@/engine/outcomes";
+import type { Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { insertJobs, seedEngineWorld } from "../helpers/engine-fixtures";
 
 const ENGINE = "engine-outcomes-test";
+
+/** The transaction client, calling `count` for every statement issued through it. */
+function countingStatements(tx: Tx, count: () => void): Tx {
+  const counted = (target: object) =>
+    new Proxy(target, {
+      get(obj, key, receiver) {
+        const value = Reflect.get(obj, key, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          count();
+          return value.apply(obj, args);
+        };
+      },
+    });
+  return new Proxy(tx, {
+    get(obj, key, receiver) {
+      const value = Reflect.get(obj, key, receiver);
+      if (typeof key === "string" && key.startsWith("$") && typeof value === "function") {
+        return (...args: unknown[]) => {
+          count();
+          return value.apply(obj, args);
+        };
+      }
+      return value && typeof value === "object" ? counted(value) : value;
+    },
+  });
+}
 
 describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
   let t: TestDatabase;
@@ -117,21 +145,10 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
 
   // A busy engine ends hundreds of attempts per flush. Recorded one statement per attempt,
   // each flush took seconds on PostgreSQL and grew the next one (bench/array-10k.ts), so the
-  // flush is held against the cost of single-attempt statements measured here: 1,500 attempts
-  // must cost far less than 1,500 single-row statements (the old code measured 800–1,700 times one).
+  // number of statements a flush issues is held to a handful: counted, not timed, because
+  // these machines are too noisy for timings in a test (the figures live in bench/).
   it("records 1,500 ended attempts in a handful of statements", async () => {
     const pairs = await running(1_500);
-    const single = await running(50);
-    let perStatement = 0;
-    await t.db.$transaction(async (tx) => {
-      // The first few warm the client's statement cache, as a running engine's are.
-      for (const [i, [, id]] of single.entries()) {
-        if (i === 10) perStatement = performance.now();
-        await tx.jobAttempt.updateMany({ where: { id }, data: { stoppedAt: 1, exitCode: 0, reason: null } });
-      }
-    });
-    perStatement = (performance.now() - perStatement) / (single.length - 10);
-
     const now = Date.now();
     const outcomes: AttemptOutcome[] = pairs.map(([jobId, attemptId], i) => ({
       jobId,
@@ -142,13 +159,24 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
       stoppedAt: now + i,
       result: i % 7 === 0 ? "SUCCEEDED" : "FAILED",
     }));
-    const t0 = performance.now();
-    const finished = await t.db.$transaction((tx) => applyOutcomes(tx, ENGINE, outcomes, now), { timeout: 120_000 });
-    const elapsed = performance.now() - t0;
+    let statements = 0;
+    const finished = await t.db.$transaction(
+      (tx) =>
+        applyOutcomes(
+          countingStatements(tx, () => statements++),
+          ENGINE,
+          outcomes,
+          now,
+        ),
+      {
+        timeout: 120_000,
+      },
+    );
 
+    // One statement per attempt would be 1,500 or more; grouped by outcome it is 14 here.
+    expect(statements).toBeGreaterThan(0);
+    expect(statements).toBeLessThan(30);
     expect(finished).toHaveLength(1_500);
-    // One statement per attempt comes to about 1,500 times perStatement; measured grouped: 50–125.
-    expect(elapsed).toBeLessThan(perStatement * 400);
     const sample = await t.db.jobAttempt.findMany({
       where: { id: { in: pairs.filter((_, i) => i % 97 === 0).map(([, a]) => a) } },
     });
