@@ -107,7 +107,21 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     return true;
   }
 
+  // On a busy host a renewal can outlast the interval; overlapping ones would queue queries on
+  // the one lock connection and renew from stale readings, so a tick that finds one in flight
+  // skips.
+  let renewing = false;
   async function renew() {
+    if (renewing) return;
+    renewing = true;
+    try {
+      await renewOnce();
+    } finally {
+      renewing = false;
+    }
+  }
+
+  async function renewOnce() {
     const now = Date.now();
     try {
       if (config.provider === "postgresql") {
