@@ -2,7 +2,7 @@
 // each other if run together). Arguments are passed to each, e.g. `npm run bench -- --postgres`.
 import { spawnSync } from "node:child_process";
 
-const BENCHES = ["engine-throughput", "dispatch-latency", "array-10k", "scheduler-pass", "log-burst"];
+const BENCHES = ["engine-throughput", "dispatch-latency", "array-10k", "scheduler-pass", "log-burst", "engine-memory"];
 const args = process.argv.slice(2);
 const failed = [];
 for (const name of BENCHES) {

@@ -1,0 +1,140 @@
+// The engine's memory with 100,000 jobs queued (DESIGN.md: ≤ 256 MB RSS), against a baseline
+// measured in the same run: the same engine process, started the same way, leading an empty
+// database. Both run as `npm start` runs them (`node --import tsx engine/main.ts`), with the
+// metric sampler on; the queued run has 2 vCPUs for 100,000 one-vCPU `sleep` jobs, so nearly
+// all of them stay RUNNABLE while the scheduler passes over the queue front again and again.
+//
+//   node --import tsx bench/engine-memory.ts [--jobs 100000] [--seconds 20] [--postgres]
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { newId } from "@/lib/ids";
+import { insertJobs as insertJobRows, type JobCommon, type JobRowInsert } from "@/lib/jobs/insert-jobs";
+import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
+import { type BenchDatabase, openDatabase, ratio, report, run, sleep } from "./lib/harness";
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "100000" },
+    seconds: { type: "string", default: "20" },
+    postgres: { type: "boolean", default: false },
+  },
+});
+const N = Number(values.jobs);
+const SECONDS = Number(values.seconds);
+const MiB = 1024 * 1024;
+
+/** Resident and peak resident memory of a process, from /proc (Linux). */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kib("VmRSS"), peak: kib("VmHWM") };
+}
+
+function startEngine(d: BenchDatabase): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "engine/main.ts"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: d.url,
+      BATCHDECK_DATA_DIR: d.dir,
+      BATCHDECK_JOB_USER: "",
+      BATCHDECK_ENGINE_SAMPLE_MS: "1000",
+      BATCHDECK_ENGINE_KILL_GRACE_MS: "1000",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+/** Samples the engine's memory every 250 ms for `seconds`; returns the largest RSS seen. */
+async function watch(d: BenchDatabase, seconds: number): Promise<{ rss: number; peak: number }> {
+  const engine = startEngine(d);
+  let rss = 0;
+  let peak = 0;
+  try {
+    const until = Date.now() + seconds * 1000;
+    while (Date.now() < until) {
+      await sleep(250);
+      const m = memoryOf(engine.pid!);
+      rss = Math.max(rss, m.rss);
+      peak = Math.max(peak, m.peak);
+    }
+  } finally {
+    engine.kill("SIGTERM");
+    await new Promise((r) => engine.once("exit", r));
+  }
+  return { rss, peak };
+}
+
+async function seed(d: BenchDatabase) {
+  const world = await seedEngineWorld(d.db, { maxVcpus: 2, memoryMiB: 4096 });
+  const container = JSON.stringify({
+    image: "local",
+    command: ["sleep", "600"],
+    environment: [],
+    vcpus: 1,
+    memoryMiB: 64,
+    gpus: 0,
+    extra: {},
+  });
+  const base = Date.now() - N;
+  const BATCH = 10_000;
+  for (let i = 0; i < N; i += BATCH) {
+    const common: JobCommon = {
+      organizationId: world.organizationId,
+      name: "queued",
+      jobQueueId: world.queueId,
+      jobDefinitionId: world.definitionId,
+      createdAt: base + i,
+      schedulingPriority: 0,
+      shareIdentifier: null,
+      attemptsAllowed: 1,
+      vcpus: 1,
+      memoryMiB: 64,
+      gpus: 0,
+      container,
+      parameters: "{}",
+      retryStrategy: null,
+      timeoutSeconds: null,
+      tags: "{}",
+      propagateTags: false,
+      submittedById: null,
+    };
+    const rows: JobRowInsert[] = Array.from({ length: Math.min(BATCH, N - i) }, () => ({
+      id: newId(),
+      status: "RUNNABLE",
+      statusReason: null,
+      runnableAt: base + i,
+      stoppedAt: null,
+      arrayParentId: null,
+      arrayIndex: null,
+      arraySize: null,
+      pendingDependencies: 0,
+    }));
+    await d.db.$transaction((tx) => insertJobRows(tx, common, rows), { timeout: 120_000 });
+  }
+}
+
+run(async () => {
+  const d = await openDatabase(values.postgres);
+  try {
+    console.log(`baseline: the engine leading an empty ${d.provider} database for ${SECONDS} s …`);
+    const idle = await watch(d, SECONDS);
+    console.log(`seeding ${N} RUNNABLE jobs …`);
+    await seed(d);
+    console.log(`the engine with ${N} jobs queued for ${SECONDS} s …`);
+    const queued = await watch(d, SECONDS);
+    const runnable = await d.db.job.count({ where: { status: "RUNNABLE" } });
+    report("engine memory", [
+      ["database", d.provider],
+      ["idle engine, max RSS", `${(idle.rss / MiB).toFixed(0)} MB (peak ${(idle.peak / MiB).toFixed(0)} MB)`],
+      [
+        `${N} queued, max RSS`,
+        `${(queued.rss / MiB).toFixed(0)} MB (peak ${(queued.peak / MiB).toFixed(0)} MB), ${ratio(queued.rss, idle.rss)} the idle engine`,
+      ],
+      ["still RUNNABLE at the end", String(runnable)],
+      ["target", `≤ 256 MB RSS with 100,000 queued: ${queued.peak <= 256 * MiB ? "met" : "not met"}`],
+    ]);
+  } finally {
+    await d.close();
+  }
+});
