@@ -1,0 +1,171 @@
+// The authorization matrix (DESIGN.md "Roles"): every server action and every /v1 operation,
+// discovered from the code's own registries, called as each role. The expected roles below are
+// written from DESIGN.md's table, not from lib/auth/permissions.ts, so a wrong permission on an
+// action fails here; an action or operation without a row here fails too.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_OPERATIONS } from "@/lib/api/operations";
+import { runOperation } from "@/lib/api/v1-handler";
+import { actionRegistry } from "@/lib/auth/action";
+import type { OrgContext } from "@/lib/auth/context";
+import { executeOperation } from "@/lib/auth/operation";
+import type { Role } from "@/lib/auth/permissions";
+import { AppError } from "@/lib/errors";
+import { freshDatabase, type TestDatabase } from "../helpers/db";
+import { addMembership, contextFor, createOrgWithAdmin, createUser } from "../helpers/fixtures";
+
+// DESIGN.md's rows.
+const EVERYONE: Role[] = ["admin", "developer", "submitter"]; // see everything; submit; own jobs and keys
+const MANAGERS: Role[] = ["admin", "developer"]; // anyone's jobs; job definitions
+const ADMIN: Role[] = ["admin"]; // environments, queues, policies, members, backend
+
+const ACTIONS: Record<string, Role[]> = {
+  "computeEnvironments.create": ADMIN,
+  "computeEnvironments.update": ADMIN,
+  "computeEnvironments.delete": ADMIN,
+  "jobQueues.create": ADMIN,
+  "jobQueues.update": ADMIN,
+  "jobQueues.delete": ADMIN,
+  "schedulingPolicies.create": ADMIN,
+  "schedulingPolicies.update": ADMIN,
+  "schedulingPolicies.delete": ADMIN,
+  "jobDefinitions.register": MANAGERS,
+  "jobDefinitions.deregister": MANAGERS,
+  "jobs.submit": EVERYONE,
+  "jobs.resubmit": EVERYONE,
+  // Own jobs for everyone; whose jobs is checked per job inside (tests/integration/jobs-stop).
+  "jobs.stop": EVERYONE,
+  "jobs.stopByFilter": EVERYONE,
+  "accessKeys.create": EVERYONE,
+  "accessKeys.revoke": EVERYONE,
+  "members.add": ADMIN,
+  "members.changeRole": ADMIN,
+  "members.remove": ADMIN,
+  "members.revokeInvitation": ADMIN,
+  "backend.save": ADMIN,
+  "backend.testConnection": ADMIN,
+};
+
+const OPERATIONS: Record<string, Role[]> = {
+  CreateComputeEnvironment: ADMIN,
+  UpdateComputeEnvironment: ADMIN,
+  DeleteComputeEnvironment: ADMIN,
+  DescribeComputeEnvironments: EVERYONE,
+  CreateJobQueue: ADMIN,
+  UpdateJobQueue: ADMIN,
+  DeleteJobQueue: ADMIN,
+  DescribeJobQueues: EVERYONE,
+  GetJobQueueSnapshot: EVERYONE,
+  CreateSchedulingPolicy: ADMIN,
+  UpdateSchedulingPolicy: ADMIN,
+  DeleteSchedulingPolicy: ADMIN,
+  DescribeSchedulingPolicies: EVERYONE,
+  ListSchedulingPolicies: EVERYONE,
+  RegisterJobDefinition: MANAGERS,
+  DeregisterJobDefinition: MANAGERS,
+  DescribeJobDefinitions: EVERYONE,
+  SubmitJob: EVERYONE,
+  DescribeJobs: EVERYONE,
+  ListJobs: EVERYONE,
+  CancelJob: EVERYONE,
+  TerminateJob: EVERYONE,
+  CancelJobs: EVERYONE,
+  TerminateJobs: EVERYONE,
+  ListTagsForResource: EVERYONE,
+  // Tagging needs, besides this, the right to manage the tagged resource: checked per ARN
+  // inside (tests/integration/resources-tags).
+  TagResource: EVERYONE,
+  UntagResource: EVERYONE,
+};
+
+/** Server actions that run before there is an organization context, with why. */
+const NOT_ORGANIZATION_ACTIONS = new Set([
+  "signOutAction", // ends the caller's own session
+  "switchOrganizationAction", // checks the caller's membership of the target organization itself
+  "acceptInvitationAction", // the invitation token is the credential
+  "signInAction",
+  "signUpAction", // refused unless BATCHDECK_SIGNUP is on
+]);
+
+const actionModules = import.meta.glob("/app/**/actions.ts");
+
+describe("every server action module", () => {
+  it("registers each exported action through orgAction, or is a known pre-organization action", async () => {
+    const unexplained: string[] = [];
+    for (const [path, load] of Object.entries(actionModules)) {
+      const before = new Set(actionRegistry.keys());
+      const mod = (await load()) as Record<string, unknown>;
+      const added = [...actionRegistry.keys()].filter((k) => !before.has(k));
+      const exported = Object.entries(mod).filter(([, v]) => typeof v === "function");
+      const plain = exported.filter(([name]) => !NOT_ORGANIZATION_ACTIONS.has(name));
+      if (plain.length !== added.length)
+        unexplained.push(`${path}: ${plain.length} exports, ${added.length} registered`);
+    }
+    expect(unexplained).toEqual([]);
+    expect(Object.keys(actionModules).length).toBeGreaterThanOrEqual(12);
+  });
+
+  it("has a row in this matrix for every registered action, and no row without an action", () => {
+    expect([...actionRegistry.keys()].sort()).toEqual(Object.keys(ACTIONS).sort());
+  });
+});
+
+describe("the /v1 registry", () => {
+  it("has a row in this matrix for every operation, and no row without an operation", () => {
+    expect(Object.keys(API_OPERATIONS).sort()).toEqual(Object.keys(OPERATIONS).sort());
+  });
+});
+
+describe("each role against each action and operation (SQLite)", () => {
+  let t: TestDatabase;
+  const contexts = {} as Record<Role, OrgContext>;
+
+  beforeAll(async () => {
+    t = await freshDatabase("sqlite");
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Matrix");
+    contexts.admin = contextFor(t.db, organizationId, admin, "admin");
+    for (const role of ["developer", "submitter"] as const) {
+      const user = await createUser(t.db, `${role}-matrix@example.com`);
+      await addMembership(t.db, organizationId, user.id, role);
+      contexts[role] = contextFor(t.db, organizationId, user, role);
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** The refusal code, or "allowed" when the call got past authorization (valid or not). */
+  async function outcome(call: () => Promise<unknown>): Promise<string> {
+    try {
+      await call();
+      return "allowed";
+    } catch (error) {
+      if (error instanceof AppError && error.code === "FORBIDDEN") return "FORBIDDEN";
+      if ((error as { type?: string }).type === "AccessDeniedException") return "FORBIDDEN";
+      return "allowed";
+    }
+  }
+
+  it("server actions: allowed exactly for DESIGN.md's roles", async () => {
+    for (const load of Object.values(actionModules)) await load();
+    const got: Record<string, Role[]> = {};
+    for (const [name, def] of actionRegistry) {
+      got[name] = [];
+      for (const role of ["admin", "developer", "submitter"] as const) {
+        // An empty input: allowed roles get a validation error, refused ones FORBIDDEN first.
+        if ((await outcome(() => executeOperation(def, contexts[role], {}))) === "allowed") got[name].push(role);
+      }
+    }
+    expect(got).toEqual(ACTIONS);
+  });
+
+  it("/v1 operations: allowed exactly for DESIGN.md's roles", async () => {
+    const got: Record<string, Role[]> = {};
+    for (const [name, operation] of Object.entries(API_OPERATIONS)) {
+      got[name] = [];
+      for (const role of ["admin", "developer", "submitter"] as const) {
+        if ((await outcome(() => runOperation(contexts[role], operation, {}))) === "allowed") got[name].push(role);
+      }
+    }
+    expect(got).toEqual(OPERATIONS);
+  });
+});
