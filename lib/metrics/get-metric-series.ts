@@ -53,6 +53,8 @@ export interface MetricSeries {
   topFailing: { jobDefinitionId: string; name: string; revision: number; failures: number }[];
   /** Anything at all was recorded in the range. */
   hasData: boolean;
+  /** Set when the backend keeps no such series (AWS): the dashboard shows this instead of empty charts. */
+  unavailable?: string;
 }
 
 const SERIES_KINDS = ["queue.status", "queue.finished", "ce.vcpus"] as const;
