@@ -70,7 +70,13 @@ export function Dashboard({
       {query.isError ? (
         <Alert>Could not refresh the dashboard: {query.error.message} Showing the last data.</Alert>
       ) : null}
-      {!data.hasData ? (
+      {data.unavailable ? (
+        <Card title="No charts for this backend yet">
+          <p className="text-sm text-slate-600" data-testid="metrics-unavailable">
+            {data.unavailable}
+          </p>
+        </Card>
+      ) : !data.hasData ? (
         <Card title="Nothing to show yet">
           <p className="text-sm text-slate-600">
             No job has been queued, run or finished in the last {label}. Submit a job and the charts fill in as the
