@@ -28,10 +28,7 @@ export interface DependentsResult {
   unavailable?: string;
 }
 
-export async function listDependents(
-  ctx: OrgContext,
-  input: ListDependentsInput,
-): Promise<DependentsResult> {
+export async function listDependents(ctx: OrgContext, input: ListDependentsInput): Promise<DependentsResult> {
   const limit = input.limit ?? 50;
   const edges = await ctx.db.jobDependency.findMany({
     where: {

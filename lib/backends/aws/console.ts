@@ -105,9 +105,9 @@ export async function computeEnvironmentUsage(
 }
 
 /** Jobs in one queue and status, up to one page; `capped` when AWS had more to give. */
-async function countStatus(clients: AwsClients, queue: string, jobStatus: JobStatus) {
+async function countStatus(clients: AwsClients, queue: string, jobStatus: JobStatus, pageSize: number) {
   const out = await callBatch(clients, (c) =>
-    c.send(new ListJobsCommand({ jobQueue: queue, jobStatus, maxResults: COUNT_PAGE_SIZE })),
+    c.send(new ListJobsCommand({ jobQueue: queue, jobStatus, maxResults: pageSize })),
   );
   return { count: out.jobSummaryList?.length ?? 0, capped: out.nextToken !== undefined };
 }
@@ -116,12 +116,15 @@ async function countStatus(clients: AwsClients, queue: string, jobStatus: JobSta
  * Jobs per status in each queue: a ListJobs call per queue and status (top-level jobs: AWS
  * lists array children only under their parent), a few at a time.
  */
-export async function jobQueueCounts(clients: AwsClients): Promise<{ jobQueues: JobQueueCounts[] }> {
+export async function jobQueueCounts(
+  clients: AwsClients,
+  pageSize = COUNT_PAGE_SIZE,
+): Promise<{ jobQueues: JobQueueCounts[] }> {
   const queues = (await describeAllJobQueues(clients))
     .filter((q) => q.jobQueueName && q.jobQueueArn)
     .sort((a, b) => (a.jobQueueName ?? "").localeCompare(b.jobQueueName ?? ""));
   const pairs = queues.flatMap((q) => JOB_STATUSES.map((status) => ({ queue: q.jobQueueArn as string, status })));
-  const results = await mapLimit(pairs, CONCURRENCY, (p) => countStatus(clients, p.queue, p.status));
+  const results = await mapLimit(pairs, CONCURRENCY, (p) => countStatus(clients, p.queue, p.status, pageSize));
   return {
     jobQueues: queues.map((q, qi) => {
       const counts = {} as Record<JobStatus, number>;
@@ -254,9 +257,8 @@ export async function whyNotRunning(
     return { ...base, reasons };
   }
 
-  const queue = (
-    await callBatch(clients, (c) => c.send(new DescribeJobQueuesCommand({ jobQueues: [job.jobQueue] })))
-  ).jobQueues?.[0];
+  const queue = (await callBatch(clients, (c) => c.send(new DescribeJobQueuesCommand({ jobQueues: [job.jobQueue] }))))
+    .jobQueues?.[0];
   if (!queue) return { ...base, reasons };
   const queueName = queue.jobQueueName ?? job.jobQueue;
   if (queue.state === "DISABLED") reasons.push({ kind: "QUEUE_DISABLED", queue: queueName });

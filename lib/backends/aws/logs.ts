@@ -125,11 +125,7 @@ function logGroupOf(job: JobDetail): string {
  * every line is reported as stdout, and a read of stderr alone is empty. A stream that does not
  * exist yet (the container has not written anything) reads as empty.
  */
-export async function getJobLogEvents(
-  clients: AwsClients,
-  ctx: OrgContext,
-  raw: ConsoleLogInput,
-): Promise<JobLogPage> {
+export async function getJobLogEvents(clients: AwsClients, ctx: OrgContext, raw: ConsoleLogInput): Promise<JobLogPage> {
   requirePermission(ctx, "resources.view");
   const input = parseInput(jobLogEventsInput, raw);
   if (!input.startFromHead && !input.nextToken) {

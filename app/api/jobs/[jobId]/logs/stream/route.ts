@@ -60,8 +60,10 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
               attempts = meta;
               send(sseMessage({ event: "attempt", data: { attempt: page.attempt, attempts: page.attempts } }));
             }
+            // Read on from the returned token even after an empty page: CloudWatch (AWS backend)
+            // may move its token past a stretch with no events.
+            token = page.nextForwardToken || token;
             if (page.events.length > 0) {
-              token = page.nextForwardToken;
               send(sseMessage({ id: token, data: { runs: encodeRuns(page.events) } }));
             }
             if (page.complete) {
