@@ -5,11 +5,12 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { allComputeEnvironments, allJobQueues } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Compute environments" };
 
-export default async function ComputeEnvironmentsPage() {
+export default backendPage(async function ComputeEnvironmentsPage() {
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
   const [environments, queues, usage] = await Promise.all([
@@ -68,4 +69,4 @@ export default async function ComputeEnvironmentsPage() {
       </Card>
     </>
   );
-}
+});
