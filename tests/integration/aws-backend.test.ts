@@ -286,13 +286,18 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     });
 
     // Queue counts agree with what the remote's own engine counts, status by status.
-    const counts = await backend.jobQueueCounts(local);
+    const counts = await backend.jobQueueCounts(local, { terminalMaxAgeMs: 0 });
     const truth = await builtinBackend.jobQueueCounts(remote, { terminalMaxAgeMs: 0 });
     expect(counts.jobQueues.map((q) => [q.jobQueueName, q.counts])).toEqual(
       truth.jobQueues.map((q) => [q.jobQueueName, q.counts]),
     );
     expect(counts.jobQueues[0]?.counts.RUNNABLE).toBe(3);
     expect(counts.jobQueues[0]?.capped).toBeUndefined();
+    // Read again within a few seconds, the counts are shared rather than asked of AWS again.
+    const extra = await run(local, "SubmitJob", { jobName: "extra", jobQueue: "q", jobDefinition: "d" });
+    expect((await backend.jobQueueCounts(local)).jobQueues[0]?.counts.RUNNABLE).toBe(3);
+    expect((await backend.jobQueueCounts(local, { terminalMaxAgeMs: 0 })).jobQueues[0]?.counts.RUNNABLE).toBe(4);
+    await run(local, "CancelJob", { jobId: extra.jobId, reason: "not needed" });
     // Past one list page a count says it stopped there.
     const small = await jobQueueCounts(clients, 2);
     expect(small.jobQueues[0]?.counts.RUNNABLE).toBe(2);

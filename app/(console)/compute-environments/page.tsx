@@ -38,7 +38,11 @@ export default backendPage(async function ComputeEnvironmentsPage() {
     <>
       <PageHeader
         title="Compute environments"
-        description="Slices of this host that jobs are placed on: how many vCPUs, how much memory and which GPUs each may hand out. Capacity in use refreshes every few seconds."
+        description={
+          backend.kind === "aws"
+            ? "The AWS Batch compute environments of this organization's account: the vCPUs AWS is scaling each to (desired) of its maximum. AWS does not report memory or jobs per environment. Refreshes every few seconds."
+            : "Slices of this host that jobs are placed on: how many vCPUs, how much memory and which GPUs each may hand out. Capacity in use refreshes every few seconds."
+        }
         actions={
           canManage ? (
             <Link

@@ -143,6 +143,29 @@ export async function jobQueueCounts(
   };
 }
 
+/** How long one organization's counts are reused: every open queue page polls them. */
+export const COUNTS_FRESH_MS = 5_000;
+const countsCache = new WeakMap<AwsClients, { at: number; value: Promise<{ jobQueues: JobQueueCounts[] }> }>();
+
+/**
+ * jobQueueCounts shared by every reader of one organization (its clients) for up to `maxAgeMs`:
+ * a queue page polled from ten tabs costs AWS one round of ListJobs calls per interval, not
+ * ten. Calls in flight are shared too; a failed round is forgotten at once.
+ */
+export function sharedJobQueueCounts(
+  clients: AwsClients,
+  maxAgeMs = COUNTS_FRESH_MS,
+): Promise<{ jobQueues: JobQueueCounts[] }> {
+  const hit = countsCache.get(clients);
+  if (hit && Date.now() - hit.at <= maxAgeMs) return hit.value;
+  const value = jobQueueCounts(clients);
+  countsCache.set(clients, { at: Date.now(), value });
+  value.catch(() => {
+    if (countsCache.get(clients)?.value === value) countsCache.delete(clients);
+  });
+  return value;
+}
+
 /**
  * The filter's ids, `limit` at a time, in the console list's order and with its cursor. The
  * AWS list may end a page early at its scan frontier, so pages are read on until `limit` ids

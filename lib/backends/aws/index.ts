@@ -26,7 +26,7 @@ export function awsBackend(clients: AwsClients): BatchBackend {
     terminateJobs: (ctx, input) => terminateJobs(clients, ctx, input),
     // The console's extra reads, built from what AWS Batch and CloudWatch Logs offer (console.ts).
     computeEnvironmentUsage: async () => consoleReads.computeEnvironmentUsage(clients),
-    jobQueueCounts: async () => consoleReads.jobQueueCounts(clients),
+    jobQueueCounts: async (_ctx, options) => consoleReads.sharedJobQueueCounts(clients, options?.terminalMaxAgeMs),
     resolveJobFilter: (_ctx, input) => consoleReads.resolveJobFilter(clients, input),
     countJobsForConsole: (_ctx, input, cap = COUNT_CAP) => consoleReads.countJobsForConsole(clients, input, cap),
     listDependents: async () => consoleReads.listDependents(),
