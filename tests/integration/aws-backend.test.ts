@@ -15,6 +15,7 @@ import { backendFor } from "@/lib/backends";
 import { jobQueueCounts } from "@/lib/backends/aws/console";
 import { awsClientsFor } from "@/lib/backends/aws/for-organization";
 import { SUBMITTED_BY_TAG } from "@/lib/backends/aws/jobs";
+import { sampleAwsOrganization, sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
 import { builtinBackend } from "@/lib/backends/builtin";
 import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settings";
 import { backendSettingsInput } from "@/lib/backends/settings/schemas";
@@ -355,10 +356,33 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     );
     expect(finished).toBe("NOT_FOUND");
 
-    // Dashboard series are not recorded for AWS organizations: an empty range that says why.
-    const series = await backend.getMetricSeries(local, { from: 0, to: 60_000, bucket: 6_000 });
-    expect(series).toMatchObject({ hasData: false, queues: [], unavailable: expect.stringMatching(/AWS backend/) });
-    expect(series.times).toHaveLength(10);
+    // Dashboard: the engine samples AWS organizations' counts; the series read them back by
+    // queue and environment name, and say what is not recorded on AWS.
+    const before = await backend.getMetricSeries(local, { from: 0, to: 60_000, bucket: 6_000 });
+    expect(before).toMatchObject({ hasData: false, active: [], partial: expect.stringMatching(/AWS Batch/) });
+    expect(before.times).toHaveLength(10);
+    const start = Date.now() - 30_000;
+    expect(await sampleAwsOrganization(t.db, local.organizationId, clients, start)).toBe(3);
+    await run(local, "CancelJob", { jobId: b.jobId, reason: "fewer" });
+    await sampleAwsOrganization(t.db, local.organizationId, clients, start + 10_000);
+    // Organizations on the built-in engine are not sampled by the AWS round.
+    const logged: string[] = [];
+    await sampleAwsOrganizations(t.db, start + 20_000, (line) => logged.push(line));
+    expect(logged).toEqual([]);
+    expect(await t.db.metricSample.count({ where: { organizationId: remote.organizationId } })).toBe(0);
+    const series = await backend.getMetricSeries(local, { from: start, to: start + 30_000, bucket: 10_000 });
+    expect(series.hasData).toBe(true);
+    expect(series.queues).toEqual([{ id: "q", name: "q" }]);
+    expect(series.computeEnvironments).toEqual([
+      { id: "big", name: "big", maxvCpus: 8 },
+      { id: "ce", name: "ce", maxvCpus: 4 },
+    ]);
+    expect(series.active).toEqual([
+      { queueId: "q", status: "PENDING", values: [1, 1, 1] },
+      { queueId: "q", status: "RUNNABLE", values: [3, 2, 2] },
+    ]);
+    expect(series.vcpus).toEqual([{ computeEnvironmentId: "big", values: [2, 2, 2] }]);
+    expect(series).toMatchObject({ finished: [], runTime: null, topFailing: [] });
 
     await run(local, "CancelJobs", { jobs: [a.jobId, b.jobId, c.jobId, huge.jobId], reason: "done" });
   });

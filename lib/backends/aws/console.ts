@@ -10,7 +10,7 @@
 // - dependents: AWS cannot list who depends on a job, so the answer says it is unavailable;
 // - why a job waits: AWS's statusReason, its dependencies' statuses (DescribeJobs), the queue's
 //   state and its environments' state and status, and its place in GetJobQueueSnapshot;
-// - dashboard series: not recorded for AWS organizations yet, said so (`unavailable`).
+// - dashboard series: sampled from these counts by the engine (metrics.ts).
 import {
   type ComputeEnvironmentDetail,
   DescribeComputeEnvironmentsCommand,
@@ -19,8 +19,7 @@ import {
   type JobQueueDetail,
   ListJobsCommand,
 } from "@aws-sdk/client-batch";
-import { type OrgContext, requirePermission } from "@/lib/auth/context";
-import { parseInput } from "@/lib/auth/operation";
+import type { OrgContext } from "@/lib/auth/context";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { CANCELLABLE_STATUSES, isJobStatus, JOB_STATUSES, type JobStatus } from "@/lib/batch/states";
 import { notFound } from "@/lib/errors";
@@ -28,7 +27,6 @@ import type { JobExplanation, JobWaitReason } from "@/lib/jobs/explain-job";
 import type { DependentsResult } from "@/lib/jobs/list-dependents";
 import type { ConsoleJobListInput } from "@/lib/jobs/list-jobs";
 import type { JobQueueCounts } from "@/lib/jobs/queue-counts";
-import { type GetMetricSeriesInput, getMetricSeriesInput, type MetricSeries } from "@/lib/metrics/get-metric-series";
 import type { ComputeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { callBatch, mapLimit } from "./call";
 import type { AwsClients } from "./clients";
@@ -45,10 +43,8 @@ const CONCURRENCY = 4;
 
 export const DEPENDENTS_UNAVAILABLE =
   "AWS Batch has no call that lists the jobs depending on a job, so they cannot be shown here.";
-export const METRICS_UNAVAILABLE =
-  "Batchdeck does not record queue and job series for organizations on the AWS backend yet, so the charts have no data. Use Amazon CloudWatch for AWS Batch metrics.";
 
-async function describeAllComputeEnvironments(clients: AwsClients, names?: string[]) {
+export async function describeAllComputeEnvironments(clients: AwsClients, names?: string[]) {
   const out: ComputeEnvironmentDetail[] = [];
   let nextToken: string | undefined;
   do {
@@ -66,7 +62,7 @@ async function describeAllComputeEnvironments(clients: AwsClients, names?: strin
   return out;
 }
 
-async function describeAllJobQueues(clients: AwsClients) {
+export async function describeAllJobQueues(clients: AwsClients) {
   const out: JobQueueDetail[] = [];
   let nextToken: string | undefined;
   do {
@@ -339,30 +335,4 @@ export async function whyNotRunning(
     }
   }
   return { ...base, reasons };
-}
-
-/**
- * The dashboard's series: an AWS organization's queues have no samples in Batchdeck's database
- * (the engine samples only its own jobs), so this returns the empty shape with the reason.
- */
-export function getMetricSeries(ctx: OrgContext, raw: GetMetricSeriesInput): MetricSeries {
-  requirePermission(ctx, "resources.view");
-  const { from, to, bucket } = parseInput(getMetricSeriesInput, raw);
-  const points = Math.ceil((to - from) / bucket);
-  return {
-    from,
-    to,
-    bucket,
-    times: Array.from({ length: points }, (_, i) => from + i * bucket),
-    queues: [],
-    computeEnvironments: [],
-    active: [],
-    finished: [],
-    vcpus: [],
-    totals: { succeeded: 0, failed: 0, perMinute: 0 },
-    runTime: null,
-    topFailing: [],
-    hasData: false,
-    unavailable: METRICS_UNAVAILABLE,
-  };
 }

@@ -8,6 +8,7 @@ import * as consoleReads from "./console";
 import { cancelJobs, describeJobs, listJobs, stopJobs, stopOne, submitJob, terminateJobs } from "./jobs";
 import { listJobsForConsole } from "./list-jobs-for-console";
 import { getJobLogEvents } from "./logs";
+import { getMetricSeries } from "./metrics";
 import { awsResourceMethods } from "./resources";
 
 export function awsBackend(clients: AwsClients): BatchBackend {
@@ -32,6 +33,6 @@ export function awsBackend(clients: AwsClients): BatchBackend {
     listDependents: async () => consoleReads.listDependents(),
     whyNotRunning: (ctx, input) => consoleReads.whyNotRunning(clients, ctx, input),
     getLogEvents: (ctx, input) => getJobLogEvents(clients, ctx, input),
-    getMetricSeries: async (ctx, input) => consoleReads.getMetricSeries(ctx, input),
+    getMetricSeries: (ctx, input) => getMetricSeries(clients, ctx, input),
   };
 }
