@@ -124,9 +124,13 @@ test("an AWS-backed organization's pages show AWS's figures and say what AWS can
     await page.goto(`/jobs/${blocker.jobId}/logs`);
     await expect(page.getByTestId("log-lines")).toContainText("started");
 
-    // The dashboard says which figures AWS organizations have (sampled by the engine once a minute).
-    await page.goto("/dashboard");
+    // The dashboard charts what the engine sampled from "AWS" (every second under e2e), and
+    // says which figures AWS organizations do not have.
+    await page.goto("/dashboard?range=15m");
     await expect(page.getByTestId("metrics-partial")).toContainText("Finished jobs, run times and failing definitions");
+    await expect(page.getByText(/At most [1-9]\d* running jobs at once/)).toBeAttached({ timeout: 15_000 });
+    await expect(page.getByText(/At most [1-9]\d* pending jobs at once/)).toBeAttached();
+    await expect(page.getByRole("heading", { name: "Jobs finished per interval" })).toHaveCount(0);
     await page.screenshot({ path: test.info().outputPath("aws-dashboard.png"), fullPage: true });
 
     // An unreachable endpoint: the page says so in words, with a retry, not a bare error.
@@ -138,6 +142,12 @@ test("an AWS-backed organization's pages show AWS's figures and say what AWS can
     await expect(page.getByTestId("backend-problem")).toContainText("127.0.0.1:9");
     await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
     await page.screenshot({ path: test.info().outputPath("aws-unreachable.png"), fullPage: true });
+    // Back to the built-in engine, so the engine stops sampling an unreachable endpoint.
+    await page.goto("/settings/backend");
+    const form = page.getByRole("form", { name: "Backend settings" });
+    await form.getByRole("radio", { name: /Built-in engine/ }).check();
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(form.getByText("Saved. This organization now runs on the built-in engine.")).toBeVisible();
   } finally {
     for (const job of [waiter, blocker]) {
       await batch.send(new TerminateJobCommand({ jobId: job.jobId as string, reason: "e2e done" }));

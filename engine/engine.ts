@@ -7,7 +7,7 @@
 // is replaced by another (or itself, restarted) that carries on from there.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { AWS_SAMPLE_MS, sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
+import { sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import { Executor } from "./executor";
 import { createLeadership } from "./leadership";
@@ -97,7 +97,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
         }
         // Organizations on AWS Batch: their counts come over the network (seconds when AWS is
         // slow or unreachable), so the round runs beside the scheduling loop, one at a time.
-        if (o.sampleMs > 0 && !awsSampling && now - lastAwsSample >= AWS_SAMPLE_MS) {
+        if (o.sampleMs > 0 && !awsSampling && now - lastAwsSample >= o.awsSampleMs) {
           lastAwsSample = now;
           awsSampling = sampleAwsOrganizations(o.db, now, o.log)
             .catch((error) => o.log(`AWS metrics sampling failed: ${String(error)}`))

@@ -79,7 +79,7 @@ export function Dashboard({
         <Card title="Nothing to show yet">
           <p className="text-sm text-slate-600">
             {data.partial
-              ? `Nothing was queued or running in the last ${label}, or no sample has been taken yet (once a minute). Pick a longer range, or come back in a minute.`
+              ? `Nothing was queued or running in the last ${label}, or no sample has been taken yet (once a minute by default). Pick a longer range, or come back in a minute.`
               : `No job has been queued, run or finished in the last ${label}. Submit a job and the charts fill in as the engine records samples (every few seconds), or pick a longer range.`}
           </p>
         </Card>

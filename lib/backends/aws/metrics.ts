@@ -35,7 +35,7 @@ export const AWS_SAMPLE_MS = 60_000;
 const SAMPLED_STATUSES = ["PENDING", "RUNNABLE", "STARTING", "RUNNING"] as const;
 
 export const METRICS_PARTIAL =
-  "On AWS Batch the dashboard charts jobs waiting and running per queue and the vCPUs AWS is scaling each compute environment to, sampled once a minute (at most 1,000 jobs per queue and status). Finished jobs, run times and failing definitions are not recorded for AWS; see Amazon CloudWatch for those.";
+  "On AWS Batch the dashboard charts jobs waiting and running per queue and the vCPUs AWS is scaling each compute environment to, sampled by the engine (once a minute by default; at most 1,000 jobs per queue and status). Finished jobs, run times and failing definitions are not recorded for AWS; see Amazon CloudWatch for those.";
 
 /** One sample of one AWS organization; returns the rows written (none for zeros, as the built-in sampler). */
 export async function sampleAwsOrganization(
