@@ -47,7 +47,7 @@ export type JobWaitReason =
   | ({ kind: "RESOURCE_SHORT"; environment: string } & ResourceFigures)
   /**
    * 1-based place among the queue's RUNNABLE jobs; `approximate` past the snapshot's window;
-   * `runnable` null when the backend does not say how many there are (AWS).
+   * `runnable` null when the backend did not count them all (AWS: past one ListJobs page).
    */
   | { kind: "POSITION"; position: number; runnable: number | null; approximate: boolean }
   /** First in line with room to run: the engine's next pass starts it. */

@@ -333,7 +333,7 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     const truthA = await builtinBackend.whyNotRunning(remote, { jobId: a.jobId as string });
     expect(truthA.reasons).toContainEqual({ kind: "POSITION", position: 1, runnable: 3, approximate: false });
     expect(whyA.reasons).toEqual([
-      { kind: "POSITION", position: 1, runnable: null, approximate: false },
+      { kind: "POSITION", position: 1, runnable: 3, approximate: false },
       { kind: "NEXT" },
     ]);
     expect(whyA.requested).toEqual({ vcpus: 1, memoryMiB: 64, gpus: 0 });

@@ -321,13 +321,17 @@ export async function whyNotRunning(
   if (enabled && usable === 0) reasons.push({ kind: "UNSATISFIABLE", queue: queueName });
 
   if (job.status === "RUNNABLE") {
-    const snapshot = await callBatch(clients, (c) =>
-      c.send(new GetJobQueueSnapshotCommand({ jobQueue: queue.jobQueueArn ?? job.jobQueue })),
-    );
+    const queueArn = queue.jobQueueArn ?? job.jobQueue;
+    const [snapshot, runnable] = await Promise.all([
+      callBatch(clients, (c) => c.send(new GetJobQueueSnapshotCommand({ jobQueue: queueArn }))),
+      countStatus(clients, queueArn, "RUNNABLE", COUNT_PAGE_SIZE),
+    ]);
     const front = snapshot.frontOfQueue?.jobs ?? [];
     const index = front.findIndex((j) => j.jobArn === job.jobArn);
     if (index >= 0) {
-      reasons.push({ kind: "POSITION", position: index + 1, runnable: null, approximate: false });
+      // How many are runnable is one ListJobs page; past it, left unsaid.
+      const total = runnable.capped ? null : runnable.count;
+      reasons.push({ kind: "POSITION", position: index + 1, runnable: total, approximate: false });
       const blocked = reasons.some((r) => r.kind !== "POSITION" && r.kind !== "STATUS_REASON");
       if (index === 0 && !blocked) reasons.push({ kind: "NEXT" });
     } else if (front.length > 0) {
