@@ -7,6 +7,7 @@
 // is replaced by another (or itself, restarted) that carries on from there.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import { Executor } from "./executor";
 import { createLeadership } from "./leadership";
@@ -68,11 +69,15 @@ export function startEngine(options: EngineOptions): EngineHandle {
     void executor.killAll(STATUS_REASONS.hostTerminated(o.engineId));
   });
 
+  // The AWS organizations' metric round in flight, if any (stop waits for it).
+  let awsSampling: Promise<void> | null = null;
+
   async function lead(myTerm: number) {
     let lastMaintenance = 0;
     let lastTimeLimits = 0;
     let lastSample = Date.now();
     let lastPrune = 0;
+    let lastAwsSample = 0;
     while (!stopping && term === myTerm && leadership.isLeader()) {
       let started = 0;
       try {
@@ -89,6 +94,16 @@ export function startEngine(options: EngineOptions): EngineHandle {
         if (o.sampleMs > 0 && now - lastSample >= o.sampleMs) {
           await sampleMetrics(o.db, lastSample, now);
           lastSample = now;
+        }
+        // Organizations on AWS Batch: their counts come over the network (seconds when AWS is
+        // slow or unreachable), so the round runs beside the scheduling loop, one at a time.
+        if (o.sampleMs > 0 && !awsSampling && now - lastAwsSample >= o.awsSampleMs) {
+          lastAwsSample = now;
+          awsSampling = sampleAwsOrganizations(o.db, now, o.log)
+            .catch((error) => o.log(`AWS metrics sampling failed: ${String(error)}`))
+            .finally(() => {
+              awsSampling = null;
+            });
         }
         if (now - lastPrune >= PRUNE_MS) {
           lastPrune = now;
@@ -140,6 +155,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
     async stop() {
       stopping = true;
       await leadLoop;
+      await awsSampling;
       await executor.killAll(STATUS_REASONS.hostTerminated(o.engineId));
       // A database that is gone must not hold shutdown forever; recovery covers what is unwritten.
       await Promise.race([writer.drain(), sleep(10_000)]);

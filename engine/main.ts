@@ -17,6 +17,7 @@ const engineEnv = z
     BATCHDECK_ENGINE_LEASE_TTL_MS: ms,
     BATCHDECK_ENGINE_KILL_GRACE_MS: ms,
     BATCHDECK_ENGINE_SAMPLE_MS: z.coerce.number().int().min(0).optional(),
+    BATCHDECK_ENGINE_AWS_SAMPLE_MS: ms,
     BATCHDECK_ENGINE_LOG_CAP_BYTES: z.coerce.number().int().min(1024).optional(),
     // Empty string: run jobs as the engine's own user even when it is root.
     BATCHDECK_JOB_USER: z.string().optional(),
@@ -36,6 +37,7 @@ const engine = startEngine({
   leaseTtlMs: engineEnv.BATCHDECK_ENGINE_LEASE_TTL_MS,
   killGraceMs: engineEnv.BATCHDECK_ENGINE_KILL_GRACE_MS,
   sampleMs: engineEnv.BATCHDECK_ENGINE_SAMPLE_MS,
+  awsSampleMs: engineEnv.BATCHDECK_ENGINE_AWS_SAMPLE_MS,
   logCapBytes: engineEnv.BATCHDECK_ENGINE_LOG_CAP_BYTES,
   runAsUser: engineEnv.BATCHDECK_JOB_USER === undefined ? undefined : engineEnv.BATCHDECK_JOB_USER || null,
 });

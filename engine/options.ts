@@ -1,5 +1,6 @@
 // Everything the engine can be tuned with. Defaults suit a laptop; tests shorten the intervals.
 import { hostname } from "node:os";
+import { AWS_SAMPLE_MS } from "@/lib/backends/aws/metrics";
 import type { Db } from "@/lib/db";
 import { newId } from "@/lib/ids";
 
@@ -24,8 +25,10 @@ export interface EngineOptions {
   logCapBytes?: number;
   /** How often partial log chunks are written while a job runs. */
   logFlushMs?: number;
-  /** Metric sampling period; 0 turns the sampler off. */
+  /** Metric sampling period; 0 turns the sampler off (the AWS organizations' one too). */
   sampleMs?: number;
+  /** Sampling period of organizations on AWS Batch (lib/backends/aws/metrics.ts). */
+  awsSampleMs?: number;
   /** When running as root, jobs run as this user (null: as root). */
   runAsUser?: string | null;
   /** Candidate jobs read per queue per scheduling pass. */
@@ -45,6 +48,7 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     logCapBytes: 64 * 1024 * 1024,
     logFlushMs: 200,
     sampleMs: 5_000,
+    awsSampleMs: AWS_SAMPLE_MS,
     runAsUser: "nobody",
     windowPerQueue: 1_000,
     log: (m) => console.log(`[engine] ${m}`),

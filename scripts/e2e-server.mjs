@@ -37,7 +37,12 @@ const children = [
   // The engine, so specs can watch jobs really run. Short poll for snappy specs.
   spawn(process.execPath, ["--import", "tsx", "engine/main.ts"], {
     cwd: root,
-    env: { ...env, BATCHDECK_ENGINE_KILL_GRACE_MS: "2000", BATCHDECK_ENGINE_SAMPLE_MS: "1000" },
+    env: {
+      ...env,
+      BATCHDECK_ENGINE_KILL_GRACE_MS: "2000",
+      BATCHDECK_ENGINE_SAMPLE_MS: "1000",
+      BATCHDECK_ENGINE_AWS_SAMPLE_MS: "1000",
+    },
     stdio: "inherit",
   }),
 ];

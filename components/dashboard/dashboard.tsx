@@ -70,13 +70,29 @@ export function Dashboard({
       {query.isError ? (
         <Alert>Could not refresh the dashboard: {query.error.message} Showing the last data.</Alert>
       ) : null}
+      {data.partial ? (
+        <Alert tone="info">
+          <span data-testid="metrics-partial">{data.partial}</span>
+        </Alert>
+      ) : null}
       {!data.hasData ? (
         <Card title="Nothing to show yet">
           <p className="text-sm text-slate-600">
-            No job has been queued, run or finished in the last {label}. Submit a job and the charts fill in as the
-            engine records samples (every few seconds), or pick a longer range.
+            {data.partial
+              ? `Nothing was queued or running in the last ${label}, or no sample has been taken yet (once a minute by default). Pick a longer range, or come back in a minute.`
+              : `No job has been queued, run or finished in the last ${label}. Submit a job and the charts fill in as the engine records samples (every few seconds), or pick a longer range.`}
           </p>
         </Card>
+      ) : data.partial ? (
+        // Only the series the backend records: no finished-job figures to summarise.
+        <>
+          <div className="grid gap-4 xl:grid-cols-3">
+            {(["PENDING", "RUNNABLE", "RUNNING"] as const).map((status) => (
+              <StateChart key={status} data={data} status={status} tick={tick} />
+            ))}
+          </div>
+          <VcpuChart data={data} tick={tick} />
+        </>
       ) : (
         <>
           <Summary data={data} />

@@ -49,14 +49,29 @@ export function DependencyGraph({
   upstream,
   downstream,
   moreDownstream,
+  downstreamUnavailable,
 }: {
   job: GraphJob;
   upstream: GraphJob[];
   downstream: GraphJob[];
   moreDownstream: boolean;
+  /** Why the jobs depending on this one cannot be listed (AWS), shown instead of "none". */
+  downstreamUnavailable?: string;
 }) {
+  const note = downstreamUnavailable ? (
+    <p className="mt-2 text-sm text-slate-600" data-testid="dependents-unavailable">
+      Jobs that depend on this one: not available. {downstreamUnavailable}
+    </p>
+  ) : null;
   if (upstream.length === 0 && downstream.length === 0) {
-    return <p className="text-sm text-slate-600">This job depends on no other job, and no job depends on it.</p>;
+    return downstreamUnavailable ? (
+      <>
+        <p className="text-sm text-slate-600">This job depends on no other job.</p>
+        {note}
+      </>
+    ) : (
+      <p className="text-sm text-slate-600">This job depends on no other job, and no job depends on it.</p>
+    );
   }
   const left = upstream.slice(0, MAX_PER_SIDE);
   const right = downstream.slice(0, MAX_PER_SIDE);
@@ -116,11 +131,14 @@ export function DependencyGraph({
       ) : null}
       <div className="sr-only">
         <p>Depends on: {upstream.length ? upstream.map((u) => `${u.jobName} (${u.status})`).join(", ") : "nothing"}.</p>
-        <p>
-          Depended on by:{" "}
-          {downstream.length ? downstream.map((d) => `${d.jobName} (${d.status})`).join(", ") : "nothing"}.
-        </p>
+        {downstreamUnavailable ? null : (
+          <p>
+            Depended on by:{" "}
+            {downstream.length ? downstream.map((d) => `${d.jobName} (${d.status})`).join(", ") : "nothing"}.
+          </p>
+        )}
       </div>
+      {note}
     </div>
   );
 }

@@ -97,7 +97,7 @@ export function JobDetailView({
     // Live while anything on the page can still change.
     refetchInterval: (q) => (q.state.data && TERMINAL.has(q.state.data.job.status) ? false : refreshIntervals.live),
   });
-  const { job, explanation, upstream, downstream, moreDownstream } = view.data ?? initial;
+  const { job, explanation, upstream, downstream, moreDownstream, downstreamUnavailable } = view.data ?? initial;
   const [stopKind, setStopKind] = useState<"CANCEL" | "TERMINATE" | null>(null);
   const [reason, setReason] = useState("Stopped from the console");
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
@@ -339,6 +339,7 @@ export function JobDetailView({
           upstream={upstream}
           downstream={downstream}
           moreDownstream={moreDownstream}
+          downstreamUnavailable={downstreamUnavailable}
         />
       </Card>
 

@@ -89,12 +89,30 @@ function Reason({ reason }: { reason: JobWaitReason }) {
     case "POSITION":
       return (
         <>
-          It is {reason.approximate ? "about " : ""}number <strong>{reason.position.toLocaleString("en-US")}</strong> of{" "}
-          {reason.runnable.toLocaleString("en-US")} runnable jobs in its queue.
+          It is {reason.approximate ? "about " : ""}number <strong>{reason.position.toLocaleString("en-US")}</strong>
+          {reason.runnable === null
+            ? " in line among the runnable jobs of its queue."
+            : ` of ${reason.runnable.toLocaleString("en-US")} runnable jobs in its queue.`}
         </>
       );
     case "NEXT":
       return <>It is first in line and fits: the engine should start it within moments.</>;
+    case "BEHIND_FRONT":
+      return (
+        <>
+          It is not among the first {reason.shown.toLocaleString("en-US")} jobs AWS Batch reports at the front of queue{" "}
+          <strong>{reason.queue}</strong>: more runnable jobs are ahead of it.
+        </>
+      );
+    case "ENVIRONMENT_INVALID":
+      return (
+        <>
+          Compute environment <strong>{reason.environment}</strong> is INVALID, so AWS Batch cannot scale it
+          {reason.reason ? `: ${reason.reason}` : "."}
+        </>
+      );
+    case "STATUS_REASON":
+      return <>AWS Batch says: “{reason.reason}”</>;
   }
 }
 

@@ -29,6 +29,15 @@ async function fetchUsage(): Promise<{ computeEnvironments: ComputeEnvironmentUs
   return res.json();
 }
 
+/** A figure this backend does not report (AWS does not say what memory or how many jobs are on an environment). */
+function Unknown() {
+  return (
+    <span className="text-slate-500" title="Not reported by this backend">
+      —<span className="sr-only">not reported by this backend</span>
+    </span>
+  );
+}
+
 export function ComputeEnvironmentsTable({
   orgId,
   rows,
@@ -89,9 +98,28 @@ export function ComputeEnvironmentsTable({
                       <div className="mt-1 max-w-xs text-xs text-slate-600">{ce.statusReason}</div>
                     ) : null}
                   </td>
-                  <td className="py-2 pr-4">{u ? <UsageBar label="vCPUs" used={u.vcpus} max={u.maxVcpus} /> : "—"}</td>
                   <td className="py-2 pr-4">
-                    {u ? <UsageBar label="Memory" used={u.memoryMiB} max={u.maxMemoryMiB} unit="MiB" /> : "—"}
+                    {u && u.vcpus !== null && u.maxVcpus !== null ? (
+                      <>
+                        <UsageBar
+                          label={u.basis === "desired" ? "vCPUs desired by AWS" : "vCPUs"}
+                          used={u.vcpus}
+                          max={u.maxVcpus}
+                        />
+                        {u.basis === "desired" ? (
+                          <div className="mt-1 text-xs text-slate-500">desired by AWS, of max</div>
+                        ) : null}
+                      </>
+                    ) : (
+                      <Unknown />
+                    )}
+                  </td>
+                  <td className="py-2 pr-4">
+                    {u && u.memoryMiB !== null && u.maxMemoryMiB !== null ? (
+                      <UsageBar label="Memory" used={u.memoryMiB} max={u.maxMemoryMiB} unit="MiB" />
+                    ) : (
+                      <Unknown />
+                    )}
                   </td>
                   <td className="py-2 pr-4">
                     {u?.gpuIds.length ? (
@@ -102,7 +130,7 @@ export function ComputeEnvironmentsTable({
                       <span className="text-slate-500">none</span>
                     )}
                   </td>
-                  <td className="py-2 pr-4 tabular-nums">{u?.jobs ?? 0}</td>
+                  <td className="py-2 pr-4 tabular-nums">{u?.jobs === null ? <Unknown /> : (u?.jobs ?? 0)}</td>
                   {canManage ? (
                     <td className="py-2 text-right">
                       <div className="flex flex-wrap justify-end gap-2">

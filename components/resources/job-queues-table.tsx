@@ -43,7 +43,7 @@ export function JobQueuesTable({
     initialData: { jobQueues: initialCounts },
     refetchInterval: refreshIntervals.live,
   });
-  const byName = new Map(counts.data.jobQueues.map((c) => [c.jobQueueName, c.counts]));
+  const byName = new Map(counts.data.jobQueues.map((c) => [c.jobQueueName, c]));
   return (
     <>
       {counts.isError ? (
@@ -71,7 +71,8 @@ export function JobQueuesTable({
           </thead>
           <tbody className="divide-y divide-slate-100">
             {rows.map((q) => {
-              const c = byName.get(q.name);
+              const entry = byName.get(q.name);
+              const c = entry?.counts;
               return (
                 <tr key={q.arn} className="align-top">
                   <td className="py-2 pr-4">
@@ -106,7 +107,7 @@ export function JobQueuesTable({
                         <div key={s} className={c?.[s] ? "text-slate-900" : "text-slate-500"}>
                           <dt className="text-[10px] uppercase tracking-wide">{s}</dt>
                           <dd className="font-semibold tabular-nums" data-testid={`count-${q.name}-${s}`}>
-                            {c ? c[s] : "—"}
+                            {c ? countText(c[s], entry?.capped?.[s]) : "—"}
                           </dd>
                         </div>
                       ))}
@@ -136,6 +137,11 @@ export function JobQueuesTable({
   );
 }
 
+/** A count, "1,000+" when the backend stopped counting at a cap (AWS: one list page). */
+function countText(n: number, capped: boolean | undefined): string {
+  return `${n.toLocaleString("en-US")}${capped ? "+" : ""}`;
+}
+
 /** One queue's jobs per status, polled like the list (the queue page's "Jobs by status"). */
 export function QueueCounts({
   orgId,
@@ -152,14 +158,15 @@ export function QueueCounts({
     initialData: { jobQueues: initialCounts },
     refetchInterval: refreshIntervals.live,
   });
-  const c = counts.data.jobQueues.find((q) => q.jobQueueName === name)?.counts;
+  const entry = counts.data.jobQueues.find((q) => q.jobQueueName === name);
+  const c = entry?.counts;
   return (
     <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
       {JOB_STATUSES.map((s) => (
         <div key={s}>
           <dt className="text-xs uppercase tracking-wide text-slate-500">{s}</dt>
           <dd className="text-lg font-semibold tabular-nums" data-testid={`count-${name}-${s}`}>
-            {c?.[s] ?? 0}
+            {countText(c?.[s] ?? 0, entry?.capped?.[s])}
           </dd>
         </div>
       ))}

@@ -6,6 +6,7 @@ import type { OrgContext } from "@/lib/auth/context";
 import type { BatchBackend } from "@/lib/backends/types";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import type { JobStatus } from "@/lib/batch/states";
+import { AppError } from "@/lib/errors";
 import type { JobExplanation } from "./explain-job";
 import type { DependentJob } from "./list-dependents";
 
@@ -22,12 +23,20 @@ export interface JobView {
   upstream: GraphJob[];
   downstream: DependentJob[];
   moreDownstream: boolean;
+  /** Set when the backend cannot list dependents (AWS Batch): the page says so instead. */
+  downstreamUnavailable?: string;
 }
 
 export async function loadJobView(backend: BatchBackend, ctx: OrgContext, jobId: string): Promise<JobView | null> {
   const [described, explanation, dependents] = await Promise.all([
     backend.describeJobs(ctx, { jobs: [jobId] }),
-    backend.whyNotRunning(ctx, { jobId }).catch(() => null),
+    // An unknown job is "not found"; any other failure (AWS unreachable, refused) is shown as such.
+    backend
+      .whyNotRunning(ctx, { jobId })
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.code === "NOT_FOUND") return null;
+        throw error;
+      }),
     backend.listDependents(ctx, { jobId, limit: 50 }),
   ]);
   const job = described.jobs[0];
@@ -54,5 +63,6 @@ export async function loadJobView(backend: BatchBackend, ctx: OrgContext, jobId:
     upstream,
     downstream: dependents.dependents,
     moreDownstream: dependents.more,
+    ...(dependents.unavailable ? { downstreamUnavailable: dependents.unavailable } : {}),
   };
 }

@@ -45,10 +45,19 @@ export type JobWaitReason =
   /** No environment of the queue can ever run the job: waiting will not help. */
   | { kind: "UNSATISFIABLE"; queue: string }
   | ({ kind: "RESOURCE_SHORT"; environment: string } & ResourceFigures)
-  /** 1-based place among the queue's RUNNABLE jobs; `approximate` past the snapshot's window. */
-  | { kind: "POSITION"; position: number; runnable: number; approximate: boolean }
+  /**
+   * 1-based place among the queue's RUNNABLE jobs; `approximate` past the snapshot's window;
+   * `runnable` null when the backend did not count them all (AWS: past one ListJobs page).
+   */
+  | { kind: "POSITION"; position: number; runnable: number | null; approximate: boolean }
   /** First in line with room to run: the engine's next pass starts it. */
-  | { kind: "NEXT" };
+  | { kind: "NEXT" }
+  /** AWS: the job is not among the `shown` jobs GetJobQueueSnapshot reports at the front. */
+  | { kind: "BEHIND_FRONT"; queue: string; shown: number }
+  /** AWS: a compute environment of the queue is INVALID (AWS cannot scale it), with AWS's reason. */
+  | { kind: "ENVIRONMENT_INVALID"; environment: string; reason?: string }
+  /** AWS's own statusReason for the job, as AWS words it. */
+  | { kind: "STATUS_REASON"; reason: string };
 
 export interface JobExplanation {
   jobId: string;

@@ -18,10 +18,17 @@ export interface DependentJob {
   type?: "N_TO_N" | "SEQUENTIAL";
 }
 
-export async function listDependents(
-  ctx: OrgContext,
-  input: ListDependentsInput,
-): Promise<{ dependents: DependentJob[]; more: boolean }> {
+export interface DependentsResult {
+  dependents: DependentJob[];
+  more: boolean;
+  /**
+   * Set when the backend cannot answer at all (AWS Batch has no "who depends on this job"
+   * call): the console shows this instead of an empty list, which would claim there are none.
+   */
+  unavailable?: string;
+}
+
+export async function listDependents(ctx: OrgContext, input: ListDependentsInput): Promise<DependentsResult> {
   const limit = input.limit ?? 50;
   const edges = await ctx.db.jobDependency.findMany({
     where: {

@@ -15,6 +15,8 @@ import type { Db } from "@/lib/db";
 export interface JobQueueCounts {
   jobQueueName: string;
   counts: Record<JobStatus, number>;
+  /** Statuses whose count stopped at a cap (the AWS backend counts list pages): "N+" in the console. */
+  capped?: Partial<Record<JobStatus, true>>;
 }
 
 export const TERMINAL_FRESH_MS = 5_000;

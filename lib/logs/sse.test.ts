@@ -16,6 +16,8 @@ describe("SSE framing", () => {
     expect(resumeToken(null, "3")).toBe("3");
     expect(resumeToken("", "3")).toBe("3");
     expect(resumeToken("f/1-2", undefined)).toBeUndefined();
+    expect(resumeToken("a.eyJ0IjoiZi8xLTIiLCJuIjoyfQ", undefined)).toBe("a.eyJ0IjoiZi8xLTIiLCJuIjoyfQ");
+    expect(resumeToken("a.not base64", "3")).toBeUndefined();
     expect(resumeToken(null, undefined)).toBeUndefined();
   });
 });

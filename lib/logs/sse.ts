@@ -18,10 +18,14 @@ export function sseMessage(opts: { event?: string; id?: string; data: unknown; r
 /** A comment line: ignored by EventSource, keeps proxies from closing an idle connection. */
 export const sseHeartbeat = (): string => ": keep-alive\n\n";
 
-/** Where to resume: Last-Event-ID from a reconnecting EventSource wins over ?after=. */
+/**
+ * Where to resume: Last-Event-ID from a reconnecting EventSource wins over ?after=. A token is
+ * the built-in reader's digits or the AWS backend's "a." + base64url (lib/backends/aws/logs.ts);
+ * anything else is ignored and the stream starts from the head.
+ */
 export function resumeToken(lastEventId: string | null, after: string | undefined): string | undefined {
   const candidate = lastEventId?.trim() || after;
-  return candidate && /^\d{1,15}$/.test(candidate) ? candidate : undefined;
+  return candidate && /^(\d{1,15}|a\.[A-Za-z0-9_-]{1,3000})$/.test(candidate) ? candidate : undefined;
 }
 
 /**

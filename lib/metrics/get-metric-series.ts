@@ -53,6 +53,8 @@ export interface MetricSeries {
   topFailing: { jobDefinitionId: string; name: string; revision: number; failures: number }[];
   /** Anything at all was recorded in the range. */
   hasData: boolean;
+  /** Set when only some figures are recorded (AWS: no finished jobs, run times or failures), said above the charts. */
+  partial?: string;
 }
 
 const SERIES_KINDS = ["queue.status", "queue.finished", "ce.vcpus"] as const;
@@ -97,7 +99,7 @@ export const metricQueries = {
       LIMIT ${TOP_FAILING}`,
 };
 
-interface BucketRow {
+export interface BucketRow {
   b: bigint | number;
   kind: string;
   key: string;
@@ -105,29 +107,11 @@ interface BucketRow {
   sm: number;
 }
 
-export async function getMetricSeries(ctx: OrgContext, raw: GetMetricSeriesInput): Promise<MetricSeries> {
-  requirePermission(ctx, "resources.view");
-  const { from, to, bucket } = parseInput(getMetricSeriesInput, raw);
-  const org = ctx.organizationId;
-  const points = Math.ceil((to - from) / bucket);
-  const times = Array.from({ length: points }, (_, i) => from + i * bucket);
-
-  const [buckets, durations, failing, queues, environments] = await Promise.all([
-    ctx.db.$queryRaw<BucketRow[]>(metricQueries.buckets(org, from, to, bucket)),
-    ctx.db.$queryRaw<{ d: bigint | number }[]>(metricQueries.runTimes(org, from, to)),
-    ctx.db.$queryRaw<{ jobDefinitionId: string; n: bigint | number }[]>(metricQueries.topFailing(org, from, to)),
-    ctx.db.jobQueue.findMany({
-      where: { organizationId: org },
-      select: { id: true, name: true },
-      orderBy: { name: "asc" },
-    }),
-    ctx.db.computeEnvironment.findMany({
-      where: { organizationId: org },
-      select: { id: true, name: true, maxVcpus: true },
-      orderBy: { name: "asc" },
-    }),
-  ]);
-
+/**
+ * The bucket rows as series: the peak per bucket for jobs in a state and vCPUs, the sum for
+ * jobs finished. Shared with the AWS backend, whose samples have the same kinds and keys.
+ */
+export function seriesFromBuckets(buckets: BucketRow[], points: number) {
   const active = new Map<string, { queueId: string; status: ActiveSeriesStatus; values: number[] }>();
   const finished = new Map<string, { queueId: string; status: "SUCCEEDED" | "FAILED"; values: number[] }>();
   const vcpus = new Map<string, { computeEnvironmentId: string; values: number[] }>();
@@ -159,6 +143,39 @@ export async function getMetricSeries(ctx: OrgContext, raw: GetMetricSeriesInput
       else failed += n;
     }
   }
+  return {
+    active: [...active.values()],
+    finished: [...finished.values()],
+    vcpus: [...vcpus.values()],
+    succeeded,
+    failed,
+  };
+}
+
+export async function getMetricSeries(ctx: OrgContext, raw: GetMetricSeriesInput): Promise<MetricSeries> {
+  requirePermission(ctx, "resources.view");
+  const { from, to, bucket } = parseInput(getMetricSeriesInput, raw);
+  const org = ctx.organizationId;
+  const points = Math.ceil((to - from) / bucket);
+  const times = Array.from({ length: points }, (_, i) => from + i * bucket);
+
+  const [buckets, durations, failing, queues, environments] = await Promise.all([
+    ctx.db.$queryRaw<BucketRow[]>(metricQueries.buckets(org, from, to, bucket)),
+    ctx.db.$queryRaw<{ d: bigint | number }[]>(metricQueries.runTimes(org, from, to)),
+    ctx.db.$queryRaw<{ jobDefinitionId: string; n: bigint | number }[]>(metricQueries.topFailing(org, from, to)),
+    ctx.db.jobQueue.findMany({
+      where: { organizationId: org },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    }),
+    ctx.db.computeEnvironment.findMany({
+      where: { organizationId: org },
+      select: { id: true, name: true, maxVcpus: true },
+      orderBy: { name: "asc" },
+    }),
+  ]);
+
+  const { active, finished, vcpus, succeeded, failed } = seriesFromBuckets(buckets, points);
 
   const sorted = durations.map((r) => Number(r.d)).sort((a, b) => a - b);
   const runTime =
@@ -195,9 +212,9 @@ export async function getMetricSeries(ctx: OrgContext, raw: GetMetricSeriesInput
     times,
     queues,
     computeEnvironments: environments.map((e) => ({ id: e.id, name: e.name, maxvCpus: e.maxVcpus })),
-    active: [...active.values()],
-    finished: [...finished.values()],
-    vcpus: [...vcpus.values()],
+    active,
+    finished,
+    vcpus,
     totals: { succeeded, failed, perMinute: (succeeded + failed) / ((to - from) / 60_000) },
     runTime,
     topFailing,

@@ -15,6 +15,7 @@ import { backendFor } from "@/lib/backends";
 import { getLogEvents } from "@/lib/backends/aws/logs";
 import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settings";
 import { backendSettingsInput } from "@/lib/backends/settings/schemas";
+import { resumeToken } from "@/lib/logs/sse";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { insertJobs, seedEngineWorld, waitForTerminal } from "../helpers/engine-fixtures";
@@ -102,6 +103,59 @@ describe.each(PROVIDERS)("the AWS backend's logs on %s", (provider) => {
     }
     expect(messages.map((m) => m.trimEnd())).toEqual(["line1", "line2", "line3", "line4", "line5"]);
     expect(pages).toBeGreaterThanOrEqual(3);
+  });
+
+  it("serves the console's log reader: attempts, growing sequence numbers, tokens to resume by, the end", async () => {
+    const backend = await backendFor(local);
+    const lines: string[] = [];
+    const seqs: number[] = [];
+    const tokens: string[] = [];
+    let nextToken: string | undefined;
+    let complete = false;
+    for (let pages = 0; !complete; pages++) {
+      expect(pages).toBeLessThan(20);
+      const page = await backend.getLogEvents(local, { jobId, limit: 2, ...(nextToken ? { nextToken } : {}) });
+      expect(page.attempt).toBe(1);
+      expect(page.attempts).toEqual([1]);
+      lines.push(...page.events.map((e) => e.message));
+      seqs.push(...page.events.map((e) => e.seq));
+      expect(page.events.every((e) => e.stream === "stdout")).toBe(true);
+      // The live stream resumes by this token (Last-Event-ID), so it must pass its check.
+      expect(resumeToken(page.nextForwardToken, undefined)).toBe(page.nextForwardToken);
+      tokens.push(page.nextForwardToken);
+      nextToken = page.nextForwardToken;
+      complete = page.complete;
+      if (!page.caughtUp) expect(page.complete).toBe(false);
+    }
+    expect(lines).toEqual(["line1", "line2", "line3", "line4", "line5"]);
+    expect(seqs).toEqual([0, 1, 2, 3, 4]);
+
+    // Resuming from the first page's token reads on from line 3 with the same numbers.
+    const resumed = await backend.getLogEvents(local, { jobId, limit: 10, nextToken: tokens[0] });
+    expect(resumed.events.map((e) => [e.seq, e.message])).toEqual([
+      [2, "line3"],
+      [3, "line4"],
+      [4, "line5"],
+    ]);
+    // CloudWatch says it is at the end only by handing the same token back, one read later.
+    expect(resumed.complete).toBe(false);
+    const end = await backend.getLogEvents(local, { jobId, limit: 10, nextToken: resumed.nextForwardToken });
+    expect(end).toMatchObject({ events: [], caughtUp: true, complete: true });
+
+    // AWS does not tell STDERR apart; an attempt that does not exist reads empty; a forged token is refused.
+    expect((await backend.getLogEvents(local, { jobId, stream: "stderr" })).events).toEqual([]);
+    const none = await backend.getLogEvents(local, { jobId, attempt: 2 });
+    expect(none).toMatchObject({ events: [], attempt: 2, attempts: [1], caughtUp: true, complete: true });
+    const forged = await backend.getLogEvents(local, { jobId, nextToken: "a.bm9wZQ" }).then(
+      () => null,
+      (e: { code: string }) => e.code,
+    );
+    expect(forged).toBe("INVALID_INPUT");
+    const missing = await backend.getLogEvents(local, { jobId: "no-such-job" }).then(
+      () => null,
+      (e: { code: string }) => e.code,
+    );
+    expect(missing).toBe("NOT_FOUND");
   });
 
   it("carries the organization's own CloudWatch Logs API calls to AWS", async () => {

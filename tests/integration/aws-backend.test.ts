@@ -12,7 +12,10 @@ import { API_OPERATIONS } from "@/lib/api/operations";
 import type { OrgContext } from "@/lib/auth/context";
 import { executeOperation } from "@/lib/auth/operation";
 import { backendFor } from "@/lib/backends";
+import { jobQueueCounts } from "@/lib/backends/aws/console";
+import { awsClientsFor } from "@/lib/backends/aws/for-organization";
 import { SUBMITTED_BY_TAG } from "@/lib/backends/aws/jobs";
+import { sampleAwsOrganization, sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
 import { builtinBackend } from "@/lib/backends/builtin";
 import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settings";
 import { backendSettingsInput } from "@/lib/backends/settings/schemas";
@@ -240,6 +243,148 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     const out = await server.batch(key).send(new DescribeJobQueuesCommand({}));
     expect(out.jobQueues?.map((q) => q.jobQueueName)).toEqual(["q"]);
     expect(await t.db.jobQueue.count({ where: { organizationId: local.organizationId } })).toBe(0);
+  });
+
+  it("answers the console's reads from AWS's calls, and says what AWS cannot tell", async () => {
+    const backend = await backendFor(local);
+    const clients = await awsClientsFor(local);
+    if (!clients) throw new Error("local should run on the AWS backend");
+
+    // Capacity: desiredvCpus of maxvCpus as AWS reports them; memory and jobs are not known.
+    await run(local, "CreateComputeEnvironment", {
+      computeEnvironmentName: "big",
+      type: "MANAGED",
+      computeResources: { type: "EC2", minvCpus: 0, desiredvCpus: 2, maxvCpus: 8, subnets: ["subnet-1"] },
+    });
+    const usage = await backend.computeEnvironmentUsage(local);
+    expect(usage.computeEnvironments.find((u) => u.computeEnvironmentName === "big")).toEqual({
+      computeEnvironmentName: "big",
+      basis: "desired",
+      maxVcpus: 8,
+      maxMemoryMiB: null,
+      gpuIds: [],
+      jobs: null,
+      vcpus: 2,
+      memoryMiB: null,
+      gpus: 0,
+    });
+    expect(usage.computeEnvironments.map((u) => u.computeEnvironmentName)).toEqual(["big", "ce"]);
+
+    // Fresh work in queue q (the earlier tests left only finished jobs there).
+    const a = await run(local, "SubmitJob", { jobName: "wait-a", jobQueue: "q", jobDefinition: "d" });
+    const b = await run(local, "SubmitJob", { jobName: "wait-b", jobQueue: "q", jobDefinition: "d" });
+    const c = await run(local, "SubmitJob", {
+      jobName: "wait-c",
+      jobQueue: "q",
+      jobDefinition: "d",
+      dependsOn: [{ jobId: a.jobId }],
+    });
+    const huge = await run(local, "SubmitJob", {
+      jobName: "huge",
+      jobQueue: "q",
+      jobDefinition: "d",
+      containerOverrides: { resourceRequirements: [{ type: "VCPU", value: "16" }] },
+    });
+
+    // Queue counts agree with what the remote's own engine counts, status by status.
+    const counts = await backend.jobQueueCounts(local, { terminalMaxAgeMs: 0 });
+    const truth = await builtinBackend.jobQueueCounts(remote, { terminalMaxAgeMs: 0 });
+    expect(counts.jobQueues.map((q) => [q.jobQueueName, q.counts])).toEqual(
+      truth.jobQueues.map((q) => [q.jobQueueName, q.counts]),
+    );
+    expect(counts.jobQueues[0]?.counts.RUNNABLE).toBe(3);
+    expect(counts.jobQueues[0]?.capped).toBeUndefined();
+    // Read again within a few seconds, the counts are shared rather than asked of AWS again.
+    const extra = await run(local, "SubmitJob", { jobName: "extra", jobQueue: "q", jobDefinition: "d" });
+    expect((await backend.jobQueueCounts(local)).jobQueues[0]?.counts.RUNNABLE).toBe(3);
+    expect((await backend.jobQueueCounts(local, { terminalMaxAgeMs: 0 })).jobQueues[0]?.counts.RUNNABLE).toBe(4);
+    await run(local, "CancelJob", { jobId: extra.jobId, reason: "not needed" });
+    // Past one list page a count says it stopped there.
+    const small = await jobQueueCounts(clients, 2);
+    expect(small.jobQueues[0]?.counts.RUNNABLE).toBe(2);
+    expect(small.jobQueues[0]?.capped).toEqual({ RUNNABLE: true, FAILED: true });
+
+    // The filter's ids page by page, in the list's order, and its count (capped when asked).
+    const listed = await backend.listJobsForConsole(local, { limit: 50, status: "RUNNABLE" });
+    expect(listed.jobs.map((j) => j.jobName)).toEqual(["huge", "wait-b", "wait-a"]);
+    const page1 = await backend.resolveJobFilter(local, { status: "RUNNABLE", limit: 2 });
+    expect(page1.jobIds).toEqual([huge.jobId, b.jobId]);
+    const page2 = await backend.resolveJobFilter(local, {
+      status: "RUNNABLE",
+      limit: 2,
+      cursor: page1.nextCursor ?? undefined,
+    });
+    expect(page2).toEqual({ jobIds: [a.jobId], nextCursor: null });
+    expect(await backend.countJobsForConsole(local, { status: "RUNNABLE" })).toEqual({ count: 3, capped: false });
+    expect(await backend.countJobsForConsole(local, { name: "wait-*" })).toEqual({ count: 3, capped: false });
+    expect(await backend.countJobsForConsole(local, { status: "RUNNABLE" }, 2)).toEqual({ count: 2, capped: true });
+
+    // Dependents: AWS has no such call, and says so rather than "none".
+    const dependents = await backend.listDependents(local, { jobId: a.jobId as string });
+    expect(dependents).toEqual({ dependents: [], more: false, unavailable: expect.stringMatching(/AWS Batch/) });
+
+    // Why not running: the dependency and the place in line match the remote engine's own answer.
+    const whyC = await backend.whyNotRunning(local, { jobId: c.jobId as string });
+    expect(whyC).toMatchObject({ status: "PENDING", waiting: true, submittedByCaller: true });
+    expect(whyC.reasons).toEqual([
+      { kind: "DEPENDENCY", jobs: [{ jobId: a.jobId, jobName: "wait-a", status: "RUNNABLE" }] },
+    ]);
+    const whyA = await backend.whyNotRunning(local, { jobId: a.jobId as string });
+    const truthA = await builtinBackend.whyNotRunning(remote, { jobId: a.jobId as string });
+    expect(truthA.reasons).toContainEqual({ kind: "POSITION", position: 1, runnable: 3, approximate: false });
+    expect(whyA.reasons).toEqual([
+      { kind: "POSITION", position: 1, runnable: 3, approximate: false },
+      { kind: "NEXT" },
+    ]);
+    expect(whyA.requested).toEqual({ vcpus: 1, memoryMiB: 64, gpus: 0 });
+    const whyHuge = await backend.whyNotRunning(local, { jobId: huge.jobId as string });
+    expect(whyHuge.reasons.map((r) => r.kind)).toEqual(["NEVER_FITS", "UNSATISFIABLE", "POSITION"]);
+    expect(whyHuge.reasons[0]).toEqual({
+      kind: "NEVER_FITS",
+      environment: "ce",
+      resources: [{ resource: "VCPU", requested: 16, max: 4 }],
+    });
+    await run(local, "UpdateJobQueue", { jobQueue: "q", state: "DISABLED" });
+    await run(local, "UpdateComputeEnvironment", { computeEnvironment: "ce", state: "DISABLED" });
+    const whyB = await backend.whyNotRunning(local, { jobId: b.jobId as string });
+    expect(whyB.reasons.map((r) => r.kind)).toEqual(["QUEUE_DISABLED", "ENVIRONMENT_DISABLED", "POSITION"]);
+    await run(local, "UpdateJobQueue", { jobQueue: "q", state: "ENABLED" });
+    await run(local, "UpdateComputeEnvironment", { computeEnvironment: "ce", state: "ENABLED" });
+    const finished = await backend.whyNotRunning(local, { jobId: "no-such-job" }).then(
+      () => null,
+      (e: AppError) => e.code,
+    );
+    expect(finished).toBe("NOT_FOUND");
+
+    // Dashboard: the engine samples AWS organizations' counts; the series read them back by
+    // queue and environment name, and say what is not recorded on AWS.
+    const before = await backend.getMetricSeries(local, { from: 0, to: 60_000, bucket: 6_000 });
+    expect(before).toMatchObject({ hasData: false, active: [], partial: expect.stringMatching(/AWS Batch/) });
+    expect(before.times).toHaveLength(10);
+    const start = Date.now() - 30_000;
+    expect(await sampleAwsOrganization(t.db, local.organizationId, clients, start)).toBe(3);
+    await run(local, "CancelJob", { jobId: b.jobId, reason: "fewer" });
+    await sampleAwsOrganization(t.db, local.organizationId, clients, start + 10_000);
+    // Organizations on the built-in engine are not sampled by the AWS round.
+    const logged: string[] = [];
+    await sampleAwsOrganizations(t.db, start + 20_000, (line) => logged.push(line));
+    expect(logged).toEqual([]);
+    expect(await t.db.metricSample.count({ where: { organizationId: remote.organizationId } })).toBe(0);
+    const series = await backend.getMetricSeries(local, { from: start, to: start + 30_000, bucket: 10_000 });
+    expect(series.hasData).toBe(true);
+    expect(series.queues).toEqual([{ id: "q", name: "q" }]);
+    expect(series.computeEnvironments).toEqual([
+      { id: "big", name: "big", maxvCpus: 8 },
+      { id: "ce", name: "ce", maxvCpus: 4 },
+    ]);
+    expect(series.active).toEqual([
+      { queueId: "q", status: "PENDING", values: [1, 1, 1] },
+      { queueId: "q", status: "RUNNABLE", values: [3, 2, 2] },
+    ]);
+    expect(series.vcpus).toEqual([{ computeEnvironmentId: "big", values: [2, 2, 2] }]);
+    expect(series).toMatchObject({ finished: [], runTime: null, topFailing: [] });
+
+    await run(local, "CancelJobs", { jobs: [a.jobId, b.jobId, c.jobId, huge.jobId], reason: "done" });
   });
 
   it("refuses an organization pointed at its own /v1 instead of calling itself without end", async () => {

@@ -53,6 +53,7 @@ describe.each(PROVIDERS)("resource console reads on %s", (provider) => {
     expect(computeEnvironments).toEqual([
       {
         computeEnvironmentName: ce.name,
+        basis: "jobs",
         maxVcpus: 16,
         maxMemoryMiB: 32768,
         gpuIds: [],

@@ -5,11 +5,12 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { allComputeEnvironments, allJobQueues } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Compute environments" };
 
-export default async function ComputeEnvironmentsPage() {
+export default backendPage(async function ComputeEnvironmentsPage() {
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
   const [environments, queues, usage] = await Promise.all([
@@ -37,7 +38,11 @@ export default async function ComputeEnvironmentsPage() {
     <>
       <PageHeader
         title="Compute environments"
-        description="Slices of this host that jobs are placed on: how many vCPUs, how much memory and which GPUs each may hand out. Capacity in use refreshes every few seconds."
+        description={
+          backend.kind === "aws"
+            ? "The AWS Batch compute environments of this organization's account: the vCPUs AWS is scaling each to (desired) of its maximum. AWS does not report memory or jobs per environment. Refreshes every few seconds."
+            : "Slices of this host that jobs are placed on: how many vCPUs, how much memory and which GPUs each may hand out. Capacity in use refreshes every few seconds."
+        }
         actions={
           canManage ? (
             <Link
@@ -68,4 +73,4 @@ export default async function ComputeEnvironmentsPage() {
       </Card>
     </>
   );
-}
+});

@@ -4,11 +4,12 @@ import { RangePicker } from "@/components/dashboard/range-picker";
 import { PageHeader } from "@/components/ui/card";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { DEFAULT_RANGE, isRangeKey, RANGES, rangeWindow } from "@/lib/metrics/ranges";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-export default async function DashboardPage({
+export default backendPage(async function DashboardPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -28,4 +29,4 @@ export default async function DashboardPage({
       <Dashboard key={range} organizationId={ctx.organizationId} range={range} initial={initial} initialAt={now} />
     </>
   );
-}
+});

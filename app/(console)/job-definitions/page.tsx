@@ -6,6 +6,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { allJobDefinitions } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Job definitions" };
@@ -22,7 +23,7 @@ function requirement(def: Record<string, unknown> | null, type: string): string 
   return container.resourceRequirements?.find((r) => r.type === type)?.value ?? "—";
 }
 
-export default async function JobDefinitionsPage() {
+export default backendPage(async function JobDefinitionsPage() {
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
   const { items, truncated } = await allJobDefinitions(backend, ctx);
@@ -111,4 +112,4 @@ export default async function JobDefinitionsPage() {
       </Card>
     </>
   );
-}
+});

@@ -5,12 +5,13 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { jobQueueRow } from "@/lib/console/job-queue-values";
 import { allJobQueues, allSchedulingPolicies } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Job queues" };
 
-export default async function JobQueuesPage() {
+export default backendPage(async function JobQueuesPage() {
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
   const [queues, policies, counts] = await Promise.all([
@@ -58,4 +59,4 @@ export default async function JobQueuesPage() {
       </Card>
     </>
   );
-}
+});

@@ -8,13 +8,14 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { JOB_FILTER_STATUSES, jobListQuerySchema, PAGE_SIZE, toListInput } from "@/lib/jobs/console-filter";
 
 export const metadata: Metadata = { title: "Jobs" };
 
 const FILTER_KEYS = ["queue", "status", "name", "definition", "createdAfter", "createdBefore", "share"] as const;
 
-export default async function JobsPage({
+export default backendPage(async function JobsPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -134,4 +135,4 @@ export default async function JobsPage({
       )}
     </div>
   );
-}
+});

@@ -5,6 +5,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { allJobQueues, allSchedulingPolicies } from "@/lib/console/load-resources";
 import { deleteSchedulingPolicyAction } from "./actions";
 
@@ -16,7 +17,7 @@ interface Fairshare {
   shareDistribution?: { shareIdentifier: string; weightFactor?: number }[];
 }
 
-export default async function SchedulingPoliciesPage() {
+export default backendPage(async function SchedulingPoliciesPage() {
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
   const [policies, queues] = await Promise.all([allSchedulingPolicies(backend, ctx), allJobQueues(backend, ctx)]);
@@ -119,4 +120,4 @@ export default async function SchedulingPoliciesPage() {
       </Card>
     </>
   );
-}
+});

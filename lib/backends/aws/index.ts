@@ -1,10 +1,14 @@
 // The AWS Batch backend: the BatchBackend interface through @aws-sdk/client-batch, bound to one
 // organization's clients. Requests and responses are AWS's shapes on both sides, so most methods
 // pass through (resources.ts); jobs need the console's extras (jobs.ts, list-jobs-for-console.ts).
+import { COUNT_CAP } from "@/lib/jobs/list-jobs";
 import type { BatchBackend } from "../types";
 import type { AwsClients } from "./clients";
+import * as consoleReads from "./console";
 import { cancelJobs, describeJobs, listJobs, stopJobs, stopOne, submitJob, terminateJobs } from "./jobs";
 import { listJobsForConsole } from "./list-jobs-for-console";
+import { getJobLogEvents } from "./logs";
+import { getMetricSeries } from "./metrics";
 import { awsResourceMethods } from "./resources";
 
 export function awsBackend(clients: AwsClients): BatchBackend {
@@ -21,5 +25,14 @@ export function awsBackend(clients: AwsClients): BatchBackend {
     stopJobs: (ctx, jobIds, reason, kind, opts) => stopJobs(clients, ctx, jobIds, reason, kind, opts),
     cancelJobs: (ctx, input) => cancelJobs(clients, ctx, input),
     terminateJobs: (ctx, input) => terminateJobs(clients, ctx, input),
+    // The console's extra reads, built from what AWS Batch and CloudWatch Logs offer (console.ts).
+    computeEnvironmentUsage: async () => consoleReads.computeEnvironmentUsage(clients),
+    jobQueueCounts: async (_ctx, options) => consoleReads.sharedJobQueueCounts(clients, options?.terminalMaxAgeMs),
+    resolveJobFilter: (_ctx, input) => consoleReads.resolveJobFilter(clients, input),
+    countJobsForConsole: (_ctx, input, cap = COUNT_CAP) => consoleReads.countJobsForConsole(clients, input, cap),
+    listDependents: async () => consoleReads.listDependents(),
+    whyNotRunning: (ctx, input) => consoleReads.whyNotRunning(clients, ctx, input),
+    getLogEvents: (ctx, input) => getJobLogEvents(clients, ctx, input),
+    getMetricSeries: (ctx, input) => getMetricSeries(clients, ctx, input),
   };
 }

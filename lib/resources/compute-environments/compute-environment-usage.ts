@@ -8,14 +8,20 @@ import { ON_HOST_STATUSES } from "@/lib/batch/states";
 
 export interface ComputeEnvironmentUsage {
   computeEnvironmentName: string;
-  /** What the built-in engine may hand out on it (from its AWS shape and capacity tags). */
-  maxVcpus: number;
-  maxMemoryMiB: number;
+  /**
+   * What the vCPU figures measure: "jobs" (built-in: what the jobs on it hold, of what the
+   * engine may hand out) or "desired" (AWS: the desiredvCpus AWS is scaling it to, of its
+   * maxvCpus; AWS does not say what jobs hold).
+   */
+  basis: "jobs" | "desired";
+  /** What the built-in engine may hand out on it (from its AWS shape and capacity tags); null when unknown. */
+  maxVcpus: number | null;
+  maxMemoryMiB: number | null;
   gpuIds: string[];
-  /** Jobs STARTING or RUNNING on it. */
-  jobs: number;
-  vcpus: number;
-  memoryMiB: number;
+  /** Jobs STARTING or RUNNING on it; null where the backend cannot tell (AWS). */
+  jobs: number | null;
+  vcpus: number | null;
+  memoryMiB: number | null;
   gpus: number;
 }
 
@@ -45,6 +51,7 @@ export async function computeEnvironmentUsage(
       const g = byId.get(e.id);
       return {
         computeEnvironmentName: e.name,
+        basis: "jobs" as const,
         maxVcpus: e.maxVcpus,
         maxMemoryMiB: e.memoryMiB,
         gpuIds: safeJson<string[]>(e.gpuIds, []),

@@ -5,12 +5,13 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { EMPTY_COMPUTE_ENVIRONMENT } from "@/lib/console/compute-environment-values";
 import { hostCapacity } from "@/lib/resources/compute-environments/host";
 
 export const metadata: Metadata = { title: "Create compute environment" };
 
-export default async function NewComputeEnvironmentPage() {
+export default backendPage(async function NewComputeEnvironmentPage() {
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
   return (
@@ -29,4 +30,4 @@ export default async function NewComputeEnvironmentPage() {
       )}
     </>
   );
-}
+});

@@ -10,6 +10,7 @@ import { SelectField } from "@/components/ui/field";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { allJobDefinitions } from "@/lib/console/load-resources";
 import { lineDiff } from "@/lib/diff/line-diff";
 import { deregisterJobDefinitionAction } from "../actions";
@@ -38,7 +39,7 @@ function summary(def: Record<string, unknown>) {
   };
 }
 
-export default async function JobDefinitionPage({
+export default backendPage(async function JobDefinitionPage({
   params,
   searchParams,
 }: {
@@ -166,4 +167,4 @@ export default async function JobDefinitionPage({
       </Card>
     </>
   );
-}
+});

@@ -5,12 +5,17 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { emptyForm, formToDefinition, requestFromDefinition } from "@/lib/console/job-definition-form";
 
 export const metadata: Metadata = { title: "Register job definition" };
 
 /** `?from=name:revision` starts from that revision, so a new revision changes only what it must. */
-export default async function NewJobDefinitionPage({ searchParams }: { searchParams: Promise<{ from?: string }> }) {
+export default backendPage(async function NewJobDefinitionPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ from?: string }>;
+}) {
   const { from } = await searchParams;
   const ctx = await pageContext();
   if (!can(ctx.role, "jobDefinitions.manage")) {
@@ -42,4 +47,4 @@ export default async function NewJobDefinitionPage({ searchParams }: { searchPar
       </Card>
     </>
   );
-}
+});

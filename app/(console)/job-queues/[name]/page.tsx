@@ -7,6 +7,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { jobQueueRow } from "@/lib/console/job-queue-values";
 import { allSchedulingPolicies } from "@/lib/console/load-resources";
 
@@ -14,7 +15,7 @@ export const metadata: Metadata = { title: "Job queue" };
 
 const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
-export default async function JobQueuePage({ params }: { params: Promise<{ name: string }> }) {
+export default backendPage(async function JobQueuePage({ params }: { params: Promise<{ name: string }> }) {
   const name = decodeURIComponent((await params).name);
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
@@ -149,4 +150,4 @@ export default async function JobQueuePage({ params }: { params: Promise<{ name:
       </Card>
     </>
   );
-}
+});

@@ -5,12 +5,13 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { EMPTY_JOB_QUEUE } from "@/lib/console/job-queue-values";
 import { allComputeEnvironments, allSchedulingPolicies } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Create job queue" };
 
-export default async function NewJobQueuePage() {
+export default backendPage(async function NewJobQueuePage() {
   const ctx = await pageContext();
   if (!can(ctx.role, "jobQueues.manage")) {
     return (
@@ -38,4 +39,4 @@ export default async function NewJobQueuePage() {
       </Card>
     </>
   );
-}
+});

@@ -4,6 +4,7 @@ import { JobDetailView } from "@/components/jobs/job-detail";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { loadJobView } from "@/lib/jobs/console-job-view";
 
 export const metadata: Metadata = { title: "Job" };
@@ -16,7 +17,7 @@ function decode(segment: string): string {
   }
 }
 
-export default async function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
+export default backendPage(async function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
   const ctx = await pageContext();
   const jobId = decode((await params).jobId);
   const view = await loadJobView(await backendFor(ctx), ctx, jobId);
@@ -29,4 +30,4 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
       canSubmit={can(ctx.role, "jobs.submit")}
     />
   );
-}
+});

@@ -9,6 +9,7 @@ import { backendFor } from "@/lib/backends";
 import type { BatchBackend } from "@/lib/backends/types";
 import { substituteParameters } from "@/lib/batch/parameters";
 import { type DefinitionDefaults, emptySubmitForm, requestToForm, resubmitRequest } from "@/lib/batch/submit-form";
+import { backendPage } from "@/lib/console/backend-page";
 
 export const metadata: Metadata = { title: "Submit a job" };
 
@@ -53,7 +54,11 @@ async function fromJob(backend: BatchBackend, ctx: OrgContext, jobId: string) {
   return { job, form: requestToForm(request).form };
 }
 
-export default async function NewJobPage({ searchParams }: { searchParams: Promise<{ from?: string | string[] }> }) {
+export default backendPage(async function NewJobPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ from?: string | string[] }>;
+}) {
   const ctx = await pageContext();
   if (!can(ctx.role, "jobs.submit")) return <Alert>Your role does not allow submitting jobs.</Alert>;
   const backend = await backendFor(ctx);
@@ -112,4 +117,4 @@ export default async function NewJobPage({ searchParams }: { searchParams: Promi
       />
     </div>
   );
-}
+});

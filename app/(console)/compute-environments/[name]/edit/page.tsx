@@ -6,12 +6,17 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { valuesFromDetail } from "@/lib/console/compute-environment-values";
 import { hostCapacity } from "@/lib/resources/compute-environments/host";
 
 export const metadata: Metadata = { title: "Edit compute environment" };
 
-export default async function EditComputeEnvironmentPage({ params }: { params: Promise<{ name: string }> }) {
+export default backendPage(async function EditComputeEnvironmentPage({
+  params,
+}: {
+  params: Promise<{ name: string }>;
+}) {
   const name = decodeURIComponent((await params).name);
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
@@ -37,4 +42,4 @@ export default async function EditComputeEnvironmentPage({ params }: { params: P
       )}
     </>
   );
-}
+});

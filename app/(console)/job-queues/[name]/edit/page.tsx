@@ -6,12 +6,13 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { jobQueueValuesFromDetail } from "@/lib/console/job-queue-values";
 import { allComputeEnvironments, allSchedulingPolicies } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Edit job queue" };
 
-export default async function EditJobQueuePage({ params }: { params: Promise<{ name: string }> }) {
+export default backendPage(async function EditJobQueuePage({ params }: { params: Promise<{ name: string }> }) {
   const name = decodeURIComponent((await params).name);
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
@@ -42,4 +43,4 @@ export default async function EditJobQueuePage({ params }: { params: Promise<{ n
       </Card>
     </>
   );
-}
+});

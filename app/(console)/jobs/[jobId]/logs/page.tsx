@@ -6,10 +6,11 @@ import { LogViewer } from "@/components/logs/log-viewer";
 import { PageHeader } from "@/components/ui/card";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 
 export const metadata: Metadata = { title: "Job logs" };
 
-export default async function JobLogsPage({
+export default backendPage(async function JobLogsPage({
   params,
   searchParams,
 }: {
@@ -60,4 +61,4 @@ export default async function JobLogsPage({
       <LogViewer key={attempt ?? "waiting"} jobId={jobId} attempt={attempt} />
     </>
   );
-}
+});

@@ -6,12 +6,13 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
+import { backendPage } from "@/lib/console/backend-page";
 import { allSchedulingPolicies } from "@/lib/console/load-resources";
 import { schedulingPolicyValuesFromDetail } from "@/lib/console/scheduling-policy-values";
 
 export const metadata: Metadata = { title: "Edit scheduling policy" };
 
-export default async function EditSchedulingPolicyPage({ params }: { params: Promise<{ name: string }> }) {
+export default backendPage(async function EditSchedulingPolicyPage({ params }: { params: Promise<{ name: string }> }) {
   const name = decodeURIComponent((await params).name);
   const ctx = await pageContext();
   const backend = await backendFor(ctx);
@@ -29,4 +30,4 @@ export default async function EditSchedulingPolicyPage({ params }: { params: Pro
       )}
     </>
   );
-}
+});

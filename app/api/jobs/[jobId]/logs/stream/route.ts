@@ -14,6 +14,11 @@ import { encodeRuns, resumeToken, sseHeartbeat, sseMessage } from "@/lib/logs/ss
 export const dynamic = "force-dynamic";
 
 const POLL_MS = 250;
+/**
+ * On the AWS backend each poll is a DescribeJobs and a GetLogEvents call, and CloudWatch Logs
+ * allows an account 25 GetLogEvents a second in all: a viewer polls every 2 s there.
+ */
+const AWS_POLL_MS = 2_000;
 const HEARTBEAT_MS = 15_000;
 const MAX_STREAM_MS = 5 * 60_000;
 const BATCH_LINES = 10_000;
@@ -27,6 +32,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
   const { jobId } = await params;
   return orgRoute({ permission: "resources.view", query }, async (request, ctx, q) => {
     const backend = await backendFor(ctx);
+    const pollMs = backend.kind === "aws" ? AWS_POLL_MS : POLL_MS;
     let token = resumeToken(request.headers.get("last-event-id"), q.after);
     // The first read happens before the stream opens, so an unknown job is a plain 404.
     let page = await backend.getLogEvents(ctx, { jobId, attempt: q.attempt, nextToken: token, limit: BATCH_LINES });
@@ -60,8 +66,10 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
               attempts = meta;
               send(sseMessage({ event: "attempt", data: { attempt: page.attempt, attempts: page.attempts } }));
             }
+            // Read on from the returned token even after an empty page: CloudWatch (AWS backend)
+            // may move its token past a stretch with no events.
+            token = page.nextForwardToken || token;
             if (page.events.length > 0) {
-              token = page.nextForwardToken;
               send(sseMessage({ id: token, data: { runs: encodeRuns(page.events) } }));
             }
             if (page.complete) {
@@ -74,7 +82,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
               break;
             }
             if (page.caughtUp) {
-              await new Promise((r) => setTimeout(r, POLL_MS));
+              await new Promise((r) => setTimeout(r, pollMs));
               if (Date.now() - lastWrite > HEARTBEAT_MS) send(sseHeartbeat());
             }
             if (closed) break;

@@ -1,0 +1,156 @@
+// The console of an organization on the AWS backend: a fresh organization is pointed at this
+// server's own /v1 (signed with the first admin's key, so its "AWS" is the Default
+// organization's built-in engine). Its pages show what AWS reports and say plainly what AWS
+// cannot tell: memory in use, the jobs depending on a job, finished-job figures. With the
+// endpoint unreachable, a page says so with AWS's words and a retry instead of a bare error.
+import {
+  CreateComputeEnvironmentCommand,
+  CreateJobQueueCommand,
+  DescribeJobsCommand,
+  RegisterJobDefinitionCommand,
+  SubmitJobCommand,
+  TerminateJobCommand,
+} from "@aws-sdk/client-batch";
+import { expect, type Page, test } from "@playwright/test";
+import { ADMIN_KEY, batchClient, uniqueName } from "./api";
+import { uniqueEmail } from "./helpers";
+
+const endpoint = `http://127.0.0.1:${process.env.E2E_PORT ?? "3217"}`;
+
+async function signUp(page: Page, orgName: string) {
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill("AWS Console Owner");
+  await page.getByLabel("Email").fill(uniqueEmail("aws-console"));
+  await page.getByLabel("Password").fill("aws-console-password-1");
+  await page.getByLabel("Organization name").fill(orgName);
+  await page.getByRole("button", { name: "Create organization" }).click();
+  await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
+}
+
+async function saveAwsBackend(page: Page, batchEndpoint: string) {
+  await page.goto("/settings/backend");
+  const form = page.getByRole("form", { name: "Backend settings" });
+  await form.getByRole("radio", { name: /AWS Batch/ }).check();
+  await form.getByLabel("Region").fill("us-east-1");
+  await form.getByLabel("Credentials").selectOption({ label: "Access key pair" });
+  await form.getByLabel("Access key ID").fill(ADMIN_KEY.accessKeyId);
+  await form.getByLabel(/Secret access key/).fill(ADMIN_KEY.secretAccessKey);
+  await form.getByLabel("AWS Batch endpoint").fill(batchEndpoint);
+  await form.getByLabel("CloudWatch Logs endpoint").fill(endpoint);
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByText("Saved. This organization now runs on AWS Batch in us-east-1.")).toBeVisible();
+}
+
+test("an AWS-backed organization's pages show AWS's figures and say what AWS cannot tell", async ({ page }) => {
+  test.setTimeout(55_000);
+  await signUp(page, `AWS Console ${Date.now().toString(36)}`);
+  await saveAwsBackend(page, endpoint);
+
+  // Seed in the "AWS account" (the Default organization): a running job and one waiting on it.
+  const batch = batchClient();
+  const ce = uniqueName("awsc-ce");
+  const queue = uniqueName("awsc-q");
+  const definition = uniqueName("awsc-def");
+  await batch.send(
+    new CreateComputeEnvironmentCommand({
+      computeEnvironmentName: ce,
+      type: "MANAGED",
+      computeResources: { type: "EC2", maxvCpus: 2, desiredvCpus: 1, subnets: [], instanceRole: "local" },
+    }),
+  );
+  await batch.send(
+    new CreateJobQueueCommand({
+      jobQueueName: queue,
+      priority: 1,
+      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
+    }),
+  );
+  await batch.send(
+    new RegisterJobDefinitionCommand({
+      jobDefinitionName: definition,
+      type: "container",
+      containerProperties: {
+        image: "local",
+        command: ["sh", "-c", "echo started; sleep 30"],
+        resourceRequirements: [
+          { type: "VCPU", value: "1" },
+          { type: "MEMORY", value: "64" },
+        ],
+      },
+    }),
+  );
+  const blocker = await batch.send(
+    new SubmitJobCommand({ jobName: "blocker", jobQueue: queue, jobDefinition: definition }),
+  );
+  const waiter = await batch.send(
+    new SubmitJobCommand({
+      jobName: "waiter",
+      jobQueue: queue,
+      jobDefinition: definition,
+      dependsOn: [{ jobId: blocker.jobId }],
+    }),
+  );
+  const status = async (jobId: string | undefined) =>
+    (await batch.send(new DescribeJobsCommand({ jobs: [jobId as string] }))).jobs?.[0]?.status ?? "";
+  await expect.poll(() => status(blocker.jobId), { timeout: 15_000, intervals: [100] }).toBe("RUNNING");
+
+  try {
+    // Capacity: AWS's desired vCPUs of the maximum; memory in use is not reported.
+    await page.goto("/compute-environments");
+    const ceRow = page.getByRole("row").filter({ hasText: ce });
+    await expect(ceRow.getByText("desired by AWS, of max")).toBeVisible();
+    await expect(ceRow.getByText("1 / 2")).toBeVisible();
+    await expect(ceRow.getByText("not reported by this backend").first()).toBeAttached();
+    await page.screenshot({ path: test.info().outputPath("aws-compute-environments.png"), fullPage: true });
+
+    // Queue counts from AWS's ListJobs.
+    await page.goto(`/job-queues/${queue}`);
+    await expect(page.getByTestId(`count-${queue}-RUNNING`)).toHaveText("1");
+    await expect(page.getByTestId(`count-${queue}-PENDING`)).toHaveText("1");
+
+    // The waiting job: why it waits, from AWS's answers.
+    await page.goto(`/jobs/${waiter.jobId}`);
+    const why = page.getByTestId("why-not-running");
+    await expect(why.locator('[data-reason="DEPENDENCY"]')).toContainText("blocker");
+    await page.screenshot({ path: test.info().outputPath("aws-job-waiting.png"), fullPage: true });
+    // The running job: who depends on it is something AWS cannot say, and the page says so.
+    await page.goto(`/jobs/${blocker.jobId}`);
+    await expect(page.getByTestId("dependents-unavailable")).toContainText(
+      "AWS Batch has no call that lists the jobs depending on a job",
+    );
+    await expect(page.getByText("no job depends on it")).toHaveCount(0);
+
+    // The live log through CloudWatch Logs' GetLogEvents.
+    await page.goto(`/jobs/${blocker.jobId}/logs`);
+    await expect(page.getByTestId("log-lines")).toContainText("started");
+
+    // The dashboard charts what the engine sampled from "AWS" (every second under e2e), and
+    // says which figures AWS organizations do not have.
+    await page.goto("/dashboard?range=15m");
+    await expect(page.getByTestId("metrics-partial")).toContainText("Finished jobs, run times and failing definitions");
+    await expect(page.getByText(/At most [1-9]\d* running jobs at once/)).toBeAttached({ timeout: 15_000 });
+    await expect(page.getByText(/At most [1-9]\d* pending jobs at once/)).toBeAttached();
+    await expect(page.getByRole("heading", { name: "Jobs finished per interval" })).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath("aws-dashboard.png"), fullPage: true });
+
+    // An unreachable endpoint: the page says so in words, with a retry, not a bare error.
+    await saveAwsBackend(page, "http://127.0.0.1:9");
+    await page.goto("/job-queues");
+    await expect(page.getByRole("heading", { name: "The batch backend could not be reached" })).toBeVisible({
+      timeout: 20_000,
+    });
+    await expect(page.getByTestId("backend-problem")).toContainText("127.0.0.1:9");
+    await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath("aws-unreachable.png"), fullPage: true });
+    // Back to the built-in engine, so the engine stops sampling an unreachable endpoint.
+    await page.goto("/settings/backend");
+    const form = page.getByRole("form", { name: "Backend settings" });
+    await form.getByRole("radio", { name: /Built-in engine/ }).check();
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(form.getByText("Saved. This organization now runs on the built-in engine.")).toBeVisible();
+  } finally {
+    for (const job of [waiter, blocker]) {
+      await batch.send(new TerminateJobCommand({ jobId: job.jobId as string, reason: "e2e done" }));
+    }
+  }
+});
