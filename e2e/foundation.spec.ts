@@ -149,3 +149,15 @@ test("a submitter posting the admin's server action directly is refused by the s
   await expect(page.getByText(victim)).toBeVisible();
   await expect(page.getByText(target)).toHaveCount(0);
 });
+
+test("every page is sent with a content security policy that forbids framing", async ({ request }) => {
+  for (const path of ["/login", "/api/health"]) {
+    const res = await request.get(path);
+    const headers = res.headers();
+    expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+    expect(headers["content-security-policy"], path).toContain("default-src 'self'");
+    expect(headers["x-frame-options"], path).toBe("DENY");
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+    expect(headers["x-powered-by"], path).toBeUndefined();
+  }
+});
