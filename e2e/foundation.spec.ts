@@ -161,3 +161,37 @@ test("every page is sent with a content security policy that forbids framing", a
     expect(headers["x-powered-by"], path).toBeUndefined();
   }
 });
+
+test("a server action posted from another site is refused, even with the admin's own session", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const victim = uniqueEmail("csrf-victim");
+  await page.goto("/settings/members");
+  const form = page.getByRole("form", { name: "Add a member" });
+  await form.getByLabel("Email").fill(victim);
+  await form.getByLabel("Role").selectOption({ label: "Admin" });
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.method() === "POST" && r.headers()["next-action"] !== undefined),
+    form.getByRole("button", { name: "Add member" }).click(),
+  ]);
+  await expect(page.getByTestId("invitation-link")).toBeVisible();
+  const body = (request.postDataBuffer() ?? Buffer.alloc(0)).toString("utf8");
+
+  // The same request as a page on another site would make the admin's browser send it: the
+  // admin's cookie (SameSite=Lax keeps it off cross-site POSTs in a browser; this request sends
+  // it anyway) and that site's Origin.
+  const planted = uniqueEmail("csrf-planted");
+  const response = await page.request.post("/settings/members", {
+    headers: {
+      "next-action": request.headers()["next-action"] ?? "",
+      "content-type": request.headers()["content-type"] ?? "",
+      accept: "text/x-component",
+      origin: "https://attacker.example",
+    },
+    data: body.replaceAll(victim, planted),
+  });
+  expect(response.ok()).toBe(false);
+
+  await page.goto("/settings/members");
+  await expect(page.getByText(victim)).toBeVisible();
+  await expect(page.getByText(planted)).toHaveCount(0);
+});
