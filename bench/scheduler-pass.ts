@@ -22,9 +22,9 @@ import { ShareUsage } from "@/engine/share-usage";
 import { Prisma } from "@/generated/sqlite/client";
 import { jobQueueArn } from "@/lib/batch/arn";
 import { newId } from "@/lib/ids";
-import { insertJobs as insertJobRows, type JobCommon, type JobRowInsert } from "@/lib/jobs/insert-jobs";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import { type BenchDatabase, ms, openDatabase, pct, ratio, report, run } from "./lib/harness";
+import { insertRunnableJobs } from "./lib/seed";
 
 const { values } = parseArgs({
   options: {
@@ -77,54 +77,7 @@ async function seed(d: BenchDatabase) {
     });
     queueIds.push(id);
   }
-  const container = JSON.stringify({
-    image: "local",
-    command: ["true"],
-    environment: [],
-    vcpus: 1,
-    memoryMiB: 64,
-    gpus: 0,
-    extra: {},
-  });
-  const base = Date.now() - N;
-  const perQueue = Math.ceil(N / QUEUES);
-  const BATCH = 10_000;
-  for (const [q, jobQueueId] of queueIds.entries()) {
-    for (let i = 0; i < perQueue; i += BATCH) {
-      const common: JobCommon = {
-        organizationId: world.organizationId,
-        name: `bench-${q}`,
-        jobQueueId,
-        jobDefinitionId: world.definitionId,
-        createdAt: base + i,
-        schedulingPriority: 0,
-        shareIdentifier: null,
-        attemptsAllowed: 1,
-        vcpus: 1,
-        memoryMiB: 64,
-        gpus: 0,
-        container,
-        parameters: "{}",
-        retryStrategy: null,
-        timeoutSeconds: null,
-        tags: "{}",
-        propagateTags: false,
-        submittedById: null,
-      };
-      const rows: JobRowInsert[] = Array.from({ length: Math.min(BATCH, perQueue - i) }, () => ({
-        id: newId(),
-        status: "RUNNABLE",
-        statusReason: null,
-        runnableAt: base + i,
-        stoppedAt: null,
-        arrayParentId: null,
-        arrayIndex: null,
-        arraySize: null,
-        pendingDependencies: 0,
-      }));
-      await d.db.$transaction((tx) => insertJobRows(tx, common, rows), { timeout: 120_000 });
-    }
-  }
+  await insertRunnableJobs(d.db, { ...world, queueIds, jobs: N, command: ["true"] });
   // The claim is refused on SQLite unless this engine holds the lease.
   await d.db.engineLease.create({
     data: { name: LEADER, holder: ENGINE_ID, acquiredAt: 0, heartbeatAt: 0, expiresAt: Date.now() + 3_600_000 },
