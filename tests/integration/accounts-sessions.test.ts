@@ -6,8 +6,8 @@ import { randomBytes } from "node:crypto";
 import { CreateComputeEnvironmentCommand, DescribeJobQueuesCommand } from "@aws-sdk/client-batch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
-import { resolveMembership } from "@/lib/auth/context";
-import { createSession, hashToken, readSession } from "@/lib/auth/session";
+import { resolveMembership, stillAllowed } from "@/lib/auth/context";
+import { createSession, deleteSession, hashToken, readSession } from "@/lib/auth/session";
 import { LOCK_MINUTES, MAX_FAILURES, signIn } from "@/lib/auth/sign-in";
 import { changeMemberRole } from "@/lib/members/change-member-role";
 import { removeMember } from "@/lib/members/remove-member";
@@ -124,6 +124,38 @@ describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
     expect(await readSession(t.db, randomBytes(32).toString("base64url"), 1)).toBeNull();
     expect(await readSession(t.db, undefined, 1)).toBeNull();
     expect(await readSession(t.db, "x".repeat(10_000), 1)).toBeNull();
+  });
+
+  it("tells an open stream when its viewer is signed out, expired, demoted or removed", async () => {
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Streams");
+    const adminCtx = contextFor(t.db, organizationId, admin, "admin");
+    const user = await createUser(t.db, `viewer-${provider}-${randomBytes(3).toString("hex")}@example.com`);
+    const membershipId = await addMembership(t.db, organizationId, user.id, "admin");
+    const opened = async () => {
+      const s = await createSession(t.db, { userId: user.id, organizationId, days: 1 });
+      return {
+        token: s.token,
+        ctx: { ...contextFor(t.db, organizationId, user, "admin"), sessionId: hashToken(s.token) },
+      };
+    };
+
+    const a = await opened();
+    expect(await stillAllowed(a.ctx, "audit.view")).toBe(true);
+    await deleteSession(t.db, a.token);
+    expect(await stillAllowed(a.ctx, "audit.view")).toBe(false);
+
+    const b = await opened();
+    expect(await stillAllowed(b.ctx, "audit.view", new Date(Date.now() + 2 * 86_400_000))).toBe(false);
+
+    await changeMemberRole(adminCtx, { membershipId, role: "developer" });
+    expect(await stillAllowed(b.ctx, "audit.view")).toBe(false);
+    expect(await stillAllowed(b.ctx, "resources.view")).toBe(true);
+
+    await removeMember(adminCtx, { membershipId });
+    expect(await stillAllowed(b.ctx, "resources.view")).toBe(false);
+    // Without a session (an API caller), membership alone decides.
+    expect(await stillAllowed(contextFor(t.db, organizationId, user, "developer"), "resources.view")).toBe(false);
+    expect(await stillAllowed(adminCtx, "resources.view")).toBe(true);
   });
 
   describe("sign-in lockout", () => {
