@@ -1,5 +1,6 @@
 // Email and password sign-in with per-account lockout: after MAX_FAILURES wrong passwords in a
-// row the account refuses sign-in for LOCK_MINUTES, whatever password is tried. Unknown emails
+// row the account refuses sign-in for LOCK_MINUTES, whatever password is tried; attempts sent all
+// at once are counted too (each takes its number before its check). Unknown emails
 // cost the same scrypt work as known ones, so timing does not reveal which accounts exist.
 import { z } from "zod";
 import type { Db } from "@/lib/db";
