@@ -6,6 +6,7 @@ import { awsSettingsFromEnvironment, putOrganizationOnAws } from "@/lib/backends
 import { createDb } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
+import { resealSecrets } from "@/lib/reseal-secrets";
 
 async function main() {
   const config = env();
@@ -35,6 +36,15 @@ async function main() {
       }
     }
     await ensureConfiguredAccessKey(db, config);
+    // After a key rotation: move every sealed value to the new primary key.
+    const resealed = await resealSecrets(db);
+    if (resealed.resealed)
+      console.log(`[batchdeck] re-sealed ${resealed.resealed} secret(s) under the current BATCHDECK_SECRET_KEY`);
+    if (resealed.unreadable) {
+      console.log(
+        `[batchdeck] ${resealed.unreadable} stored secret(s) were sealed with a key that is not configured; list that key in BATCHDECK_SECRET_KEY_PREVIOUS or enter the secret again`,
+      );
+    }
   } finally {
     await db.$disconnect();
   }

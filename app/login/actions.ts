@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { setSessionCookie } from "@/lib/auth/cookies";
+import { safeNextPath } from "@/lib/auth/next-path";
 import { type ActionResult, parseInput } from "@/lib/auth/operation";
 import { signIn, signInInput } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
@@ -19,6 +20,5 @@ export async function signInAction(_prev: ActionResult<null> | null, form: FormD
     }
     throw error;
   }
-  const next = String(form.get("next") ?? "/");
-  redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/");
+  redirect(safeNextPath(form.get("next")));
 }

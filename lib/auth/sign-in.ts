@@ -1,5 +1,6 @@
 // Email and password sign-in with per-account lockout: after MAX_FAILURES wrong passwords in a
-// row the account refuses sign-in for LOCK_MINUTES, whatever password is tried. Unknown emails
+// row the account refuses sign-in for LOCK_MINUTES, whatever password is tried; attempts sent all
+// at once are counted too (each takes its number before its check). Unknown emails
 // cost the same scrypt work as known ones, so timing does not reveal which accounts exist.
 import { z } from "zod";
 import type { Db } from "@/lib/db";
@@ -35,20 +36,34 @@ export async function signIn(
   if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
     throw new AppError("RATE_LIMITED", "Too many failed sign-in attempts. Try again in a few minutes.");
   }
-  if (!(await verifyPassword(input.password, user.passwordHash))) {
-    const failures = user.failedLoginCount + 1;
-    await db.user.update({
-      where: { id: user.id },
-      data: {
-        failedLoginCount: failures >= MAX_FAILURES ? 0 : failures,
-        lockedUntil: failures >= MAX_FAILURES ? new Date(Date.now() + LOCK_MINUTES * 60_000) : null,
-      },
+  if (user.lockedUntil) {
+    // The lock has run out: counting starts again (once, however many requests notice).
+    await db.user.updateMany({
+      where: { id: user.id, lockedUntil: user.lockedUntil },
+      data: { failedLoginCount: 0, lockedUntil: null },
     });
+  }
+  // Each attempt takes its number before the password is checked, in one UPDATE, so guesses
+  // sent all at once are counted too: past MAX_FAILURES they are refused without a check.
+  const { failedLoginCount: attempt } = await db.user.update({
+    where: { id: user.id },
+    data: { failedLoginCount: { increment: 1 } },
+    select: { failedLoginCount: true },
+  });
+  if (attempt > MAX_FAILURES) {
+    throw new AppError("RATE_LIMITED", "Too many failed sign-in attempts. Try again in a few minutes.");
+  }
+  if (!(await verifyPassword(input.password, user.passwordHash))) {
+    if (attempt >= MAX_FAILURES) {
+      // The count stays where it is until the lock runs out, so attempts still in flight are refused.
+      await db.user.update({
+        where: { id: user.id },
+        data: { lockedUntil: new Date(Date.now() + LOCK_MINUTES * 60_000) },
+      });
+    }
     throw new AppError("UNAUTHENTICATED", "Email or password is incorrect.");
   }
-  if (user.failedLoginCount > 0 || user.lockedUntil) {
-    await db.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null } });
-  }
+  await db.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null } });
   const membership = await resolveMembership(db, user.id, null);
   return createSession(db, {
     userId: user.id,

@@ -53,10 +53,10 @@ export interface PublicAwsConfig {
   updatedAt: Date;
 }
 
-const secretContext = (organizationId: string) => `aws-backend:${organizationId}`;
+export const awsSecretContext = (organizationId: string) => `aws-backend:${organizationId}`;
 
 export const sealAwsSecret = (organizationId: string, secret: string) =>
-  encryptSecret(secret, { context: secretContext(organizationId) });
+  encryptSecret(secret, { context: awsSecretContext(organizationId) });
 
 export function openAwsConfig(row: AwsConfigRow): AwsConfig {
   if (!isCredentialMode(row.credentialMode)) {
@@ -65,7 +65,7 @@ export function openAwsConfig(row: AwsConfigRow): AwsConfig {
   let secretAccessKey: string | undefined;
   if (row.secretAccessKeySealed) {
     try {
-      secretAccessKey = decryptSecret(row.secretAccessKeySealed, { context: secretContext(row.organizationId) });
+      secretAccessKey = decryptSecret(row.secretAccessKeySealed, { context: awsSecretContext(row.organizationId) });
     } catch (error) {
       if (!(error instanceof SecretError)) throw error;
       // Usually a missing or rotated BATCHDECK_SECRET_KEY: say so rather than "credentials refused".

@@ -4,8 +4,11 @@
 // Last-Event-ID and the stream resumes after it, so nothing is missed or repeated. A comment
 // line every HEARTBEAT_MS keeps the connection open; `event: end` says the attempt is over and
 // every line has been sent (the client then closes instead of reconnecting). The stream is
-// closed after MAX_STREAM_MS without `end`; the browser reconnects and resumes.
+// closed after MAX_STREAM_MS without `end`; the browser reconnects and resumes. Every
+// RECHECK_MS it checks the viewer is still signed in and a member: when not (removed, signed
+// out, session expired) it closes, and the reconnect is refused.
 import { z } from "zod";
+import { stillAllowed } from "@/lib/auth/context";
 import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
 import { getLogEventsInput } from "@/lib/logs/get-log-events";
@@ -22,6 +25,8 @@ const AWS_POLL_MS = 2_000;
 const HEARTBEAT_MS = 15_000;
 const MAX_STREAM_MS = 5 * 60_000;
 const BATCH_LINES = 10_000;
+/** How often an open stream checks that its viewer is still signed in and still a member. */
+const RECHECK_MS = 2_000;
 
 const query = z.object({
   attempt: getLogEventsInput.shape.attempt,
@@ -42,6 +47,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
         let lastWrite = Date.now();
+        let lastCheck = Date.now();
         let attempts = "";
         const send = (text: string) => {
           controller.enqueue(encoder.encode(text));
@@ -86,6 +92,13 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
               if (Date.now() - lastWrite > HEARTBEAT_MS) send(sseHeartbeat());
             }
             if (closed) break;
+            if (Date.now() - lastCheck >= RECHECK_MS) {
+              lastCheck = Date.now();
+              if (!(await stillAllowed(ctx, "resources.view"))) {
+                stop();
+                break;
+              }
+            }
             page = await backend.getLogEvents(ctx, { jobId, attempt, nextToken: token, limit: BATCH_LINES });
             attempt ??= page.attempt ?? undefined;
           }

@@ -1,0 +1,98 @@
+// Removing a member ends their access at once (issue 6, proof 6), including what they already
+// have open: a live log stream of a running job closes within seconds of the admin's click,
+// reconnecting is refused, and their next page load goes to sign-in. The job is seeded through
+// the signed /v1 API (e2e/api.ts); the pages under test are the members page and the stream.
+import {
+  CreateComputeEnvironmentCommand,
+  CreateJobQueueCommand,
+  DescribeJobsCommand,
+  RegisterJobDefinitionCommand,
+  SubmitJobCommand,
+  TerminateJobCommand,
+} from "@aws-sdk/client-batch";
+import { expect, test } from "@playwright/test";
+import { batchClient, uniqueName } from "./api";
+import { ADMIN, acceptInvitation, inviteMember, signIn, uniqueEmail } from "./helpers";
+
+test("a removed member's open log stream closes and their session ends", async ({ page, browser }) => {
+  test.setTimeout(50_000);
+  const batch = batchClient();
+  const ce = uniqueName("removal-ce");
+  const queue = uniqueName("removal-q");
+  const definition = uniqueName("removal-def");
+  await batch.send(
+    new CreateComputeEnvironmentCommand({
+      computeEnvironmentName: ce,
+      type: "MANAGED",
+      computeResources: { type: "EC2", maxvCpus: 2, subnets: [], instanceRole: "local" },
+    }),
+  );
+  await batch.send(
+    new CreateJobQueueCommand({
+      jobQueueName: queue,
+      priority: 1,
+      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
+    }),
+  );
+  await batch.send(
+    new RegisterJobDefinitionCommand({
+      jobDefinitionName: definition,
+      type: "container",
+      containerProperties: {
+        image: "local",
+        command: ["sh", "-c", "echo started; sleep 40; echo done"],
+        resourceRequirements: [
+          { type: "VCPU", value: "1" },
+          { type: "MEMORY", value: "64" },
+        ],
+      },
+    }),
+  );
+  const { jobId } = await batch.send(
+    new SubmitJobCommand({ jobName: "watched", jobQueue: queue, jobDefinition: definition }),
+  );
+  const status = async () =>
+    (await batch.send(new DescribeJobsCommand({ jobs: [jobId as string] }))).jobs?.[0]?.status ?? "";
+
+  // The admin invites a developer, who signs in and opens the job's live log.
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const email = uniqueEmail("removed");
+  const link = await inviteMember(page, email, "Developer");
+  const member = await acceptInvitation(browser, link, "Soon Gone", "removed-member-password");
+  await expect.poll(status, { timeout: 15_000, intervals: [100] }).toBe("RUNNING");
+  await member.goto(`/jobs/${jobId}/logs`);
+  await expect(member.getByTestId("log-lines")).toContainText("started");
+
+  // A stream opened by the member's session, still running (the job sleeps for 40 s).
+  const streamOpened = Date.now();
+  const stream = member.request.get(`/api/jobs/${jobId}/logs/stream`, { timeout: 30_000 }).then(async (r) => ({
+    status: r.status(),
+    body: await r.text(),
+    endedAt: Date.now(),
+  }));
+  await member.waitForTimeout(1_000);
+
+  await page.goto("/settings/members");
+  page.once("dialog", (dialog) => dialog.accept());
+  const removedAt = Date.now();
+  await page.getByRole("button", { name: `Remove ${email}` }).click();
+  await expect(page.getByText(email)).toHaveCount(0);
+
+  const ended = await stream;
+  expect(ended.status).toBe(200);
+  expect(ended.body).toContain("started");
+  // Closed by the removal, not by the job finishing.
+  expect(ended.body).not.toContain("event: end");
+  expect(ended.endedAt - removedAt).toBeLessThan(5_000);
+  expect(ended.endedAt - streamOpened).toBeLessThan(15_000);
+  console.log(`stream closed ${ended.endedAt - removedAt} ms after the removal`);
+
+  // Reconnecting is refused, and the next page load asks them to sign in.
+  expect([401, 403]).toContain((await member.request.get(`/api/jobs/${jobId}/logs/stream`)).status());
+  await member.goto(`/jobs/${jobId}/logs`);
+  await expect(member).toHaveURL(/\/login/);
+  await member.screenshot({ path: test.info().outputPath("removed-member-signed-out.png"), fullPage: true });
+  await member.context().close();
+
+  await batch.send(new TerminateJobCommand({ jobId: jobId as string, reason: "spec done" }));
+});

@@ -1,0 +1,85 @@
+// Key rotation, second half: after BATCHDECK_SECRET_KEY is replaced and the old key listed in
+// BATCHDECK_SECRET_KEY_PREVIOUS, every sealed value still names the old key. This re-seals each
+// one under the primary key (same context, so it stays bound to its row), a batch at a time,
+// and only where the row still holds the value it read, so a concurrent save is never
+// overwritten. Once it reports nothing left under an old key, that key can be dropped.
+// Run at startup by scripts/prepare.ts; it is cheap when there is nothing to do.
+import { awsSecretContext } from "@/lib/backends/aws/config";
+import type { Db } from "@/lib/db";
+import {
+  decryptSecret,
+  defaultKeyring,
+  encryptSecret,
+  type Keyring,
+  needsReencryption,
+  SecretError,
+} from "@/lib/secrets";
+
+export interface ResealResult {
+  /** Values moved to the primary key. */
+  resealed: number;
+  /** Values sealed with a key that is not configured (or altered): left as they are. */
+  unreadable: number;
+}
+
+const BATCH = 200;
+
+export async function resealSecrets(db: Db, keyring: Keyring = defaultKeyring()): Promise<ResealResult> {
+  const result: ResealResult = { resealed: 0, unreadable: 0 };
+  const reseal = (sealed: string, context: string): string | null => {
+    try {
+      return encryptSecret(decryptSecret(sealed, { context, keyring }), { context, keyring });
+    } catch (error) {
+      if (!(error instanceof SecretError)) throw error;
+      result.unreadable++;
+      return null;
+    }
+  };
+
+  // Access-key secrets, bound to their access key id.
+  for (let cursor: string | undefined; ; ) {
+    const rows = await db.accessKey.findMany({
+      select: { id: true, accessKeyId: true, secretEncrypted: true },
+      orderBy: { id: "asc" },
+      take: BATCH,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    for (const row of rows) {
+      if (!needsReencryption(row.secretEncrypted, keyring)) continue;
+      const next = reseal(row.secretEncrypted, row.accessKeyId);
+      if (next === null) continue;
+      const { count } = await db.accessKey.updateMany({
+        where: { id: row.id, secretEncrypted: row.secretEncrypted },
+        data: { secretEncrypted: next },
+      });
+      result.resealed += count;
+    }
+    if (rows.length < BATCH) break;
+    cursor = rows[rows.length - 1]?.id;
+  }
+
+  // AWS secret access keys, bound to their organization.
+  for (let cursor: string | undefined; ; ) {
+    const rows = await db.awsBackendConfig.findMany({
+      where: { secretAccessKeySealed: { not: null } },
+      select: { organizationId: true, secretAccessKeySealed: true },
+      orderBy: { organizationId: "asc" },
+      take: BATCH,
+      ...(cursor ? { cursor: { organizationId: cursor }, skip: 1 } : {}),
+    });
+    for (const row of rows) {
+      const sealed = row.secretAccessKeySealed;
+      if (!sealed || !needsReencryption(sealed, keyring)) continue;
+      const next = reseal(sealed, awsSecretContext(row.organizationId));
+      if (next === null) continue;
+      const { count } = await db.awsBackendConfig.updateMany({
+        where: { organizationId: row.organizationId, secretAccessKeySealed: sealed },
+        data: { secretAccessKeySealed: next },
+      });
+      result.resealed += count;
+    }
+    if (rows.length < BATCH) break;
+    cursor = rows[rows.length - 1]?.organizationId;
+  }
+  return result;
+}
