@@ -92,7 +92,9 @@ export async function runOperation(ctx: OrgContext, operation: AnyOperation, raw
 function parseApiInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const unstorable = findUnstorableText(raw);
   if (unstorable) {
-    throw clientError(unstorable.path.length ? `${unstorable.path.join(".")}: ${unstorable.message}` : unstorable.message);
+    throw clientError(
+      unstorable.path.length ? `${unstorable.path.join(".")}: ${unstorable.message}` : unstorable.message,
+    );
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
