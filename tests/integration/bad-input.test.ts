@@ -9,6 +9,9 @@
 // "Invalid" is decided per request before it is sent, by the transport rules and the
 // operation's own schema. Requests that happen to be valid are not counted and go to a second,
 // sandbox database (they may create rows there); they must still never get a 5xx.
+//
+// The run prints its figures and seed. FUZZ_SEED=<n> replays a run; FUZZ_REJECTED_SQLITE and
+// FUZZ_REJECTED_PG change how many rejected /v1 requests each provider must reach.
 import { createHash, randomBytes } from "node:crypto";
 import { Hash } from "@smithy/hash-node";
 import { HttpRequest } from "@smithy/protocol-http";
