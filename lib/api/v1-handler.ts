@@ -10,6 +10,7 @@ import type { OrgContext } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { RELAY_HEADER } from "@/lib/backends/aws/clients";
 import type { Db } from "@/lib/db";
+import { findUnstorableText } from "@/lib/text-input";
 import { ApiError, clientError, errorResponse, jsonBody, parseJsonObject, readBody } from "./errors";
 import { type AnyOperation, API_OPERATIONS, findOperation } from "./operations";
 import { verifySigV4 } from "./sigv4";
@@ -89,6 +90,12 @@ export async function runOperation(ctx: OrgContext, operation: AnyOperation, raw
 
 /** The first problem, named by its field unless the message already names it. */
 function parseApiInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const unstorable = findUnstorableText(raw);
+  if (unstorable) {
+    throw clientError(
+      unstorable.path.length ? `${unstorable.path.join(".")}: ${unstorable.message}` : unstorable.message,
+    );
+  }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -2,6 +2,7 @@
 // Tests drive it directly with contexts for each role.
 import { z } from "zod";
 import { AppError, invalid } from "@/lib/errors";
+import { findUnstorableText } from "@/lib/text-input";
 import type { OrgContext } from "./context";
 import { requirePermission } from "./context";
 import type { Permission } from "./permissions";
@@ -30,7 +31,14 @@ export function formDataToObject(form: FormData): Record<string, unknown> {
 }
 
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const parsed = schema.safeParse(raw instanceof FormData ? formDataToObject(raw) : raw);
+  const input = raw instanceof FormData ? formDataToObject(raw) : raw;
+  const unstorable = findUnstorableText(input);
+  if (unstorable) {
+    const key = unstorable.path.length ? unstorable.path.join(".") : "_";
+    const where = unstorable.path.length ? `${key}: ` : "";
+    throw invalid(`${where}${unstorable.message}`, { [key]: [unstorable.message] });
+  }
+  const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) {

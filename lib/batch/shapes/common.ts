@@ -2,11 +2,25 @@
 // validation words them, so a caller who knows AWS recognises the error.
 import { z } from "zod";
 
+/**
+ * The bad value as an error message quotes it: strings and numbers as JSON, cut short; arrays and
+ * objects by their kind only, since stringifying a 100,000-deep array overflows the stack (a 500
+ * that tests/integration/bad-input.test.ts found) and a megabyte of it helps nobody.
+ */
+export function quoteValue(input: unknown): string {
+  if (typeof input === "string") {
+    return input.length > 64 ? `${JSON.stringify(input.slice(0, 64))}...` : JSON.stringify(input);
+  }
+  if (Array.isArray(input)) return "an array";
+  if (typeof input === "object" && input !== null) return "an object";
+  return String(input);
+}
+
 /** An enum whose error names the bad value and the allowed set, as AWS's validator does. */
 export function awsEnum<const T extends readonly [string, ...string[]]>(field: string, values: T) {
   return z.enum(values, {
     error: (issue) =>
-      `Value ${JSON.stringify(issue.input)} at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`,
+      `Value ${quoteValue(issue.input)} at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(", ")}]`,
   });
 }
 
@@ -77,7 +91,22 @@ export function safeJson<T>(text: string | null | undefined, fallback: T): T {
  */
 export const MAX_STORED_REQUEST_BYTES = 64 * 1024;
 
+/**
+ * The size of `input` as stored JSON, or null when it nests too deeply to stringify: JSON.stringify
+ * recurses, and a body nested tens of thousands deep overflows the stack (a 500 that
+ * tests/integration/bad-input.test.ts found). Such a request cannot be stored anyway.
+ */
+export function jsonByteLength(input: unknown): number | null {
+  try {
+    return Buffer.byteLength(JSON.stringify(input) ?? "", "utf8");
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
 export function requestSizeProblem(input: unknown, limit = MAX_STORED_REQUEST_BYTES): string | null {
-  const size = Buffer.byteLength(JSON.stringify(input) ?? "", "utf8");
+  const size = jsonByteLength(input);
+  if (size === null) return "The request is nested too deeply to store.";
   return size > limit ? `The request is ${size} bytes; at most ${limit} bytes are accepted.` : null;
 }

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { resourceName } from "../names";
 import { isValidExitCodePattern, isValidReasonPattern } from "../retry";
-import { awsEnum, awsInt, awsList, awsString, compact, safeJson, stringMap } from "./common";
+import { awsEnum, awsInt, awsList, awsString, compact, jsonByteLength, safeJson, stringMap } from "./common";
 import { type Tags, tagsSchema } from "./tags";
 
 /** AWS's cap on a RegisterJobDefinition request. */
@@ -106,8 +106,10 @@ export const registerJobDefinitionInput = z
     ).optional(),
   })
   .superRefine((input, ctx) => {
-    const size = Buffer.byteLength(JSON.stringify(input), "utf8");
-    if (size > MAX_JOB_DEFINITION_BYTES) {
+    const size = jsonByteLength(input);
+    if (size === null) {
+      ctx.addIssue({ code: "custom", message: "The job definition is nested too deeply to store." });
+    } else if (size > MAX_JOB_DEFINITION_BYTES) {
       ctx.addIssue({
         code: "custom",
         message: `A job definition can be at most ${MAX_JOB_DEFINITION_BYTES} bytes (24 KiB); this one is ${size}.`,

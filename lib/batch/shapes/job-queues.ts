@@ -3,7 +3,7 @@
 // the fields that need them are refused with a message rather than silently dropped.
 import { z } from "zod";
 import { resourceName } from "../names";
-import { awsEnum, awsInt, awsList, awsString, compact, requestSizeProblem, safeJson } from "./common";
+import { awsEnum, awsInt, awsList, awsString, compact, quoteValue, requestSizeProblem, safeJson } from "./common";
 import { type Tags, tagsSchema } from "./tags";
 
 export const JQ_STATES = ["ENABLED", "DISABLED"] as const;
@@ -48,7 +48,7 @@ export const jobStateTimeLimitActionSchema = z.object({
       message:
         action === "TERMINATE"
           ? "jobStateTimeLimitActions.action TERMINATE applies only to SageMaker Training queues; use CANCEL."
-          : `Value ${JSON.stringify(action)} at 'jobStateTimeLimitActions.action' failed to satisfy constraint: Member must satisfy enum value set: [CANCEL]`,
+          : `Value ${quoteValue(action)} at 'jobStateTimeLimitActions.action' failed to satisfy constraint: Member must satisfy enum value set: [CANCEL]`,
     });
   }),
 });
