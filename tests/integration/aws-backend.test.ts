@@ -424,6 +424,41 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     expect(error.message).not.toContain("wrong-secret");
     expect(error.message).not.toContain(remoteKey.secretAccessKey);
   });
+
+  it("logs an organization that stays unreachable when its failure changes or every ten minutes, not at every sample", async () => {
+    const o = await createOrgWithAdmin(t.db, "Unreachable");
+    const ctx = contextFor(t.db, o.organizationId, o.admin, "admin");
+    const settings = (batchEndpoint: string) =>
+      backendSettingsInput.parse({
+        backend: "aws",
+        region: "us-east-1",
+        credentialMode: "keys",
+        accessKeyId: remoteKey.accessKeyId,
+        secretAccessKey: remoteKey.secretAccessKey,
+        batchEndpoint,
+        logsEndpoint: batchEndpoint,
+      });
+    await saveBackendSettings(ctx, settings("http://127.0.0.1:9"));
+    const lines: string[] = [];
+    const sample = (at: number) =>
+      sampleAwsOrganizations(t.db, at, (line) => {
+        if (line.includes(o.organizationId)) lines.push(line);
+      });
+    const start = Date.now();
+    await sample(start);
+    await sample(start + 60_000);
+    await sample(start + 120_000);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/failed: AWS Batch in us-east-1 could not be reached/);
+    await sample(start + 11 * 60_000);
+    expect(lines).toHaveLength(2);
+    await saveBackendSettings(ctx, settings(server.endpoint));
+    await sample(start + 12 * 60_000);
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/works again$/);
+    await sample(start + 13 * 60_000);
+    expect(lines).toHaveLength(3);
+  });
 });
 
 describe("the AWS backend assuming a role", () => {

@@ -69,9 +69,15 @@ export async function sampleAwsOrganization(
   return rows.length;
 }
 
+/** A failure already logged is repeated only when it changes or after this long. */
+const REPEAT_FAILURE_MS = 10 * 60_000;
+const lastFailure = new Map<string, { message: string; at: number }>();
+
 /**
  * Every organization on AWS Batch, one after another; one that cannot be reached is logged and
- * skipped, so it never holds up the others.
+ * skipped, so it never holds up the others. An organization that stays unreachable is logged
+ * when its failure changes, every ten minutes while it lasts, and once when it recovers, not at
+ * every sample.
  */
 export async function sampleAwsOrganizations(db: Db, now: number, log: (line: string) => void): Promise<void> {
   const organizations = await db.organization.findMany({ where: { backend: "aws" }, select: { id: true } });
@@ -79,8 +85,13 @@ export async function sampleAwsOrganizations(db: Db, now: number, log: (line: st
     try {
       const clients = await awsClientsFor({ db, organizationId: id });
       if (clients) await sampleAwsOrganization(db, id, clients, now);
+      if (lastFailure.delete(id)) log(`AWS metrics sample of organization ${id} works again`);
     } catch (error) {
-      log(`AWS metrics sample of organization ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      const last = lastFailure.get(id);
+      if (last && last.message === message && now - last.at < REPEAT_FAILURE_MS) continue;
+      lastFailure.set(id, { message, at: now });
+      log(`AWS metrics sample of organization ${id} failed: ${message}`);
     }
   }
 }
