@@ -13,19 +13,9 @@ import {
 } from "@aws-sdk/client-batch";
 import { expect, type Page, test } from "@playwright/test";
 import { ADMIN_KEY, batchClient, uniqueName } from "./api";
-import { uniqueEmail } from "./helpers";
+import { signUpWithOrganization } from "./helpers";
 
 const endpoint = `http://127.0.0.1:${process.env.E2E_PORT ?? "3217"}`;
-
-async function signUp(page: Page, orgName: string) {
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill("AWS Console Owner");
-  await page.getByLabel("Email").fill(uniqueEmail("aws-console"));
-  await page.getByLabel("Password").fill("aws-console-password-1");
-  await page.getByLabel("Organization name").fill(orgName);
-  await page.getByRole("button", { name: "Create organization" }).click();
-  await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
-}
 
 async function saveAwsBackend(page: Page, batchEndpoint: string) {
   await page.goto("/settings/backend");
@@ -43,7 +33,7 @@ async function saveAwsBackend(page: Page, batchEndpoint: string) {
 
 test("an AWS-backed organization's pages show AWS's figures and say what AWS cannot tell", async ({ page }) => {
   test.setTimeout(55_000);
-  await signUp(page, `AWS Console ${Date.now().toString(36)}`);
+  await signUpWithOrganization(page, `AWS Console ${Date.now().toString(36)}`, "aws-console");
   await saveAwsBackend(page, endpoint);
 
   // Seed in the "AWS account" (the Default organization): a running job and one waiting on it.

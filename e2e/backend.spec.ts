@@ -2,25 +2,15 @@
 // this same server's own /v1 API (signed with the first admin's access key, so the calls land
 // in the Default organization's built-in engine), tests the connection, sees a wrong secret
 // refused in plain words, saves, and switches back to the built-in engine.
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { ADMIN_KEY } from "./api";
-import { uniqueEmail } from "./helpers";
+import { signUpWithOrganization } from "./helpers";
 
 const endpoint = `http://127.0.0.1:${process.env.E2E_PORT ?? "3217"}`;
 
-async function signUp(page: Page, orgName: string) {
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill("Backend Owner");
-  await page.getByLabel("Email").fill(uniqueEmail("backend"));
-  await page.getByLabel("Password").fill("backend-password-1");
-  await page.getByLabel("Organization name").fill(orgName);
-  await page.getByRole("button", { name: "Create organization" }).click();
-  await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
-}
-
 test("an admin puts the organization on AWS Batch, tests the connection and switches back", async ({ page }) => {
   const orgName = `Backend Org ${Date.now().toString(36)}`;
-  await signUp(page, orgName);
+  await signUpWithOrganization(page, orgName, "backend");
   await page.goto("/settings");
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Backend" }).click();
   await expect(page).toHaveURL(/\/settings\/backend$/);

@@ -42,3 +42,14 @@ export async function acceptInvitation(browser: Browser, link: string, name: str
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   return page;
 }
+
+/** Sign up a new user with a new organization (sign-up is on in the e2e server); lands on its overview. */
+export async function signUpWithOrganization(page: Page, orgName: string, label: string) {
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill(`${label} owner`);
+  await page.getByLabel("Email").fill(uniqueEmail(label));
+  await page.getByLabel("Password").fill(`${label}-password-1`);
+  await page.getByLabel("Organization name").fill(orgName);
+  await page.getByRole("button", { name: "Create organization" }).click();
+  await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
+}

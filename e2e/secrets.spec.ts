@@ -3,17 +3,7 @@
 // that, the pages' HTML, their RSC payloads and the answers to the save itself never carry
 // either secret.
 import { expect, type Page, test } from "@playwright/test";
-import { uniqueEmail } from "./helpers";
-
-async function signUp(page: Page, orgName: string) {
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill("Secret Keeper");
-  await page.getByLabel("Email").fill(uniqueEmail("secrets"));
-  await page.getByLabel("Password").fill("secrets-password-1");
-  await page.getByLabel("Organization name").fill(orgName);
-  await page.getByRole("button", { name: "Create organization" }).click();
-  await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
-}
+import { signUpWithOrganization } from "./helpers";
 
 /** The page as a first load (HTML) and as a client navigation (RSC payload) fetch it. */
 async function pageBodies(page: Page, path: string): Promise<{ html: string; rsc: string }> {
@@ -28,7 +18,7 @@ async function pageBodies(page: Page, path: string): Promise<{ html: string; rsc
 
 test("access-key and AWS secrets never come back to the browser after they are entered", async ({ page }) => {
   const orgName = `Secrets Org ${Date.now().toString(36)}`;
-  await signUp(page, orgName);
+  await signUpWithOrganization(page, orgName, "secrets");
 
   // Every server action's answer, read whole on its way to the page (Chromium cannot hand back
   // a streamed body after the page consumed it).
