@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { invalidateAwsClients } from "@/lib/backends/aws/clients";
 import { type PublicAwsConfig, publicAwsConfig, sealAwsSecret } from "@/lib/backends/aws/config";
+import { writeTransaction } from "@/lib/resources/write";
 import { resolveAwsConfig } from "./resolve-aws-config";
 import type { BackendSettingsInput } from "./schemas";
 
@@ -16,7 +17,9 @@ export interface SavedBackendSettings {
 
 export async function saveBackendSettings(ctx: OrgContext, input: BackendSettingsInput): Promise<SavedBackendSettings> {
   const { organizationId } = ctx;
-  const saved = await ctx.db.$transaction(async (tx) => {
+  // Read then write in one transaction: on SQLite it must hold the write lock from the start,
+  // or a commit by the engine in between fails it with "database is locked".
+  const saved = await writeTransaction(ctx, async (tx) => {
     const stored = await tx.awsBackendConfig.findUnique({ where: { organizationId } });
     if (input.backend === "builtin") {
       await tx.organization.update({ where: { id: organizationId }, data: { backend: "builtin" } });
