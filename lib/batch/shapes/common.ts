@@ -35,11 +35,20 @@ export function awsInt(field: string, min?: number, max?: number) {
           ? `at most ${max}`
           : "";
   const message = `${field} must be an integer${range ? ` ${range}` : ""}.`;
-  let schema = z.number({ message }).int(message);
+  // AWS's Integer is 32-bit, and so are the Int columns these values land in on PostgreSQL:
+  // a larger value is the caller's error, not a database failure.
+  let schema = z
+    .number({ message })
+    .int(message)
+    .min(INT32_MIN, `${field} must be a 32-bit integer (at least ${INT32_MIN}).`)
+    .max(INT32_MAX, `${field} must be a 32-bit integer (at most ${INT32_MAX}).`);
   if (min !== undefined) schema = schema.min(min, message);
   if (max !== undefined) schema = schema.max(max, message);
   return schema;
 }
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 
 /** A number (not necessarily whole) within [min, max]. */
 export function awsNumber(field: string, min: number, max: number) {

@@ -66,6 +66,16 @@ describe("submitJobInput", () => {
     });
     expect(parsed.retryStrategy?.evaluateOnExit?.[0]?.action).toBe("EXIT");
   });
+
+  // Found by the bad-input fuzzing: 2^31 passed validation and failed PostgreSQL's Int column.
+  it("refuses integers beyond 32 bits with a message naming the field", () => {
+    const parsed = submitJobInput.safeParse({ ...base, timeout: { attemptDurationSeconds: 2 ** 31 } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe(
+      "timeout.attemptDurationSeconds must be a 32-bit integer (at most 2147483647).",
+    );
+    expect(submitJobInput.safeParse({ ...base, timeout: { attemptDurationSeconds: 2 ** 31 - 1 } }).success).toBe(true);
+  });
 });
 
 describe("request limits", () => {

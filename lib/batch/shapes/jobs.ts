@@ -6,6 +6,7 @@ import type { Job, JobAttempt } from "@/generated/sqlite/client";
 import { jobArn } from "@/lib/batch/arn";
 import type { ResolvedContainer } from "@/lib/batch/container";
 import { JOB_STATUSES, type JobStatus } from "@/lib/batch/states";
+import { awsInt } from "./common";
 import { MAX_TAGS, tagsSchema } from "./tags";
 
 export { MAX_TAGS };
@@ -95,7 +96,7 @@ export const retryStrategySchema = z.object({
 export type RetryStrategy = z.infer<typeof retryStrategySchema>;
 
 export const timeoutSchema = z.object({
-  attemptDurationSeconds: z.number().int().min(60, "timeout.attemptDurationSeconds must be at least 60 seconds."),
+  attemptDurationSeconds: awsInt("timeout.attemptDurationSeconds", 60),
 });
 
 /** Job tags follow the same rules as every other taggable resource. */
