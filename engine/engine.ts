@@ -9,7 +9,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
 import { STATUS_REASONS } from "@/lib/batch/states";
+import { protectHostFiles } from "@/lib/host-files";
 import { Executor } from "./executor";
+import { isolationWarning, JobIdentities, resolveJobUsers } from "./job-users";
 import { createLeadership } from "./leadership";
 import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
 import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
@@ -38,8 +40,11 @@ const PRUNE_MS = 3_600_000;
 
 export function startEngine(options: EngineOptions): EngineHandle {
   const o = resolveOptions(options);
-  mkdirSync(join(o.dataDir, "work"), { recursive: true });
-  const host = detectHostLimits(o.runAsUser);
+  for (const change of protectHostFiles(o)) o.log(`tightened ${change}`);
+  mkdirSync(join(o.dataDir, "work"), { recursive: true, mode: 0o711 });
+  const host = detectHostLimits(resolveJobUsers(o.runAsUser, o.jobUidRange));
+  const warning = isolationWarning(host.users);
+  if (warning) o.log(`warning: ${warning}`);
   const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log);
   const cgroups = new CgroupPool(host, o.engineId);
   const executor = new Executor({
@@ -48,6 +53,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
     logCapBytes: o.logCapBytes,
     host,
     cgroups,
+    identities: new JobIdentities(host.users),
     writer,
     log: o.log,
   });
@@ -127,9 +133,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
         return; // stopped while waiting
       }
       const myTerm = term;
-      o.log(
-        `leading as ${o.engineId} (memory limits: ${host.mechanism}${host.user ? `, jobs run as ${host.user.name}` : ""})`,
-      );
+      o.log(`leading as ${o.engineId} (memory limits: ${host.mechanism}; jobs run as ${describeUsers(host.users)})`);
       try {
         await recoverOrphans(o.db, host, o.dataDir, o.log);
       } catch (error) {
@@ -165,4 +169,10 @@ export function startEngine(options: EngineOptions): EngineHandle {
       cgroups.close();
     },
   };
+}
+
+function describeUsers(users: HostLimits["users"]): string {
+  if (users.kind === "per-attempt") return `a uid of their own from ${users.first}-${users.last}`;
+  if (users.kind === "user") return users.name;
+  return "the engine's user";
 }

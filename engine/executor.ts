@@ -4,6 +4,10 @@
 //     → started event → … → exit → kill what is left of the group → read OOM → outcome event
 //   timeout / terminate: SIGTERM to the group, SIGKILL after the grace period; not retried.
 //
+// Each attempt runs as a uid of its own when the engine is root (job-users.ts): its working
+// directory (0700) is that uid's alone, and when the attempt ends every process of that uid is
+// killed, so nothing it started (background, setsid, nohup, ignoring SIGTERM) outlives it.
+//
 // The executor holds the in-memory truth of what runs here: the scheduler reads capacity in
 // use from it, and the writer turns its events into database rows.
 import { type SpawnOptionsWithStdioTuple, spawn } from "node:child_process";
@@ -13,9 +17,11 @@ import { join } from "node:path";
 import type { ResolvedContainer } from "@/lib/batch/container";
 import { decideRetry, type EvaluateOnExit, type StopKind } from "@/lib/batch/retry";
 import { STATUS_REASONS } from "@/lib/batch/states";
+import { type JobIdentities, type JobIdentity, killUid } from "./job-users";
 import type { AttemptLimits, CgroupPool, HostLimits } from "./limits";
 import { LogCapture } from "./log-capture";
 import { type AttemptOutcome, EXITED } from "./outcomes";
+import { killJobProcesses } from "./processes";
 import type { Writer } from "./writer";
 
 export interface ClaimedJob {
@@ -53,6 +59,7 @@ export interface ExecutorConfig {
   logCapBytes: number;
   host: HostLimits;
   cgroups: CgroupPool;
+  identities: JobIdentities;
   writer: Writer;
   log: (m: string) => void;
 }
@@ -84,14 +91,16 @@ export class Executor {
 
   private async run(entry: Running) {
     const { job } = entry;
-    const { host, writer } = this.config;
+    const { writer } = this.config;
     const workDir = join(this.config.dataDir, "work", job.attemptId);
     let limits: AttemptLimits = { argv: job.container.command, enforced: {} };
     const capture = new LogCapture(job.id, job.attemptNumber, this.config.logCapBytes);
     const startedAt = Date.now();
+    // Built from nothing: the engine's own environment (DATABASE_URL, BATCHDECK_*) never reaches a job.
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
       HOME: workDir,
+      TMPDIR: workDir,
       ...Object.fromEntries(job.container.environment.map((e) => [e.name, e.value])),
       AWS_BATCH_JOB_ID: job.id,
       AWS_BATCH_JOB_ATTEMPT: String(job.attemptNumber),
@@ -102,14 +111,16 @@ export class Executor {
     if (job.gpuIds.length > 0) env.CUDA_VISIBLE_DEVICES = job.gpuIds.join(",");
 
     let exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error };
+    let identity: JobIdentity | null = null;
     try {
       // Inside the try: whatever fails before the process exists fails the attempt (and frees
       // its capacity) instead of leaving the job STARTING.
       // No image supplies a default command on this host.
       if (job.container.command.length === 0) throw new Error("the job has no command to run");
+      identity = this.config.identities.acquire();
       mkdirSync(workDir, { recursive: true, mode: 0o700 });
-      if (host.user) chownSync(workDir, host.user.uid, host.user.gid);
-      limits = this.config.cgroups.prepare(job.memoryMiB, job.container.command);
+      if (identity) chownSync(workDir, identity.uid, identity.gid);
+      limits = this.config.cgroups.prepare(job.memoryMiB, job.container.command, identity);
       const [file, ...args] = limits.argv;
       const options: SpawnOptionsWithStdioTuple<"ignore", "pipe", "pipe"> = {
         cwd: workDir,
@@ -117,7 +128,7 @@ export class Executor {
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
       };
-      if (host.user) Object.assign(options, { uid: host.user.uid, gid: host.user.gid });
+      if (identity) Object.assign(options, { uid: identity.uid, gid: identity.gid });
       const child = spawn(file!, args, options);
       entry.pid = child.pid ?? null;
       capture.attach("stdout", child.stdout);
@@ -150,6 +161,11 @@ export class Executor {
     }
     for (const t of entry.timers) clearTimeout(t);
     const { oomKilled: oom } = this.config.cgroups.release(limits);
+    // Whatever left the process group and the cgroup (or runs where there is no cgroup) still
+    // runs as the attempt's uid, or at least still carries its job id.
+    if (identity?.exclusive) await killUid(identity.uid, identity.gid);
+    else if (entry.pid !== null) killJobProcesses(job.id);
+    this.config.identities.release(identity);
     rmSync(workDir, { recursive: true, force: true });
     if (exit.error && entry.pid === null) {
       writer.start({

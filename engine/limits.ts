@@ -16,6 +16,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import type { JobIdentity, JobUsers } from "./job-users";
 
 export type MemoryMechanism = "cgroup-v2" | "cgroup-v1" | "rlimit-as" | "none";
 
@@ -23,7 +24,8 @@ export interface HostLimits {
   mechanism: MemoryMechanism;
   /** Parent cgroup directory the engine creates per-attempt groups under. */
   root?: string;
-  user: { name: string; uid: number; gid: number } | null;
+  /** Which uid jobs run as (job-users.ts). */
+  users: JobUsers;
 }
 
 export interface AttemptLimits {
@@ -56,30 +58,16 @@ function tryCgroupRoot(base: string, marker: string): string | undefined {
   }
 }
 
-function lookupUser(name: string): HostLimits["user"] {
-  try {
-    const line = readFileSync("/etc/passwd", "utf8")
-      .split("\n")
-      .find((l) => l.startsWith(`${name}:`));
-    if (!line) return null;
-    const [, , uid, gid] = line.split(":");
-    return { name, uid: Number(uid), gid: Number(gid) };
-  } catch {
-    return null;
-  }
-}
-
-export function detectHostLimits(runAsUser: string | null): HostLimits {
-  const user = process.getuid?.() === 0 && runAsUser ? lookupUser(runAsUser) : null;
+export function detectHostLimits(users: JobUsers): HostLimits {
   const v2 = tryCgroupRoot("/sys/fs/cgroup", "cgroup.controllers");
-  if (v2) return { mechanism: "cgroup-v2", root: v2, user };
+  if (v2) return { mechanism: "cgroup-v2", root: v2, users };
   const v1 = tryCgroupRoot("/sys/fs/cgroup/memory", "memory.limit_in_bytes");
-  if (v1) return { mechanism: "cgroup-v1", root: v1, user };
+  if (v1) return { mechanism: "cgroup-v1", root: v1, users };
   try {
     execFileSync("prlimit", ["--version"], { stdio: "ignore" });
-    return { mechanism: "rlimit-as", user };
+    return { mechanism: "rlimit-as", users };
   } catch {
-    return { mechanism: "none", user };
+    return { mechanism: "none", users };
   }
 }
 
@@ -128,10 +116,14 @@ export class CgroupPool {
     return { dir, oomBaseline: oomCount(dir) };
   }
 
-  prepare(memoryMiB: number, argv: string[]): AttemptLimits {
+  prepare(memoryMiB: number, argv: string[], identity: JobIdentity | null): AttemptLimits {
     const host = this.host;
     const bytes = memoryMiB * 1024 * 1024;
-    const enforced: Record<string, unknown> = { processGroup: true, user: host.user?.name ?? null };
+    const enforced: Record<string, unknown> = {
+      processGroup: true,
+      user: identity?.label ?? null,
+      ...(identity?.exclusive ? { uidPerAttempt: true } : {}),
+    };
     if ((host.mechanism === "cgroup-v1" || host.mechanism === "cgroup-v2") && this.base) {
       let group: PooledGroup | undefined;
       try {
@@ -150,7 +142,7 @@ export class CgroupPool {
           if (hasMemsw) writeFileSync(memsw, String(bytes));
         }
         const procs = join(dir, "cgroup.procs");
-        if (host.user) chownSync(procs, host.user.uid, host.user.gid);
+        if (identity) chownSync(procs, identity.uid, identity.gid);
         enforced.memory = { mechanism: host.mechanism, bytes };
         return { argv: ["/bin/sh", "-c", ENTER_CGROUP, procs, ...argv], cgroup: group, enforced };
       } catch (error) {
@@ -211,14 +203,27 @@ function readProcs(dir: string): string[] {
   }
 }
 
-/** Kills whatever is left in the group (even processes that left the process group). */
+/**
+ * Kills whatever is left in the group (even processes that left the process group). cgroup v2's
+ * cgroup.kill does it in one step; on v1 the list is read and killed again until it is empty,
+ * since a process may fork between the read and its kill.
+ */
 export function killCgroup(cgroupDir: string | undefined): void {
   if (!cgroupDir) return;
-  for (const pid of readProcs(cgroupDir)) {
-    try {
-      process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // already gone
+  try {
+    writeFileSync(join(cgroupDir, "cgroup.kill"), "1");
+  } catch {
+    // cgroup v1, or a kernel before 5.14
+  }
+  for (let round = 0; round < 50; round++) {
+    const pids = readProcs(cgroupDir);
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {
+        // already gone
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { createDb, providerOf } from "@/lib/db";
 import { env } from "@/lib/env";
 import { startEngine } from "./engine";
+import { parseUidRange } from "./job-users";
 
 const ms = z.coerce.number().int().min(1).optional();
 const engineEnv = z
@@ -19,8 +20,21 @@ const engineEnv = z
     BATCHDECK_ENGINE_SAMPLE_MS: z.coerce.number().int().min(0).optional(),
     BATCHDECK_ENGINE_AWS_SAMPLE_MS: ms,
     BATCHDECK_ENGINE_LOG_CAP_BYTES: z.coerce.number().int().min(1024).optional(),
-    // Empty string: run jobs as the engine's own user even when it is root.
+    // Unset: each attempt runs as a uid of its own from BATCHDECK_JOB_UID_RANGE (when root).
+    // A name: every job as that user. Empty string: as the engine's own user even when root.
     BATCHDECK_JOB_USER: z.string().optional(),
+    BATCHDECK_JOB_UID_RANGE: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return undefined;
+        try {
+          return parseUidRange(v);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
   })
   .parse(process.env);
 
@@ -40,6 +54,8 @@ const engine = startEngine({
   awsSampleMs: engineEnv.BATCHDECK_ENGINE_AWS_SAMPLE_MS,
   logCapBytes: engineEnv.BATCHDECK_ENGINE_LOG_CAP_BYTES,
   runAsUser: engineEnv.BATCHDECK_JOB_USER === undefined ? undefined : engineEnv.BATCHDECK_JOB_USER || null,
+  jobUidRange: engineEnv.BATCHDECK_JOB_UID_RANGE,
+  configDir: process.cwd(),
 });
 console.log(`[engine] started ${engine.engineId}; waiting for leadership`);
 

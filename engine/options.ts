@@ -29,14 +29,23 @@ export interface EngineOptions {
   sampleMs?: number;
   /** Sampling period of organizations on AWS Batch (lib/backends/aws/metrics.ts). */
   awsSampleMs?: number;
-  /** When running as root, jobs run as this user (null: as root). */
+  /**
+   * When running as root: undefined gives each attempt a uid of its own from jobUidRange; a
+   * name runs every job as that user; null runs them as root. Without root jobs run as the
+   * engine's user whatever this says.
+   */
   runAsUser?: string | null;
+  /** The uids handed out one per running attempt (reserved for Batchdeck on this host). */
+  jobUidRange?: { first: number; last: number };
+  /** Where .env files may be; tightened to the owner at start (lib/host-files.ts). */
+  configDir?: string;
   /** Candidate jobs read per queue per scheduling pass. */
   windowPerQueue?: number;
   log?: (message: string) => void;
 }
 
-export type ResolvedOptions = Required<Omit<EngineOptions, "databaseUrl">> & { databaseUrl?: string };
+type Optional = "databaseUrl" | "runAsUser" | "jobUidRange" | "configDir";
+export type ResolvedOptions = Required<Omit<EngineOptions, Optional>> & Pick<EngineOptions, Optional>;
 
 export function resolveOptions(o: EngineOptions): ResolvedOptions {
   return {
@@ -49,7 +58,6 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     logFlushMs: 200,
     sampleMs: 5_000,
     awsSampleMs: AWS_SAMPLE_MS,
-    runAsUser: "nobody",
     windowPerQueue: 1_000,
     log: (m) => console.log(`[engine] ${m}`),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),

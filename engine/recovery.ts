@@ -3,45 +3,20 @@
 // processes is killed, and the attempt is recorded as failed because its host went away
 // (AWS: "Host EC2 (instance …) terminated.", which is retryable), then retried per its
 // retry strategy, so no job is lost and none runs twice at once.
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { decideRetry, parseEvaluateOnExit } from "@/lib/batch/retry";
 import { ON_HOST_STATUSES, STATUS_REASONS } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 import { newId } from "@/lib/ids";
+import { killUid } from "./job-users";
 import { cleanEngineCgroups, type HostLimits } from "./limits";
 import { type AttemptOutcome, applyOutcomes } from "./outcomes";
+import { jobProcesses } from "./processes";
 
 // Two bound parameters per job in the attempt lookup; Prisma allows 999 on SQLite.
 const BATCH = 400;
 const RESCAN_MS = 100;
-
-/**
- * Every process on this host that carries AWS_BATCH_JOB_ID in its environment, by job id. The
- * environment is the one mark a job's processes cannot shed by leaving the process group, and
- * it is there even when the engine died before recording the attempt's pid.
- */
-function jobProcesses(): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
-  } catch {
-    return out;
-  }
-  for (const pid of entries) {
-    try {
-      const m = /(?:^|\0)AWS_BATCH_JOB_ID=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, "latin1"));
-      if (!m) continue;
-      const list = out.get(m[1]!);
-      if (list) list.push(Number(pid));
-      else out.set(m[1]!, [Number(pid)]);
-    } catch {
-      // exited meanwhile, or not ours to read
-    }
-  }
-  return out;
-}
 
 export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, log: (m: string) => void) {
   let recovered = 0;
@@ -82,6 +57,13 @@ export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, 
         } catch {
           // already gone
         }
+      }
+      // The attempt's own uid, when it had one: whatever it started, even with its environment
+      // cleared. A uid the dead engine handed out but never recorded is never handed out again
+      // while any process runs as it (JobIdentities).
+      const uid = attemptUid(attempt?.enforcedLimits);
+      if (uid !== null && host.users.kind === "per-attempt" && uid >= host.users.first && uid <= host.users.last) {
+        await killUid(uid, uid);
       }
       // Processes that left the process group are still in the dead engine's cgroups.
       const deadEngine = attempt?.engineId ?? job.leaseOwner;
@@ -136,4 +118,15 @@ export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, 
   }
   if (recovered > 0) log(`recovered ${recovered} job(s) left on host by a previous engine`);
   return recovered;
+}
+
+/** The uid recorded for an attempt that ran as a uid of its own (limits.ts `enforced`). */
+function attemptUid(enforcedLimits: string | undefined): number | null {
+  if (!enforcedLimits) return null;
+  try {
+    const e = JSON.parse(enforcedLimits) as { user?: unknown; uidPerAttempt?: unknown };
+    return e.uidPerAttempt === true && typeof e.user === "number" ? e.user : null;
+  } catch {
+    return null;
+  }
 }

@@ -6,12 +6,20 @@ import { awsSettingsFromEnvironment, putOrganizationOnAws } from "@/lib/backends
 import { createDb } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
+import { protectHostFiles } from "@/lib/host-files";
 import { resealSecrets } from "@/lib/reseal-secrets";
 
 async function main() {
   const config = env();
   const applied = await migrate(config.DATABASE_URL);
   if (applied.length) console.log(`[batchdeck] applied ${applied.length} migration(s): ${applied.join(", ")}`);
+  // Jobs run on this host: the database file, the secret key and .env files are ours alone.
+  const tightened = protectHostFiles({
+    dataDir: config.BATCHDECK_DATA_DIR,
+    databaseUrl: config.DATABASE_URL,
+    configDir: process.cwd(),
+  });
+  for (const change of tightened) console.log(`[batchdeck] tightened ${change}`);
   // Checked before anything is created, so a bad setting leaves a fresh database fresh.
   const awsDefaults = config.BATCHDECK_DEFAULT_BACKEND === "aws" ? defaultAwsSettings(config) : null;
   const db = createDb(config.DATABASE_URL);
