@@ -112,6 +112,16 @@ export class Executor {
 
     let exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error };
     let identity: JobIdentity | null = null;
+    let rest: { oomKilled: boolean } | null = null;
+    // The cgroup's leftovers, then whatever left the process group and the cgroup (or runs where
+    // there is no cgroup): it still runs as the attempt's uid, or at least carries its job id.
+    const killRest = async () => {
+      if (rest) return rest;
+      rest = this.config.cgroups.release(limits);
+      if (identity?.exclusive) await killUid(identity.uid, identity.gid);
+      else if (entry.pid !== null) killJobProcesses(job.id);
+      return rest;
+    };
     try {
       // Inside the try: whatever fails before the process exists fails the attempt (and frees
       // its capacity) instead of leaving the job STARTING.
@@ -153,18 +163,16 @@ export class Executor {
         child.once("error", (error) => resolve({ code: null, signal: null, error }));
         child.once("exit", (code, signal) => resolve({ code, signal }));
       });
-      // Nothing the job started may outlive it.
+      // Nothing the job started may outlive it: killed before waiting for the output to end,
+      // since a leftover process holding the pipes open would otherwise buy itself time.
       this.signalGroup(entry, "SIGKILL");
+      await killRest();
       await Promise.race([capture.ended(), new Promise((r) => setTimeout(r, 2_000))]);
     } catch (error) {
       exit = { code: null, signal: null, error: error as Error };
     }
     for (const t of entry.timers) clearTimeout(t);
-    const { oomKilled: oom } = this.config.cgroups.release(limits);
-    // Whatever left the process group and the cgroup (or runs where there is no cgroup) still
-    // runs as the attempt's uid, or at least still carries its job id.
-    if (identity?.exclusive) await killUid(identity.uid, identity.gid);
-    else if (entry.pid !== null) killJobProcesses(job.id);
+    const { oomKilled: oom } = await killRest();
     this.config.identities.release(identity);
     rmSync(workDir, { recursive: true, force: true });
     if (exit.error && entry.pid === null) {

@@ -1,0 +1,86 @@
+// Runs INSIDE a job started by the real engine (tests/integration/job-isolation.test.ts) and
+// tries what a hostile job would try. It prints one `RESULT <json>` line and exits with the
+// number of things it managed that it should not have (0: isolated).
+//
+//   node isolation-probe.mjs victim   writes a secret into its own HOME, prints where, waits
+//   node isolation-probe.mjs snoop    reads PROBE_PLAN (JSON) and tries every target in it
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const mode = process.argv[2];
+
+if (mode === "victim") {
+  const secret = process.env.VICTIM_SECRET ?? "";
+  writeFileSync(join(process.env.HOME, "secret.txt"), secret);
+  console.log(`VICTIM ${JSON.stringify({ home: process.env.HOME, uid: process.getuid() })}`);
+  setInterval(() => {}, 1_000);
+} else if (mode === "snoop") {
+  const plan = JSON.parse(readFileSync(process.env.PROBE_PLAN, "utf8"));
+  const home = process.env.HOME;
+  const attempts = [];
+  const leaks = [];
+  const mine = (p) => p === home || p.startsWith(`${home}/`);
+  function attempt(op, path, fn) {
+    if (mine(path)) return;
+    try {
+      const value = fn();
+      attempts.push({ op, path, ok: true });
+      return value;
+    } catch (error) {
+      attempts.push({ op, path, ok: false, code: error.code ?? String(error) });
+      return undefined;
+    }
+  }
+  const carriesSecret = (text) =>
+    /DATABASE_URL=|BATCHDECK_[A-Z_]+=|postgres(ql)?:\/\//.test(text) || plan.secrets.some((s) => text.includes(s));
+
+  // 1. Batchdeck's files and other jobs' directories, by the paths the engine uses.
+  for (const p of plan.read) attempt("read", p, () => readFileSync(p, "latin1"));
+  for (const p of plan.list) attempt("list", p, () => readdirSync(p));
+  for (const p of plan.write) attempt("write", p, () => writeFileSync(join(p, "planted-by-another-job"), "x"));
+
+  // 2. The engine's process: its environment must be closed; its working directory (.env) too.
+  const engine = `/proc/${plan.enginePid}`;
+  attempt("read", `${engine}/environ`, () => readFileSync(`${engine}/environ`, "latin1"));
+  attempt("readlink", `${engine}/cwd`, () => readlinkSync(`${engine}/cwd`));
+  attempt("read", `${engine}/cwd/.env`, () => readFileSync(`${engine}/cwd/.env`, "latin1"));
+  for (const p of attempts) if (p.ok) leaks.push(`${p.op} ${p.path}`);
+
+  // 3. Anything readable in /proc (every process's environment and command line) or in the
+  //    job's own environment that carries Batchdeck's configuration or a credential.
+  const ownEnv = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+  for (const line of ownEnv) if (carriesSecret(line)) leaks.push(`own environment: ${line.split("=")[0]}`);
+  let procsRead = 0;
+  for (const pid of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    if (Number(pid) === process.pid) continue;
+    for (const file of ["environ", "cmdline"]) {
+      let text;
+      try {
+        text = readFileSync(`/proc/${pid}/${file}`, "latin1").replaceAll("\0", "\n");
+      } catch {
+        continue;
+      }
+      procsRead++;
+      if (carriesSecret(text)) leaks.push(`/proc/${pid}/${file}`);
+    }
+  }
+
+  // 4. Its own directory works (the isolation must not break jobs).
+  writeFileSync(join(home, "own.txt"), "mine");
+  writeFileSync(join(process.env.TMPDIR, "tmp.txt"), "mine");
+  const ownWorks = readFileSync(join(home, "own.txt"), "utf8") === "mine";
+
+  const result = {
+    uid: process.getuid(),
+    envNames: Object.keys(process.env).sort(),
+    attempts,
+    procsRead,
+    ownWorks,
+    leaks,
+  };
+  console.log(`RESULT ${JSON.stringify(result)}`);
+  process.exit(Math.min(leaks.length + (ownWorks ? 0 : 1), 100));
+} else {
+  console.error(`unknown mode ${mode}`);
+  process.exit(100);
+}

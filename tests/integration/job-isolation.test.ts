@@ -1,0 +1,408 @@
+// Job isolation, tried from inside jobs run by the real engine process (engine/main.ts, with its
+// configuration in its environment and in a .env file, like an install): a job cannot read
+// Batchdeck's database file, secret key, configuration or environment, nor another job's
+// working directory; nothing it starts outlives its attempt; it cannot exceed its memory.
+// Each verdict is the job's own exit code and output (tests/helpers/isolation-probe.mjs).
+//
+// Running jobs as other uids needs root. This suite runs as root here and in CI; without root
+// the uid-dependent cases are skipped by name (never counted as passing) and the engine's
+// warning about it is checked instead.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { DEFAULT_UID_RANGE } from "@/engine/job-users";
+import { createDb, type Db } from "@/lib/db";
+import { loadOrCreateKeyFile } from "@/lib/secrets";
+import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
+import { type EngineWorld, insertJobs, seedEngineWorld, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
+
+const root = join(import.meta.dirname, "../..");
+const isRoot = process.getuid?.() === 0;
+const DENIED = ["EACCES", "EPERM"];
+
+interface Install {
+  dir: string;
+  dataDir: string;
+  shared: string;
+  probe: string;
+  url: string;
+  db: Db;
+  secretKey: string;
+  close(): Promise<void>;
+}
+
+/**
+ * An install as an operator leaves it: a readable install directory with a .env file, a data
+ * directory made with the default umask, the SQLite database (WAL) inside it on SQLite.
+ */
+async function makeInstall(provider: "sqlite" | "postgresql"): Promise<Install> {
+  const dir = mkdtempSync(join(tmpdir(), "batchdeck-install-"));
+  chmodSync(dir, 0o755);
+  const dataDir = join(dir, "data");
+  mkdirSync(dataDir, { mode: 0o755 });
+  let t: TestDatabase | null = null;
+  let url: string;
+  let db: Db;
+  if (provider === "sqlite") {
+    const file = join(dataDir, "batchdeck.db");
+    copyFileSync(inject("sqliteTemplate"), file);
+    chmodSync(file, 0o644);
+    url = `file:${file}`;
+    db = createDb(url);
+  } else {
+    t = await freshDatabase(provider);
+    url = t.url;
+    db = t.db;
+  }
+  loadOrCreateKeyFile(dataDir);
+  const secretKey = randomBytes(32).toString("hex");
+  writeFileSync(join(dir, ".env"), `DATABASE_URL=${url}\nBATCHDECK_SECRET_KEY=${secretKey}\n`, { mode: 0o644 });
+  // Where jobs leave marks for the test: anyone may write, and the probe script anyone may read.
+  const shared = mkdtempSync(join(tmpdir(), "batchdeck-shared-"));
+  chmodSync(shared, 0o1777);
+  const probe = join(shared, "probe.mjs");
+  copyFileSync(join(root, "tests/helpers/isolation-probe.mjs"), probe);
+  chmodSync(probe, 0o644);
+  return {
+    dir,
+    dataDir,
+    shared,
+    probe,
+    url,
+    db,
+    secretKey,
+    async close() {
+      if (t) await t.close();
+      else await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(shared, { recursive: true, force: true });
+    },
+  };
+}
+
+function startEngineProcess(install: Install, output: string[]): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ["--import", pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href, join(root, "engine/main.ts")],
+    {
+      cwd: install.dir,
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: join(root, "tsconfig.json"),
+        DATABASE_URL: install.url,
+        BATCHDECK_DATA_DIR: install.dataDir,
+        BATCHDECK_SECRET_KEY: install.secretKey,
+        BATCHDECK_ENGINE_POLL_MS: "10",
+        BATCHDECK_ENGINE_KILL_GRACE_MS: "300",
+        BATCHDECK_ENGINE_SAMPLE_MS: "0",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  child.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
+  return child;
+}
+
+async function stdoutOf(db: Db, jobId: string): Promise<string> {
+  const chunks = await db.logChunk.findMany({ where: { jobId, stream: "stdout" }, orderBy: { seq: "asc" } });
+  return chunks.map((c) => c.data).join("");
+}
+
+/** Every file and directory under `dir`, as root sees them. */
+function walk(dir: string): { files: string[]; dirs: string[] } {
+  const files: string[] = [];
+  const dirs: string[] = [dir];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      const sub = walk(p);
+      files.push(...sub.files);
+      dirs.push(...sub.dirs);
+    } else files.push(p);
+  }
+  return { files, dirs };
+}
+
+/** Pids on the host whose environment carries `marker`. */
+function processesWith(marker: string): number[] {
+  const out: number[] = [];
+  for (const pid of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").includes(marker)) out.push(Number(pid));
+    } catch {
+      // exited
+    }
+  }
+  return out;
+}
+
+function processesOfUid(uid: number): number[] {
+  const out: number[] = [];
+  for (const pid of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      const m = /\nUid:\s+(\d+)\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "latin1"));
+      if (m && (Number(m[1]) === uid || Number(m[2]) === uid)) out.push(Number(pid));
+    } catch {
+      // exited
+    }
+  }
+  return out;
+}
+
+describe.each(PROVIDERS)("job isolation on %s", (provider) => {
+  let install: Install;
+  let engine: ChildProcess;
+  const engineOutput: string[] = [];
+  let orgA: EngineWorld;
+  let orgB: EngineWorld;
+
+  beforeAll(async () => {
+    install = await makeInstall(provider);
+    orgA = await seedEngineWorld(install.db, { maxVcpus: 8 });
+    orgB = await seedEngineWorld(install.db, { maxVcpus: 8 });
+    engine = startEngineProcess(install, engineOutput);
+    await waitFor("the engine to lead", async () => engineOutput.join("").includes("leading as"), 30_000);
+  });
+  afterAll(async () => {
+    if (engine && engine.exitCode === null && engine.signalCode === null) {
+      engine.kill("SIGTERM");
+      await new Promise((r) => engine.once("exit", r));
+    }
+    await install.close();
+  });
+
+  it.runIf(isRoot)(
+    "a job cannot read the database, the secret key, the configuration, the engine's environment, or other jobs' directories",
+    async () => {
+      const victimSecret = `victim-${randomBytes(8).toString("hex")}`;
+      const victim = (world: EngineWorld) =>
+        insertJobs(install.db, world, [
+          {
+            command: [process.execPath, install.probe, "victim"],
+            environment: [{ name: "VICTIM_SECRET", value: victimSecret }],
+          },
+        ]);
+      const [sameOrg] = await victim(orgA);
+      const [otherOrg] = await victim(orgB);
+      const victims = await Promise.all(
+        [sameOrg!, otherOrg!].map((id) =>
+          waitFor(`victim ${id} to start`, async () => {
+            const m = /VICTIM (.*)\n/.exec(await stdoutOf(install.db, id));
+            return m ? (JSON.parse(m[1]!) as { home: string; uid: number }) : null;
+          }),
+        ),
+      );
+      for (const v of victims) expect(readFileSync(join(v.home, "secret.txt"), "utf8")).toBe(victimSecret);
+
+      // Everything Batchdeck keeps in its data directory right now, found as root.
+      const { files, dirs } = walk(install.dataDir);
+      if (provider === "sqlite") {
+        for (const suffix of ["", "-wal", "-shm"])
+          expect(files).toContain(join(install.dataDir, `batchdeck.db${suffix}`));
+      }
+      expect(files).toContain(join(install.dataDir, "secret.key"));
+      const plan = {
+        read: [...files, join(install.dir, ".env")],
+        list: dirs,
+        write: [install.dataDir, ...victims.map((v) => v.home)],
+        enginePid: engine.pid,
+        secrets: [
+          install.url,
+          install.secretKey,
+          readFileSync(join(install.dataDir, "secret.key"), "utf8").trim(),
+          victimSecret,
+        ],
+      };
+      const planFile = join(install.shared, `plan-${randomBytes(4).toString("hex")}.json`);
+      writeFileSync(planFile, JSON.stringify(plan), { mode: 0o644 });
+
+      const [snoop] = await insertJobs(install.db, orgA, [
+        {
+          command: [process.execPath, install.probe, "snoop"],
+          environment: [{ name: "PROBE_PLAN", value: planFile }],
+        },
+      ]);
+      const done = await waitForTerminal(install.db, snoop!, 30_000);
+      const out = await stdoutOf(install.db, snoop!);
+      const m = /RESULT (.*)\n/.exec(out);
+      expect(m, `the probe printed no result: ${out}`).not.toBeNull();
+      const result = JSON.parse(m![1]!) as {
+        uid: number;
+        envNames: string[];
+        attempts: { op: string; path: string; ok: boolean; code?: string }[];
+        procsRead: number;
+        ownWorks: boolean;
+        leaks: string[];
+      };
+      expect(result.leaks).toEqual([]);
+      expect(done).toMatchObject({ status: "SUCCEEDED", exitCode: 0 });
+      // Every target was there and refused, not missing.
+      const tried = new Map(result.attempts.map((a) => [`${a.op} ${a.path}`, a]));
+      const expected = [
+        ...plan.read.map((p) => `read ${p}`),
+        ...plan.list.map((p) => `list ${p}`),
+        ...plan.write.map((p) => `write ${p}`),
+        `read /proc/${engine.pid}/environ`,
+        `readlink /proc/${engine.pid}/cwd`,
+        `read /proc/${engine.pid}/cwd/.env`,
+      ];
+      for (const key of expected) {
+        const a = tried.get(key);
+        expect(a, `${key} was not tried`).toBeDefined();
+        expect(a!.ok, `${key} succeeded`).toBe(false);
+        expect(DENIED, `${key}: ${a!.code}`).toContain(a!.code);
+      }
+      expect(result.envNames.filter((n) => n === "DATABASE_URL" || n.startsWith("BATCHDECK_"))).toEqual([]);
+      // The scan of /proc did read something (at least its own parent's command line).
+      expect(result.procsRead).toBeGreaterThan(0);
+      expect(result.ownWorks).toBe(true);
+      // Three jobs at once, three uids of their own, none of them root.
+      const uids = [result.uid, ...victims.map((v) => v.uid)];
+      expect(new Set(uids).size).toBe(3);
+      for (const uid of uids) {
+        expect(uid).toBeGreaterThanOrEqual(DEFAULT_UID_RANGE.first);
+        expect(uid).toBeLessThanOrEqual(DEFAULT_UID_RANGE.last);
+      }
+
+      // The victims are terminated; afterwards no process of theirs is left, nor their directories.
+      for (const id of [sameOrg!, otherOrg!]) {
+        await install.db.job.update({ where: { id }, data: { stopRequest: "TERMINATE", stopReason: "done" } });
+      }
+      for (const id of [sameOrg!, otherOrg!]) await waitForTerminal(install.db, id);
+      for (const v of victims) {
+        expect(processesOfUid(v.uid)).toEqual([]);
+        expect(existsSync(v.home)).toBe(false);
+      }
+      // Modes as the engine left them (lib/host-files.ts).
+      const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+      expect(mode(install.dataDir)).toBe("711");
+      expect(mode(join(install.dataDir, "work"))).toBe("711");
+      expect(mode(join(install.dir, ".env"))).toBe("600");
+      if (provider === "sqlite") expect(mode(join(install.dataDir, "batchdeck.db"))).toBe("600");
+    },
+    60_000,
+  );
+
+  it.runIf(isRoot)(
+    "nothing a job starts outlives it: background, setsid, nohup, ignored SIGTERM, cleared environment, a forking loop; after success, failure, timeout and terminate",
+    async () => {
+      const marks = join(install.shared, `marks-${randomBytes(4).toString("hex")}`);
+      mkdirSync(marks);
+      chmodSync(marks, 0o1777);
+      const token = `escape-${randomBytes(6).toString("hex")}`;
+      // Each escapee writes <kind>.started at once and <kind>.alive three seconds later: an
+      // .alive file means it outlived its job.
+      const escapees = [
+        `sh -c 'echo > "$M/bg.started"; sleep 3; echo > "$M/bg.alive"' &`,
+        `setsid sh -c '(sh -c "echo > \\"$M/setsid.started\\"; sleep 3; echo > \\"$M/setsid.alive\\"" &) &' &`,
+        `nohup sh -c 'echo > "$M/nohup.started"; sleep 3; echo > "$M/nohup.alive"' >/dev/null 2>&1 &`,
+        `sh -c 'trap "" TERM HUP INT; echo > "$M/noterm.started"; sleep 3; echo > "$M/noterm.alive"' &`,
+        `env -i /bin/sh -c 'echo > "$0.started"; sleep 3; echo > "$0.alive"' "$M/envless" &`,
+        `sh -c 'echo > "$M/forker.started"; while :; do sh -c "sleep 3; echo > \\"$M/forker.alive\\"" & sleep 0.05; done' &`,
+      ];
+      const kinds = ["bg", "setsid", "nohup", "noterm", "envless", "forker"];
+      const script = (ending: string) =>
+        [
+          ...escapees,
+          // Wait until every escapee is on its way, then end as asked.
+          `for k in ${kinds.join(" ")}; do while [ ! -f "$M/$k.started" ]; do sleep 0.02; done; done`,
+          ending,
+        ].join("\n");
+      const endings = {
+        success: { script: "exit 0", status: "SUCCEEDED" },
+        failure: { script: "exit 3", status: "FAILED" },
+        timeout: { script: "trap '' TERM; sleep 30", status: "FAILED", timeoutSeconds: 1 },
+        terminate: { script: "echo ready; sleep 30", status: "FAILED" },
+      } as const;
+      const ids: Record<string, string> = {};
+      for (const [name, e] of Object.entries(endings)) {
+        const dir = join(marks, name);
+        mkdirSync(dir);
+        chmodSync(dir, 0o1777);
+        const [id] = await insertJobs(install.db, orgA, [
+          {
+            command: ["sh", "-c", script(e.script)],
+            environment: [
+              { name: "M", value: dir },
+              { name: "ESCAPE_TOKEN", value: token },
+            ],
+            timeoutSeconds: "timeoutSeconds" in e ? e.timeoutSeconds : undefined,
+          },
+        ]);
+        ids[name] = id!;
+      }
+      await waitFor("the job to terminate to be ready", async () =>
+        (await stdoutOf(install.db, ids.terminate!)).includes("ready"),
+      );
+      await install.db.job.update({
+        where: { id: ids.terminate! },
+        data: { stopRequest: "TERMINATE", stopReason: "stop" },
+      });
+      for (const [name, e] of Object.entries(endings)) {
+        expect(await waitForTerminal(install.db, ids[name]!, 30_000), name).toMatchObject({ status: e.status });
+      }
+      const uids = await Promise.all(
+        Object.values(ids).map(async (jobId) => {
+          const a = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId } });
+          return JSON.parse(a.enforcedLimits).user as number;
+        }),
+      );
+      // Longer than any escapee would need to write its .alive file.
+      await new Promise((r) => setTimeout(r, 3_500));
+      for (const name of Object.keys(endings)) {
+        const left = readdirSync(join(marks, name)).sort();
+        expect(left, name).toEqual(kinds.map((k) => `${k}.started`).sort());
+      }
+      expect(processesWith(token)).toEqual([]);
+      for (const uid of uids) {
+        expect(typeof uid).toBe("number");
+        expect(processesOfUid(uid)).toEqual([]);
+      }
+    },
+    60_000,
+  );
+
+  it("a job cannot exceed its memory: it is stopped with AWS's OutOfMemoryError reason", async () => {
+    const [id] = await insertJobs(install.db, orgA, [
+      { command: ["sh", "-c", "a=$(head -c 200000000 /dev/zero | tr '\\0' x); echo survived"], memoryMiB: 32 },
+    ]);
+    const done = await waitForTerminal(install.db, id!, 30_000);
+    const attempt = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId: id } });
+    const limits = JSON.parse(attempt.enforcedLimits) as { memory: { mechanism: string; bytes?: number } };
+    expect(await stdoutOf(install.db, id!)).not.toContain("survived");
+    expect(done.status).toBe("FAILED");
+    // A host with no way to limit memory fails here rather than passing without a limit.
+    expect(["cgroup-v1", "cgroup-v2", "rlimit-as"]).toContain(limits.memory.mechanism);
+    expect(limits.memory.bytes).toBe(32 * 1024 * 1024);
+    if (limits.memory.mechanism !== "rlimit-as") {
+      expect(attempt.reason).toBe("OutOfMemoryError: Container killed due to memory usage");
+    }
+  }, 40_000);
+
+  it("says at start whether jobs are isolated from each other", () => {
+    const out = engineOutput.join("");
+    if (isRoot) {
+      expect(out).toContain(`a uid of their own from ${DEFAULT_UID_RANGE.first}-${DEFAULT_UID_RANGE.last}`);
+      expect(out).not.toContain("warning:");
+    } else {
+      // Without root the engine cannot switch uid; it must say so rather than pretend.
+      expect(out).toContain("warning: the engine is not root");
+    }
+  });
+});
