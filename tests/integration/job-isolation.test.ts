@@ -110,6 +110,8 @@ function startEngineProcess(install: Install, output: string[]): ChildProcess {
         BATCHDECK_ENGINE_POLL_MS: "10",
         BATCHDECK_ENGINE_KILL_GRACE_MS: "300",
         BATCHDECK_ENGINE_SAMPLE_MS: "0",
+        BATCHDECK_ENGINE_LEASE_RENEW_MS: "200",
+        BATCHDECK_ENGINE_LEASE_TTL_MS: "800",
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -300,7 +302,7 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
   );
 
   it.runIf(isRoot)(
-    "nothing a job starts outlives it: background, setsid, nohup, ignored SIGTERM, cleared environment, a forking loop; after success, failure, timeout and terminate",
+    "nothing a job starts outlives it: background, setsid, nohup, ignored SIGTERM, cleared environment, both at once, a forking loop; after success, failure, timeout and terminate",
     async () => {
       const marks = join(install.shared, `marks-${randomBytes(4).toString("hex")}`);
       mkdirSync(marks);
@@ -314,9 +316,11 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
         `nohup sh -c 'echo > "$M/nohup.started"; sleep 3; echo > "$M/nohup.alive"' >/dev/null 2>&1 &`,
         `sh -c 'trap "" TERM HUP INT; echo > "$M/noterm.started"; sleep 3; echo > "$M/noterm.alive"' &`,
         `env -i /bin/sh -c 'echo > "$0.started"; sleep 3; echo > "$0.alive"' "$M/envless" &`,
+        // Neither the process group nor the job's environment marks this one.
+        `setsid env -i /bin/sh -c 'echo > "$0.started"; sleep 3; echo > "$0.alive"' "$M/hidden" &`,
         `sh -c 'echo > "$M/forker.started"; while :; do sh -c "sleep 3; echo > \\"$M/forker.alive\\"" & sleep 0.05; done' &`,
       ];
-      const kinds = ["bg", "setsid", "nohup", "noterm", "envless", "forker"];
+      const kinds = ["bg", "setsid", "nohup", "noterm", "envless", "hidden", "forker"];
       const script = (ending: string) =>
         [
           ...escapees,
@@ -374,6 +378,53 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
         expect(typeof uid).toBe("number");
         expect(processesOfUid(uid)).toEqual([]);
       }
+    },
+    60_000,
+  );
+
+  it.runIf(isRoot)(
+    "nothing a job starts outlives an engine crash: recovery kills the attempt's uid before the retry runs",
+    async () => {
+      const dir = join(install.shared, `crash-${randomBytes(4).toString("hex")}`);
+      mkdirSync(dir);
+      chmodSync(dir, 0o1777);
+      // Attempt 1 leaves a process that neither its process group nor its environment marks,
+      // writing `alive` every 100 ms for as long as it lives; attempt 2 just succeeds.
+      const [id] = await insertJobs(install.db, orgA, [
+        {
+          command: [
+            "sh",
+            "-c",
+            `if [ "$AWS_BATCH_JOB_ATTEMPT" = 1 ]; then setsid env -i /bin/sh -c 'while :; do date > "$0/alive"; sleep 0.1; done' "$D" & sleep 60; fi`,
+          ],
+          environment: [{ name: "D", value: dir }],
+          attempts: 2,
+        },
+      ]);
+      const first = await waitFor("attempt 1 to be recorded with its uid", async () => {
+        const a = await install.db.jobAttempt.findFirst({ where: { jobId: id!, attemptNumber: 1 } });
+        const uid = a ? (JSON.parse(a.enforcedLimits).user as unknown) : null;
+        return typeof uid === "number" && existsSync(join(dir, "alive")) ? uid : null;
+      });
+      engine.kill("SIGKILL");
+      await new Promise((r) => engine.once("exit", r));
+      // The engine is gone and its job's leftover is not.
+      expect(processesOfUid(first).length).toBeGreaterThan(0);
+      engine = startEngineProcess(install, engineOutput);
+      expect(await waitForTerminal(install.db, id!, 30_000)).toMatchObject({ status: "SUCCEEDED" });
+      const attempts = await install.db.jobAttempt.findMany({
+        where: { jobId: id! },
+        orderBy: { attemptNumber: "asc" },
+      });
+      expect(attempts.map((a) => a.statusReason)).toEqual([
+        expect.stringMatching(/^Host EC2 .* terminated\.$/),
+        "Essential container in task exited",
+      ]);
+      expect(JSON.parse(attempts[1]!.enforcedLimits).user).not.toBe(first);
+      rmSync(join(dir, "alive"), { force: true });
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(existsSync(join(dir, "alive"))).toBe(false);
+      expect(processesOfUid(first)).toEqual([]);
     },
     60_000,
   );
