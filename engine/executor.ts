@@ -113,13 +113,16 @@ export class Executor {
     let exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error };
     let identity: JobIdentity | null = null;
     let rest: { oomKilled: boolean } | null = null;
-    // The cgroup's leftovers, then whatever left the process group and the cgroup (or runs where
-    // there is no cgroup): it still runs as the attempt's uid, or at least carries its job id.
+    // The cgroup's leftovers; where there is no cgroup (or it could not be emptied), whatever
+    // left the process group still runs as the attempt's uid, or at least carries its job id.
+    // kill(-1) as the uid costs a process spawn, so it is spent only when the cgroup cannot vouch.
     const killRest = async () => {
       if (rest) return rest;
-      rest = this.config.cgroups.release(limits);
-      if (identity?.exclusive) await killUid(identity.uid, identity.gid);
-      else if (entry.pid !== null) killJobProcesses(job.id);
+      const released = this.config.cgroups.release(limits);
+      rest = released;
+      if (identity?.exclusive) {
+        if (!released.emptied) await killUid(identity.uid, identity.gid);
+      } else if (entry.pid !== null) killJobProcesses(job.id);
       return rest;
     };
     try {

@@ -104,7 +104,10 @@ export function uidsOfProcesses(): Set<number> {
   return uids;
 }
 
-/** Pids whose real or effective uid is `uid` (from /proc/<pid>/status). */
+/**
+ * Live pids whose real or effective uid is `uid` (from /proc/<pid>/status). Zombies are left
+ * out: they run nothing, and after an engine crash they wait for init to reap them.
+ */
 export async function processesOfUid(uid: number): Promise<number[]> {
   const out: number[] = [];
   let entries: string[];
@@ -116,7 +119,9 @@ export async function processesOfUid(uid: number): Promise<number[]> {
   await Promise.all(
     entries.map(async (pid) => {
       try {
-        const m = /\nUid:\s+(\d+)\s+(\d+)\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, "latin1"));
+        const status = await readFile(`/proc/${pid}/status`, "latin1");
+        if (/\nState:\s+Z/.test(status)) return;
+        const m = /\nUid:\s+(\d+)\s+(\d+)\s+(\d+)/.exec(status);
         if (m && (Number(m[1]) === uid || Number(m[2]) === uid || Number(m[3]) === uid)) out.push(Number(pid));
       } catch {
         // exited meanwhile
@@ -138,7 +143,7 @@ const KILL = ["/bin/kill", "/usr/bin/kill"].find((p) => {
  * SIGKILL to every process of `uid`: kill(-1) run as that uid, which the kernel applies to all
  * of them in one pass under the task list lock, so a process forking at that moment cannot leave
  * a child behind; setsid, nohup, double forks and ignored SIGTERMs change nothing. Checked
- * afterwards and repeated while anything is left (a process mid-exec as root, say).
+ * afterwards and repeated while a process still runs as it.
  */
 export async function killUid(uid: number, gid: number): Promise<void> {
   for (let round = 0; round < 10; round++) {
@@ -155,6 +160,7 @@ export async function killUid(uid: number, gid: number): Promise<void> {
         child.once("exit", () => resolve());
       });
     }
+    if (!uidsOfProcesses().has(uid)) return;
     const left = await processesOfUid(uid);
     if (left.length === 0) return;
     for (const pid of left) {

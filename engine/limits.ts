@@ -158,15 +158,26 @@ export class CgroupPool {
     return { argv, enforced };
   }
 
-  /** After the attempt: kill whatever is left in the group, then keep it for the next one. */
-  release(limits: AttemptLimits): { oomKilled: boolean } {
+  /**
+   * After the attempt: kill whatever is left in the group, then keep it for the next one.
+   * `emptied`: the group held every process of the attempt and holds none now. A job cannot
+   * move out of its group: every other group's procs file belongs to root or to another
+   * attempt's uid, which is why a pooled group's file goes back to root here.
+   */
+  release(limits: AttemptLimits): { oomKilled: boolean; emptied: boolean } {
     const group = limits.cgroup;
-    if (!group) return { oomKilled: false };
+    if (!group) return { oomKilled: false, emptied: false };
     killCgroup(group.dir);
     const oom = oomCount(group.dir) > group.oomBaseline;
-    if (this.free.length < POOL_MAX && readProcs(group.dir).length === 0) this.free.push(group.dir);
+    const emptied = readProcs(group.dir).length === 0;
+    try {
+      chownSync(join(group.dir, "cgroup.procs"), 0, 0);
+    } catch {
+      // not root (nothing was chowned), or the group is gone
+    }
+    if (this.free.length < POOL_MAX && emptied) this.free.push(group.dir);
     else removeCgroup(group.dir);
-    return { oomKilled: oom };
+    return { oomKilled: oom, emptied };
   }
 
   /** On shutdown: remove this engine's groups. */

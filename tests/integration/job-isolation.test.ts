@@ -154,11 +154,14 @@ function processesWith(marker: string): number[] {
   return out;
 }
 
+/** Live processes of `uid` (a zombie runs nothing; it waits for init to reap it). */
 function processesOfUid(uid: number): number[] {
   const out: number[] = [];
   for (const pid of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
     try {
-      const m = /\nUid:\s+(\d+)\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "latin1"));
+      const status = readFileSync(`/proc/${pid}/status`, "latin1");
+      if (/\nState:\s+Z/.test(status)) continue;
+      const m = /\nUid:\s+(\d+)\s+(\d+)/.exec(status);
       if (m && (Number(m[1]) === uid || Number(m[2]) === uid)) out.push(Number(pid));
     } catch {
       // exited
