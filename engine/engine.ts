@@ -11,6 +11,7 @@ import { sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import { Executor } from "./executor";
 import { createLeadership } from "./leadership";
+import { ensureLogsDir } from "./log-files";
 import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
 import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
 import { compactMetrics } from "./metric-compaction";
@@ -39,6 +40,7 @@ const PRUNE_MS = 3_600_000;
 export function startEngine(options: EngineOptions): EngineHandle {
   const o = resolveOptions(options);
   mkdirSync(join(o.dataDir, "work"), { recursive: true });
+  ensureLogsDir(o.dataDir);
   const host = detectHostLimits(o.runAsUser);
   const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log);
   const cgroups = new CgroupPool(host, o.engineId);
@@ -131,7 +133,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
         `leading as ${o.engineId} (memory limits: ${host.mechanism}${host.user ? `, jobs run as ${host.user.name}` : ""})`,
       );
       try {
-        await recoverOrphans(o.db, host, o.dataDir, o.log);
+        await recoverOrphans(o.db, host, o.dataDir, o.logCapBytes, o.log);
       } catch (error) {
         o.log(`recovery failed: ${String(error)}`);
         await sleep(1_000);
