@@ -11,8 +11,9 @@ import { sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import { Executor } from "./executor";
 import { createLeadership } from "./leadership";
-import { ensureLogsDir } from "./log-files";
 import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
+import { ensureLogsDir } from "./log-files";
+import { startLogGuard } from "./log-guard";
 import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
 import { compactMetrics } from "./metric-compaction";
 import { type EngineOptions, resolveOptions } from "./options";
@@ -41,6 +42,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
   const o = resolveOptions(options);
   mkdirSync(join(o.dataDir, "work"), { recursive: true });
   ensureLogsDir(o.dataDir);
+  startLogGuard();
   const host = detectHostLimits(o.runAsUser);
   const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log);
   const cgroups = new CgroupPool(host, o.engineId);

@@ -6,11 +6,11 @@
 // offset is exact and recovery (recovery.ts) resumes there with nothing lost or repeated.
 //
 // Past the attempt's cap nothing more is stored: one marker line records the truncation, and
-// the files are emptied on every poll so a job cannot fill the disk (the child's descriptors
-// are O_APPEND, so it carries on writing at the new end).
+// a thread of its own keeps the files empty so a job cannot fill the disk (log-guard.ts).
 
 import { type FileHandle, open } from "node:fs/promises";
 import { type LogFiles, removeLogFiles } from "./log-files";
+import { guardFiles, releaseFiles } from "./log-guard";
 
 export type StreamName = "stdout" | "stderr";
 export const STREAMS: StreamName[] = ["stdout", "stderr"];
@@ -44,7 +44,7 @@ export interface CaptureOptions {
 const MAX_CHUNK_CHARS = 256 * 1024;
 const READ_BYTES = 1 << 20;
 /** Polling while the job is quiet; a poll that found a full read goes again at once. */
-export const LOG_POLL_MS = 50;
+export const LOG_POLL_MS = 20;
 const BUSY_POLL_MS = 1;
 
 export const truncationMarker = (capBytes: number) =>
@@ -132,8 +132,6 @@ export class LogCapture {
   private timer: NodeJS.Timeout | null = null;
   private following = false;
   private opened = false;
-  /** The largest size either file was seen at (the disk bound the log cap test checks). */
-  largestFile = 0;
 
   constructor(o: CaptureOptions) {
     this.jobId = o.jobId;
@@ -172,7 +170,8 @@ export class LogCapture {
         void poll.then((busy) => next(busy ? BUSY_POLL_MS : LOG_POLL_MS));
       }, ms);
     };
-    next(LOG_POLL_MS);
+    // At once: a job that starts with a burst must not get a quiet period's head start.
+    next(0);
   }
 
   /** Stops following and reads both files to their end; the child must be gone. */
@@ -187,6 +186,7 @@ export class LogCapture {
       await s.handle?.close();
       s.handle = null;
     }
+    if (this.truncated) releaseFiles(Object.values(this.files));
   }
 
   /** Reads up to `rounds` buffers per stream; true if there may be more to read right away. */
@@ -194,20 +194,11 @@ export class LogCapture {
     let busy = false;
     for (const s of Object.values(this.streams)) {
       if (!s.handle) continue;
-      if (this.truncated) {
-        // Past the cap: keep the file from growing, store nothing.
-        const { size } = await s.handle.stat();
-        this.largestFile = Math.max(this.largestFile, size);
-        if (size > 0) {
-          await s.handle.truncate(0);
-          busy = true;
-        }
-        continue;
-      }
+      // Past the cap the guard thread keeps the file empty (log-guard.ts); nothing is stored.
+      if (this.truncated) continue;
       for (let round = 0; round < rounds && !this.truncated; round++) {
         const buf = Buffer.allocUnsafe(READ_BYTES);
         const { bytesRead } = await s.handle.read(buf, 0, READ_BYTES, s.readPos);
-        this.largestFile = Math.max(this.largestFile, s.readPos + bytesRead);
         if (bytesRead === 0) break;
         s.readPos += bytesRead;
         this.takeBytes(s, buf.subarray(0, bytesRead), Date.now());
@@ -230,6 +221,7 @@ export class LogCapture {
     this.bytes = this.capBytes;
     // Chunks cut from here on say so (-1): recovery must not resume past the cap.
     this.truncated = true;
+    guardFiles(Object.values(this.files));
     s.push(truncationMarker(this.capBytes), at);
   }
 
