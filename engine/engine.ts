@@ -14,6 +14,8 @@ import { Executor } from "./executor";
 import { isolationWarning, JobIdentities, resolveJobUsers } from "./job-users";
 import { createLeadership } from "./leadership";
 import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
+import { ensureLogsDir } from "./log-files";
+import { startLogGuard } from "./log-guard";
 import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
 import { compactMetrics } from "./metric-compaction";
 import { type EngineOptions, resolveOptions } from "./options";
@@ -42,6 +44,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
   const o = resolveOptions(options);
   for (const change of protectHostFiles(o)) o.log(`tightened ${change}`);
   mkdirSync(join(o.dataDir, "work"), { recursive: true, mode: 0o711 });
+  ensureLogsDir(o.dataDir);
+  startLogGuard();
   const host = detectHostLimits(resolveJobUsers(o.runAsUser, o.jobUidRange));
   const warning = isolationWarning(host.users);
   if (warning) o.log(`warning: ${warning}`);
@@ -135,7 +139,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
       const myTerm = term;
       o.log(`leading as ${o.engineId} (memory limits: ${host.mechanism}; jobs run as ${describeUsers(host.users)})`);
       try {
-        await recoverOrphans(o.db, host, o.dataDir, o.log);
+        await recoverOrphans(o.db, host, o.dataDir, o.logCapBytes, o.log);
       } catch (error) {
         o.log(`recovery failed: ${String(error)}`);
         await sleep(1_000);

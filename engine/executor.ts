@@ -10,8 +10,8 @@
 //
 // The executor holds the in-memory truth of what runs here: the scheduler reads capacity in
 // use from it, and the writer turns its events into database rows.
-import { type SpawnOptionsWithStdioTuple, spawn } from "node:child_process";
-import { chownSync, mkdirSync, rmSync } from "node:fs";
+import { type SpawnOptions, spawn } from "node:child_process";
+import { chownSync, closeSync, mkdirSync, rmSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
 import type { ResolvedContainer } from "@/lib/batch/container";
@@ -20,6 +20,7 @@ import { STATUS_REASONS } from "@/lib/batch/states";
 import { type JobIdentities, type JobIdentity, killUid } from "./job-users";
 import type { AttemptLimits, CgroupPool, HostLimits } from "./limits";
 import { LogCapture } from "./log-capture";
+import { logFiles, openForChild } from "./log-files";
 import { type AttemptOutcome, EXITED } from "./outcomes";
 import { killJobProcesses } from "./processes";
 import type { Writer } from "./writer";
@@ -94,7 +95,12 @@ export class Executor {
     const { writer } = this.config;
     const workDir = join(this.config.dataDir, "work", job.attemptId);
     let limits: AttemptLimits = { argv: job.container.command, enforced: {} };
-    const capture = new LogCapture(job.id, job.attemptNumber, this.config.logCapBytes);
+    const capture = new LogCapture({
+      jobId: job.id,
+      attempt: job.attemptNumber,
+      capBytes: this.config.logCapBytes,
+      files: logFiles(this.config.dataDir, job.id, job.attemptNumber),
+    });
     const startedAt = Date.now();
     // Built from nothing: the engine's own environment (DATABASE_URL, BATCHDECK_*) never reaches a job.
     const env: Record<string, string> = {
@@ -135,17 +141,28 @@ export class Executor {
       if (identity) chownSync(workDir, identity.uid, identity.gid);
       limits = this.config.cgroups.prepare(job.memoryMiB, job.container.command, identity);
       const [file, ...args] = limits.argv;
-      const options: SpawnOptionsWithStdioTuple<"ignore", "pipe", "pipe"> = {
+      // STDOUT/STDERR go straight to the attempt's files (log-files.ts): what the job wrote
+      // survives the engine; the engine tails the files into chunks.
+      const fds = openForChild(capture.files);
+      const options: SpawnOptions = {
         cwd: workDir,
         env: env as NodeJS.ProcessEnv,
         detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
+        stdio: ["ignore", fds[0], fds[1]],
       };
       if (identity) Object.assign(options, { uid: identity.uid, gid: identity.gid });
-      const child = spawn(file!, args, options);
+      let child: ReturnType<typeof spawn>;
+      try {
+        child = spawn(file!, args, options);
+      } finally {
+        for (const fd of fds) closeSync(fd);
+      }
+      // Listening at once: the child may end while the files are being opened below.
+      const exited = new Promise<typeof exit>((resolve) => {
+        child.once("error", (error) => resolve({ code: null, signal: null, error }));
+        child.once("exit", (code, signal) => resolve({ code, signal }));
+      });
       entry.pid = child.pid ?? null;
-      capture.attach("stdout", child.stdout);
-      capture.attach("stderr", child.stderr);
       writer.watch(capture);
       writer.start({
         jobId: job.id,
@@ -162,21 +179,22 @@ export class Executor {
         entry.timers.push(t);
       }
       if (entry.stopKind !== "NONE") this.signalGroup(entry, "SIGTERM");
-      exit = await new Promise((resolve) => {
-        child.once("error", (error) => resolve({ code: null, signal: null, error }));
-        child.once("exit", (code, signal) => resolve({ code, signal }));
-      });
-      // Nothing the job started may outlive it: killed before waiting for the output to end,
-      // since a leftover process holding the pipes open would otherwise buy itself time.
+      await capture.open();
+      capture.follow();
+      exit = await exited;
+      // Nothing the job started may outlive it: its group, its cgroup and its uid are killed
+      // as soon as the job's own process ends.
       this.signalGroup(entry, "SIGKILL");
       await killRest();
-      await Promise.race([capture.ended(), new Promise((r) => setTimeout(r, 2_000))]);
     } catch (error) {
+      this.signalGroup(entry, "SIGKILL");
       exit = { code: null, signal: null, error: error as Error };
     }
     for (const t of entry.timers) clearTimeout(t);
     const { oomKilled: oom } = await killRest();
     this.config.identities.release(identity);
+    // Every byte the job wrote is in the files by now: read them to the end before the outcome.
+    await capture.finish().catch((error) => this.config.log(`job ${job.id}: reading its log: ${String(error)}`));
     rmSync(workDir, { recursive: true, force: true });
     if (exit.error && entry.pid === null) {
       writer.start({

@@ -2,23 +2,98 @@
 // to an engine that is gone (crashed, killed, or lost its lease). Whatever is left of its
 // processes is killed, and the attempt is recorded as failed because its host went away
 // (AWS: "Host EC2 (instance …) terminated.", which is retryable), then retried per its
-// retry strategy, so no job is lost and none runs twice at once.
+// retry strategy, so no job is lost and none runs twice at once. What the attempt wrote to its
+// log files after the last stored chunk is stored first (the processes are dead by then, so
+// the files no longer change), then the files go.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { decideRetry, parseEvaluateOnExit } from "@/lib/batch/retry";
 import { ON_HOST_STATUSES, STATUS_REASONS } from "@/lib/batch/states";
-import type { Db } from "@/lib/db";
+import type { Db, Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { killUid } from "./job-users";
 import { cleanEngineCgroups, type HostLimits } from "./limits";
+import { LogCapture, type LogChunkRow, STREAMS, type StreamName, type StreamResume } from "./log-capture";
+import { listLogFiles, logFiles, removeLogFiles } from "./log-files";
 import { type AttemptOutcome, applyOutcomes } from "./outcomes";
 import { jobProcesses } from "./processes";
 
 // Two bound parameters per job in the attempt lookup; Prisma allows 999 on SQLite.
 const BATCH = 400;
 const RESCAN_MS = 100;
+const LOG_ROWS_PER_STATEMENT = 200;
 
-export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, log: (m: string) => void) {
+/** Where the stored log of each stream of an attempt ends; null: nothing may be resumed. */
+async function storedEnd(
+  db: Db,
+  jobId: string,
+  attempt: number,
+): Promise<(Record<StreamName, StreamResume> & { truncated: boolean }) | null> {
+  const out = { truncated: false } as Record<StreamName, StreamResume> & { truncated: boolean };
+  for (const stream of STREAMS) {
+    const last = await db.logChunk.findFirst({
+      where: { jobId, attempt, stream },
+      orderBy: { seq: "desc" },
+      select: { seq: true, fileOffset: true },
+    });
+    if (!last) {
+      out[stream] = { offset: 0, seq: 0 };
+      continue;
+    }
+    // Written before log files existed: nothing to resume from.
+    if (last.fileOffset === null) return null;
+    if (last.fileOffset < 0) out.truncated = true;
+    out[stream] = { offset: Number(last.fileOffset), seq: last.seq + 1 };
+  }
+  return out;
+}
+
+/**
+ * Stores what an orphaned attempt wrote after its last stored chunk, exactly once: the chunks
+ * carry their file offsets, so running this again after a crash halfway resumes from there.
+ */
+async function ingestLeftover(db: Db, dataDir: string, jobId: string, attempt: number, capBytes: number) {
+  const resume = await storedEnd(db, jobId, attempt);
+  if (!resume || resume.truncated) return;
+  const capture = new LogCapture({ jobId, attempt, capBytes, files: logFiles(dataDir, jobId, attempt), resume });
+  await capture.open();
+  await capture.finish();
+  const rows = capture.take();
+  if (rows.length === 0) return;
+  await db.$transaction(async (tx) => insertChunks(tx, rows), { timeout: 60_000, maxWait: 60_000 });
+}
+
+async function insertChunks(tx: Tx, rows: LogChunkRow[]) {
+  for (let i = 0; i < rows.length; i += LOG_ROWS_PER_STATEMENT) {
+    await tx.logChunk.createMany({ data: rows.slice(i, i + LOG_ROWS_PER_STATEMENT) });
+  }
+}
+
+/**
+ * Log files of attempts no engine runs any more (their last chunks were committed but the
+ * engine died before removing them, or they were recovered just now). Files of jobs still on
+ * a host belong to a live engine sharing this data directory and are left alone.
+ */
+async function sweepLogFiles(db: Db, dataDir: string) {
+  const all = listLogFiles(dataDir);
+  for (let i = 0; i < all.length; i += BATCH) {
+    const part = all.slice(i, i + BATCH);
+    const live = await db.job.findMany({
+      where: { id: { in: part.map((f) => f.jobId) }, status: { in: [...ON_HOST_STATUSES] } },
+      select: { id: true, attemptCount: true },
+    });
+    const running = new Set(live.map((j) => `${j.id}.${Math.max(1, j.attemptCount)}`));
+    for (const f of part) if (!running.has(`${f.jobId}.${f.attempt}`)) removeLogFiles(f.files);
+  }
+}
+
+export async function recoverOrphans(
+  db: Db,
+  host: HostLimits,
+  dataDir: string,
+  logCapBytes: number,
+  log: (m: string) => void,
+) {
   let recovered = 0;
   const deadEngines = new Set<string>();
   for (;;) {
@@ -105,6 +180,9 @@ export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, 
         result: decision.action === "RETRY" ? "RETRY" : "FAILED",
       });
     }
+    // The processes are killed above: the files are final. Stored before the outcome, so the
+    // attempt is never seen ended with part of its log still missing.
+    for (const job of jobs) await ingestLeftover(db, dataDir, job.id, Math.max(1, job.attemptCount), logCapBytes);
     await db.$transaction(
       async (tx) => {
         if (missing.length > 0) {
@@ -115,7 +193,9 @@ export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, 
       { timeout: 60_000, maxWait: 60_000 },
     );
     recovered += jobs.length;
+    for (const job of jobs) removeLogFiles(logFiles(dataDir, job.id, Math.max(1, job.attemptCount)));
   }
+  await sweepLogFiles(db, dataDir);
   if (recovered > 0) log(`recovered ${recovered} job(s) left on host by a previous engine`);
   return recovered;
 }

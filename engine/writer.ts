@@ -2,6 +2,7 @@
 // ended. Events queue up while a transaction is in flight and go together in the next one, so
 // the write rate follows the load instead of costing one commit per event. Log chunks of
 // running jobs are taken every logFlushMs so a line shows up in the console within about that.
+// An attempt's log files (log-files.ts) are removed only once its last chunks are committed.
 import type { Db } from "@/lib/db";
 import type { LogCapture, LogChunkRow } from "./log-capture";
 import { type AttemptOutcome, applyOutcomes, applyStarted, type StartedAttempt } from "./outcomes";
@@ -13,6 +14,8 @@ export class Writer {
   private started: StartedAttempt[] = [];
   private ended: AttemptOutcome[] = [];
   private logs: LogChunkRow[] = [];
+  /** Captures whose last chunks are queued: their files go once those are committed. */
+  private finished: LogCapture[] = [];
   private readonly captures = new Set<LogCapture>();
   private flushing: Promise<void> | null = null;
   private again = false;
@@ -52,6 +55,7 @@ export class Writer {
     if (capture) {
       this.logs.push(...capture.take());
       this.captures.delete(capture);
+      this.finished.push(capture);
     }
     this.ended.push(outcome);
     this.flushSoon();
@@ -82,7 +86,11 @@ export class Writer {
     const started = this.started.splice(0);
     const ended = this.ended.splice(0);
     const logs = this.logs.splice(0);
-    if (started.length + ended.length + logs.length === 0) return;
+    const finished = this.finished.splice(0);
+    if (started.length + ended.length + logs.length === 0) {
+      for (const c of finished) c.dispose();
+      return;
+    }
     try {
       await this.db.$transaction(
         async (tx) => {
@@ -96,6 +104,7 @@ export class Writer {
         { timeout: 60_000, maxWait: 60_000 },
       );
       this.failures = 0;
+      for (const c of finished) c.dispose();
     } catch (error) {
       this.failures++;
       this.log(`write failed (${this.failures}): ${error instanceof Error ? error.message : String(error)}`);
@@ -104,6 +113,7 @@ export class Writer {
       // case one of them is what the database refuses.
       this.started.unshift(...started);
       this.ended.unshift(...ended);
+      this.finished.unshift(...finished);
       if (this.failures <= MAX_FAILURES) this.logs.unshift(...logs);
       else this.log(`dropping ${logs.length} log chunk(s) after ${MAX_FAILURES} failed writes`);
       await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** this.failures)));

@@ -39,7 +39,8 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-export async function startApiServer(deps: ApiDeps): Promise<ApiServer> {
+/** `port` 0: any free port. */
+export async function startApiServer(deps: ApiDeps, port = 0): Promise<ApiServer> {
   const v1 = createV1Handler(deps);
   const logs = createLogsHandler(deps);
   let origin = "";
@@ -66,9 +67,8 @@ export async function startApiServer(deps: ApiDeps): Promise<ApiServer> {
         res.end(String(error));
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clients: { destroy(): void }[] = [];
   return {
     endpoint: origin,

@@ -1,6 +1,8 @@
 // Rows the engine consumes, inserted directly with Prisma (the engine's contract is the
 // database, not the submission code): a compute environment, a queue, a definition, and
 // jobs already RUNNABLE (or PENDING behind dependencies).
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
 import { computeEnvironmentArn, jobDefinitionArn, jobQueueArn } from "@/lib/batch/arn";
 import type { ResolvedContainer } from "@/lib/batch/container";
 import type { Db } from "@/lib/db";
@@ -155,4 +157,37 @@ export async function waitForTerminal(db: Db, id: string, timeoutMs = 15_000) {
     },
     timeoutMs,
   );
+}
+
+const root = join(import.meta.dirname, "../..");
+
+/** The engine as `npm start` runs it, in its own process (so it can be SIGKILLed), fast timings. */
+export function spawnEngineProcess(
+  url: string,
+  dataDir: string,
+  engineId: string,
+  env: Record<string, string> = {},
+): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "engine/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      BATCHDECK_DATA_DIR: dataDir,
+      BATCHDECK_ENGINE_ID: engineId,
+      BATCHDECK_ENGINE_POLL_MS: "10",
+      BATCHDECK_ENGINE_LEASE_RENEW_MS: "200",
+      BATCHDECK_ENGINE_LEASE_TTL_MS: "800",
+      BATCHDECK_ENGINE_SAMPLE_MS: "0",
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+/** SIGTERM (a stopped engine removes its cgroups) and wait for the exit, if still running. */
+export async function stopEngineProcess(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
 }

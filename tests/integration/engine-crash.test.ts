@@ -1,15 +1,22 @@
 // Crash safety: SIGKILL the engine process at random moments while it works through a batch
 // of jobs, restart it each time, and check every job ends in exactly one terminal state with
 // no attempt ever overlapping a still-running earlier attempt of the same job.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkCrashRun, crashDirs, crashWorld, runWithKills, seeded, submitCrashMix } from "@/bench/lib/crash-run";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { type EngineWorld, insertJobs, seedEngineWorld, waitFor } from "../helpers/engine-fixtures";
+import {
+  type EngineWorld,
+  insertJobs,
+  seedEngineWorld,
+  spawnEngineProcess,
+  stopEngineProcess,
+  waitFor,
+} from "../helpers/engine-fixtures";
 
-const root = join(import.meta.dirname, "../..");
 const JOBS = 24;
 const KILLS = 3;
 // Exits 99 if another attempt of the same job is still alive: that would be a double run. Each
@@ -20,23 +27,6 @@ const GUARDED = [
   // The environment check rules out a recycled pid that now belongs to some other process.
   'L="$LOCKS/$AWS_BATCH_JOB_ID"; if [ -f "$L" ] && grep -qz "^AWS_BATCH_JOB_ID=$AWS_BATCH_JOB_ID$" "/proc/$(cat "$L")/environ" 2>/dev/null; then exit 99; fi; echo $$ > "$L"; sleep 2; rm -f "$L"',
 ];
-
-function spawnEngine(url: string, dataDir: string, engineId: string): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "engine/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      BATCHDECK_DATA_DIR: dataDir,
-      BATCHDECK_ENGINE_ID: engineId,
-      BATCHDECK_ENGINE_POLL_MS: "10",
-      BATCHDECK_ENGINE_LEASE_RENEW_MS: "200",
-      BATCHDECK_ENGINE_LEASE_TTL_MS: "800",
-      BATCHDECK_ENGINE_SAMPLE_MS: "0",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
 
 describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
   let t: TestDatabase;
@@ -75,7 +65,7 @@ describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
     );
     const terminal = () => t.db.job.count({ where: { id: { in: ids }, status: { in: ["SUCCEEDED", "FAILED"] } } });
     for (let kill = 0; kill < KILLS; kill++) {
-      current = spawnEngine(t.url, dataDir, `crash-${provider}-${kill}`);
+      current = spawnEngineProcess(t.url, dataDir, `crash-${provider}-${kill}`);
       // Let it get going, then kill it while jobs are running.
       await waitFor(
         "jobs running",
@@ -86,7 +76,7 @@ describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
       current.kill("SIGKILL");
       await new Promise((r) => current?.once("exit", r));
     }
-    current = spawnEngine(t.url, dataDir, `crash-${provider}-final`);
+    current = spawnEngineProcess(t.url, dataDir, `crash-${provider}-final`);
     await waitFor("all jobs finished", async () => (await terminal()) === JOBS, 60_000, 200);
 
     const jobs = await t.db.job.findMany({
@@ -113,4 +103,62 @@ describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
     expect(cutOff).toBeGreaterThan(0);
     expect(jobs.every((j) => j.status === "SUCCEEDED")).toBe(true);
   }, 120_000);
+});
+
+// The crash run of bench/crash-run.ts, shortened: a few hundred jobs of every kind (arrays,
+// dependencies, retries, timeouts, steady log lines), ~5 kills, the same checker.
+const SHORT_JOBS = 200;
+const SHORT_KILLS = 5;
+
+describe.each(PROVIDERS)("crash run (shortened) on %s", (provider) => {
+  let t: TestDatabase;
+  let root: string;
+  let engine: ChildProcess | null = null;
+
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+    root = mkdtempSync(join(tmpdir(), "batchdeck-crashrun-"));
+  });
+  afterAll(async () => {
+    await stopEngineProcess(engine);
+    await t.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("every job ends once as AWS would end it, no attempt overlaps, every line written is stored once", async () => {
+    const world = await seedEngineWorld(t.db, { maxVcpus: 16, memoryMiB: 16 * 256 });
+    const dirs = crashDirs(root);
+    const random = seeded(Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000));
+    const ids = await submitCrashMix({
+      ...(await crashWorld(t.db, world)),
+      dirs,
+      jobs: SHORT_JOBS,
+      maxArray: 30,
+      random,
+    });
+    const all = { OR: [{ id: { in: ids } }, { arrayParentId: { in: ids } }] };
+    const total = await t.db.job.count({ where: all });
+    const run = await runWithKills({
+      spawnEngine: (i) => {
+        engine = spawnEngineProcess(t.url, join(root, "data"), `crashrun-${provider}-${i}`);
+        return engine;
+      },
+      kills: SHORT_KILLS,
+      minDelayMs: 50,
+      maxDelayMs: 1_500,
+      random,
+      busy: async () => (await t.db.job.count({ where: { AND: [all, { status: "RUNNING" }] } })) > 0,
+      done: async () =>
+        (await t.db.job.count({ where: { AND: [all, { status: { in: ["SUCCEEDED", "FAILED"] } }] } })) === total,
+      timeoutMs: 90_000,
+    });
+    const figures = await checkCrashRun(t.db, ids, dirs);
+    console.log(
+      `crash run ${provider}: ${figures.jobs} jobs, ${run.kills} kills, ${figures.attempts} attempts (${figures.hostTerminated} cut off), ${figures.linesVerified} lines / ${figures.logBytesVerified} log bytes verified`,
+    );
+    expect(figures.violations).toEqual([]);
+    expect(run.kills).toBe(SHORT_KILLS);
+    expect(figures.jobs).toBe(total);
+    expect(figures.hostTerminated).toBeGreaterThan(0);
+  }, 180_000);
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "LogChunk" ADD COLUMN "fileOffset" BIGINT;
+
