@@ -100,7 +100,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
         if (o.sampleMs > 0 && !awsSampling && now - lastAwsSample >= o.awsSampleMs) {
           lastAwsSample = now;
           awsSampling = sampleAwsOrganizations(o.db, now, o.log)
-            .catch((error) => o.log(`AWS metrics sampling failed: ${String(error)}`))
+            .catch((error) => o.log("AWS metrics sampling failed", { level: "error", error }))
             .finally(() => {
               awsSampling = null;
             });
@@ -111,7 +111,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
           await compactMetrics(o.db, now);
         }
       } catch (error) {
-        o.log(`scheduling pass failed: ${error instanceof Error ? error.message : String(error)}`);
+        o.log("scheduling pass failed", { level: "error", error });
         await sleep(Math.max(o.pollMs, 250));
       }
       // Busy: go again at once (capacity may remain); idle: poll.
@@ -127,13 +127,11 @@ export function startEngine(options: EngineOptions): EngineHandle {
         return; // stopped while waiting
       }
       const myTerm = term;
-      o.log(
-        `leading as ${o.engineId} (memory limits: ${host.mechanism}${host.user ? `, jobs run as ${host.user.name}` : ""})`,
-      );
+      o.log("leading", { engineId: o.engineId, memoryLimits: host.mechanism, jobUser: host.user?.name ?? null });
       try {
         await recoverOrphans(o.db, host, o.dataDir, o.log);
       } catch (error) {
-        o.log(`recovery failed: ${String(error)}`);
+        o.log("recovery failed", { level: "error", error });
         await sleep(1_000);
         continue;
       }

@@ -8,6 +8,7 @@
 // Either way the leader writes its heartbeat into the "leader" row (read by /api/health).
 import pg from "pg";
 import type { Db } from "@/lib/db";
+import type { EngineLog } from "@/lib/log";
 
 /** Arbitrary but fixed: the advisory lock key every Batchdeck engine contends for. */
 const ADVISORY_KEY = 7_310_431_902;
@@ -20,7 +21,7 @@ export interface LeadershipConfig {
   engineId: string;
   leaseRenewMs: number;
   leaseTtlMs: number;
-  log: (m: string) => void;
+  log: EngineLog;
 }
 
 export interface Leadership {
@@ -46,7 +47,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     if (!leader) return;
     leader = false;
     if (renewTimer) clearInterval(renewTimer);
-    config.log(`lost leadership: ${why}`);
+    config.log("lost leadership", { level: "warn", reason: why });
     lostHandler();
   };
 
@@ -153,7 +154,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
             return;
           }
         } catch (error) {
-          config.log(`leadership attempt failed: ${String(error)}`);
+          config.log("leadership attempt failed", { level: "warn", error });
           if (client) {
             client.removeAllListeners("end");
             await client.end().catch(() => {});

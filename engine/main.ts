@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { createDb, providerOf } from "@/lib/db";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/log";
 import { startEngine } from "./engine";
 
 const ms = z.coerce.number().int().min(1).optional();
@@ -41,16 +42,18 @@ const engine = startEngine({
   logCapBytes: engineEnv.BATCHDECK_ENGINE_LOG_CAP_BYTES,
   runAsUser: engineEnv.BATCHDECK_JOB_USER === undefined ? undefined : engineEnv.BATCHDECK_JOB_USER || null,
 });
-console.log(`[engine] started ${engine.engineId}; waiting for leadership`);
+const log = logger().child({ component: "engine" });
+log.info("started; waiting for leadership", { engineId: engine.engineId });
 
 let stopping = false;
 async function shutdown() {
   if (stopping) return;
   stopping = true;
-  console.log("[engine] stopping");
+  log.info("stopping", { engineId: engine.engineId });
   await engine.stop();
   await db.$disconnect();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown());
+process.on("unhandledRejection", (error) => log.error("unhandled rejection", { error }));
 process.on("SIGINT", () => void shutdown());

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { AWS_SAMPLE_MS } from "@/lib/backends/aws/metrics";
 import type { Db } from "@/lib/db";
 import { newId } from "@/lib/ids";
+import { type EngineLog, engineLog } from "@/lib/log";
 
 export interface EngineOptions {
   db: Db;
@@ -33,7 +34,8 @@ export interface EngineOptions {
   runAsUser?: string | null;
   /** Candidate jobs read per queue per scheduling pass. */
   windowPerQueue?: number;
-  log?: (message: string) => void;
+  /** Where the engine writes its log entries; default the JSON/text logger (lib/log.ts). */
+  log?: EngineLog;
 }
 
 export type ResolvedOptions = Required<Omit<EngineOptions, "databaseUrl">> & { databaseUrl?: string };
@@ -51,7 +53,7 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     awsSampleMs: AWS_SAMPLE_MS,
     runAsUser: "nobody",
     windowPerQueue: 1_000,
-    log: (m) => console.log(`[engine] ${m}`),
+    log: engineLog(),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
   } as ResolvedOptions;
 }

@@ -9,6 +9,7 @@ import { decideRetry, parseEvaluateOnExit } from "@/lib/batch/retry";
 import { ON_HOST_STATUSES, STATUS_REASONS } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 import { newId } from "@/lib/ids";
+import type { EngineLog } from "@/lib/log";
 import { cleanEngineCgroups, type HostLimits } from "./limits";
 import { type AttemptOutcome, applyOutcomes } from "./outcomes";
 
@@ -43,7 +44,7 @@ function jobProcesses(): Map<string, number[]> {
   return out;
 }
 
-export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, log: (m: string) => void) {
+export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, log: EngineLog) {
   let recovered = 0;
   const deadEngines = new Set<string>();
   for (;;) {
@@ -134,6 +135,6 @@ export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, 
     );
     recovered += jobs.length;
   }
-  if (recovered > 0) log(`recovered ${recovered} job(s) left on host by a previous engine`);
+  if (recovered > 0) log("recovered jobs left on host by a previous engine", { level: "warn", recovered });
   return recovered;
 }

@@ -3,6 +3,7 @@
 // the write rate follows the load instead of costing one commit per event. Log chunks of
 // running jobs are taken every logFlushMs so a line shows up in the console within about that.
 import type { Db } from "@/lib/db";
+import type { EngineLog } from "@/lib/log";
 import type { LogCapture, LogChunkRow } from "./log-capture";
 import { type AttemptOutcome, applyOutcomes, applyStarted, type StartedAttempt } from "./outcomes";
 
@@ -24,7 +25,7 @@ export class Writer {
     private readonly db: Db,
     private readonly engineId: string,
     private readonly logFlushMs: number,
-    private readonly log: (m: string) => void,
+    private readonly log: EngineLog,
   ) {
     this.tick();
   }
@@ -98,14 +99,19 @@ export class Writer {
       this.failures = 0;
     } catch (error) {
       this.failures++;
-      this.log(`write failed (${this.failures}): ${error instanceof Error ? error.message : String(error)}`);
+      this.log("write failed", { level: "warn", failures: this.failures, error });
       // State changes are kept until they are written, whatever it takes: dropping one would
       // leave a job RUNNING with no process. Log chunks are given up after MAX_FAILURES, in
       // case one of them is what the database refuses.
       this.started.unshift(...started);
       this.ended.unshift(...ended);
       if (this.failures <= MAX_FAILURES) this.logs.unshift(...logs);
-      else this.log(`dropping ${logs.length} log chunk(s) after ${MAX_FAILURES} failed writes`);
+      else
+        this.log("dropping log chunks after repeated write failures", {
+          level: "error",
+          chunks: logs.length,
+          failures: MAX_FAILURES,
+        });
       await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** this.failures)));
       this.again = true;
     }
