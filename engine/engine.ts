@@ -19,6 +19,7 @@ import { recoverOrphans } from "./recovery";
 import { pruneMetrics, sampleMetrics } from "./sampler";
 import { Scheduler } from "./scheduler";
 import { ShareUsage } from "./share-usage";
+import { EngineStats } from "./stats";
 import { Writer } from "./writer";
 
 export interface EngineHandle {
@@ -40,7 +41,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
   const o = resolveOptions(options);
   mkdirSync(join(o.dataDir, "work"), { recursive: true });
   const host = detectHostLimits(o.runAsUser);
-  const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log);
+  const stats = new EngineStats(o.engineId);
+  const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log, stats);
   const cgroups = new CgroupPool(host, o.engineId);
   const executor = new Executor({
     dataDir: o.dataDir,
@@ -52,8 +54,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
     log: o.log,
   });
   const usage = new ShareUsage(executor);
-  const scheduler = new Scheduler(o.db, o.provider, o.engineId, executor, usage, o.windowPerQueue);
-  const leadership = createLeadership({ ...o, provider: o.provider });
+  const scheduler = new Scheduler(o.db, o.provider, o.engineId, executor, usage, o.windowPerQueue, stats);
+  const leadership = createLeadership({ ...o, provider: o.provider, stats: () => stats.toJSON() });
   let stopping = false;
   let term = 0;
   let leadLoop: Promise<void> | null = null;
@@ -81,7 +83,9 @@ export function startEngine(options: EngineOptions): EngineHandle {
     while (!stopping && term === myTerm && leadership.isLeader()) {
       let started = 0;
       try {
+        const passStart = performance.now();
         started = await scheduler.pass();
+        stats.passDuration.observe((performance.now() - passStart) / 1000);
         const now = Date.now();
         if (now - lastMaintenance >= MAINTENANCE_MS) {
           lastMaintenance = now;

@@ -5,7 +5,8 @@
 // - SQLite: the EngineLease row "leader", renewed every leaseRenewMs and taken over once it has
 //   not been renewed for leaseTtlMs. A leader that fails to renew in time steps down itself.
 //
-// Either way the leader writes its heartbeat into the "leader" row (read by /api/health).
+// Either way the leader writes its heartbeat into the "leader" row (read by /api/health), with
+// its figures (engine/stats.ts) for /api/metrics; a new holder replaces the previous one's.
 import pg from "pg";
 import type { Db } from "@/lib/db";
 import type { EngineLog } from "@/lib/log";
@@ -22,6 +23,8 @@ export interface LeadershipConfig {
   leaseRenewMs: number;
   leaseTtlMs: number;
   log: EngineLog;
+  /** The engine's figures as JSON (engine/stats.ts), written with every heartbeat. */
+  stats?: () => string;
 }
 
 export interface Leadership {
@@ -55,7 +58,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     const expiresAt = now + config.leaseTtlMs;
     const r = await config.db.engineLease.updateMany({
       where: { name: LEADER, holder: config.engineId },
-      data: { heartbeatAt: now, expiresAt },
+      data: { heartbeatAt: now, expiresAt, ...(config.stats ? { stats: config.stats() } : {}) },
     });
     return r.count === 1;
   }
@@ -65,7 +68,13 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     if (await heartbeat(now)) return true;
     const taken = await config.db.engineLease.updateMany({
       where: { name: LEADER, expiresAt: { lt: now } },
-      data: { holder: config.engineId, acquiredAt: now, heartbeatAt: now, expiresAt: now + config.leaseTtlMs },
+      data: {
+        holder: config.engineId,
+        acquiredAt: now,
+        heartbeatAt: now,
+        expiresAt: now + config.leaseTtlMs,
+        stats: config.stats?.() ?? "{}",
+      },
     });
     if (taken.count === 1) return true;
     try {
@@ -76,6 +85,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
           acquiredAt: now,
           heartbeatAt: now,
           expiresAt: now + config.leaseTtlMs,
+          stats: config.stats?.() ?? "{}",
         },
       });
       return true;
@@ -102,8 +112,15 @@ export function createLeadership(config: LeadershipConfig): Leadership {
         acquiredAt: now,
         heartbeatAt: now,
         expiresAt: now + config.leaseTtlMs,
+        stats: config.stats?.() ?? "{}",
       },
-      update: { holder: config.engineId, acquiredAt: now, heartbeatAt: now, expiresAt: now + config.leaseTtlMs },
+      update: {
+        holder: config.engineId,
+        acquiredAt: now,
+        heartbeatAt: now,
+        expiresAt: now + config.leaseTtlMs,
+        stats: config.stats?.() ?? "{}",
+      },
     });
     return true;
   }

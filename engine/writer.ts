@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db";
 import type { EngineLog } from "@/lib/log";
 import type { LogCapture, LogChunkRow } from "./log-capture";
 import { type AttemptOutcome, applyOutcomes, applyStarted, type StartedAttempt } from "./outcomes";
+import type { EngineStats } from "./stats";
 
 const LOG_ROWS_PER_STATEMENT = 200;
 const MAX_FAILURES = 20;
@@ -26,6 +27,7 @@ export class Writer {
     private readonly engineId: string,
     private readonly logFlushMs: number,
     private readonly log: EngineLog,
+    private readonly stats?: EngineStats,
   ) {
     this.tick();
   }
@@ -97,6 +99,10 @@ export class Writer {
         { timeout: 60_000, maxWait: 60_000 },
       );
       this.failures = 0;
+      if (this.stats) {
+        this.stats.logChunks += logs.length;
+        for (const l of logs) this.stats.logBytes += Buffer.byteLength(l.data, "utf8");
+      }
     } catch (error) {
       this.failures++;
       this.log("write failed", { level: "warn", failures: this.failures, error });
