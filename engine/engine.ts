@@ -16,6 +16,7 @@ import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
 import { compactMetrics } from "./metric-compaction";
 import { type EngineOptions, resolveOptions } from "./options";
 import { recoverOrphans } from "./recovery";
+import { enforceRetention } from "./retention";
 import { pruneMetrics, sampleMetrics } from "./sampler";
 import { Scheduler } from "./scheduler";
 import { ShareUsage } from "./share-usage";
@@ -73,6 +74,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
 
   // The AWS organizations' metric round in flight, if any (stop waits for it).
   let awsSampling: Promise<void> | null = null;
+  // The retention run in flight, if any: beside the loop, in small pauses, never blocking a pass.
+  let retention: Promise<void> | null = null;
 
   async function lead(myTerm: number) {
     let lastMaintenance = 0;
@@ -80,6 +83,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
     let lastSample = Date.now();
     let lastPrune = 0;
     let lastAwsSample = 0;
+    let lastRetention = Date.now();
     while (!stopping && term === myTerm && leadership.isLeader()) {
       let started = 0;
       try {
@@ -107,6 +111,26 @@ export function startEngine(options: EngineOptions): EngineHandle {
             .catch((error) => o.log("AWS metrics sampling failed", { level: "error", error }))
             .finally(() => {
               awsSampling = null;
+            });
+        }
+        if (o.retentionMs > 0 && !retention && now - lastRetention >= o.retentionMs) {
+          lastRetention = now;
+          retention = enforceRetention(o.db, {
+            now,
+            defaults: o.retentionDefaults,
+            batchSize: o.retentionBatch.size,
+            maxBatches: o.retentionBatch.maxBatches,
+            pauseMs: o.retentionBatch.pauseMs,
+            cancelled: () => stopping || term !== myTerm || !leadership.isLeader(),
+          })
+            .then((r) => {
+              if (r.logJobs + r.jobsDeleted > 0) {
+                o.log("retention", { logJobs: r.logJobs, jobsDeleted: r.jobsDeleted, complete: r.complete });
+              }
+            })
+            .catch((error) => o.log("retention failed", { level: "error", error }))
+            .finally(() => {
+              retention = null;
             });
         }
         if (now - lastPrune >= PRUNE_MS) {
@@ -158,6 +182,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
       stopping = true;
       await leadLoop;
       await awsSampling;
+      await retention;
       await executor.killAll(STATUS_REASONS.hostTerminated(o.engineId));
       // A database that is gone must not hold shutdown forever; recovery covers what is unwritten.
       await Promise.race([writer.drain(), sleep(10_000)]);

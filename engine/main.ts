@@ -40,6 +40,10 @@ const engine = startEngine({
   sampleMs: engineEnv.BATCHDECK_ENGINE_SAMPLE_MS,
   awsSampleMs: engineEnv.BATCHDECK_ENGINE_AWS_SAMPLE_MS,
   logCapBytes: engineEnv.BATCHDECK_ENGINE_LOG_CAP_BYTES,
+  retentionDefaults: {
+    jobDays: config.BATCHDECK_RETENTION_JOB_DAYS,
+    logDays: config.BATCHDECK_RETENTION_LOG_DAYS,
+  },
   runAsUser: engineEnv.BATCHDECK_JOB_USER === undefined ? undefined : engineEnv.BATCHDECK_JOB_USER || null,
 });
 const log = logger().child({ component: "engine" });

@@ -4,6 +4,7 @@ import { AWS_SAMPLE_MS } from "@/lib/backends/aws/metrics";
 import type { Db } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { type EngineLog, engineLog } from "@/lib/log";
+import type { RetentionDays } from "@/lib/retention/days";
 
 export interface EngineOptions {
   db: Db;
@@ -30,6 +31,12 @@ export interface EngineOptions {
   sampleMs?: number;
   /** Sampling period of organizations on AWS Batch (lib/backends/aws/metrics.ts). */
   awsSampleMs?: number;
+  /** How often the leader enforces retention (engine/retention.ts); 0 turns it off. */
+  retentionMs?: number;
+  /** Retention for organizations that have not chosen (BATCHDECK_RETENTION_*_DAYS); 0 keeps forever. */
+  retentionDefaults?: RetentionDays;
+  /** Retention: jobs per transaction, transactions per run, pause between them. */
+  retentionBatch?: { size: number; maxBatches: number; pauseMs: number };
   /** When running as root, jobs run as this user (null: as root). */
   runAsUser?: string | null;
   /** Candidate jobs read per queue per scheduling pass. */
@@ -52,6 +59,9 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     sampleMs: 5_000,
     awsSampleMs: AWS_SAMPLE_MS,
     runAsUser: "nobody",
+    retentionMs: 60_000,
+    retentionDefaults: { jobDays: 0, logDays: 0 },
+    retentionBatch: { size: 500, maxBatches: 20, pauseMs: 100 },
     windowPerQueue: 1_000,
     log: engineLog(),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
