@@ -5,7 +5,7 @@
 // here names a user, an email or a secret; the only label values are job statuses and the
 // leader's engine id (host name, pid, random suffix).
 //
-//   batchdeck_jobs{status}                        gauge, jobs in each status now (one GROUP BY)
+//   batchdeck_jobs{status}                        gauge, jobs in each status (finished: ≤ 60 s old)
 //   batchdeck_scheduling_latency_seconds          histogram, RUNNABLE → claimed (STARTING)
 //   batchdeck_scheduling_pass_duration_seconds    histogram, the engine's loop time per pass
 //   batchdeck_jobs_started_total                  counter
@@ -17,9 +17,10 @@
 // published with its heartbeat); a new leader starts them again at zero, which Prometheus
 // reads as a counter reset.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { JOB_STATUSES } from "@/lib/batch/states";
+import { ACTIVE_STATUSES, JOB_STATUSES, TERMINAL_STATUSES } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 import { ENGINE_STALE_MS } from "@/lib/health";
+import { logger } from "@/lib/log";
 import { type EngineStatsSnapshot, type HistogramSnapshot, parseEngineStats } from "./engine-stats";
 
 export const EXPOSITION_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -78,23 +79,57 @@ const EMPTY_HISTOGRAM = (buckets: number[]): HistogramSnapshot => ({
   count: 0,
 });
 
-/** Reads the figures: one grouped count over Job's (status, …) index, and the leader row. */
+const countByStatus = async (db: Db, statuses: readonly string[]) =>
+  (await db.job.groupBy({ by: ["status"], where: { status: { in: [...statuses] } }, _count: { _all: true } })).map(
+    (r) => [r.status, r._count._all] as const,
+  );
+
+/**
+ * Finished jobs are most of a large table, and counting them reads every one of their index
+ * entries (about a second at a million on SQLite): that count is shared for FINISHED_TTL_MS per
+ * web server and refreshed in the background, while jobs waiting and running are counted on
+ * every scrape (an index range each, as large as the backlog).
+ */
+export const FINISHED_TTL_MS = 60_000;
+const finishedCache = new WeakMap<Db, { at: number; counts: (readonly [string, number])[]; refreshing: boolean }>();
+
+async function finishedCounts(db: Db, now: number) {
+  const cached = finishedCache.get(db);
+  if (!cached) {
+    const counts = await countByStatus(db, TERMINAL_STATUSES);
+    finishedCache.set(db, { at: now, counts, refreshing: false });
+    return counts;
+  }
+  if (now - cached.at > FINISHED_TTL_MS && !cached.refreshing) {
+    cached.refreshing = true;
+    countByStatus(db, TERMINAL_STATUSES)
+      .then((counts) => finishedCache.set(db, { at: Date.now(), counts, refreshing: false }))
+      .catch((error) => {
+        cached.refreshing = false;
+        logger().error("counting finished jobs failed", { component: "web", error });
+      });
+  }
+  return cached.counts;
+}
+
+/** Reads the figures: grouped counts over Job's (status, …) index, and the leader row. */
 export async function collectMetrics(db: Db, now = Date.now()): Promise<Family[]> {
-  const [byStatus, lease] = await Promise.all([
-    db.job.groupBy({ by: ["status"], _count: { _all: true } }),
+  const [active, finished, lease] = await Promise.all([
+    countByStatus(db, ACTIVE_STATUSES),
+    finishedCounts(db, now),
     db.engineLease.findUnique({
       where: { name: "leader" },
       select: { holder: true, heartbeatAt: true, stats: true },
     }),
   ]);
-  const counts = new Map(byStatus.map((r) => [r.status, r._count._all]));
+  const counts = new Map([...active, ...finished]);
   const stats: EngineStatsSnapshot | null = lease ? parseEngineStats(lease.stats) : null;
   const age = lease ? Math.max(0, now - Number(lease.heartbeatAt)) / 1000 : null;
   const up = age !== null && age * 1000 <= ENGINE_STALE_MS ? 1 : 0;
   const families: Family[] = [
     {
       name: "batchdeck_jobs",
-      help: "Jobs stored, by status.",
+      help: `Jobs stored, by status (SUCCEEDED and FAILED counted at most ${FINISHED_TTL_MS / 1000} s ago).`,
       type: "gauge",
       samples: JOB_STATUSES.map((status) => ({ labels: { status }, value: counts.get(status) ?? 0 })),
     },
