@@ -1,6 +1,10 @@
 // Retention of finished jobs and logs (engine/retention.ts, Settings → Retention) on both
 // databases: exactly the right rows go, nothing else, and no transaction exceeds its batch.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEngine } from "@/engine/engine";
 import { enforceRetention, type RetentionResult } from "@/engine/retention";
 import { parseInput } from "@/lib/auth/operation";
 import type { Db } from "@/lib/db";
@@ -8,7 +12,7 @@ import { newId } from "@/lib/ids";
 import { DAY_MS } from "@/lib/retention/days";
 import { getRetentionSettings, retentionInput, saveRetentionSettings } from "@/lib/retention/settings";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { type EngineWorld, insertJobs, seedEngineWorld } from "../helpers/engine-fixtures";
+import { type EngineWorld, insertJobs, seedEngineWorld, waitFor } from "../helpers/engine-fixtures";
 import { contextFor } from "../helpers/fixtures";
 
 const NOW = Date.now();
@@ -227,6 +231,38 @@ describe.each(PROVIDERS)("retention on %s", (provider) => {
     expect(r.jobsDeleted).toBe(4);
     expect(await t.db.job.count({ where: { organizationId: b.organizationId } })).toBe(0);
     expect(await t.db.logChunk.count({ where: { jobId: { in: [...all] } } })).toBeGreaterThan(0);
+  });
+
+  it("the leading engine enforces retention beside its loop", async () => {
+    const c = await seedEngineWorld(t.db);
+    await t.db.retentionSetting.create({ data: { organizationId: c.organizationId, jobDays: 2, logDays: 1 } });
+    const [old] = await jobs(t.db, c, 1, "SUCCEEDED", 3);
+    const [logsOnly] = await jobs(t.db, c, 1, "FAILED", 1.5);
+    const [recent] = await jobs(t.db, c, 1, "SUCCEEDED", 0.5);
+    const dataDir = mkdtempSync(join(tmpdir(), "batchdeck-retention-"));
+    const engine = startEngine({
+      db: t.db,
+      provider,
+      databaseUrl: t.url,
+      dataDir,
+      pollMs: 10,
+      leaseRenewMs: 200,
+      leaseTtlMs: 1_000,
+      sampleMs: 0,
+      retentionMs: 50,
+      retentionBatch: { size: 500, maxBatches: 20, pauseMs: 10 },
+      log: () => {},
+    });
+    try {
+      await engine.leading();
+      await waitFor("retention to run", async () => (await t.db.job.count({ where: { id: old! } })) === 0);
+      await waitFor("logs to go", async () => (await t.db.logChunk.count({ where: { jobId: logsOnly! } })) === 0);
+      expect(await t.db.job.count({ where: { id: { in: [logsOnly!, recent!] } } })).toBe(2);
+      expect(await t.db.logChunk.count({ where: { jobId: recent! } })).toBe(2);
+    } finally {
+      await engine.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("Settings → Retention validates, saves with an audit entry, and reads back", async () => {
