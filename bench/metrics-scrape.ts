@@ -57,7 +57,7 @@ run(async () => {
         SELECT 'bench-' || s.i, ${world.organizationId}, 'batch-' || s.i, ${world.queueId}, ${world.definitionId},
                CASE WHEN s.i % 100 < 90 THEN 'SUCCEEDED' WHEN s.i % 100 < 95 THEN 'FAILED'
                     WHEN s.i % 100 < 99 THEN 'RUNNABLE' ELSE 'RUNNING' END,
-               ${base} + s.i, ${base} + s.i
+               CAST(${base} AS BIGINT) + s.i, CAST(${base} AS BIGINT) + s.i
         FROM (${series}) AS s`;
     }
     await db.$executeRawUnsafe(provider === "sqlite" ? "ANALYZE" : 'ANALYZE "Job"');
