@@ -20,9 +20,11 @@ import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
 import { compactMetrics } from "./metric-compaction";
 import { type EngineOptions, resolveOptions } from "./options";
 import { recoverOrphans } from "./recovery";
+import { enforceRetention } from "./retention";
 import { pruneMetrics, sampleMetrics } from "./sampler";
 import { Scheduler } from "./scheduler";
 import { ShareUsage } from "./share-usage";
+import { EngineStats } from "./stats";
 import { Writer } from "./writer";
 
 export interface EngineHandle {
@@ -49,7 +51,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
   const host = detectHostLimits(resolveJobUsers(o.runAsUser, o.jobUidRange));
   const warning = isolationWarning(host.users);
   if (warning) o.log(`warning: ${warning}`);
-  const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log);
+  const stats = new EngineStats(o.engineId);
+  const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log, stats);
   const cgroups = new CgroupPool(host, o.engineId);
   const executor = new Executor({
     dataDir: o.dataDir,
@@ -62,8 +65,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
     log: o.log,
   });
   const usage = new ShareUsage(executor);
-  const scheduler = new Scheduler(o.db, o.provider, o.engineId, executor, usage, o.windowPerQueue);
-  const leadership = createLeadership({ ...o, provider: o.provider });
+  const scheduler = new Scheduler(o.db, o.provider, o.engineId, executor, usage, o.windowPerQueue, stats);
+  const leadership = createLeadership({ ...o, provider: o.provider, stats: () => stats.toJSON() });
   let stopping = false;
   let term = 0;
   let leadLoop: Promise<void> | null = null;
@@ -81,6 +84,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
 
   // The AWS organizations' metric round in flight, if any (stop waits for it).
   let awsSampling: Promise<void> | null = null;
+  // The retention run in flight, if any: beside the loop, in small pauses, never blocking a pass.
+  let retention: Promise<void> | null = null;
 
   async function lead(myTerm: number) {
     let lastMaintenance = 0;
@@ -88,10 +93,13 @@ export function startEngine(options: EngineOptions): EngineHandle {
     let lastSample = Date.now();
     let lastPrune = 0;
     let lastAwsSample = 0;
+    let lastRetention = Date.now();
     while (!stopping && term === myTerm && leadership.isLeader()) {
       let started = 0;
       try {
+        const passStart = performance.now();
         started = await scheduler.pass();
+        stats.passDuration.observe((performance.now() - passStart) / 1000);
         const now = Date.now();
         if (now - lastMaintenance >= MAINTENANCE_MS) {
           lastMaintenance = now;
@@ -110,9 +118,29 @@ export function startEngine(options: EngineOptions): EngineHandle {
         if (o.sampleMs > 0 && !awsSampling && now - lastAwsSample >= o.awsSampleMs) {
           lastAwsSample = now;
           awsSampling = sampleAwsOrganizations(o.db, now, o.log)
-            .catch((error) => o.log(`AWS metrics sampling failed: ${String(error)}`))
+            .catch((error) => o.log("AWS metrics sampling failed", { level: "error", error }))
             .finally(() => {
               awsSampling = null;
+            });
+        }
+        if (o.retentionMs > 0 && !retention && now - lastRetention >= o.retentionMs) {
+          lastRetention = now;
+          retention = enforceRetention(o.db, {
+            now,
+            defaults: o.retentionDefaults,
+            batchSize: o.retentionBatch.size,
+            maxBatches: o.retentionBatch.maxBatches,
+            pauseMs: o.retentionBatch.pauseMs,
+            cancelled: () => stopping || term !== myTerm || !leadership.isLeader(),
+          })
+            .then((r) => {
+              if (r.logJobs + r.jobsDeleted > 0) {
+                o.log("retention", { logJobs: r.logJobs, jobsDeleted: r.jobsDeleted, complete: r.complete });
+              }
+            })
+            .catch((error) => o.log("retention failed", { level: "error", error }))
+            .finally(() => {
+              retention = null;
             });
         }
         if (now - lastPrune >= PRUNE_MS) {
@@ -121,7 +149,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
           await compactMetrics(o.db, now);
         }
       } catch (error) {
-        o.log(`scheduling pass failed: ${error instanceof Error ? error.message : String(error)}`);
+        o.log("scheduling pass failed", { level: "error", error });
         await sleep(Math.max(o.pollMs, 250));
       }
       // Busy: go again at once (capacity may remain); idle: poll.
@@ -137,11 +165,11 @@ export function startEngine(options: EngineOptions): EngineHandle {
         return; // stopped while waiting
       }
       const myTerm = term;
-      o.log(`leading as ${o.engineId} (memory limits: ${host.mechanism}; jobs run as ${describeUsers(host.users)})`);
+      o.log("leading", { engineId: o.engineId, memoryLimits: host.mechanism, jobsRunAs: describeUsers(host.users) });
       try {
         await recoverOrphans(o.db, host, o.dataDir, o.logCapBytes, o.log);
       } catch (error) {
-        o.log(`recovery failed: ${String(error)}`);
+        o.log("recovery failed", { level: "error", error });
         await sleep(1_000);
         continue;
       }
@@ -164,6 +192,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
       stopping = true;
       await leadLoop;
       await awsSampling;
+      await retention;
       await executor.killAll(STATUS_REASONS.hostTerminated(o.engineId));
       // A database that is gone must not hold shutdown forever; recovery covers what is unwritten.
       await Promise.race([writer.drain(), sleep(10_000)]);

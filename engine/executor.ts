@@ -17,6 +17,7 @@ import { join } from "node:path";
 import type { ResolvedContainer } from "@/lib/batch/container";
 import { decideRetry, type EvaluateOnExit, type StopKind } from "@/lib/batch/retry";
 import { STATUS_REASONS } from "@/lib/batch/states";
+import type { EngineLog } from "@/lib/log";
 import { type JobIdentities, type JobIdentity, killUid } from "./job-users";
 import type { AttemptLimits, CgroupPool, HostLimits } from "./limits";
 import { LogCapture } from "./log-capture";
@@ -62,7 +63,7 @@ export interface ExecutorConfig {
   cgroups: CgroupPool;
   identities: JobIdentities;
   writer: Writer;
-  log: (m: string) => void;
+  log: EngineLog;
 }
 
 /** AWS reports a container killed by a signal as 128 + the signal number (137 for SIGKILL). */
@@ -85,7 +86,9 @@ export class Executor {
   start(job: ClaimedJob): void {
     const entry: Running = { job, pid: null, stopKind: "NONE", stopReason: null, hostReason: null, timers: [] };
     this.running.set(job.id, entry);
-    const done = this.run(entry).catch((error) => this.config.log(`job ${job.id}: ${String(error)}`));
+    const done = this.run(entry).catch((error) =>
+      this.config.log("job supervision failed", { level: "error", jobId: job.id, error }),
+    );
     this.settled.add(done);
     done.finally(() => this.settled.delete(done));
   }

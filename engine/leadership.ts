@@ -5,9 +5,11 @@
 // - SQLite: the EngineLease row "leader", renewed every leaseRenewMs and taken over once it has
 //   not been renewed for leaseTtlMs. A leader that fails to renew in time steps down itself.
 //
-// Either way the leader writes its heartbeat into the "leader" row (read by /api/health).
+// Either way the leader writes its heartbeat into the "leader" row (read by /api/health), with
+// its figures (engine/stats.ts) for /api/metrics; a new holder replaces the previous one's.
 import pg from "pg";
 import type { Db } from "@/lib/db";
+import type { EngineLog } from "@/lib/log";
 
 /** Arbitrary but fixed: the advisory lock key every Batchdeck engine contends for. */
 const ADVISORY_KEY = 7_310_431_902;
@@ -20,7 +22,9 @@ export interface LeadershipConfig {
   engineId: string;
   leaseRenewMs: number;
   leaseTtlMs: number;
-  log: (m: string) => void;
+  log: EngineLog;
+  /** The engine's figures as JSON (engine/stats.ts), written with every heartbeat. */
+  stats?: () => string;
 }
 
 export interface Leadership {
@@ -46,7 +50,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     if (!leader) return;
     leader = false;
     if (renewTimer) clearInterval(renewTimer);
-    config.log(`lost leadership: ${why}`);
+    config.log("lost leadership", { level: "warn", reason: why });
     lostHandler();
   };
 
@@ -54,7 +58,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     const expiresAt = now + config.leaseTtlMs;
     const r = await config.db.engineLease.updateMany({
       where: { name: LEADER, holder: config.engineId },
-      data: { heartbeatAt: now, expiresAt },
+      data: { heartbeatAt: now, expiresAt, ...(config.stats ? { stats: config.stats() } : {}) },
     });
     return r.count === 1;
   }
@@ -64,7 +68,13 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     if (await heartbeat(now)) return true;
     const taken = await config.db.engineLease.updateMany({
       where: { name: LEADER, expiresAt: { lt: now } },
-      data: { holder: config.engineId, acquiredAt: now, heartbeatAt: now, expiresAt: now + config.leaseTtlMs },
+      data: {
+        holder: config.engineId,
+        acquiredAt: now,
+        heartbeatAt: now,
+        expiresAt: now + config.leaseTtlMs,
+        stats: config.stats?.() ?? "{}",
+      },
     });
     if (taken.count === 1) return true;
     try {
@@ -75,6 +85,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
           acquiredAt: now,
           heartbeatAt: now,
           expiresAt: now + config.leaseTtlMs,
+          stats: config.stats?.() ?? "{}",
         },
       });
       return true;
@@ -101,8 +112,15 @@ export function createLeadership(config: LeadershipConfig): Leadership {
         acquiredAt: now,
         heartbeatAt: now,
         expiresAt: now + config.leaseTtlMs,
+        stats: config.stats?.() ?? "{}",
       },
-      update: { holder: config.engineId, acquiredAt: now, heartbeatAt: now, expiresAt: now + config.leaseTtlMs },
+      update: {
+        holder: config.engineId,
+        acquiredAt: now,
+        heartbeatAt: now,
+        expiresAt: now + config.leaseTtlMs,
+        stats: config.stats?.() ?? "{}",
+      },
     });
     return true;
   }
@@ -153,7 +171,7 @@ export function createLeadership(config: LeadershipConfig): Leadership {
             return;
           }
         } catch (error) {
-          config.log(`leadership attempt failed: ${String(error)}`);
+          config.log("leadership attempt failed", { level: "warn", error });
           if (client) {
             client.removeAllListeners("end");
             await client.end().catch(() => {});

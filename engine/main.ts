@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { createDb, providerOf } from "@/lib/db";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/log";
 import { startEngine } from "./engine";
 import { parseUidRange } from "./job-users";
 
@@ -53,20 +54,26 @@ const engine = startEngine({
   sampleMs: engineEnv.BATCHDECK_ENGINE_SAMPLE_MS,
   awsSampleMs: engineEnv.BATCHDECK_ENGINE_AWS_SAMPLE_MS,
   logCapBytes: engineEnv.BATCHDECK_ENGINE_LOG_CAP_BYTES,
+  retentionDefaults: {
+    jobDays: config.BATCHDECK_RETENTION_JOB_DAYS,
+    logDays: config.BATCHDECK_RETENTION_LOG_DAYS,
+  },
   runAsUser: engineEnv.BATCHDECK_JOB_USER === undefined ? undefined : engineEnv.BATCHDECK_JOB_USER || null,
   jobUidRange: engineEnv.BATCHDECK_JOB_UID_RANGE,
   configDir: process.cwd(),
 });
-console.log(`[engine] started ${engine.engineId}; waiting for leadership`);
+const log = logger().child({ component: "engine" });
+log.info("started; waiting for leadership", { engineId: engine.engineId });
 
 let stopping = false;
 async function shutdown() {
   if (stopping) return;
   stopping = true;
-  console.log("[engine] stopping");
+  log.info("stopping", { engineId: engine.engineId });
   await engine.stop();
   await db.$disconnect();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown());
+process.on("unhandledRejection", (error) => log.error("unhandled rejection", { error }));
 process.on("SIGINT", () => void shutdown());

@@ -3,6 +3,8 @@ import { hostname } from "node:os";
 import { AWS_SAMPLE_MS } from "@/lib/backends/aws/metrics";
 import type { Db } from "@/lib/db";
 import { newId } from "@/lib/ids";
+import { type EngineLog, engineLog } from "@/lib/log";
+import type { RetentionDays } from "@/lib/retention/days";
 
 export interface EngineOptions {
   db: Db;
@@ -29,6 +31,12 @@ export interface EngineOptions {
   sampleMs?: number;
   /** Sampling period of organizations on AWS Batch (lib/backends/aws/metrics.ts). */
   awsSampleMs?: number;
+  /** How often the leader enforces retention (engine/retention.ts); 0 turns it off. */
+  retentionMs?: number;
+  /** Retention for organizations that have not chosen (BATCHDECK_RETENTION_*_DAYS); 0 keeps forever. */
+  retentionDefaults?: RetentionDays;
+  /** Retention: jobs per transaction, transactions per run, pause between them. */
+  retentionBatch?: { size: number; maxBatches: number; pauseMs: number };
   /**
    * When running as root: undefined gives each attempt a uid of its own from jobUidRange; a
    * name runs every job as that user; null runs them as root. Without root jobs run as the
@@ -41,7 +49,8 @@ export interface EngineOptions {
   configDir?: string;
   /** Candidate jobs read per queue per scheduling pass. */
   windowPerQueue?: number;
-  log?: (message: string) => void;
+  /** Where the engine writes its log entries; default the JSON/text logger (lib/log.ts). */
+  log?: EngineLog;
 }
 
 type Optional = "databaseUrl" | "runAsUser" | "jobUidRange" | "configDir";
@@ -58,8 +67,11 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     logFlushMs: 200,
     sampleMs: 5_000,
     awsSampleMs: AWS_SAMPLE_MS,
+    retentionMs: 60_000,
+    retentionDefaults: { jobDays: 0, logDays: 0 },
+    retentionBatch: { size: 500, maxBatches: 20, pauseMs: 100 },
     windowPerQueue: 1_000,
-    log: (m) => console.log(`[engine] ${m}`),
+    log: engineLog(),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
   } as ResolvedOptions;
 }

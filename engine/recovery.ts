@@ -11,6 +11,7 @@ import { decideRetry, parseEvaluateOnExit } from "@/lib/batch/retry";
 import { ON_HOST_STATUSES, STATUS_REASONS } from "@/lib/batch/states";
 import type { Db, Tx } from "@/lib/db";
 import { newId } from "@/lib/ids";
+import type { EngineLog } from "@/lib/log";
 import { killUid } from "./job-users";
 import { cleanEngineCgroups, type HostLimits } from "./limits";
 import { LogCapture, type LogChunkRow, STREAMS, type StreamName, type StreamResume } from "./log-capture";
@@ -87,13 +88,7 @@ async function sweepLogFiles(db: Db, dataDir: string) {
   }
 }
 
-export async function recoverOrphans(
-  db: Db,
-  host: HostLimits,
-  dataDir: string,
-  logCapBytes: number,
-  log: (m: string) => void,
-) {
+export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, logCapBytes: number, log: EngineLog) {
   let recovered = 0;
   const deadEngines = new Set<string>();
   for (;;) {
@@ -196,7 +191,7 @@ export async function recoverOrphans(
     for (const job of jobs) removeLogFiles(logFiles(dataDir, job.id, Math.max(1, job.attemptCount)));
   }
   await sweepLogFiles(db, dataDir);
-  if (recovered > 0) log(`recovered ${recovered} job(s) left on host by a previous engine`);
+  if (recovered > 0) log("recovered jobs left on host by a previous engine", { level: "warn", recovered });
   return recovered;
 }
 

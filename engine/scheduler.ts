@@ -17,6 +17,7 @@ import { readQueueFront } from "@/lib/jobs/queue-snapshot";
 import type { ClaimedJob, Executor } from "./executor";
 import { LEADER } from "./leadership";
 import type { ShareUsage } from "./share-usage";
+import type { EngineStats } from "./stats";
 
 interface Topology {
   loadedAt: number;
@@ -62,6 +63,7 @@ export class Scheduler {
     private readonly executor: Executor,
     private readonly usage: ShareUsage,
     private readonly windowPerQueue: number,
+    private readonly stats?: EngineStats,
   ) {}
 
   private async loadTopology(now: number): Promise<Topology> {
@@ -229,6 +231,8 @@ export class Scheduler {
         memoryMiB: true,
         jobQueueId: true,
         shareIdentifier: true,
+        runnableAt: true,
+        createdAt: true,
         jobDefinition: { select: { name: true } },
       },
     });
@@ -258,6 +262,10 @@ export class Scheduler {
         shareKey: `${r.jobQueueId}\u0000${r.shareIdentifier ?? ""}`,
       };
       this.usage.started(r.jobQueueId, r.shareIdentifier ?? "", r.vcpus, now);
+      if (this.stats) {
+        this.stats.jobsStarted++;
+        this.stats.schedulingLatency.observe((now - Number(r.runnableAt ?? r.createdAt)) / 1000);
+      }
       this.executor.start(claimed);
     }
     return rows.length;

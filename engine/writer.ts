@@ -4,8 +4,10 @@
 // running jobs are taken every logFlushMs so a line shows up in the console within about that.
 // An attempt's log files (log-files.ts) are removed only once its last chunks are committed.
 import type { Db } from "@/lib/db";
+import type { EngineLog } from "@/lib/log";
 import type { LogCapture, LogChunkRow } from "./log-capture";
 import { type AttemptOutcome, applyOutcomes, applyStarted, type StartedAttempt } from "./outcomes";
+import type { EngineStats } from "./stats";
 
 const LOG_ROWS_PER_STATEMENT = 200;
 const MAX_FAILURES = 20;
@@ -27,7 +29,8 @@ export class Writer {
     private readonly db: Db,
     private readonly engineId: string,
     private readonly logFlushMs: number,
-    private readonly log: (m: string) => void,
+    private readonly log: EngineLog,
+    private readonly stats?: EngineStats,
   ) {
     this.tick();
   }
@@ -105,9 +108,13 @@ export class Writer {
       );
       this.failures = 0;
       for (const c of finished) c.dispose();
+      if (this.stats) {
+        this.stats.logChunks += logs.length;
+        for (const l of logs) this.stats.logBytes += Buffer.byteLength(l.data, "utf8");
+      }
     } catch (error) {
       this.failures++;
-      this.log(`write failed (${this.failures}): ${error instanceof Error ? error.message : String(error)}`);
+      this.log("write failed", { level: "warn", failures: this.failures, error });
       // State changes are kept until they are written, whatever it takes: dropping one would
       // leave a job RUNNING with no process. Log chunks are given up after MAX_FAILURES, in
       // case one of them is what the database refuses.
@@ -115,7 +122,12 @@ export class Writer {
       this.ended.unshift(...ended);
       this.finished.unshift(...finished);
       if (this.failures <= MAX_FAILURES) this.logs.unshift(...logs);
-      else this.log(`dropping ${logs.length} log chunk(s) after ${MAX_FAILURES} failed writes`);
+      else
+        this.log("dropping log chunks after repeated write failures", {
+          level: "error",
+          chunks: logs.length,
+          failures: MAX_FAILURES,
+        });
       await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** this.failures)));
       this.again = true;
     }

@@ -39,6 +39,17 @@ const schema = z.object({
   // Headless self-hosted setups: "aws" puts the first organization on AWS Batch at first run,
   // with region, credentials and endpoints from the AWS SDK's standard environment.
   BATCHDECK_DEFAULT_BACKEND: z.enum(["builtin", "aws"], { message: "expected builtin or aws" }).default("builtin"),
+  // Log lines (lib/log.ts): json or text; unset, json when NODE_ENV=production or stdout is not a
+  // terminal. Read by the logger itself; listed here so a bad value stops the process at boot.
+  BATCHDECK_LOG_FORMAT: z.enum(["json", "text"], { message: "expected json or text" }).optional(),
+  BATCHDECK_LOG_LEVEL: z
+    .enum(["debug", "info", "warn", "error"], { message: "expected debug, info, warn or error" })
+    .optional(),
+  // Bearer token for GET /api/metrics (Prometheus); unset, the endpoint answers 404.
+  BATCHDECK_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(1024).optional(),
+  // Retention defaults for organizations that have not chosen (Settings → Retention); 0 keeps forever.
+  BATCHDECK_RETENTION_JOB_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  BATCHDECK_RETENTION_LOG_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -8,6 +8,7 @@ const TABS = [
   { href: "/settings/members", label: "Members" },
   { href: "/settings/access-keys", label: "Access keys" },
   { href: "/settings/backend", label: "Backend" },
+  { href: "/settings/retention", label: "Retention" },
   { href: "/settings/audit", label: "Audit log" },
 ];
 

@@ -3,6 +3,7 @@
 // and moto read that), with a `message`. AppErrors map onto AWS Batch's modeled errors;
 // anything unexpected is a ServerException whose details go only to the server log.
 import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/log";
 
 export class ApiError extends Error {
   constructor(
@@ -48,14 +49,7 @@ export function toApiError(error: unknown): ApiError {
 export function errorResponse(error: unknown, opts: { requestId?: string; contentType?: string } = {}): Response {
   const apiError = toApiError(error);
   if (apiError.type === "ServerException" && !(error instanceof ApiError)) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "api request failed",
-        requestId: opts.requestId,
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      }),
-    );
+    logger().error("api request failed", { component: "api", requestId: opts.requestId, error });
   }
   return new Response(JSON.stringify({ __type: apiError.type, message: apiError.message }), {
     status: apiError.status,

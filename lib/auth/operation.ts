@@ -2,6 +2,7 @@
 // Tests drive it directly with contexts for each role.
 import { z } from "zod";
 import { AppError, invalid } from "@/lib/errors";
+import { logger } from "@/lib/log";
 import { findUnstorableText } from "@/lib/text-input";
 import type { OrgContext } from "./context";
 import { requirePermission } from "./context";
@@ -63,7 +64,7 @@ export function toActionError(error: unknown, name: string): ActionResult<never>
   if (error instanceof AppError) {
     return { ok: false, code: error.code, error: error.message, fieldErrors: error.fieldErrors };
   }
-  console.error(JSON.stringify({ level: "error", msg: "server action failed", action: name, error: String(error) }));
+  logger().error("server action failed", { component: "web", action: name, error });
   return { ok: false, code: "INTERNAL", error: "Something went wrong on the server. Please try again." };
 }
 

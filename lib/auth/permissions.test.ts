@@ -16,6 +16,7 @@ const EXPECTED: Record<Permission, Role[]> = {
   "schedulingPolicies.manage": ["admin"],
   "members.manage": ["admin"],
   "backend.manage": ["admin"],
+  "retention.manage": ["admin"],
   "audit.view": ["admin"],
   "accessKeys.revokeAny": ["admin"],
 };

@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   "schedulingPolicies.manage": ADMIN,
   "members.manage": ADMIN,
   "backend.manage": ADMIN,
+  /** Settings → Retention: how long finished jobs and their logs are kept. */
+  "retention.manage": ADMIN,
   "audit.view": ADMIN,
   "accessKeys.revokeAny": ADMIN,
 } as const satisfies Record<string, readonly Role[]>;

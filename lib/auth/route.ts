@@ -3,6 +3,7 @@
 import "server-only";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/log";
 import type { OrgContext } from "./context";
 import { requirePermission } from "./context";
 import { parseInput } from "./operation";
@@ -43,6 +44,6 @@ export function errorResponse(error: unknown): Response {
       error.status,
     );
   }
-  console.error(JSON.stringify({ level: "error", msg: "route handler failed", error: String(error) }));
+  logger().error("route handler failed", { component: "web", error });
   return jsonResponse({ error: { code: "INTERNAL", message: "Internal error" } }, 500);
 }

@@ -11,6 +11,7 @@
 import type { OrgContext } from "@/lib/auth/context";
 import { ACTIVE_STATUSES, JOB_STATUSES, type JobStatus, TERMINAL_STATUSES } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
+import { logger } from "@/lib/log";
 
 export interface JobQueueCounts {
   jobQueueName: string;
@@ -77,7 +78,7 @@ async function terminalCounts(db: Db, organizationId: string, maxAgeMs: number):
         .then((counts) => byOrg.set(organizationId, { at: Date.now(), counts, refreshing: false }))
         .catch((error) => {
           cached.refreshing = false;
-          console.error(JSON.stringify({ level: "error", msg: "queue counts refresh failed", error: String(error) }));
+          logger().error("queue counts refresh failed", { component: "web", organizationId, error });
         });
     }
     return cached.counts;

@@ -43,6 +43,7 @@ const ACTIONS: Record<string, Role[]> = {
   "members.revokeInvitation": ADMIN,
   "backend.save": ADMIN,
   "backend.testConnection": ADMIN,
+  "retention.save": ADMIN,
 };
 
 const OPERATIONS: Record<string, Role[]> = {

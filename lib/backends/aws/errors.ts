@@ -13,7 +13,9 @@
 //
 // Messages never carry a secret: the SDK does not put one in its errors, and every message is
 // scrubbed of the configured secret all the same.
+
 import { AppError } from "@/lib/errors";
+import { scrub } from "@/lib/scrub";
 import { MAX_ATTEMPTS } from "./clients";
 
 export type AwsFailureKind =
@@ -88,12 +90,6 @@ const NETWORK_CODES = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
 ]);
 const NOT_FOUND = /does not exist|not found|cannot be found|can't be found|could not be found|no such/i;
-
-function scrub(text: string, secrets: (string | undefined)[] = []): string {
-  let out = text;
-  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join("****");
-  return out;
-}
 
 /** Network errors may arrive wrapped (AggregateError for dual-stack connects, `cause`). */
 function networkCode(error: SdkErrorLike): string | undefined {

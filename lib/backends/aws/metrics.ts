@@ -13,6 +13,7 @@ import type { OrgContext } from "@/lib/auth/context";
 import { requirePermission } from "@/lib/auth/context";
 import { parseInput } from "@/lib/auth/operation";
 import type { Db } from "@/lib/db";
+import type { EngineLog } from "@/lib/log";
 import {
   type BucketRow,
   type GetMetricSeriesInput,
@@ -79,19 +80,19 @@ const lastFailure = new Map<string, { message: string; at: number }>();
  * when its failure changes, every ten minutes while it lasts, and once when it recovers, not at
  * every sample.
  */
-export async function sampleAwsOrganizations(db: Db, now: number, log: (line: string) => void): Promise<void> {
+export async function sampleAwsOrganizations(db: Db, now: number, log: EngineLog): Promise<void> {
   const organizations = await db.organization.findMany({ where: { backend: "aws" }, select: { id: true } });
   for (const { id } of organizations) {
     try {
       const clients = await awsClientsFor({ db, organizationId: id });
       if (clients) await sampleAwsOrganization(db, id, clients, now);
-      if (lastFailure.delete(id)) log(`AWS metrics sample of organization ${id} works again`);
+      if (lastFailure.delete(id)) log("AWS metrics sample works again", { organizationId: id });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const last = lastFailure.get(id);
       if (last && last.message === message && now - last.at < REPEAT_FAILURE_MS) continue;
       lastFailure.set(id, { message, at: now });
-      log(`AWS metrics sample of organization ${id} failed: ${message}`);
+      log("AWS metrics sample failed", { level: "warn", organizationId: id, message });
     }
   }
 }

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { stillAllowed } from "@/lib/auth/context";
 import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
+import { logger } from "@/lib/log";
 import { getLogEventsInput } from "@/lib/logs/get-log-events";
 import { encodeRuns, resumeToken, sseHeartbeat, sseMessage } from "@/lib/logs/sse";
 
@@ -104,7 +105,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
           }
         } catch (error) {
           if (!closed) {
-            console.error(JSON.stringify({ level: "error", msg: "log stream failed", jobId, error: String(error) }));
+            logger().error("log stream failed", { component: "web", jobId, error });
             send(sseMessage({ event: "failure", data: { message: "Reading the log failed; reconnecting." } }));
             stop();
           }
