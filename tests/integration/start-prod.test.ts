@@ -2,7 +2,7 @@
 // or PostgreSQL without a shared secret key, stops it with a message naming the setting; with
 // BATCHDECK_PROCESSES=engine it runs only an engine (no web server), which takes the lead, and
 // SIGTERM stops it cleanly.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
@@ -43,6 +43,45 @@ describe("start:prod refuses bad settings", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/BATCHDECK_SECRET_KEY is required with a PostgreSQL DATABASE_URL/);
   });
+});
+
+describe.each(PROVIDERS)("instances preparing one %s database at once", (provider) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("create one first admin, one organization and one access key between them", async () => {
+    const prepare = () =>
+      new Promise<{ code: number; output: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ["--import", "tsx", "scripts/prepare.ts"],
+          {
+            cwd: root,
+            env: {
+              ...process.env,
+              DATABASE_URL: t.url,
+              BATCHDECK_SECRET_KEY: SECRET,
+              BATCHDECK_ADMIN_EMAIL: "first@prepare.test",
+              BATCHDECK_ADMIN_PASSWORD: "prepare-password",
+              BATCHDECK_ADMIN_ACCESS_KEY_ID: "AKIAPREPARERACE00001",
+              BATCHDECK_ADMIN_SECRET_ACCESS_KEY: "prepare-race-secret-0123456789",
+            },
+          },
+          (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: stdout + stderr }),
+        );
+      });
+    const runs = await Promise.all([prepare(), prepare(), prepare()]);
+    for (const r of runs) expect(r.code, r.output).toBe(0);
+    expect(runs.filter((r) => r.output.includes("created the first admin"))).toHaveLength(1);
+    expect(await t.db.user.count()).toBe(1);
+    expect(await t.db.organization.count()).toBe(1);
+    expect(await t.db.accessKey.count()).toBe(1);
+  }, 90_000);
 });
 
 const listening = (port: number) =>
