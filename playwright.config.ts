@@ -1,9 +1,17 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// End-to-end specs drive the production build in Debian's Chromium (no browser download):
-// scripts/e2e-server.mjs prepares a throwaway SQLite database and serves the console.
+// End-to-end specs drive the production build in Debian's Chromium (no browser download).
+// The whole suite runs three times: "chromium" against scripts/e2e-server.mjs (laptop mode: a
+// throwaway SQLite database, one web server and its engine), then "hosted-a" and "hosted-b"
+// through each of the two web servers of scripts/e2e-hosted-server.mjs (one PostgreSQL, two
+// web servers, two engines, all through `npm run start:prod`). E2E_HOSTED=false leaves the
+// hosted topology out, for a quicker local run. Specs reach the server under test through
+// their project's baseURL (e2e/api.ts for /v1 seeding).
 const port = Number(process.env.E2E_PORT ?? 3217);
+const portA = port + 1;
+const portB = port + 2;
 export const baseURL = `http://127.0.0.1:${port}`;
+const hosted = !["false", "0", "no", "off"].includes((process.env.E2E_HOSTED ?? "").toLowerCase());
 
 export default defineConfig({
   testDir: "e2e",
@@ -34,14 +42,41 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    command: `node scripts/e2e-server.mjs`,
-    url: `${baseURL}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { E2E_PORT: String(port) },
-  },
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"], baseURL } },
+    ...(hosted
+      ? [
+          { name: "hosted-a", use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${portA}` } },
+          { name: "hosted-b", use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${portB}` } },
+        ]
+      : []),
+  ],
+  webServer: [
+    {
+      command: `node scripts/e2e-server.mjs`,
+      url: `${baseURL}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { E2E_PORT: String(port) },
+    },
+    ...(hosted
+      ? [
+          {
+            command: `node scripts/e2e-hosted-server.mjs`,
+            url: `http://127.0.0.1:${portB}/api/health`,
+            // Ready once both web servers answer and an engine leads.
+            wait: { stdout: /\[e2e-hosted\] web servers on/ },
+            timeout: 180_000,
+            reuseExistingServer: false,
+            stdout: "pipe" as const,
+            stderr: "pipe" as const,
+            // SIGTERM, so the script stops both instances and removes its PostgreSQL cluster.
+            gracefulShutdown: { signal: "SIGTERM" as const, timeout: 15_000 },
+            env: { E2E_HOSTED_PORT_A: String(portA), E2E_HOSTED_PORT_B: String(portB) },
+          },
+        ]
+      : []),
+  ],
 });

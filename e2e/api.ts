@@ -1,22 +1,29 @@
 // Seeding through Batchdeck's own AWS-compatible API, signed with the first admin's access key
-// (set by scripts/e2e-server.mjs), for specs whose subject is not the page that creates the
-// thing they need: the logs spec needs a queue and a job, not the queue form.
+// (set by scripts/e2e-server.mjs and scripts/e2e-hosted-server.mjs), for specs whose subject is
+// not the page that creates the thing they need: the logs spec needs a queue and a job, not the
+// queue form. Calls go to the web server of the running test's project.
 import { BatchClient } from "@aws-sdk/client-batch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { test } from "@playwright/test";
 
 export const ADMIN_KEY = {
   accessKeyId: "AKIAE2EADMIN0000TEST",
   secretAccessKey: "e2e-admin-secret-access-key-0000000000",
 };
 
-const endpoint = `http://127.0.0.1:${process.env.E2E_PORT ?? "3217"}`;
+/** The base URL of the web server the running test's project drives. */
+export function endpoint(): string {
+  const url = test.info().project.use.baseURL;
+  if (!url) throw new Error(`project ${test.info().project.name} has no baseURL`);
+  return url;
+}
 
 export function batchClient(credentials = ADMIN_KEY) {
-  return new BatchClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+  return new BatchClient({ endpoint: endpoint(), region: "us-east-1", credentials, maxAttempts: 1 });
 }
 
 export function logsClient(credentials = ADMIN_KEY) {
-  return new CloudWatchLogsClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 });
+  return new CloudWatchLogsClient({ endpoint: endpoint(), region: "us-east-1", credentials, maxAttempts: 1 });
 }
 
 /** A name no earlier spec (or retry) used. */

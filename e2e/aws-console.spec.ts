@@ -12,10 +12,8 @@ import {
   TerminateJobCommand,
 } from "@aws-sdk/client-batch";
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN_KEY, batchClient, uniqueName } from "./api";
+import { ADMIN_KEY, batchClient, endpoint, uniqueName } from "./api";
 import { signUpWithOrganization } from "./helpers";
-
-const endpoint = `http://127.0.0.1:${process.env.E2E_PORT ?? "3217"}`;
 
 async function saveAwsBackend(page: Page, batchEndpoint: string) {
   await page.goto("/settings/backend");
@@ -26,7 +24,7 @@ async function saveAwsBackend(page: Page, batchEndpoint: string) {
   await form.getByLabel("Access key ID").fill(ADMIN_KEY.accessKeyId);
   await form.getByLabel(/Secret access key/).fill(ADMIN_KEY.secretAccessKey);
   await form.getByLabel("AWS Batch endpoint").fill(batchEndpoint);
-  await form.getByLabel("CloudWatch Logs endpoint").fill(endpoint);
+  await form.getByLabel("CloudWatch Logs endpoint").fill(endpoint());
   await form.getByRole("button", { name: "Save" }).click();
   await expect(form.getByText("Saved. This organization now runs on AWS Batch in us-east-1.")).toBeVisible();
 }
@@ -34,7 +32,7 @@ async function saveAwsBackend(page: Page, batchEndpoint: string) {
 test("an AWS-backed organization's pages show AWS's figures and say what AWS cannot tell", async ({ page }) => {
   test.setTimeout(55_000);
   await signUpWithOrganization(page, `AWS Console ${Date.now().toString(36)}`, "aws-console");
-  await saveAwsBackend(page, endpoint);
+  await saveAwsBackend(page, endpoint());
 
   // Seed in the "AWS account" (the Default organization): a running job and one waiting on it.
   const batch = batchClient();

@@ -3,10 +3,8 @@
 // in the Default organization's built-in engine), tests the connection, sees a wrong secret
 // refused in plain words, saves, and switches back to the built-in engine.
 import { expect, test } from "@playwright/test";
-import { ADMIN_KEY } from "./api";
+import { ADMIN_KEY, endpoint } from "./api";
 import { signUpWithOrganization } from "./helpers";
-
-const endpoint = `http://127.0.0.1:${process.env.E2E_PORT ?? "3217"}`;
 
 test("an admin puts the organization on AWS Batch, tests the connection and switches back", async ({ page }) => {
   const orgName = `Backend Org ${Date.now().toString(36)}`;
@@ -23,8 +21,8 @@ test("an admin puts the organization on AWS Batch, tests the connection and swit
   await form.getByLabel("Credentials").selectOption({ label: "Access key pair" });
   await form.getByLabel("Access key ID").fill(ADMIN_KEY.accessKeyId);
   await form.getByLabel("Secret access key").fill(ADMIN_KEY.secretAccessKey);
-  await form.getByLabel("AWS Batch endpoint").fill(endpoint);
-  await form.getByLabel("CloudWatch Logs endpoint").fill(endpoint);
+  await form.getByLabel("AWS Batch endpoint").fill(endpoint());
+  await form.getByLabel("CloudWatch Logs endpoint").fill(endpoint());
   await form.getByRole("button", { name: "Test connection" }).click();
   await expect(form.getByText("Enter an AWS region such as us-east-1.")).toBeVisible();
   await expect(form.getByLabel("Region")).toHaveAttribute("aria-invalid", "true");
@@ -32,7 +30,7 @@ test("an admin puts the organization on AWS Batch, tests the connection and swit
   await form.getByLabel("Region").fill("us-east-1");
   await form.getByRole("button", { name: "Test connection" }).click();
   await expect(page.getByTestId("connection-result")).toContainText(
-    `Connected to AWS Batch in us-east-1 at ${endpoint} and can list job queues`,
+    `Connected to AWS Batch in us-east-1 at ${endpoint()} and can list job queues`,
   );
 
   // A wrong secret: refused, in plain words, and the secret is not repeated back.
@@ -50,7 +48,7 @@ test("an admin puts the organization on AWS Batch, tests the connection and swit
 
   // After a reload the page shows the settings, with the secret only as "set".
   await page.reload();
-  await expect(page.getByText(`runs its jobs on AWS Batch in us-east-1 at ${endpoint}`)).toBeVisible();
+  await expect(page.getByText(`runs its jobs on AWS Batch in us-east-1 at ${endpoint()}`)).toBeVisible();
   await expect(form.getByLabel("Access key ID")).toHaveValue(ADMIN_KEY.accessKeyId);
   await expect(form.getByLabel("Secret access key (set, type to replace)")).toHaveValue("");
   expect(await page.content()).not.toContain(ADMIN_KEY.secretAccessKey);

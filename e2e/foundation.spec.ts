@@ -7,6 +7,11 @@ test("health answers without signing in and reveals nothing else", async ({ requ
   const body = await res.json();
   expect(body.database).toBe("ok");
   expect(Object.keys(body).sort()).toEqual(["database", "engine", "status"]);
+  // Which engine leads, for operators with several: its id and heartbeat, nothing of any tenant.
+  expect(Object.keys(body.engine).sort()).toEqual(["ageSeconds", "lastHeartbeat", "leader", "leaderSince", "status"]);
+  await expect
+    .poll(async () => (await (await request.get("/api/health")).json()).engine.leader, { timeout: 15_000 })
+    .toEqual(expect.any(String));
 });
 
 test("the console requires signing in", async ({ page }) => {

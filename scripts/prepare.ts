@@ -1,19 +1,81 @@
 // Run by `npm start` (and the test harness) before the servers start: apply migrations, then
 // create the first admin on a fresh database and print how to sign in.
+
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import pg from "pg";
 import { ensureAdminAccessKey } from "@/lib/access-keys/ensure-admin-access-key";
 import { ensureFirstAdmin } from "@/lib/auth/bootstrap";
 import { awsSettingsFromEnvironment, putOrganizationOnAws } from "@/lib/backends/settings/default-backend";
 import { createDb } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
-import { env } from "@/lib/env";
+import { sqliteFilePath } from "@/lib/db/sqlite-path";
+import { env, isPostgresUrl } from "@/lib/env";
 import { protectHostFiles } from "@/lib/host-files";
 import { logger } from "@/lib/log";
 import { resealSecrets } from "@/lib/reseal-secrets";
 
 const log = logger().child({ component: "startup" });
 
+/** Arbitrary but fixed: held while one instance prepares, so several may start at once. */
+const PREPARE_LOCK_KEY = 7_240_155_002;
+
+// Several instances may run this at the same moment on a fresh database. They take turns, so
+// the first creates the admin and its access key and the others find them: on PostgreSQL under
+// a session advisory lock on a connection of its own, on SQLite (one machine's file) under a
+// lock file beside the database naming its holder's pid.
 async function main() {
   const config = env();
+  if (!isPostgresUrl(config.DATABASE_URL))
+    return withLockFile(`${sqliteFilePath(config.DATABASE_URL)}.prepare-lock`, () => prepare(config));
+  const lock = new pg.Client({ connectionString: config.DATABASE_URL });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [PREPARE_LOCK_KEY]);
+    await prepare(config);
+  } finally {
+    await lock.end().catch(() => {});
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+async function withLockFile(path: string, fn: () => Promise<void>) {
+  mkdirSync(dirname(path), { recursive: true });
+  for (;;) {
+    try {
+      const fd = openSync(path, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(path, "utf8"));
+      } catch {
+        continue; // released meanwhile
+      }
+      // A holder that died (or had not written its pid yet, shown as 0 only for an instant).
+      if (holder && !alive(holder)) rmSync(path, { force: true });
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+async function prepare(config: ReturnType<typeof env>) {
   const applied = await migrate(config.DATABASE_URL);
   if (applied.length) log.info("applied migrations", { migrations: applied });
   // Jobs run on this host: the database file, the secret key and .env files are ours alone.
@@ -48,8 +110,13 @@ async function main() {
             `[batchdeck] generated password (shown once, change it or set BATCHDECK_ADMIN_PASSWORD): ${result.password}\n`,
           );
         } else {
-          log.warn("generated a password for the first admin; it is shown only on a terminal", {
-            hint: "set BATCHDECK_ADMIN_PASSWORD, or run once on a terminal",
+          // Not a terminal: into a file only the server's user can read, named in the log.
+          const file = join(config.BATCHDECK_DATA_DIR, "first-admin-password");
+          mkdirSync(config.BATCHDECK_DATA_DIR, { recursive: true });
+          writeFileSync(file, `${result.password}\n`, { mode: 0o600 });
+          log.warn("generated a password for the first admin; read it from the file, then delete the file", {
+            file: resolve(file),
+            hint: "set BATCHDECK_ADMIN_PASSWORD to choose it yourself",
           });
         }
       }

@@ -70,7 +70,9 @@ await step("production build (next build)", async () => {
   buildIfStale(root);
   return true;
 });
-await step("end to end (Playwright in Chromium)", () => exec(bin("playwright"), ["test"], { CHROMIUM_PATH: chromium }));
+await step("end to end (Playwright in Chromium: SQLite, then hosted web servers A and B)", () =>
+  exec(bin("playwright"), ["test"], { CHROMIUM_PATH: chromium }),
+);
 
 function counts() {
   let passed = 0;

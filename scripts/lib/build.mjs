@@ -23,11 +23,16 @@ function newestMtime(path) {
   return newest;
 }
 
-export function buildIfStale(root, { force = false } = {}) {
+/** "missing" (never built), "stale" (an input changed since) or "current". */
+export function buildStatus(root) {
   const marker = join(root, ".next/BUILD_ID");
-  const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;
+  if (!existsSync(marker)) return "missing";
   const inputs = Math.max(...INPUTS.map((p) => newestMtime(join(root, p))));
-  if (!force && built > inputs) return false;
+  return statSync(marker).mtimeMs > inputs ? "current" : "stale";
+}
+
+export function buildIfStale(root, { force = false } = {}) {
+  if (!force && buildStatus(root) === "current") return false;
   console.log("[batchdeck] building the console (next build)…");
   run(join(root, "node_modules/.bin/next"), ["build"], {
     cwd: root,

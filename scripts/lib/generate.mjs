@@ -6,10 +6,20 @@ import { join } from "node:path";
 import { derivePostgresSchema } from "./prisma-schemas.mjs";
 import { run } from "./run.mjs";
 
-export function generateClients(root) {
+function clientStamp(root) {
   const schema = readFileSync(join(root, "prisma/schema.prisma"), "utf8");
   const version = JSON.parse(readFileSync(join(root, "node_modules/prisma/package.json"), "utf8")).version;
-  const stamp = createHash("sha256").update(schema).update(version).digest("hex");
+  return createHash("sha256").update(schema).update(version).digest("hex");
+}
+
+/** Whether the generated clients match the schema (without generating anything). */
+export function clientsCurrent(root) {
+  const stampFile = join(root, "generated/.stamp");
+  return existsSync(stampFile) && readFileSync(stampFile, "utf8") === clientStamp(root);
+}
+
+export function generateClients(root) {
+  const stamp = clientStamp(root);
   const stampFile = join(root, "generated/.stamp");
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return false;
   const prisma = join(root, "node_modules/.bin/prisma");
