@@ -1,13 +1,16 @@
 // The console under load (issue 6, proof 5): N "browsers" each follow a running job's live log
 // over Server-Sent Events and poll the live job list (every 2 s) and the dashboard's series
-// (every 5 s), while M AWS SDK clients submit jobs through /v1 without pause. Every stream must
+// (every 5 s), while M AWS SDK clients submit jobs through /v1 (each one job after another, with
+// --submit-pause-ms between: without a pause the submitters alone saturate a 2-core host and
+// the figure says nothing about the console). Every stream must
 // receive its job's numbered lines exactly once, in order, across reconnects, up to `end`; any
 // non-2xx answer or network error fails the run. The console's HTML pages are timed with a
 // session cookie, one request after another, the same number BEFORE the load and DURING it;
 // the during/before ratio is the figure to compare between runs.
 //
 //   npm run bench:console-load -- [--browsers 200] [--submitters 16] [--seconds 60] [--jobs 200]
-//                                 [--page-requests 10] [--line-ms 40] [--postgres]
+//                                 [--sessions N] [--page-requests 10] [--line-ms 40]
+//                                 [--submit-pause-ms 100] [--postgres]
 //
 // The server is the production build (built first when stale) with the engine beside it, on a
 // fresh SQLite database (or a throwaway PostgreSQL cluster with --postgres), started by
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     sessions: { type: "string" },
     "page-requests": { type: "string", default: "10" },
     "line-ms": { type: "string", default: "40" },
+    "submit-pause-ms": { type: "string", default: "100" },
     postgres: { type: "boolean", default: false },
   },
 });
@@ -176,7 +180,7 @@ async function timePages(base: string, cookie: string, pages: string[], perPage:
   for (let i = 0; i < perPage; i++) {
     for (const page of pages) {
       try {
-        const r = await timedGet(`${base}${page}`, cookie);
+        const r = await timedGet(`${base}${page}`, cookie, AbortSignal.timeout(30_000));
         out.byPage.get(page)!.push(r.ms);
         out.all.push(r.ms);
         if (r.status !== 200) out.errors.push(`GET ${page}: HTTP ${r.status}`);
@@ -238,13 +242,16 @@ async function main() {
     await waitHealthy(base, server.child);
     console.log(
       `console load on ${values.postgres ? "PostgreSQL" : "SQLite"}: ${BROWSERS} browsers over ${JOBS} jobs ` +
-        `(${LINES} lines each, one every ${LINE_MS} ms, ~${SECONDS} s), ${SUBMITTERS} /v1 submitters; ` +
+        `(${LINES} lines each, one every ${LINE_MS} ms, ~${SECONDS} s), ${SESSIONS} sessions, ` +
+        `${SUBMITTERS} /v1 submitters (${values["submit-pause-ms"]} ms pause); ` +
         `server, engine, jobs and clients share this machine's ${availableParallelism()} cores ` +
         `(load average ${loadavg()[0]!.toFixed(1)})`,
     );
 
     // Resources through /v1 with the first admin's access key (scripts/e2e-server.mjs).
-    const batch = new BatchClient({ endpoint: base, region: "us-east-1", credentials: ADMIN_KEY, maxAttempts: 1 });
+    // The SDK's retries here: this client sits idle while pages are timed, and a request on a
+    // kept-alive socket the server has just closed is reset. The measured submitters never idle.
+    const batch = new BatchClient({ endpoint: base, region: "us-east-1", credentials: ADMIN_KEY, maxAttempts: 3 });
     await batch.send(
       new CreateComputeEnvironmentCommand({
         computeEnvironmentName: "load-ce",
@@ -319,9 +326,7 @@ async function main() {
       const n = Math.min(4, SESSIONS + 1 - i);
       cookies.push(...(await Promise.all(Array.from({ length: n }, () => signIn(base, ADMIN.email, ADMIN.password)))));
     }
-    console.log(
-      `${cookies.length} sessions signed in (one user) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
+    console.log(`${cookies.length} sessions signed in (one user) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const timerCookie = cookies.pop()!;
 
     const pages = [
@@ -351,7 +356,10 @@ async function main() {
     const loadStarted = performance.now();
     const browsers = child<BrowserPlan, BrowserFigures>("bench/lib/load-browsers.ts", {
       base,
-      browsers: Array.from({ length: BROWSERS }, (_, i) => ({ cookie: cookies[i % SESSIONS]!, jobId: jobIds[i % JOBS]! })),
+      browsers: Array.from({ length: BROWSERS }, (_, i) => ({
+        cookie: cookies[i % SESSIONS]!,
+        jobId: jobIds[i % JOBS]!,
+      })),
       lines: LINES,
       listPollMs: 2_000,
       dashboardPollMs: 5_000,
@@ -369,6 +377,7 @@ async function main() {
       clients: SUBMITTERS,
       jobQueue: "parked-q",
       jobDefinition: "parked",
+      pauseMs: Number(values["submit-pause-ms"]),
     });
     children.push(submitters.proc);
 

@@ -1,5 +1,5 @@
 // The /v1 clients of bench/console-load.ts, in their own process: `clients` AWS SDK clients,
-// each submitting one job after another (SubmitJob, SigV4-signed with an access key) until
+// each submitting one job after another, with a pause between (SubmitJob, SigV4-signed with an access key) until
 // told "stop", then reporting how many were accepted, their latencies and every failure.
 import { BatchClient, SubmitJobCommand } from "@aws-sdk/client-batch";
 
@@ -9,6 +9,8 @@ export interface SubmitPlan {
   clients: number;
   jobQueue: string;
   jobDefinition: string;
+  /** Each client's pause between one answer and its next request. */
+  pauseMs: number;
 }
 
 export interface SubmitFigures {
