@@ -2,7 +2,8 @@
 // loop with the page timer: each holds the live log stream of one running job (reconnecting
 // with Last-Event-ID when the stream drops, as EventSource does), polls the live job list
 // every 2 s as the jobs page does and the dashboard's series every 5 s. Started with IPC; it
-// reports "opened" when every stream has answered, "ended" when every stream has received
+// reports "opened" when every stream has answered, "flowing" when every stream has received a
+// line, "ended" when every stream has received
 // `end`, and its figures when told "stop".
 import { NumberedLineCheck, SseParser } from "./log-stream-check";
 
@@ -57,6 +58,8 @@ async function main(plan: BrowserPlan) {
     if (figures.errors.length < 1_000) figures.errors.push(what);
   };
   let opened = 0;
+  /** Streams that have received their first line. */
+  let flowing = 0;
   let ended = 0;
 
   async function follow(cookie: string, jobId: string) {
@@ -93,6 +96,7 @@ async function main(plan: BrowserPlan) {
               if (lastBatch) figures.maxGapMs = Math.max(figures.maxGapMs, now - lastBatch);
               lastBatch = now;
               const before = check.lines;
+              if (before === 0 && ++flowing === plan.browsers.length) process.send?.({ type: "flowing" });
               check.accept(e.data);
               figures.linesDelivered += check.lines - before;
               const stamps = /^\{"runs":\[\[(\d+)/.exec(e.data);
@@ -144,6 +148,12 @@ async function main(plan: BrowserPlan) {
     }
   }
 
+  const progress = setInterval(() => {
+    console.log(
+      `[browsers] ${opened}/${plan.browsers.length} streams answered, ${flowing} flowing, ${ended} ended, ` +
+        `${figures.linesDelivered} lines, ${figures.reconnects} reconnects, ${figures.errors.length} errors`,
+    );
+  }, 10_000);
   const streams = plan.browsers.map((b) => follow(b.cookie, b.jobId));
   const polls = plan.browsers.flatMap((b) => [
     poll(b.cookie, "/api/jobs", plan.listPollMs, figures.listPolls),
@@ -152,6 +162,7 @@ async function main(plan: BrowserPlan) {
   process.on("message", async (m: { type: string }) => {
     if (m.type !== "stop") return;
     stopping.abort();
+    clearInterval(progress);
     await Promise.allSettled([...streams, ...polls]);
     process.send?.({ type: "figures", figures }, undefined, undefined, () => process.exit(0));
   });
