@@ -85,9 +85,9 @@ await step("console under load (bench/console-load.ts, 20 browsers)", () =>
     "--submitters",
     "4",
     "--seconds",
-    "15",
+    "25",
     "--page-requests",
-    "3",
+    "2",
   ]),
 );
 await step("end to end (Playwright in Chromium)", () => exec(bin("playwright"), ["test"], { CHROMIUM_PATH: chromium }));

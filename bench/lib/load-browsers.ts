@@ -163,7 +163,8 @@ async function main(plan: BrowserPlan) {
     if (m.type !== "stop") return;
     stopping.abort();
     clearInterval(progress);
-    await Promise.allSettled([...streams, ...polls]);
+    // The streams have ended; requests still in flight are abandoned rather than awaited.
+    await Promise.race([Promise.allSettled([...streams, ...polls]), sleep(2_000)]);
     process.send?.({ type: "figures", figures }, undefined, undefined, () => process.exit(0));
   });
 }

@@ -22,6 +22,7 @@ export interface SubmitFigures {
 
 async function main(plan: SubmitPlan) {
   let stopping = false;
+  const abort = new AbortController();
   const figures: SubmitFigures = { accepted: 0, seconds: 0, latencies: [], errors: [] };
   const started = performance.now();
   const clients = Array.from(
@@ -36,10 +37,12 @@ async function main(plan: SubmitPlan) {
       try {
         await client.send(
           new SubmitJobCommand({ jobName: `load-${n++}`, jobQueue: plan.jobQueue, jobDefinition: plan.jobDefinition }),
+          { abortSignal: abort.signal },
         );
         figures.accepted++;
         figures.latencies.push(performance.now() - t0);
       } catch (e) {
+        if (stopping) break;
         if (figures.errors.length < 1_000)
           figures.errors.push(`SubmitJob: ${(e as Error).name}: ${(e as Error).message}`);
       }
@@ -48,6 +51,7 @@ async function main(plan: SubmitPlan) {
   process.on("message", async (m: { type: string }) => {
     if (m.type !== "stop") return;
     stopping = true;
+    abort.abort();
     await Promise.all(loops);
     figures.seconds = (performance.now() - started) / 1000;
     for (const c of clients) c.destroy();
