@@ -15,7 +15,8 @@ const env = {
   ...process.env,
   NODE_ENV: "production",
   NEXT_TELEMETRY_DISABLED: "1",
-  DATABASE_URL: `file:${join(dir, "e2e.db")}`,
+  // E2E_DATABASE_URL: an empty PostgreSQL database instead (bench/console-load.ts --postgres).
+  DATABASE_URL: process.env.E2E_DATABASE_URL ?? `file:${join(dir, "e2e.db")}`,
   BATCHDECK_DATA_DIR: dir,
   BATCHDECK_ADMIN_EMAIL: "admin@e2e.test",
   BATCHDECK_ADMIN_PASSWORD: "e2e-admin-password",

@@ -70,6 +70,26 @@ await step("production build (next build)", async () => {
   buildIfStale(root);
   return true;
 });
+// The console under load, shortened (the full run is `npm run bench:console-load`): browsers
+// following live logs and polling the job list while /v1 clients submit; fails on any error,
+// lost or repeated line.
+await step("console under load (bench/console-load.ts, 20 browsers)", () =>
+  exec(process.execPath, [
+    "--import",
+    "tsx",
+    "bench/console-load.ts",
+    "--browsers",
+    "20",
+    "--sessions",
+    "4",
+    "--submitters",
+    "4",
+    "--seconds",
+    "25",
+    "--page-requests",
+    "2",
+  ]),
+);
 await step("end to end (Playwright in Chromium: SQLite, then hosted web servers A and B)", () =>
   exec(bin("playwright"), ["test"], { CHROMIUM_PATH: chromium }),
 );

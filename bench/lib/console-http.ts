@@ -1,0 +1,57 @@
+// The console over plain HTTP, as a browser without JavaScript uses it: signing in posts the
+// login page's own form (React renders the server action's reference as hidden fields, so the
+// form works before any script loads) and keeps the session cookie it sets; every later request
+// sends that cookie.
+
+const ENTITIES: Record<string, string> = { amp: "&", quot: '"', lt: "<", gt: ">", "#x27": "'", "#39": "'" };
+const unescapeHtml = (s: string) => s.replace(/&(amp|quot|lt|gt|#x27|#39);/g, (_, e: string) => ENTITIES[e]!);
+
+/** The hidden inputs of the first <form> in a page. */
+export function hiddenFields(html: string): [string, string][] {
+  const form = /<form[\s\S]*?<\/form>/.exec(html)?.[0];
+  if (!form) throw new Error("no form in the page");
+  const fields: [string, string][] = [];
+  for (const m of form.matchAll(/<input\b[^>]*>/g)) {
+    const tag = m[0];
+    if (!/type="hidden"/.test(tag)) continue;
+    const name = /name="([^"]*)"/.exec(tag)?.[1];
+    if (name === undefined) continue;
+    fields.push([unescapeHtml(name), unescapeHtml(/value="([^"]*)"/.exec(tag)?.[1] ?? "")]);
+  }
+  return fields;
+}
+
+/** Signs in through /login and returns the Cookie header value for the new session. */
+export async function signIn(base: string, email: string, password: string): Promise<string> {
+  const page = await fetch(`${base}/login`);
+  if (!page.ok) throw new Error(`GET /login: HTTP ${page.status}`);
+  const form = new FormData();
+  for (const [name, value] of hiddenFields(await page.text())) form.append(name, value);
+  form.set("email", email);
+  form.set("password", password);
+  const res = await fetch(`${base}/login`, {
+    method: "POST",
+    body: form,
+    redirect: "manual",
+    headers: { origin: base },
+  });
+  await res.arrayBuffer();
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("batchdeck_session="));
+  if (!cookie) throw new Error(`sign-in as ${email} set no session cookie (HTTP ${res.status})`);
+  return cookie;
+}
+
+/** A GET with the session cookie; resolves with the status and the milliseconds to the last byte. */
+export async function timedGet(
+  url: string,
+  cookie: string,
+  signal?: AbortSignal,
+): Promise<{ status: number; ms: number; body: string }> {
+  const t0 = performance.now();
+  const res = await fetch(url, { headers: { cookie }, redirect: "manual", signal });
+  const body = await res.text();
+  return { status: res.status, ms: performance.now() - t0, body };
+}
