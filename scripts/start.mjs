@@ -23,10 +23,10 @@ const host = process.env.HOSTNAME ?? "0.0.0.0";
 const children = new Set();
 
 function startWeb() {
-  const web = spawn(join(root, "node_modules/.bin/next"), ["start", "-p", port, "-H", host], {
+  const web = spawn(process.execPath, ["scripts/web-server.mjs"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_ENV: "production" },
+    env: { ...process.env, NODE_ENV: "production", PORT: port, HOSTNAME: host },
   });
   children.add(web);
   web.on("exit", (code, signal) => {
