@@ -22,6 +22,13 @@ const schema = z.object({
   BATCHDECK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   BATCHDECK_SIGNUP: bool.default(false),
   BATCHDECK_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  // Wrong passwords one client address may try in 15 minutes (every account together), on top of
+  // the per-account lockout; past it, sign-in from that address is refused until the window ends.
+  BATCHDECK_SIGNIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  // How many reverse proxies in front of the web server append to X-Forwarded-For. 0: the client
+  // is the TCP peer; 1: the address the one proxy saw, and so on. Addresses a client puts in the
+  // header itself are never trusted beyond these hops.
+  BATCHDECK_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   // Key for secrets at rest (access-key secrets, AWS credentials): 32 bytes, base64 or hex.
   // Unset on a laptop, one is generated into the data directory on first run.
   BATCHDECK_SECRET_KEY: z.string().optional(),

@@ -53,6 +53,8 @@ const shared = {
   NODE_ENV: "production",
   NEXT_TELEMETRY_DISABLED: "1",
   HOSTNAME: "127.0.0.1",
+  // One trusted proxy, as in scripts/e2e-server.mjs: specs may play clients at other addresses.
+  BATCHDECK_TRUSTED_PROXIES: "1",
   DATABASE_URL: pg.url,
   // The same on every instance: each must open what another sealed.
   BATCHDECK_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),

@@ -30,9 +30,11 @@ const env = {
 
 run(join(root, "node_modules/.bin/tsx"), ["scripts/prepare.ts"], { cwd: root, env });
 const children = [
-  spawn(join(root, "node_modules/.bin/next"), ["start", "-p", env.PORT, "-H", "127.0.0.1"], {
+  // One trusted proxy: a spec may act as a client at another address by sending the
+  // X-Forwarded-For a proxy would (the sign-in limit per address is tested that way).
+  spawn(process.execPath, ["scripts/web-server.mjs"], {
     cwd: root,
-    env,
+    env: { ...env, HOSTNAME: "127.0.0.1", BATCHDECK_TRUSTED_PROXIES: "1" },
     stdio: "inherit",
   }),
   // The engine, so specs can watch jobs really run. Short poll for snappy specs.

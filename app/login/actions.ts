@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { clientAddress } from "@/lib/auth/client-address";
 import { setSessionCookie } from "@/lib/auth/cookies";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { type ActionResult, parseInput } from "@/lib/auth/operation";
@@ -12,7 +13,11 @@ import { AppError } from "@/lib/errors";
 export async function signInAction(_prev: ActionResult<null> | null, form: FormData): Promise<ActionResult<null>> {
   try {
     const input = parseInput(signInInput, form);
-    const session = await signIn(db(), input, { sessionDays: env().BATCHDECK_SESSION_DAYS });
+    const session = await signIn(db(), input, {
+      sessionDays: env().BATCHDECK_SESSION_DAYS,
+      address: await clientAddress(),
+      failuresPerAddress: env().BATCHDECK_SIGNIN_FAILURES_PER_ADDRESS,
+    });
     await setSessionCookie(session.token, session.expiresAt);
   } catch (error) {
     if (error instanceof AppError) {

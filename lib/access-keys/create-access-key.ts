@@ -5,6 +5,7 @@ import type { OrgContext } from "@/lib/auth/context";
 import type { DbOrTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { encryptSecret } from "@/lib/secrets";
 import { newAccessKeyId, newSecretAccessKey } from "./generate";
 import { MAX_ACTIVE_KEYS_PER_USER } from "./schemas";
@@ -17,7 +18,7 @@ export interface CreatedAccessKey {
 }
 
 export async function createAccessKey(ctx: OrgContext, input: { description?: string }): Promise<CreatedAccessKey> {
-  return ctx.db.$transaction(async (tx) => {
+  return writeTransaction(ctx, async (tx) => {
     const active = await tx.accessKey.count({
       where: { organizationId: ctx.organizationId, userId: ctx.user.id, revokedAt: null },
     });

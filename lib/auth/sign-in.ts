@@ -1,16 +1,23 @@
-// Email and password sign-in with per-account lockout: after MAX_FAILURES wrong passwords in a
-// row the account refuses sign-in for LOCK_MINUTES, whatever password is tried; attempts sent all
-// at once are counted too (each takes its number before its check). Unknown emails
-// cost the same scrypt work as known ones, so timing does not reveal which accounts exist.
+// Email and password sign-in with two limits:
+// - per account: after MAX_FAILURES wrong passwords in a row the account refuses sign-in for
+//   LOCK_MINUTES, whatever password is tried;
+// - per client address: at most `failuresPerAddress` failed attempts in ADDRESS_WINDOW_MINUTES
+//   over every account together (guessing one password across many accounts), counted in the
+//   database so the limit holds across web servers.
+// Attempts sent all at once are counted too: each takes its number before its check, and a
+// successful sign-in gives its address number back. Unknown emails cost the same scrypt work as
+// known ones, so timing does not reveal which accounts exist.
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { resolveMembership } from "./context";
 import { hashPassword, verifyPassword } from "./password";
+import { giveBack, takeNumber } from "./rate-limit";
 import { createSession } from "./session";
 
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;
+export const ADDRESS_WINDOW_MINUTES = 15;
 
 export const signInInput = z.object({
   email: z.string().trim().toLowerCase().min(1, "Enter your email").max(254),
@@ -19,10 +26,36 @@ export const signInInput = z.object({
 
 let dummyHash: Promise<string> | undefined;
 
+export interface SignInOptions {
+  sessionDays: number;
+  /** The client's address (lib/auth/client-address.ts) and its allowance of failures. */
+  address: string;
+  failuresPerAddress: number;
+}
+
 export async function signIn(
   db: Db,
   input: z.output<typeof signInInput>,
-  opts: { sessionDays: number },
+  opts: SignInOptions,
+): Promise<{ token: string; expiresAt: Date }> {
+  const key = `sign-in:${opts.address}`;
+  const taken = await takeNumber(db, key, ADDRESS_WINDOW_MINUTES * 60_000);
+  if (taken.count > opts.failuresPerAddress) {
+    const minutes = Math.max(1, Math.ceil((taken.resetsAt - Date.now()) / 60_000));
+    throw new AppError(
+      "RATE_LIMITED",
+      `Too many failed sign-in attempts from your address. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    );
+  }
+  const session = await checkPassword(db, input, opts.sessionDays);
+  await giveBack(db, key, taken);
+  return session;
+}
+
+async function checkPassword(
+  db: Db,
+  input: z.output<typeof signInInput>,
+  sessionDays: number,
 ): Promise<{ token: string; expiresAt: Date }> {
   const user = await db.user.findUnique({
     where: { email: input.email },
@@ -68,6 +101,6 @@ export async function signIn(
   return createSession(db, {
     userId: user.id,
     organizationId: membership?.organizationId ?? null,
-    days: opts.sessionDays,
+    days: sessionDays,
   });
 }

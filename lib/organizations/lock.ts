@@ -1,3 +1,4 @@
+import type { OrgContext } from "@/lib/auth/context";
 import type { Tx } from "@/lib/db";
 
 /**
@@ -11,4 +12,18 @@ export async function lockOrganization(tx: Tx, organizationId: string): Promise<
 
 export async function countAdmins(tx: Tx, organizationId: string): Promise<number> {
   return tx.membership.count({ where: { organizationId, role: "admin" } });
+}
+
+/**
+ * One organization's read-then-write changes (resources, members, access keys) run in one
+ * transaction that opens with a write to the organization's row. On SQLite that takes the write
+ * lock before the first read (see lib/db/write-transaction.ts); on both databases it serializes
+ * one organization's changes, which is what makes name checks, quota counts and job definition
+ * revisions race-free.
+ */
+export function writeTransaction<T>(ctx: Pick<OrgContext, "db" | "organizationId">, fn: (tx: Tx) => Promise<T>) {
+  return ctx.db.$transaction(async (tx) => {
+    await lockOrganization(tx, ctx.organizationId);
+    return fn(tx);
+  });
 }

@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import type { Db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { writeTransaction } from "@/lib/resources/write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { effectiveRetention, type RetentionDays } from "./days";
 
 export { DAY_MS, effectiveRetention, type RetentionDays } from "./days";

@@ -1,5 +1,5 @@
 // The processes Batchdeck serves with, shared by `npm start` (scripts/start.mjs) and
-// `npm run start:prod` (scripts/start-prod.mjs): the Next.js server, and the engine restarted
+// `npm run start:prod` (scripts/start-prod.mjs): the web server (scripts/web-server.mjs), and the engine restarted
 // with backoff when it dies. The supervisor forwards SIGTERM/SIGINT to its children and exits
 // when the web server stops.
 import { spawn } from "node:child_process";
@@ -38,10 +38,11 @@ export function createSupervisor({ root, env = process.env, log = (m) => console
   }
 
   function startWeb({ port, host }) {
-    const web = spawn(join(root, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", host], {
+    // Our HTTP server in front of Next's handler (it rewrites X-Forwarded-For, see there).
+    const web = spawn(process.execPath, [join(root, "scripts/web-server.mjs")], {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
-      env: { ...env, NODE_ENV: "production" },
+      env: { ...env, NODE_ENV: "production", PORT: String(port), HOSTNAME: host },
     });
     children.add(web);
     web.on("exit", (code, signal) => {

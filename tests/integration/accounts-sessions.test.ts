@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
 import { resolveMembership, stillAllowed } from "@/lib/auth/context";
 import { createSession, deleteSession, hashToken, readSession } from "@/lib/auth/session";
-import { LOCK_MINUTES, MAX_FAILURES, signIn } from "@/lib/auth/sign-in";
+import { ADDRESS_WINDOW_MINUTES, LOCK_MINUTES, MAX_FAILURES, signIn } from "@/lib/auth/sign-in";
 import { changeMemberRole } from "@/lib/members/change-member-role";
 import { removeMember } from "@/lib/members/remove-member";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
@@ -26,6 +26,11 @@ async function outcome(promise: Promise<unknown>): Promise<string> {
 }
 
 const PASSWORD = "correct horse battery"; // tests/helpers/fixtures.ts gives every test user this one.
+
+/** Sign-in options from an address of its own with a large allowance (for tests of other limits). */
+function anyAddress() {
+  return { sessionDays: 1, address: `198.51.100.${randomBytes(2).readUInt16BE()}`, failuresPerAddress: 1_000 };
+}
 
 describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
   let t: TestDatabase;
@@ -62,7 +67,7 @@ describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
       expect(await t.db.session.count({ where: { id: hashToken(s.token) } })).toBe(0);
     }
     // Signing in again leads nowhere: they belong to no organization.
-    const again = await signIn(t.db, { email: user.email, password: PASSWORD }, { sessionDays: 1 });
+    const again = await signIn(t.db, { email: user.email, password: PASSWORD }, anyAddress());
     const session = await readSession(t.db, again.token, 1);
     expect(session?.organizationId).toBeNull();
     expect(await resolveMembership(t.db, user.id, organizationId)).toBeNull();
@@ -159,8 +164,10 @@ describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
   });
 
   describe("sign-in lockout", () => {
+    // Each test its own address with room to spare: this describes the per-account limit.
+    const opts = anyAddress();
     const attempt = (email: string, password: string) =>
-      signIn(t.db, { email, password }, { sessionDays: 1 }).then(
+      signIn(t.db, { email, password }, opts).then(
         () => "ok",
         (e: { code?: string }) => e.code ?? "error",
       );
@@ -198,6 +205,67 @@ describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
 
     it("answers an unknown email exactly as a wrong password", async () => {
       expect(await attempt(`nobody-${randomBytes(4).toString("hex")}@example.com`, "whatever")).toBe("UNAUTHENTICATED");
+    });
+  });
+
+  describe("sign-in limit per client address", () => {
+    const LIMIT = 6;
+    const attemptFrom = (address: string, email: string, password: string) =>
+      signIn(t.db, { email, password }, { sessionDays: 1, address, failuresPerAddress: LIMIT }).then(
+        () => "ok",
+        (e: { code?: string }) => e.code ?? "error",
+      );
+    const newAddress = () => `203.0.113.${randomBytes(2).readUInt16BE()}-${provider}`;
+
+    it("refuses an address after its failures across many accounts, and only that address", async () => {
+      const address = newAddress();
+      // One wrong password on each of many accounts: no account comes near its own lockout.
+      for (let i = 0; i < LIMIT; i++) {
+        const victim = await createUser(t.db, `spray-${i}-${provider}-${randomBytes(3).toString("hex")}@example.com`);
+        expect(await attemptFrom(address, victim.email, "Winter2026!")).toBe("UNAUTHENTICATED");
+      }
+      const user = await createUser(t.db, `sprayed-${provider}-${randomBytes(3).toString("hex")}@example.com`);
+      // Past the allowance even the right password is refused from that address, without a check…
+      expect(await attemptFrom(address, user.email, PASSWORD)).toBe("RATE_LIMITED");
+      // …and the account itself is not locked: from another address it signs in.
+      expect(await attemptFrom(newAddress(), user.email, PASSWORD)).toBe("ok");
+      const row = await t.db.rateLimit.findUniqueOrThrow({ where: { key: `sign-in:${address}` } });
+      expect(Number(row.windowStart) + ADDRESS_WINDOW_MINUTES * 60_000).toBeGreaterThan(Date.now());
+
+      // When the window has passed, the address starts again.
+      await t.db.rateLimit.update({
+        where: { key: `sign-in:${address}` },
+        data: { windowStart: BigInt(Date.now() - ADDRESS_WINDOW_MINUTES * 60_000 - 1) },
+      });
+      expect(await attemptFrom(address, user.email, PASSWORD)).toBe("ok");
+    });
+
+    it("counts a burst from one address: no more than the allowance gets a password checked", async () => {
+      const address = newAddress();
+      const users = await Promise.all(
+        Array.from({ length: 4 }, (_, i) =>
+          createUser(t.db, `burst-addr-${i}-${provider}-${randomBytes(3).toString("hex")}@example.com`),
+        ),
+      );
+      const burst = await Promise.all(
+        Array.from({ length: 4 * LIMIT }, (_, i) => attemptFrom(address, users[i % users.length]!.email, "wrong")),
+      );
+      expect(burst.every((r) => r === "UNAUTHENTICATED" || r === "RATE_LIMITED")).toBe(true);
+      expect(burst.filter((r) => r === "UNAUTHENTICATED").length).toBeLessThanOrEqual(LIMIT);
+      expect(burst.filter((r) => r === "RATE_LIMITED").length).toBeGreaterThanOrEqual(3 * LIMIT);
+    });
+
+    it("does not spend the allowance on successful sign-ins", async () => {
+      const address = newAddress();
+      const user = await createUser(t.db, `office-${provider}-${randomBytes(3).toString("hex")}@example.com`);
+      // A busy office behind one address: many good sign-ins and a few typos.
+      for (let i = 0; i <= LIMIT; i++) expect(await attemptFrom(address, user.email, PASSWORD)).toBe("ok");
+      for (let i = 0; i < LIMIT - 1; i++) {
+        expect(await attemptFrom(address, `typo-${i}-${randomBytes(3).toString("hex")}@example.com`, "x")).toBe(
+          "UNAUTHENTICATED",
+        );
+      }
+      expect(await attemptFrom(address, user.email, PASSWORD)).toBe("ok");
     });
   });
 });

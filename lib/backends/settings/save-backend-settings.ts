@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { invalidateAwsClients } from "@/lib/backends/aws/clients";
 import { type PublicAwsConfig, publicAwsConfig, sealAwsSecret } from "@/lib/backends/aws/config";
-import { writeTransaction } from "@/lib/resources/write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { resolveAwsConfig } from "./resolve-aws-config";
 import type { BackendSettingsInput } from "./schemas";
 

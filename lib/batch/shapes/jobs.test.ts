@@ -22,6 +22,17 @@ describe("submitJobInput", () => {
     { name: "array of 2", input: { ...base, arrayProperties: { size: 2 } } },
     { name: "array of 10000", input: { ...base, arrayProperties: { size: 10_000 } } },
     { name: "array of 2.5", input: { ...base, arrayProperties: { size: 2.5 } }, error: /whole number/ },
+    { name: "memory override of 4 MiB", input: { ...base, containerOverrides: { memory: 4 } } },
+    {
+      name: "memory override past 32 bits",
+      input: { ...base, containerOverrides: { memory: 2 ** 31 } },
+      error: /containerOverrides.memory must be a 32-bit integer/,
+    },
+    {
+      name: "vcpus override of 0",
+      input: { ...base, containerOverrides: { vcpus: 0 } },
+      error: /containerOverrides.vcpus must be an integer at least 1/,
+    },
     {
       name: `${MAX_DEPENDENCIES} dependencies`,
       input: { ...base, dependsOn: Array.from({ length: MAX_DEPENDENCIES }, (_, i) => ({ jobId: `j${i}` })) },

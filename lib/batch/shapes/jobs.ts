@@ -66,8 +66,8 @@ export const containerOverridesSchema = z.object({
   resourceRequirements: z.array(resourceRequirementSchema).max(3).optional(),
   instanceType: z.string().max(256).optional(),
   /** Deprecated by AWS in favour of resourceRequirements; still accepted. */
-  vcpus: z.number().int().positive("containerOverrides.vcpus must be positive.").optional(),
-  memory: z.number().int().min(4, "containerOverrides.memory must be at least 4 MiB.").optional(),
+  vcpus: awsInt("containerOverrides.vcpus", 1).optional(),
+  memory: awsInt("containerOverrides.memory", 4).optional(),
 });
 export type ContainerOverrides = z.infer<typeof containerOverridesSchema>;
 

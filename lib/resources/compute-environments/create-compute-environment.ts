@@ -10,9 +10,9 @@ import {
 } from "@/lib/batch/shapes/compute-environments";
 import { AppError, conflict } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
 import { isUniqueViolation } from "../refs";
-import { writeTransaction } from "../write";
 import { hostCapacity } from "./host";
 
 export { createComputeEnvironmentInput };

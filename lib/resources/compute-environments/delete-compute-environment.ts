@@ -6,7 +6,7 @@ import {
 } from "@/lib/batch/shapes/compute-environments";
 import { ON_HOST_STATUSES } from "@/lib/batch/states";
 import { conflict } from "@/lib/errors";
-import { writeTransaction } from "../write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { resolveComputeEnvironment } from "./resolve-compute-environment";
 
 export { deleteComputeEnvironmentInput };

@@ -10,7 +10,7 @@ import {
 } from "@/lib/batch/shapes/compute-environments";
 import type { Tags } from "@/lib/batch/shapes/tags";
 import { invalid } from "@/lib/errors";
-import { writeTransaction } from "../write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { hostCapacity } from "./host";
 import { resolveComputeEnvironment } from "./resolve-compute-environment";
 

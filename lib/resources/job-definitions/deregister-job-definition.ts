@@ -2,7 +2,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { type DeregisterJobDefinitionInput, deregisterJobDefinitionInput } from "@/lib/batch/shapes/job-definitions";
 import { invalid } from "@/lib/errors";
-import { writeTransaction } from "../write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { parseJobDefinitionRef, resolveJobDefinition } from "./resolve-job-definition";
 
 export { deregisterJobDefinitionInput };

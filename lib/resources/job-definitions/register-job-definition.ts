@@ -8,8 +8,8 @@ import {
   registerJobDefinitionInput,
 } from "@/lib/batch/shapes/job-definitions";
 import { newId } from "@/lib/ids";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
-import { writeTransaction } from "../write";
 
 export { registerJobDefinitionInput };
 

@@ -9,10 +9,10 @@ import {
 } from "@/lib/batch/shapes/job-queues";
 import { AppError, conflict } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
 import { isUniqueViolation } from "../refs";
 import { resolveSchedulingPolicy } from "../scheduling-policies/resolve-scheduling-policy";
-import { writeTransaction } from "../write";
 import { resolveComputeEnvironmentOrder } from "./compute-environment-order";
 
 export { createJobQueueInput };

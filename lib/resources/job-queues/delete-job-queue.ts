@@ -2,7 +2,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { type DeleteJobQueueInput, deleteJobQueueInput } from "@/lib/batch/shapes/job-queues";
 import { conflict } from "@/lib/errors";
-import { writeTransaction } from "../write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { failJobsOfDeletedQueue } from "./fail-jobs-of-deleted-queue";
 import { resolveJobQueue } from "./resolve-job-queue";
 

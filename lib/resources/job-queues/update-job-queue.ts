@@ -3,9 +3,9 @@ import type { OrgContext } from "@/lib/auth/context";
 import { compact, safeJson } from "@/lib/batch/shapes/common";
 import { jobQueueSpecOf, type UpdateJobQueueInput, updateJobQueueInput } from "@/lib/batch/shapes/job-queues";
 import { invalid } from "@/lib/errors";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
 import { resolveSchedulingPolicy } from "../scheduling-policies/resolve-scheduling-policy";
-import { writeTransaction } from "../write";
 import { resolveComputeEnvironmentOrder } from "./compute-environment-order";
 import { resolveJobQueue } from "./resolve-job-queue";
 

@@ -8,9 +8,9 @@ import {
 } from "@/lib/batch/shapes/scheduling-policies";
 import { conflict } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
 import { isUniqueViolation } from "../refs";
-import { writeTransaction } from "../write";
 
 export { createSchedulingPolicyInput };
 

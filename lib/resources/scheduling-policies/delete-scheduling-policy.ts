@@ -2,7 +2,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { type DeleteSchedulingPolicyInput, deleteSchedulingPolicyInput } from "@/lib/batch/shapes/scheduling-policies";
 import { conflict } from "@/lib/errors";
-import { writeTransaction } from "../write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { resolveSchedulingPolicy } from "./resolve-scheduling-policy";
 
 export { deleteSchedulingPolicyInput };

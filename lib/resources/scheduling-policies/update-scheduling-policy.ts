@@ -5,7 +5,7 @@ import {
   type UpdateSchedulingPolicyInput,
   updateSchedulingPolicyInput,
 } from "@/lib/batch/shapes/scheduling-policies";
-import { writeTransaction } from "../write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { resolveSchedulingPolicy } from "./resolve-scheduling-policy";
 
 export { updateSchedulingPolicyInput };

@@ -2,7 +2,7 @@ import { recordAudit } from "@/lib/audit";
 import { type OrgContext, requirePermission } from "@/lib/auth/context";
 import { MAX_TAGS, type TagResourceInput, tagResourceInput } from "@/lib/batch/shapes/tags";
 import { AppError } from "@/lib/errors";
-import { writeTransaction } from "../write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { findTagTarget } from "./tag-target";
 
 export { tagResourceInput };

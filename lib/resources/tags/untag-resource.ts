@@ -1,7 +1,7 @@
 import { recordAudit } from "@/lib/audit";
 import { type OrgContext, requirePermission } from "@/lib/auth/context";
 import { type UntagResourceInput, untagResourceInput } from "@/lib/batch/shapes/tags";
-import { writeTransaction } from "../write";
+import { writeTransaction } from "@/lib/organizations/lock";
 import { findTagTarget } from "./tag-target";
 
 export { untagResourceInput };

@@ -1,0 +1,91 @@
+// A read-then-write transaction must not fail because another process committed between its
+// read and its write. On SQLite a plain (DEFERRED) transaction does fail that way — the first
+// test shows it, so the second one proves something — and lockedTransaction does not. The other
+// writer is a real second process: better-sqlite3 waits for a lock synchronously, so a second
+// client inside this process would block the transaction it waits for.
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqliteFilePath } from "@/lib/db/sqlite-path";
+import { lockedTransaction } from "@/lib/db/write-transaction";
+import { newId } from "@/lib/ids";
+import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
+
+let accounts = 100_000_000_000;
+function orgData(name: string) {
+  accounts += 1;
+  const id = newId();
+  return { id, name, slug: `${name}-${id}`.toLowerCase(), accountId: String(accounts) };
+}
+
+const SQL = `INSERT INTO "Organization" ("id", "name", "slug", "backend", "accountId", "createdAt") VALUES ($1, $2, $3, 'builtin', $4, CURRENT_TIMESTAMP)`;
+
+/** Inserts one organization from another process; resolves when that process has committed. */
+function insertFromAnotherProcess(t: TestDatabase, name: string): { started: Promise<void>; done: Promise<void> } {
+  const row = orgData(name);
+  const values = [row.id, row.name, row.slug, row.accountId];
+  const script =
+    t.provider === "sqlite"
+      ? `import Database from "better-sqlite3";
+         const db = new Database(${JSON.stringify(sqliteFilePath(t.url))}, { timeout: 10000 });
+         console.log("ready");
+         db.prepare(${JSON.stringify(SQL.replace(/\$\d/g, "?"))}).run(...${JSON.stringify(values)});`
+      : `import pg from "pg";
+         const c = new pg.Client(${JSON.stringify(t.url)}); await c.connect();
+         console.log("ready");
+         await c.query(${JSON.stringify(SQL)}, ${JSON.stringify(values)}); await c.end();`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const started = new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+  const done = new Promise<void>((resolve, reject) =>
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the other writer exited ${code}`)))),
+  );
+  return { started, done };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(PROVIDERS)("write transactions on %s", (provider) => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("lockedTransaction reads, lets another process's write wait or pass, and commits both", async () => {
+    const before = await t.db.organization.count();
+    let other: ReturnType<typeof insertFromAnotherProcess> | undefined;
+    await lockedTransaction(t.db, async (tx) => {
+      expect(await tx.organization.count()).toBe(before);
+      other = insertFromAnotherProcess(t, "locked-other");
+      await other.started;
+      await sleep(300);
+      await tx.organization.create({ data: orgData("locked") });
+    });
+    await other?.done;
+    expect(await t.db.organization.count()).toBe(before + 2);
+  });
+});
+
+describe("a plain transaction on SQLite (why lockedTransaction exists)", () => {
+  let t: TestDatabase;
+
+  beforeAll(async () => {
+    t = await freshDatabase("sqlite");
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("fails when another process commits between its read and its write", async () => {
+    const attempt = t.db.$transaction(async (tx) => {
+      await tx.organization.count();
+      await insertFromAnotherProcess(t, "plain-other").done;
+      await tx.organization.create({ data: orgData("plain") });
+    });
+    await expect(attempt).rejects.toThrow(/locked|busy/i);
+  });
+});
