@@ -89,6 +89,9 @@ export const stopJobsAction = orgAction({
   },
 });
 
+/** When the confirmation was shown (epoch ms): within JavaScript's dates, up to the year 9999. */
+const asOfSchema = z.number().int().positive().max(253_402_300_799_999, "asOf must be a date (epoch milliseconds).");
+
 /**
  * Stops every job the filter matches, walking it page by page on the server (never loading
  * all ids at once). `createdBefore` pins the set to the jobs that existed when the caller
@@ -99,7 +102,7 @@ export const stopJobsByFilterAction = orgAction({
   permission: "jobs.stopOwn",
   input: z.object({
     filter: jobFilterSchema,
-    asOf: z.number().int().positive(),
+    asOf: asOfSchema,
     kind: stopKind,
     reason,
   }),
@@ -139,7 +142,7 @@ export const resubmitJobsAction = orgAction({
     .object({
       jobIds: z.array(z.string().min(1).max(200)).max(MAX_RESUBMIT).optional(),
       filter: jobFilterSchema.optional(),
-      asOf: z.number().int().positive().optional(),
+      asOf: asOfSchema.optional(),
     })
     .refine((i) => (i.jobIds?.length ?? 0) > 0 || i.filter !== undefined, { message: "Select at least one job." }),
   run: async (ctx, input): Promise<ResubmitOutcome> => {
