@@ -17,9 +17,13 @@ describe("toApiError", () => {
   });
 
   it("hides unexpected errors behind an opaque ServerException", async () => {
-    const original = console.error;
-    const logged: unknown[] = [];
-    console.error = (...args: unknown[]) => logged.push(args);
+    // The server log (lib/log.ts) writes errors to stderr.
+    const original = process.stderr.write.bind(process.stderr);
+    const logged: string[] = [];
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      logged.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       const res = errorResponse(new Error("connection string postgres://secret@db"));
       expect(res.status).toBe(500);
@@ -30,9 +34,9 @@ describe("toApiError", () => {
         __type: "ServerException",
         message: "An internal error occurred. Try again later.",
       });
-      expect(JSON.stringify(logged)).toContain("postgres://secret@db");
+      expect(logged.join("")).toContain("postgres://secret@db");
     } finally {
-      console.error = original;
+      process.stderr.write = original;
     }
   });
 

@@ -441,21 +441,21 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     await saveBackendSettings(ctx, settings("http://127.0.0.1:9"));
     const lines: string[] = [];
     const sample = (at: number) =>
-      sampleAwsOrganizations(t.db, at, (line) => {
-        if (line.includes(o.organizationId)) lines.push(line);
+      sampleAwsOrganizations(t.db, at, (message, fields) => {
+        if (fields?.organizationId === o.organizationId) lines.push(`${message}: ${String(fields.message ?? "")}`);
       });
     const start = Date.now();
     await sample(start);
     await sample(start + 60_000);
     await sample(start + 120_000);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/failed: AWS Batch in us-east-1 could not be reached/);
+    expect(lines[0]).toMatch(/^AWS metrics sample failed: AWS Batch in us-east-1 could not be reached/);
     await sample(start + 11 * 60_000);
     expect(lines).toHaveLength(2);
     await saveBackendSettings(ctx, settings(server.endpoint));
     await sample(start + 12 * 60_000);
     expect(lines).toHaveLength(3);
-    expect(lines[2]).toMatch(/works again$/);
+    expect(lines[2]).toMatch(/^AWS metrics sample works again/);
     await sample(start + 13 * 60_000);
     expect(lines).toHaveLength(3);
   });
