@@ -50,7 +50,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
   startLogGuard();
   const host = detectHostLimits(resolveJobUsers(o.runAsUser, o.jobUidRange));
   const warning = isolationWarning(host.users);
-  if (warning) o.log(`warning: ${warning}`);
+  if (warning) o.log(`jobs are not isolated: ${warning}`, { level: "warn" });
   const stats = new EngineStats(o.engineId);
   const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log, stats);
   const cgroups = new CgroupPool(host, o.engineId);

@@ -72,7 +72,7 @@ export async function runEngine(
     sampleMs: 0,
     runAsUser: null,
     log: (m) => {
-      if (!m.startsWith("leading as")) console.log(`[engine] ${m}`);
+      if (m !== "leading") console.log(`[engine] ${m}`);
     },
     ...options,
   });

@@ -112,6 +112,8 @@ function startEngineProcess(install: Install, output: string[]): ChildProcess {
         BATCHDECK_ENGINE_SAMPLE_MS: "0",
         BATCHDECK_ENGINE_LEASE_RENEW_MS: "200",
         BATCHDECK_ENGINE_LEASE_TTL_MS: "800",
+        // Structured entries, which the start-message test reads.
+        BATCHDECK_LOG_FORMAT: "json",
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -170,6 +172,15 @@ function processesOfUid(uid: number): number[] {
   return out;
 }
 
+/** The engine's structured log entries (lib/log.ts writes one JSON object per line). */
+function engineEntries(output: string[]): Record<string, unknown>[] {
+  return output
+    .join("")
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe.each(PROVIDERS)("job isolation on %s", (provider) => {
   let install: Install;
   let engine: ChildProcess;
@@ -182,7 +193,11 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
     orgA = await seedEngineWorld(install.db, { maxVcpus: 8 });
     orgB = await seedEngineWorld(install.db, { maxVcpus: 8 });
     engine = startEngineProcess(install, engineOutput);
-    await waitFor("the engine to lead", async () => engineOutput.join("").includes("leading as"), 30_000);
+    await waitFor(
+      "the engine to lead",
+      async () => engineEntries(engineOutput).some((e) => e.msg === "leading"),
+      30_000,
+    );
   });
   afterAll(async () => {
     if (engine && engine.exitCode === null && engine.signalCode === null) {
@@ -450,13 +465,15 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
   }, 40_000);
 
   it("says at start whether jobs are isolated from each other", () => {
-    const out = engineOutput.join("");
+    const entries = engineEntries(engineOutput);
+    const warnings = entries.filter((e) => e.level === "warn" && String(e.msg).startsWith("jobs are not isolated"));
     if (isRoot) {
-      expect(out).toContain(`a uid of their own from ${DEFAULT_UID_RANGE.first}-${DEFAULT_UID_RANGE.last}`);
-      expect(out).not.toContain("warning:");
+      const leading = entries.find((e) => e.msg === "leading");
+      expect(leading?.jobsRunAs).toBe(`a uid of their own from ${DEFAULT_UID_RANGE.first}-${DEFAULT_UID_RANGE.last}`);
+      expect(warnings).toEqual([]);
     } else {
       // Without root the engine cannot switch uid; it must say so rather than pretend.
-      expect(out).toContain("warning: the engine is not root");
+      expect(warnings.map((e) => e.msg).join("\n")).toContain("the engine is not root");
     }
   });
 });
