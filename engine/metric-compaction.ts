@@ -10,6 +10,7 @@
 // twice changes nothing, so each pass re-reads a WINDOW_MS overlap and survives missed runs.
 import { Prisma } from "@/generated/sqlite/client";
 import type { Db } from "@/lib/db";
+import { takeWriteLock } from "@/lib/db/write-transaction";
 
 export const COMPACTION_LEVELS = [
   { olderThanMs: 3_600_000, resolutionMs: 60_000 },
@@ -32,6 +33,8 @@ export async function compactMetrics(db: Db, now: number): Promise<number> {
         const agg = COUNTERS.includes(kind) ? Prisma.sql`SUM("value")` : Prisma.sql`MAX("value")`;
         const range = Prisma.sql`"organizationId" = ${org} AND "kind" = ${kind} AND "at" >= ${BigInt(lo)} AND "at" < ${BigInt(hi)}`;
         removed += await db.$transaction(async (tx) => {
+          // Reads, then rewrites: the write lock first (lib/db/write-transaction.ts).
+          await takeWriteLock(tx);
           const [stats] = await tx.$queryRaw<{ n: bigint | number; buckets: bigint | number; top: number | null }[]>`
             SELECT COUNT(*) AS n, COUNT(DISTINCT ("at" / ${BigInt(res)}) || ':' || "key") AS buckets, MAX("id") AS top
             FROM "MetricSample" WHERE ${range}`;

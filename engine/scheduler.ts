@@ -12,6 +12,7 @@ import {
 } from "@/lib/batch/placement";
 import { parseEvaluateOnExit } from "@/lib/batch/retry";
 import type { Db } from "@/lib/db";
+import { takeWriteLock } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
 import { readQueueFront } from "@/lib/jobs/queue-snapshot";
 import type { ClaimedJob, Executor } from "./executor";
@@ -195,6 +196,9 @@ export class Scheduler {
     // one's connection lives, so the check is only needed on SQLite.
     const claimed = await this.db.$transaction(async (tx) => {
       if (this.provider === "sqlite") {
+        // Write lock before the read: otherwise a commit by the web server between the lease
+        // read and the claim fails the claim with SQLITE_BUSY_SNAPSHOT.
+        await takeWriteLock(tx);
         const lease = await tx.engineLease.findFirst({
           where: { name: LEADER, holder: this.engineId, expiresAt: { gt: Date.now() } },
           select: { name: true },

@@ -85,7 +85,7 @@ await step("console under load (bench/console-load.ts, 20 browsers)", () =>
     "--submitters",
     "4",
     "--seconds",
-    "25",
+    "45",
     "--page-requests",
     "2",
   ]),
