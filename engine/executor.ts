@@ -147,6 +147,7 @@ export class Executor {
       // STDOUT/STDERR go straight to the attempt's files (log-files.ts): what the job wrote
       // survives the engine; the engine tails the files into chunks.
       const fds = openForChild(capture.files);
+      capture.guard();
       const options: SpawnOptions = {
         cwd: workDir,
         env: env as NodeJS.ProcessEnv,

@@ -5,8 +5,9 @@
 // reaches: bytes are only turned into text up to the last complete UTF-8 character, so that
 // offset is exact and recovery (recovery.ts) resumes there with nothing lost or repeated.
 //
-// Past the attempt's cap nothing more is stored: one marker line records the truncation, and
-// a thread of its own keeps the files empty so a job cannot fill the disk (log-guard.ts).
+// Past the attempt's cap nothing more is stored: one marker line records the truncation. A
+// thread of its own keeps a running attempt's files within the cap from the start and empty
+// once it is reached, so a job cannot fill the disk (log-guard.ts).
 
 import { type FileHandle, open } from "node:fs/promises";
 import { type LogFiles, removeLogFiles } from "./log-files";
@@ -132,6 +133,7 @@ export class LogCapture {
   private timer: NodeJS.Timeout | null = null;
   private following = false;
   private opened = false;
+  private guarded = false;
 
   constructor(o: CaptureOptions) {
     this.jobId = o.jobId;
@@ -144,6 +146,15 @@ export class LogCapture {
     };
     this.bytes = (o.resume?.stdout.offset ?? 0) + (o.resume?.stderr.offset ?? 0);
     this.truncated = o.resume?.truncated ?? false;
+  }
+
+  /**
+   * A running attempt's files: bounded by the guard thread from now on, before the job writes
+   * (called once the files exist, before the job is spawned).
+   */
+  guard(): void {
+    this.guarded = true;
+    guardFiles(Object.values(this.files), this.truncated ? 0 : this.capBytes + 1);
   }
 
   /** Opens the files for reading (and for truncating past the cap); a missing file is empty. */
@@ -178,7 +189,10 @@ export class LogCapture {
   async finish(): Promise<void> {
     this.following = false;
     if (this.timer) clearTimeout(this.timer);
-    if (!this.opened) return;
+    if (!this.opened) {
+      if (this.guarded) releaseFiles(Object.values(this.files));
+      return;
+    }
     await this.polling;
     this.polling = this.readAll(true, Number.POSITIVE_INFINITY);
     await this.polling;
@@ -186,7 +200,7 @@ export class LogCapture {
       await s.handle?.close();
       s.handle = null;
     }
-    if (this.truncated) releaseFiles(Object.values(this.files));
+    if (this.guarded) releaseFiles(Object.values(this.files));
   }
 
   /** Reads up to `rounds` buffers per stream; true if there may be more to read right away. */
@@ -194,7 +208,7 @@ export class LogCapture {
     let busy = false;
     for (const s of Object.values(this.streams)) {
       if (!s.handle) continue;
-      // Past the cap the guard thread keeps the file empty (log-guard.ts); nothing is stored.
+      // Past the cap the guard thread keeps the files empty (log-guard.ts); nothing is stored.
       if (this.truncated) continue;
       for (let round = 0; round < rounds && !this.truncated; round++) {
         const buf = Buffer.allocUnsafe(READ_BYTES);
@@ -221,7 +235,7 @@ export class LogCapture {
     this.bytes = this.capBytes;
     // Chunks cut from here on say so (-1): recovery must not resume past the cap.
     this.truncated = true;
-    guardFiles(Object.values(this.files));
+    if (this.guarded) guardFiles(Object.values(this.files), 0);
     s.push(truncationMarker(this.capBytes), at);
   }
 

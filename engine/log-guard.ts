@@ -1,33 +1,74 @@
-// Keeps the log files of attempts past their log limit empty, from a thread of its own. The
-// engine's main thread can be held for hundreds of milliseconds (a SQLite commit waiting on
-// fsync while a job floods the disk), during which a job writing flat out adds hundreds of
-// megabytes; this thread only checks sizes and truncates, every millisecond, so such a file
-// stays within what the job writes in a few milliseconds. The child's descriptors are
-// O_APPEND, so after a truncation it carries on at the new end.
+// Bounds the log files of running attempts from a thread of its own, so a job cannot fill the
+// disk however long the engine's main thread is held (a SQLite commit waiting on fsync while a
+// job floods the disk, a PostgreSQL round trip on a loaded host, garbage collection): a job
+// writing flat out adds hundreds of megabytes a second, and the main thread only learns of the
+// cap when it reads the files.
+//
+// Every attempt's files are handed to this thread before the job is spawned, each with a limit:
+// the attempt's cap plus one byte to begin with (the cap counts both streams together, so no
+// byte of a file past that offset is ever stored, and the extra byte shows the capture that the
+// cap was passed), nothing once the capture has stored its cap (log-capture.ts). A file past its
+// limit is cut back to it. The job's descriptors are O_APPEND, so after a cut it carries on at
+// the new end. Checks are paced by how fast each file grows: every millisecond while one nears
+// or passes its limit, every 10 ms while it is quiet (a hundred idle attempts cost ~10,000 fstat calls a second).
 import { Worker } from "node:worker_threads";
 
 // Plain JavaScript (CommonJS, eval'd): the worker needs no TypeScript loader.
 const WORKER = `
 const { parentPort } = require("node:worker_threads");
 const fs = require("node:fs");
-const open = new Map();
+const QUIET_MS = 10;
+const files = new Map();
 parentPort.on("message", (m) => {
-  if (m.add && !open.has(m.add)) {
-    try { open.set(m.add, fs.openSync(m.add, "r+")); } catch {}
+  if (m.watch) {
+    const f = files.get(m.watch);
+    if (f) f.limit = m.limit;
+    else {
+      try {
+        files.set(m.watch, { fd: fs.openSync(m.watch, "r+"), limit: m.limit, size: 0, at: performance.now(), due: 0 });
+      } catch {}
+    }
+    wake();
   }
   if (m.remove) {
-    const fd = open.get(m.remove);
-    open.delete(m.remove);
-    if (fd !== undefined) try { fs.closeSync(fd); } catch {}
+    const f = files.get(m.remove);
+    files.delete(m.remove);
+    if (f) try { fs.closeSync(f.fd); } catch {}
   }
 });
-function loop() {
-  for (const fd of open.values()) {
-    try { if (fs.fstatSync(fd).size > 0) fs.ftruncateSync(fd, 0); } catch {}
-  }
-  setTimeout(loop, open.size > 0 ? 1 : 50);
+let timer = null;
+function wake() {
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(loop, 0);
 }
-loop();
+function loop() {
+  timer = null;
+  const now = performance.now();
+  let next = Infinity;
+  for (const f of files.values()) {
+    if (f.due <= now) {
+      let size = f.size;
+      try {
+        size = fs.fstatSync(f.fd).size;
+        if (size > f.limit) {
+          fs.ftruncateSync(f.fd, f.limit);
+          f.due = now + 1;
+        } else {
+          // Time until the limit at the rate seen since the last check, checked at a quarter of it.
+          const rate = Math.max(0, size - f.size) / Math.max(now - f.at, 1);
+          const until = rate > 0 ? (f.limit - size) / rate : Infinity;
+          f.due = now + Math.min(QUIET_MS, Math.max(1, until / 4));
+        }
+      } catch {
+        f.due = now + QUIET_MS;
+      }
+      f.size = Math.min(size, f.limit);
+      f.at = now;
+    }
+    next = Math.min(next, f.due);
+  }
+  if (next !== Infinity) timer = setTimeout(loop, Math.max(0, next - performance.now()));
+}
 `;
 
 let worker: Worker | null = null;
@@ -45,12 +86,13 @@ export function startLogGuard(): Worker {
   return worker;
 }
 
-/** Empties these files from now on, until released. */
-export function guardFiles(paths: string[]): void {
+/** Keeps each of these files at most `limit` bytes long from now on (a later call changes it). */
+export function guardFiles(paths: string[], limit: number): void {
   const w = startLogGuard();
-  for (const p of paths) w.postMessage({ add: p });
+  for (const p of paths) w.postMessage({ watch: p, limit });
 }
 
+/** The files are no longer written: stop watching them. */
 export function releaseFiles(paths: string[]): void {
   if (!worker) return;
   for (const p of paths) worker.postMessage({ remove: p });
