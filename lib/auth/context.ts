@@ -53,3 +53,33 @@ export async function stillAllowed(ctx: OrgContext, permission: Permission, now 
   });
   return Boolean(membership && isRole(membership.role) && can(membership.role, permission));
 }
+
+/**
+ * stillAllowed for many open responses at once, in two queries whatever their number (the log
+ * streams of one web server share them, lib/logs/log-hub.ts): one answer per entry, in order.
+ */
+export async function stillAllowedMany(
+  db: Db,
+  entries: readonly { ctx: OrgContext; permission: Permission }[],
+  now = new Date(),
+): Promise<boolean[]> {
+  if (entries.length === 0) return [];
+  const sessionIds = [...new Set(entries.flatMap((e) => (e.ctx.sessionId ? [e.ctx.sessionId] : [])))];
+  const pairs = [...new Map(entries.map((e) => [`${e.ctx.organizationId} ${e.ctx.user.id}`, e.ctx])).values()];
+  const [sessions, memberships] = await Promise.all([
+    sessionIds.length > 0
+      ? db.session.findMany({ where: { id: { in: sessionIds } }, select: { id: true, expiresAt: true } })
+      : Promise.resolve([]),
+    db.membership.findMany({
+      where: { OR: pairs.map((c) => ({ organizationId: c.organizationId, userId: c.user.id })) },
+      select: { organizationId: true, userId: true, role: true },
+    }),
+  ]);
+  const live = new Set(sessions.filter((s) => s.expiresAt.getTime() > now.getTime()).map((s) => s.id));
+  const roles = new Map(memberships.map((m) => [`${m.organizationId} ${m.userId}`, m.role]));
+  return entries.map(({ ctx, permission }) => {
+    if (ctx.sessionId && !live.has(ctx.sessionId)) return false;
+    const role = roles.get(`${ctx.organizationId} ${ctx.user.id}`);
+    return isRole(role) && can(role, permission);
+  });
+}

@@ -70,6 +70,30 @@ export interface JobLogPage {
   complete: boolean;
 }
 
+/** A stored chunk as read for the console. */
+export interface LogChunkRead {
+  id: number;
+  stream: string;
+  timestamp: bigint;
+  data: string;
+}
+
+/** Chunks (in id order) as console lines, each with its sequence number. */
+export function chunkEvents(rows: readonly LogChunkRead[]): JobLogEvent[] {
+  const events: JobLogEvent[] = [];
+  for (const chunk of rows) {
+    const { lines: texts, partial } = chunkLines(chunk.data);
+    const stream = chunk.stream === "stderr" ? "stderr" : "stdout";
+    const timestamp = Number(chunk.timestamp);
+    texts.forEach((message, i) => {
+      const event: JobLogEvent = { timestamp, stream, message, seq: chunk.id * LINE_SLOTS + i };
+      if (partial && i === texts.length - 1) event.partial = true;
+      events.push(event);
+    });
+  }
+  return events;
+}
+
 export async function getLogEvents(ctx: OrgContext, raw: GetLogEventsInput): Promise<JobLogPage> {
   requirePermission(ctx, "resources.view");
   const input = parseInput(getLogEventsInput, raw);
@@ -105,8 +129,7 @@ export async function getLogEvents(ctx: OrgContext, raw: GetLogEventsInput): Pro
   // Chunks are read in batches that grow while they are small (a live tail writes a line or
   // two per chunk) and stop at `limit` lines or MAX_PAGE_CHARS, so a page never loads more
   // than about one chunk past what it returns, however long the log.
-  type Row = { id: number; stream: string; timestamp: bigint; data: string };
-  const rows: Row[] = [];
+  const rows: LogChunkRead[] = [];
   let lines = 0;
   let chars = 0;
   let cursor = after;
@@ -132,19 +155,9 @@ export async function getLogEvents(ctx: OrgContext, raw: GetLogEventsInput): Pro
   }
   if (!forward) rows.reverse();
 
-  const events: JobLogEvent[] = [];
+  const events = chunkEvents(rows);
   let lastId = after ?? 0;
-  for (const chunk of rows) {
-    const { lines: texts, partial } = chunkLines(chunk.data);
-    const stream = chunk.stream === "stderr" ? "stderr" : "stdout";
-    const timestamp = Number(chunk.timestamp);
-    texts.forEach((message, i) => {
-      const event: JobLogEvent = { timestamp, stream, message, seq: chunk.id * LINE_SLOTS + i };
-      if (partial && i === texts.length - 1) event.partial = true;
-      events.push(event);
-    });
-    lastId = Math.max(lastId, chunk.id);
-  }
+  for (const chunk of rows) lastId = Math.max(lastId, chunk.id);
   // Reading the tail: keep the last `limit` lines of the chunks read.
   const page = forward ? events : events.slice(Math.max(0, events.length - input.limit));
   // A tail read starts from the newest chunk, so it has read up to the end too.

@@ -1,18 +1,22 @@
 // The live log of one job attempt over Server-Sent Events. Each batch of new lines (as runs,
-// lib/logs/sse.ts) goes out
-// with `id:` = the forward token after it; a reconnecting EventSource sends that back as
-// Last-Event-ID and the stream resumes after it, so nothing is missed or repeated. A comment
-// line every HEARTBEAT_MS keeps the connection open; `event: end` says the attempt is over and
-// every line has been sent (the client then closes instead of reconnecting). The stream is
-// closed after MAX_STREAM_MS without `end`; the browser reconnects and resumes. Every
-// RECHECK_MS it checks the viewer is still signed in and a member: when not (removed, signed
-// out, session expired) it closes, and the reconnect is refused.
+// lib/logs/sse.ts) goes out with `id:` = the forward token after it; a reconnecting EventSource
+// sends that back as Last-Event-ID and the stream resumes after it, so nothing is missed or
+// repeated. A comment line every HEARTBEAT_MS keeps the connection open; `event: end` says the
+// attempt is over and every line has been sent (the client then closes instead of
+// reconnecting). The stream is closed after MAX_STREAM_MS without `end`; the browser reconnects
+// and resumes. Every RECHECK_MS it checks the viewer is still signed in and a member: when not
+// (removed, signed out, session expired) it closes, and the reconnect is refused.
+//
+// The stream reads its own pages (getLogEvents) until it has caught up with its attempt; on the
+// built-in backend it then follows the attempt through the server's log hub
+// (lib/logs/log-hub.ts), which reads for every live tail at once. On AWS it polls on its own.
 import { z } from "zod";
 import { stillAllowed } from "@/lib/auth/context";
 import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
 import { logger } from "@/lib/log";
 import { getLogEventsInput } from "@/lib/logs/get-log-events";
+import { type HubBatch, type HubCloseReason, logHub } from "@/lib/logs/log-hub";
 import { encodeRuns, resumeToken, sseHeartbeat, sseMessage } from "@/lib/logs/sse";
 
 export const dynamic = "force-dynamic";
@@ -64,6 +68,48 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
         };
         request.signal.addEventListener("abort", stop);
         send(`retry: 1000\n\n`);
+        const followThroughHub = (attempt: number, after: number) =>
+          new Promise<void>((resolve) => {
+            const finish = () => {
+              unsubscribe();
+              clearInterval(timer);
+              request.signal.removeEventListener("abort", finish);
+              stop();
+              resolve();
+            };
+            const timer = setInterval(() => {
+              if (closed || Date.now() - opened > MAX_STREAM_MS) finish();
+              else if (Date.now() - lastWrite > HEARTBEAT_MS) send(sseHeartbeat());
+            }, 1_000);
+            request.signal.addEventListener("abort", finish);
+            const unsubscribe = logHub(ctx.db).subscribe({
+              ctx,
+              permission: "resources.view",
+              jobId,
+              attempt,
+              after,
+              onBatch(b: HubBatch) {
+                if (closed) return finish();
+                const meta = JSON.stringify([attempt, b.attempts]);
+                if (meta !== attempts) {
+                  attempts = meta;
+                  send(sseMessage({ event: "attempt", data: { attempt, attempts: b.attempts } }));
+                }
+                if (b.events.length > 0) send(sseMessage({ id: b.token, data: { runs: encodeRuns(b.events) } }));
+                if (b.complete) {
+                  send(sseMessage({ event: "end", data: { attempt } }));
+                  finish();
+                }
+              },
+              onClose(reason: HubCloseReason) {
+                if (reason !== "denied" && !closed) {
+                  send(sseMessage({ event: "failure", data: { message: "Reading the log failed; reconnecting." } }));
+                }
+                finish();
+              },
+            });
+            if (closed) finish();
+          });
         try {
           // The attempt is fixed once known, so a retry of the job does not switch streams.
           let attempt = q.attempt ?? page.attempt ?? undefined;
@@ -86,6 +132,17 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
             }
             if (Date.now() - opened > MAX_STREAM_MS) {
               stop();
+              break;
+            }
+            // Caught up with an attempt that exists: the hub follows it from here.
+            if (
+              backend.kind === "builtin" &&
+              page.caughtUp &&
+              attempt !== undefined &&
+              page.attempt === attempt &&
+              page.attempts.includes(attempt)
+            ) {
+              await followThroughHub(attempt, Number(token ?? 0));
               break;
             }
             if (page.caughtUp) {
