@@ -4,6 +4,7 @@
 // so the authorization matrix test can find each one.
 import "server-only";
 import type { z } from "zod";
+import { organizationChanged } from "@/lib/shared-read";
 import { type ActionResult, executeOperation, toActionError } from "./operation";
 import type { Permission } from "./permissions";
 import { currentOrgContext } from "./request";
@@ -25,7 +26,12 @@ export function orgAction<S extends z.ZodType, T>(def: ActionDefinition<S, T>) {
   return async (raw: z.input<S> | FormData): Promise<ActionResult<T>> => {
     try {
       const ctx = await currentOrgContext();
-      return { ok: true, data: await executeOperation(def, ctx, raw) };
+      try {
+        return { ok: true, data: await executeOperation(def, ctx, raw) };
+      } finally {
+        // Refused or not, an action may have changed something: the next reads start afresh.
+        organizationChanged(ctx.organizationId);
+      }
     } catch (error) {
       return toActionError(error, def.name);
     }

@@ -3,16 +3,26 @@
 import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
 import { jobListQuerySchema, PAGE_SIZE, toListInput } from "@/lib/jobs/console-filter";
+import { sharedRead } from "@/lib/shared-read";
+
+/**
+ * Every open jobs page polls this; one read per second per user and query is shared
+ * (lib/shared-read.ts). Per user: a row says whether the caller submitted it.
+ */
+const SHARED_MS = 1_000;
 
 export const dynamic = "force-dynamic";
 
 export const GET = orgRoute({ permission: "resources.view", query: jobListQuerySchema }, async (_req, ctx, query) => {
   const backend = await backendFor(ctx);
-  return backend.listJobsForConsole(ctx, {
+  const input = {
     ...toListInput(query),
     arrayJobId: query.arrayJobId,
     cursor: query.cursor,
     before: query.back,
     limit: query.limit ?? PAGE_SIZE,
-  });
+  };
+  return sharedRead(ctx.organizationId, `jobs ${backend.kind} ${ctx.user.id} ${JSON.stringify(input)}`, SHARED_MS, () =>
+    backend.listJobsForConsole(ctx, input),
+  );
 });

@@ -4,6 +4,10 @@ import { z } from "zod";
 import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
 import { DEFAULT_RANGE, RANGE_KEYS, rangeWindow } from "@/lib/metrics/ranges";
+import { sharedRead } from "@/lib/shared-read";
+
+/** Every open dashboard polls this; one aggregation per 2 s per range is shared (lib/shared-read.ts). */
+const SHARED_MS = 2_000;
 
 export const dynamic = "force-dynamic";
 
@@ -11,5 +15,7 @@ const query = z.object({ range: z.enum(RANGE_KEYS).default(DEFAULT_RANGE) });
 
 export const GET = orgRoute({ permission: "resources.view", query }, async (_req, ctx, q) => {
   const backend = await backendFor(ctx);
-  return backend.getMetricSeries(ctx, rangeWindow(q.range, Date.now()));
+  return sharedRead(ctx.organizationId, `series ${backend.kind} ${q.range}`, SHARED_MS, () =>
+    backend.getMetricSeries(ctx, rangeWindow(q.range, Date.now())),
+  );
 });
