@@ -5,6 +5,7 @@
 // reports "opened" when every stream has answered, "flowing" when every stream has received a
 // line, "ended" when every stream has received
 // `end`, and its figures when told "stop".
+import { setMaxListeners } from "node:events";
 import { NumberedLineCheck, SseParser } from "./log-stream-check";
 
 export interface BrowserPlan {
@@ -39,6 +40,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(plan: BrowserPlan) {
   const stopping = new AbortController();
+  // Every open stream listens for the stop; polls do not (stopping abandons them).
+  setMaxListeners(plan.browsers.length + 10, stopping.signal);
   const figures: BrowserFigures = {
     streams: plan.browsers.length,
     streamsEnded: 0,
@@ -135,7 +138,7 @@ async function main(plan: BrowserPlan) {
     while (!stopping.signal.aborted) {
       const t0 = performance.now();
       try {
-        const res = await fetch(`${plan.base}${path}`, { headers: { cookie }, signal: stopping.signal });
+        const res = await fetch(`${plan.base}${path}`, { headers: { cookie } });
         const body = await res.text();
         into.push(performance.now() - t0);
         if (res.status !== 200) error(`GET ${path}: HTTP ${res.status} ${body.slice(0, 200)}`);
