@@ -23,7 +23,7 @@ export async function resolveMembership(
 ): Promise<{ organizationId: string; role: Role } | null> {
   const memberships = await db.membership.findMany({
     where: { userId },
-    select: { organizationId: true, role: true, organization: { select: { name: true } } },
+    select: { organizationId: true, role: true },
     orderBy: { createdAt: "asc" },
   });
   const chosen = memberships.find((m) => m.organizationId === preferredOrganizationId) ?? memberships[0];
