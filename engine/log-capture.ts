@@ -189,10 +189,9 @@ export class LogCapture {
   async finish(): Promise<void> {
     this.following = false;
     if (this.timer) clearTimeout(this.timer);
-    if (!this.opened) {
-      if (this.guarded) releaseFiles(Object.values(this.files));
-      return;
-    }
+    // The job and everything it started are gone: the files no longer grow.
+    if (this.guarded) releaseFiles(Object.values(this.files));
+    if (!this.opened) return;
     await this.polling;
     this.polling = this.readAll(true, Number.POSITIVE_INFINITY);
     await this.polling;
@@ -200,7 +199,6 @@ export class LogCapture {
       await s.handle?.close();
       s.handle = null;
     }
-    if (this.guarded) releaseFiles(Object.values(this.files));
   }
 
   /** Reads up to `rounds` buffers per stream; true if there may be more to read right away. */

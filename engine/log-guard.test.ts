@@ -24,10 +24,18 @@ function flood(path: string, bytes: number) {
   return new Promise<number | null>((resolve) => child.once("exit", resolve));
 }
 
-/** Holds this thread, as a long synchronous database call or a GC pause would. */
+/**
+ * Holds this thread, as a long synchronous database call or a GC pause would: blocked in
+ * Atomics.wait between samples rather than spinning, so the test does not take a core from the
+ * guard thread (or from tests running beside it).
+ */
 function hold(ms: number, sample: () => void) {
   const until = Date.now() + ms;
-  while (Date.now() < until) sample();
+  const blocker = new Int32Array(new SharedArrayBuffer(4));
+  while (Date.now() < until) {
+    sample();
+    Atomics.wait(blocker, 0, 0, 2);
+  }
 }
 
 async function guarded(limit: number) {

@@ -43,15 +43,8 @@ export function requirePermission(ctx: { role: Role }, permission: Permission): 
  * grant `permission`, so removing a member, a demotion or signing out ends the stream too.
  */
 export async function stillAllowed(ctx: OrgContext, permission: Permission, now = new Date()): Promise<boolean> {
-  if (ctx.sessionId) {
-    const session = await ctx.db.session.findUnique({ where: { id: ctx.sessionId }, select: { expiresAt: true } });
-    if (!session || session.expiresAt.getTime() <= now.getTime()) return false;
-  }
-  const membership = await ctx.db.membership.findUnique({
-    where: { organizationId_userId: { organizationId: ctx.organizationId, userId: ctx.user.id } },
-    select: { role: true },
-  });
-  return Boolean(membership && isRole(membership.role) && can(membership.role, permission));
+  const [allowed] = await stillAllowedMany(ctx.db, [{ ctx, permission }], now);
+  return allowed === true;
 }
 
 /**

@@ -16,12 +16,13 @@ import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
 import { logger } from "@/lib/log";
 import { getLogEventsInput } from "@/lib/logs/get-log-events";
-import { type HubBatch, type HubCloseReason, logHub } from "@/lib/logs/log-hub";
+// The hub's pace for a stream's own reads too: polled every POLL_MS, its viewer rechecked every
+// RECHECK_MS (still signed in, still a member).
+import { type HubBatch, type HubCloseReason, logHub, POLL_MS, RECHECK_MS } from "@/lib/logs/log-hub";
 import { encodeRuns, resumeToken, sseHeartbeat, sseMessage } from "@/lib/logs/sse";
 
 export const dynamic = "force-dynamic";
 
-const POLL_MS = 250;
 /**
  * On the AWS backend each poll is a DescribeJobs and a GetLogEvents call, and CloudWatch Logs
  * allows an account 25 GetLogEvents a second in all: a viewer polls every 2 s there.
@@ -30,8 +31,7 @@ const AWS_POLL_MS = 2_000;
 const HEARTBEAT_MS = 15_000;
 const MAX_STREAM_MS = 5 * 60_000;
 const BATCH_LINES = 10_000;
-/** How often an open stream checks that its viewer is still signed in and still a member. */
-const RECHECK_MS = 2_000;
+const FAILURE = sseMessage({ event: "failure", data: { message: "Reading the log failed; reconnecting." } });
 
 const query = z.object({
   attempt: getLogEventsInput.shape.attempt,
@@ -103,7 +103,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
               },
               onClose(reason: HubCloseReason) {
                 if (reason !== "denied" && !closed) {
-                  send(sseMessage({ event: "failure", data: { message: "Reading the log failed; reconnecting." } }));
+                  send(FAILURE);
                 }
                 finish();
               },
@@ -163,7 +163,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
         } catch (error) {
           if (!closed) {
             logger().error("log stream failed", { component: "web", jobId, error });
-            send(sseMessage({ event: "failure", data: { message: "Reading the log failed; reconnecting." } }));
+            send(FAILURE);
             stop();
           }
         }
