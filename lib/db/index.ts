@@ -1,11 +1,11 @@
 // One Prisma client per process. SQLite (the default) and PostgreSQL need separately generated
 // clients because Prisma ties a client to one provider; both expose the same model API, so the
 // rest of the code sees one type, `Db`.
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresClient } from "@/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/generated/sqlite/client";
 import { env, isPostgresUrl } from "@/lib/env";
+import { BatchdeckSqlite } from "./sqlite-adapter";
 import { sqliteFilePath } from "./sqlite-path";
 
 export type Db = SqliteClient;
@@ -22,8 +22,7 @@ export function createDb(url: string): Db {
     const adapter = new PrismaPg({ connectionString: url, max: 10 });
     return new PostgresClient({ adapter }) as unknown as Db;
   }
-  const adapter = new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 });
-  return new SqliteClient({ adapter });
+  return new SqliteClient({ adapter: new BatchdeckSqlite(sqliteFilePath(url)) });
 }
 
 const globalForDb = globalThis as unknown as { batchdeckDb?: Db };

@@ -1,0 +1,178 @@
+// The SQLite adapter (lib/db/sqlite-adapter.ts) on a real database file. The other connection
+// holding the lock is a plain better-sqlite3 connection in this process: it never waits for a
+// lock itself, so it can hold one while the client under test waits.
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isLockBusy, LOCK_WAIT_MS, whenUnlocked } from "@/lib/db/sqlite-adapter";
+import { sqliteFilePath } from "@/lib/db/sqlite-path";
+import { takeWriteLock } from "@/lib/db/write-transaction";
+import { newId } from "@/lib/ids";
+import { freshDatabase, type TestDatabase } from "../helpers/db";
+
+let accounts = 200_000_000_000;
+function orgData(name: string) {
+  accounts += 1;
+  const id = newId();
+  return { id, name, slug: `${name}-${id}`.toLowerCase(), accountId: String(accounts) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The longest stretch, in ms, in which a 5 ms interval did not get to run while `work` ran. */
+async function longestStall<T>(work: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+  let last = performance.now();
+  let stallMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last);
+    last = now;
+  }, 5);
+  try {
+    const value = await work();
+    stallMs = Math.max(stallMs, performance.now() - last);
+    return { value, stallMs };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe("the SQLite adapter", () => {
+  let t: TestDatabase;
+  let holder: Database.Database;
+  const HOLD_MS = 1_000;
+
+  beforeAll(async () => {
+    t = await freshDatabase("sqlite");
+    holder = new Database(sqliteFilePath(t.url));
+  });
+  afterAll(async () => {
+    holder.close();
+    await t.close();
+  });
+
+  /** Takes the write lock on the other connection and lets it go after HOLD_MS. */
+  function holdWriteLock(): Promise<void> {
+    holder.exec("BEGIN IMMEDIATE");
+    return sleep(HOLD_MS).then(() => {
+      holder.exec("COMMIT");
+    });
+  }
+
+  it("waits for another connection's write lock without stopping the event loop", async () => {
+    const released = holdWriteLock();
+    const row = orgData("waits-outside");
+    const started = performance.now();
+    const { stallMs } = await longestStall(() => t.db.organization.create({ data: row }));
+    const waitedMs = performance.now() - started;
+    await released;
+    expect(await t.db.organization.findUnique({ where: { id: row.id } })).not.toBeNull();
+    // It did wait for the lock (a synchronous busy wait would stall for the whole hold)...
+    expect(waitedMs).toBeGreaterThanOrEqual(HOLD_MS * 0.8);
+    // ...while timers kept running.
+    expect(stallMs).toBeLessThan(HOLD_MS / 2);
+  });
+
+  it("lets a transaction wait for the write lock the same way", async () => {
+    const released = holdWriteLock();
+    const row = orgData("waits-inside");
+    const { stallMs } = await longestStall(() =>
+      t.db.$transaction(async (tx) => {
+        await takeWriteLock(tx);
+        return tx.organization.create({ data: row });
+      }),
+    );
+    await released;
+    expect(await t.db.organization.findUnique({ where: { id: row.id } })).not.toBeNull();
+    expect(stallMs).toBeLessThan(HOLD_MS / 2);
+  });
+
+  it("keeps queries outside a transaction out of it: no uncommitted reads, no shared rollback", async () => {
+    const inTx = orgData("rolled-back");
+    const outside = orgData("outside");
+    let seenDuring: unknown = "not read";
+    let outsideWrite: Promise<unknown> | undefined;
+    const failed = t.db
+      .$transaction(async (tx) => {
+        await tx.organization.create({ data: inTx });
+        seenDuring = await t.db.organization.findUnique({ where: { id: inTx.id } });
+        // This write waits for the transaction's lock; it must not become part of it.
+        outsideWrite = t.db.organization.create({ data: outside });
+        await sleep(100);
+        throw new Error("roll back");
+      })
+      .catch((e: Error) => e.message);
+    expect(await failed).toBe("roll back");
+    await outsideWrite;
+    expect(seenDuring).toBeNull();
+    expect(await t.db.organization.findUnique({ where: { id: inTx.id } })).toBeNull();
+    expect(await t.db.organization.findUnique({ where: { id: outside.id } })).not.toBeNull();
+  });
+
+  it("fails a transaction whose snapshot went stale at once instead of retrying it", async () => {
+    const started = performance.now();
+    const outcome = await t.db
+      .$transaction(async (tx) => {
+        await tx.organization.count();
+        // Another connection commits after this transaction's first read...
+        holder.exec("BEGIN IMMEDIATE");
+        holder
+          .prepare(
+            `INSERT INTO "Organization" ("id","name","slug","backend","accountId","createdAt") VALUES (?,?,?,'builtin',?,CURRENT_TIMESTAMP)`,
+          )
+          .run(...Object.values(orgData("stale-maker")));
+        holder.exec("COMMIT");
+        // ...so this write can never succeed inside it.
+        await tx.organization.create({ data: orgData("stale") });
+        return "committed";
+      })
+      .catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(Error);
+    expect(String((outcome as Error).message)).toMatch(/SQLITE_BUSY_SNAPSHOT|database is locked|busy/i);
+    expect(performance.now() - started).toBeLessThan(LOCK_WAIT_MS / 2);
+  });
+});
+
+describe("whenUnlocked", () => {
+  const busy = () => Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+
+  it("tries a refused statement again until it gets through", async () => {
+    let calls = 0;
+    const value = await whenUnlocked(async () => {
+      calls += 1;
+      if (calls < 4) throw busy();
+      return "done";
+    });
+    expect(value).toBe("done");
+    expect(calls).toBe(4);
+  });
+
+  it("gives up after its wait and throws the lock error", async () => {
+    let calls = 0;
+    const started = performance.now();
+    const error = await whenUnlocked(async () => {
+      calls += 1;
+      throw busy();
+    }, 150).catch((e: unknown) => e);
+    expect(isLockBusy(error)).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+    expect(calls).toBeGreaterThan(3);
+  });
+
+  it("does not retry other errors, a stale snapshot among them", async () => {
+    for (const code of ["SQLITE_BUSY_SNAPSHOT", "SQLITE_CONSTRAINT_UNIQUE"]) {
+      let calls = 0;
+      const error = await whenUnlocked(async () => {
+        calls += 1;
+        throw Object.assign(new Error(code), { code });
+      }).catch((e: unknown) => e);
+      expect((error as Error).message).toBe(code);
+      expect(calls).toBe(1);
+    }
+  });
+
+  it("recognises the lock error the Prisma adapter maps", () => {
+    expect(isLockBusy({ cause: { kind: "SocketTimeout", originalCode: "SQLITE_BUSY" } })).toBe(true);
+    expect(isLockBusy({ cause: { kind: "SocketTimeout", originalCode: "SQLITE_BUSY_SNAPSHOT" } })).toBe(false);
+    expect(isLockBusy(new Error("plain"))).toBe(false);
+  });
+});
