@@ -7,7 +7,7 @@ import { CreateComputeEnvironmentCommand, DescribeJobQueuesCommand } from "@aws-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
 import { resolveMembership, stillAllowed } from "@/lib/auth/context";
-import { createSession, deleteSession, hashToken, readSession } from "@/lib/auth/session";
+import { createSession, deleteSession, hashToken, readSession, sessionWritesSettled } from "@/lib/auth/session";
 import { ADDRESS_WINDOW_MINUTES, LOCK_MINUTES, MAX_FAILURES, signIn } from "@/lib/auth/sign-in";
 import { changeMemberRole } from "@/lib/members/change-member-role";
 import { removeMember } from "@/lib/members/remove-member";
@@ -114,6 +114,7 @@ describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
     expect(await readSession(t.db, expired.token, 1)).toBeNull();
+    await sessionWritesSettled();
     expect(await t.db.session.count({ where: { id: hashToken(expired.token) } })).toBe(0);
 
     // In use, a session's expiry moves forward (at most once a minute).
@@ -122,6 +123,7 @@ describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
     const soon = new Date(Date.now() + 60_000);
     await t.db.session.update({ where: { id: hashToken(active.token) }, data: { lastSeenAt: stale, expiresAt: soon } });
     expect((await readSession(t.db, active.token, 1))?.user.id).toBe(admin.id);
+    await sessionWritesSettled();
     const row = await t.db.session.findUniqueOrThrow({ where: { id: hashToken(active.token) } });
     expect(row.expiresAt.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
 

@@ -3,11 +3,13 @@
 // lock itself, so it can hold one while the client under test waits.
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSession, hashToken, readSession, sessionWritesSettled } from "@/lib/auth/session";
 import { isLockBusy, LOCK_WAIT_MS, whenUnlocked } from "@/lib/db/sqlite-adapter";
 import { sqliteFilePath } from "@/lib/db/sqlite-path";
 import { takeWriteLock } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
 import { freshDatabase, type TestDatabase } from "../helpers/db";
+import { createOrgWithAdmin } from "../helpers/fixtures";
 
 let accounts = 200_000_000_000;
 function orgData(name: string) {
@@ -84,6 +86,21 @@ describe("the SQLite adapter", () => {
     await released;
     expect(await t.db.organization.findUnique({ where: { id: row.id } })).not.toBeNull();
     expect(stallMs).toBeLessThan(HOLD_MS / 2);
+  });
+
+  it("answers a session read at once while its slide waits for the lock", async () => {
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Slide");
+    const session = await createSession(t.db, { userId: admin.id, organizationId, days: 1 });
+    const id = hashToken(session.token);
+    await t.db.session.update({ where: { id }, data: { lastSeenAt: new Date(Date.now() - 120_000) } });
+    const released = holdWriteLock();
+    const started = performance.now();
+    expect((await readSession(t.db, session.token, 1))?.user.id).toBe(admin.id);
+    expect(performance.now() - started).toBeLessThan(HOLD_MS / 2);
+    await released;
+    await sessionWritesSettled();
+    const row = await t.db.session.findUniqueOrThrow({ where: { id } });
+    expect(Date.now() - row.lastSeenAt.getTime()).toBeLessThan(60_000);
   });
 
   it("keeps queries outside a transaction out of it: no uncommitted reads, no shared rollback", async () => {
