@@ -206,6 +206,15 @@ const REGRESSIONS: { request: BadRequest; message: RegExp }[] = [
       `{"jobDefinitionName":"d","type":"container","x":${deepText(100_000, "array").text}}`,
     ),
     message: /nested too deeply/,
+  },  // Nested 3,000 deep, a queue passed the size check (plain JSON.stringify copes to ~4,200
+  // levels) and was stored; every DescribeJobQueues after it was a 500, because the response
+  // writer's replacer overflows near 2,200. Stored requests now nest at most 64 levels.
+  {
+    request: jsonRequest(
+      "CreateJobQueue",
+      `{"jobQueueName":"deep","priority":1,"computeEnvironmentOrder":[{"order":1,"computeEnvironment":"ce"}],"x":${deepText(3_000, "object").text}}`,
+    ),
+    message: /nested too deeply to store: at most 64 levels/,
   },
 ];
 

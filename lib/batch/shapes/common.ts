@@ -101,11 +101,35 @@ export function safeJson<T>(text: string | null | undefined, fallback: T): T {
 export const MAX_STORED_REQUEST_BYTES = 64 * 1024;
 
 /**
- * The size of `input` as stored JSON, or null when it nests too deeply to stringify: JSON.stringify
- * recurses, and a body nested tens of thousands deep overflows the stack (a 500 that
- * tests/integration/bad-input.test.ts found). Such a request cannot be stored anyway.
+ * How deep a stored request may nest. AWS's deepest shapes (an EKS pod's containers' volume
+ * mounts, a node range's container properties) are about ten levels; 64 leaves room for any
+ * tags or extra fields a caller keeps. The cap is what keeps every stored request answerable:
+ * the API writes its responses with a JSON.stringify replacer, which recurses through
+ * JavaScript and overflows the stack near 2,200 levels, well before the plain stringify of the
+ * size check does (near 4,200). A queue stored 3,000 deep passed the size check and then made
+ * every DescribeJobQueues a 500 (found by tests/integration/bad-input.test.ts).
+ */
+export const MAX_STORED_NESTING = 64;
+
+/** Whether `input` nests arrays and objects more than `limit` deep; walked without recursion. */
+export function nestsDeeperThan(input: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[input, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [value, depth] = next;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * The size of `input` as stored JSON, or null when it nests deeper than MAX_STORED_NESTING (or
+ * too deeply to stringify at all: a body nested tens of thousands deep overflows the stack).
+ * Such a request cannot be stored.
  */
 export function jsonByteLength(input: unknown): number | null {
+  if (nestsDeeperThan(input, MAX_STORED_NESTING)) return null;
   try {
     return Buffer.byteLength(JSON.stringify(input) ?? "", "utf8");
   } catch (error) {
@@ -116,6 +140,6 @@ export function jsonByteLength(input: unknown): number | null {
 
 export function requestSizeProblem(input: unknown, limit = MAX_STORED_REQUEST_BYTES): string | null {
   const size = jsonByteLength(input);
-  if (size === null) return "The request is nested too deeply to store.";
+  if (size === null) return `The request is nested too deeply to store: at most ${MAX_STORED_NESTING} levels.`;
   return size > limit ? `The request is ${size} bytes; at most ${limit} bytes are accepted.` : null;
 }

@@ -4,7 +4,17 @@
 import { z } from "zod";
 import { resourceName } from "../names";
 import { isValidExitCodePattern, isValidReasonPattern } from "../retry";
-import { awsEnum, awsInt, awsList, awsString, compact, jsonByteLength, safeJson, stringMap } from "./common";
+import {
+  awsEnum,
+  awsInt,
+  awsList,
+  awsString,
+  compact,
+  jsonByteLength,
+  MAX_STORED_NESTING,
+  safeJson,
+  stringMap,
+} from "./common";
 import { type Tags, tagsSchema } from "./tags";
 
 /** AWS's cap on a RegisterJobDefinition request. */
@@ -108,7 +118,10 @@ export const registerJobDefinitionInput = z
   .superRefine((input, ctx) => {
     const size = jsonByteLength(input);
     if (size === null) {
-      ctx.addIssue({ code: "custom", message: "The job definition is nested too deeply to store." });
+      ctx.addIssue({
+        code: "custom",
+        message: `The job definition is nested too deeply to store: at most ${MAX_STORED_NESTING} levels.`,
+      });
     } else if (size > MAX_JOB_DEFINITION_BYTES) {
       ctx.addIssue({
         code: "custom",

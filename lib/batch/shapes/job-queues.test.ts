@@ -16,6 +16,20 @@ describe("CreateJobQueue request", () => {
     expect(jobQueueSpecOf(input)).toEqual({ jobQueueType: "ECS", extra: 1 });
   });
 
+  it("keeps extra fields nested up to 64 levels, and refuses one level more", () => {
+    const nested = (levels: number) => {
+      let v: unknown = "x";
+      for (let i = 0; i < levels; i++) v = i % 2 ? { a: v } : [v];
+      return v;
+    };
+    // The request object itself is the first level.
+    expect(createJobQueueInput.safeParse({ ...base, extra: nested(63) }).success).toBe(true);
+    expect(err({ ...base, extra: nested(64) })).toBe("The request is nested too deeply to store: at most 64 levels.");
+    // Deep enough that the API's response writer would overflow its stack (a 500 on every
+    // later DescribeJobQueues), though the plain size check alone would still pass it.
+    expect(err({ ...base, extra: nested(3_000) })).toMatch(/nested too deeply/);
+  });
+
   it.each([
     [{ ...base, priority: 1.5 }, "priority must be an integer"],
     [{ ...base, priority: -1 }, "priority must be an integer"],
