@@ -206,7 +206,8 @@ const REGRESSIONS: { request: BadRequest; message: RegExp }[] = [
       `{"jobDefinitionName":"d","type":"container","x":${deepText(100_000, "array").text}}`,
     ),
     message: /nested too deeply/,
-  },  // Nested 3,000 deep, a queue passed the size check (plain JSON.stringify copes to ~4,200
+  },
+  // Nested 3,000 deep, a queue passed the size check (plain JSON.stringify copes to ~4,200
   // levels) and was stored; every DescribeJobQueues after it was a 500, because the response
   // writer's replacer overflows near 2,200. Stored requests now nest at most 64 levels.
   {
