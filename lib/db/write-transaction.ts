@@ -6,9 +6,12 @@
 // behaviour — so the transaction waits its turn instead. On PostgreSQL the statement is a no-op.
 import type { Db, Tx } from "./index";
 
-/** A write that changes nothing: enough to make SQLite take the write lock. */
+/**
+ * A write that changes nothing: enough to make SQLite take the write lock. It names a column no
+ * foreign key refers to, so SQLite compiles no foreign-key actions for it (see lockOrganization).
+ */
 export async function takeWriteLock(tx: Tx): Promise<void> {
-  await tx.$executeRaw`UPDATE "Organization" SET "id" = "id" WHERE 1 = 0`;
+  await tx.$executeRaw`UPDATE "Organization" SET "name" = "name" WHERE 1 = 0`;
 }
 
 /** A transaction for work not scoped to one organization (sign-up, invitations, first run). */

@@ -4,6 +4,7 @@
 // later read current. PostgreSQL needs no such thing (row locks where it matters), and taking
 // one there would serialize every submission of an organization.
 import type { Tx } from "@/lib/db";
+import { lockOrganization } from "@/lib/organizations/lock";
 
 export function isPostgres(db: unknown): boolean {
   return (db as { _activeProvider?: string })._activeProvider === "postgresql";
@@ -11,5 +12,5 @@ export function isPostgres(db: unknown): boolean {
 
 export async function beginWrite(tx: Tx, provider: "sqlite" | "postgresql", organizationId: string): Promise<void> {
   if (provider === "postgresql") return;
-  await tx.$executeRaw`UPDATE "Organization" SET "id" = "id" WHERE "id" = ${organizationId}`;
+  await lockOrganization(tx, organizationId);
 }

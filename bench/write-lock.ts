@@ -1,0 +1,50 @@
+// The statement every organization-scoped write transaction opens with (lockOrganization in
+// lib/organizations/lock.ts): a no-op update of the organization's row that takes SQLite's
+// write lock, or the row lock on PostgreSQL. Every SubmitJob on SQLite runs it. Baseline, in the
+// same run: the statement it replaced, which set "id" — the key 13 tables' foreign keys refer to,
+// so SQLite compiled all their foreign-key actions into it each time it was prepared.
+//
+//   node --import tsx bench/write-lock.ts [--runs 3000] [--postgres]
+import { parseArgs } from "node:util";
+import type { Tx } from "@/lib/db";
+import { lockOrganization } from "@/lib/organizations/lock";
+import { createOrgWithAdmin } from "@/tests/helpers/fixtures";
+import { openDatabase, pct, ratio, report, run } from "./lib/harness";
+
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "3000" }, postgres: { type: "boolean", default: false } },
+});
+const RUNS = Number(values.runs);
+
+const keyUpdate = (tx: Tx, organizationId: string) =>
+  tx.$executeRaw`UPDATE "Organization" SET "id" = "id" WHERE "id" = ${organizationId}`;
+
+run(async () => {
+  const bench = await openDatabase(values.postgres);
+  try {
+    const { organizationId } = await createOrgWithAdmin(bench.db, "Lock bench");
+    /** One transaction that takes the lock and commits; its time in µs, RUNS times, interleaved. */
+    const timings = { current: [] as number[], baseline: [] as number[] };
+    const once = async (lock: (tx: Tx, id: string) => Promise<unknown>) => {
+      const t0 = performance.now();
+      await bench.db.$transaction(async (tx) => {
+        await lock(tx, organizationId);
+      });
+      return (performance.now() - t0) * 1000;
+    };
+    for (let i = 0; i < 200; i++) await Promise.all([once(lockOrganization), once(keyUpdate)]);
+    for (let i = 0; i < RUNS; i++) {
+      timings.current.push(await once(lockOrganization));
+      timings.baseline.push(await once(keyUpdate));
+    }
+    const us = (v: number) => `${v.toFixed(0)} µs`;
+    const row = (xs: number[]) => `p50 ${us(pct(xs, 50))} / p95 ${us(pct(xs, 95))}`;
+    report(`organization write lock on ${bench.provider}, ${RUNS} transactions each`, [
+      ['lockOrganization (SET "name")', row(timings.current)],
+      ['baseline: SET "id"', row(timings.baseline)],
+      ["p50 current / baseline", ratio(pct(timings.current, 50), pct(timings.baseline, 50))],
+    ]);
+  } finally {
+    await bench.close();
+  }
+});
