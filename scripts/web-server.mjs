@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { rewriteForwardedFor } from "./lib/forwarded-for.mjs";
+import { pacedByTurn } from "./lib/turn-pump.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 3000);
@@ -25,19 +26,31 @@ const app = next({ dev: false, dir: root, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const server = createServer((req, res) => {
-  req.headers["x-forwarded-for"] = rewriteForwardedFor(
-    req.headers["x-forwarded-for"],
-    req.socket.remoteAddress,
-    trustedProxies,
-  );
-  handle(req, res).catch((error) => {
-    console.error("[web] request failed", error);
-    if (!res.headersSent) res.statusCode = 500;
-    res.end();
-  });
-});
-server.listen(port, hostname, () => {
+// Requests start a few per event-loop turn so that new connections are accepted between them
+// (scripts/lib/turn-pump.mjs).
+const server = createServer(
+  pacedByTurn((req, res) => {
+    req.headers["x-forwarded-for"] = rewriteForwardedFor(
+      req.headers["x-forwarded-for"],
+      req.socket.remoteAddress,
+      trustedProxies,
+    );
+    handle(req, res).catch((error) => {
+      console.error("[web] request failed", error);
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  }),
+);
+// Node accepts one new connection per turn of its event loop, so new connections are the slow
+// path under load even with requests paced by turn (bench/README.md, the console under load):
+// - idle connections stay open for 15 s instead of Node's 5 s, longer than any of the console's
+//   polls (job list 2 s, dashboard 5 s), so an open page keeps its connections rather than
+//   reconnecting between polls; the Keep-Alive header tells browsers so;
+// - the listen queue holds up to 4,096 connections (Node's default is 511; the kernel caps it at
+//   net.core.somaxconn), so a burst of new ones waits for its turn instead of being dropped.
+server.keepAliveTimeout = 15_000;
+server.listen({ port, host: hostname, backlog: 4096 }, () => {
   console.log(`[web] listening on http://${hostname}:${port}`);
 });
 

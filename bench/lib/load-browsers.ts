@@ -1,11 +1,17 @@
 // The "browsers" of bench/console-load.ts, in their own process so they do not share an event
 // loop with the page timer: each holds the live log stream of one running job (reconnecting
 // with Last-Event-ID when the stream drops, as EventSource does), polls the live job list
-// every 2 s as the jobs page does and the dashboard's series every 5 s. Started with IPC; it
+// every 2 s as the jobs page does and the dashboard's series every 5 s. Each browser has its
+// own connections, at most 6 to the server as a browser keeps over HTTP/1.1, reused while they
+// are in use and closed when idle as the server's Keep-Alive says. (One pool shared by every
+// browser without a limit, as plain fetch would have it, opens a new connection whenever all
+// are busy: under load that piles hundreds of fresh connections into the server's listen queue,
+// which no set of real browsers does.) Started with IPC; it
 // reports "opened" when every stream has answered, "flowing" when every stream has received a
 // line, "ended" when every stream has received
 // `end`, and its figures when told "stop".
 import { setMaxListeners } from "node:events";
+import { Agent, fetch } from "undici";
 import { NumberedLineCheck, SseParser } from "./log-stream-check";
 
 export interface BrowserPlan {
@@ -37,6 +43,8 @@ export interface BrowserFigures {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Chromium's and Firefox's limit of HTTP/1.1 connections to one host. */
+const CONNECTIONS_PER_BROWSER = 6;
 
 async function main(plan: BrowserPlan) {
   const stopping = new AbortController();
@@ -65,7 +73,7 @@ async function main(plan: BrowserPlan) {
   let flowing = 0;
   let ended = 0;
 
-  async function follow(cookie: string, jobId: string) {
+  async function follow(browser: Agent, cookie: string, jobId: string) {
     const check = new NumberedLineCheck();
     const url = `${plan.base}/api/jobs/${encodeURIComponent(jobId)}/logs/stream`;
     let lastId: string | undefined;
@@ -76,7 +84,7 @@ async function main(plan: BrowserPlan) {
       const headers: Record<string, string> = { cookie, accept: "text/event-stream" };
       if (lastId) headers["last-event-id"] = lastId;
       try {
-        const res = await fetch(url, { headers, signal: stopping.signal });
+        const res = await fetch(url, { headers, signal: stopping.signal, dispatcher: browser });
         if (first) {
           first = false;
           if (++opened === plan.browsers.length) process.send?.({ type: "opened" });
@@ -132,13 +140,13 @@ async function main(plan: BrowserPlan) {
     if (++ended === plan.browsers.length) process.send?.({ type: "ended" });
   }
 
-  async function poll(cookie: string, path: string, everyMs: number, into: number[]) {
+  async function poll(browser: Agent, cookie: string, path: string, everyMs: number, into: number[]) {
     // Browsers opened at different moments: spread the first poll over one interval.
     await sleep(Math.random() * everyMs);
     while (!stopping.signal.aborted) {
       const t0 = performance.now();
       try {
-        const res = await fetch(`${plan.base}${path}`, { headers: { cookie } });
+        const res = await fetch(`${plan.base}${path}`, { headers: { cookie }, dispatcher: browser });
         const body = await res.text();
         into.push(performance.now() - t0);
         if (res.status !== 200) error(`GET ${path}: HTTP ${res.status} ${body.slice(0, 200)}`);
@@ -157,10 +165,11 @@ async function main(plan: BrowserPlan) {
         `${figures.linesDelivered} lines, ${figures.reconnects} reconnects, ${figures.errors.length} errors`,
     );
   }, 10_000);
-  const streams = plan.browsers.map((b) => follow(b.cookie, b.jobId));
-  const polls = plan.browsers.flatMap((b) => [
-    poll(b.cookie, "/api/jobs", plan.listPollMs, figures.listPolls),
-    poll(b.cookie, "/api/metrics/series?range=1h", plan.dashboardPollMs, figures.dashboardPolls),
+  const browsers = plan.browsers.map((b) => ({ ...b, agent: new Agent({ connections: CONNECTIONS_PER_BROWSER }) }));
+  const streams = browsers.map((b) => follow(b.agent, b.cookie, b.jobId));
+  const polls = browsers.flatMap((b) => [
+    poll(b.agent, b.cookie, "/api/jobs", plan.listPollMs, figures.listPolls),
+    poll(b.agent, b.cookie, "/api/metrics/series?range=1h", plan.dashboardPollMs, figures.dashboardPolls),
   ]);
   process.on("message", async (m: { type: string }) => {
     if (m.type !== "stop") return;

@@ -1,0 +1,10 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export const REQUESTS_PER_TURN: number;
+
+export function pacedByTurn(
+  handle: Handler,
+  perTurn?: number,
+): Handler & { stats(): { waiting: number; mostWaiting: number } };
