@@ -27,21 +27,16 @@ export const REQUESTS_PER_TURN = 8;
  * out. `stats()` reports the requests waiting and the most that ever waited (for tests).
  */
 export function pacedByTurn(handle, perTurn = REQUESTS_PER_TURN) {
+  // Waiting requests, oldest first. A turn takes its batch off the front, so a request that has
+  // been started is no longer held here, however long the queue stays non-empty under load.
   const waiting = [];
-  let head = 0;
   let scheduled = false;
   let mostWaiting = 0;
 
   function pump() {
     scheduled = false;
-    const batch = waiting.slice(head, head + perTurn);
-    head += batch.length;
-    if (head === waiting.length) {
-      waiting.length = 0;
-      head = 0;
-    } else {
-      schedule();
-    }
+    const batch = waiting.splice(0, perTurn);
+    if (waiting.length > 0) schedule();
     for (const [req, res] of batch) {
       // A request whose client went away while it waited is not started.
       if (req.socket?.destroyed) continue;
@@ -62,9 +57,9 @@ export function pacedByTurn(handle, perTurn = REQUESTS_PER_TURN) {
 
   function enqueue(req, res) {
     waiting.push([req, res]);
-    mostWaiting = Math.max(mostWaiting, waiting.length - head);
+    mostWaiting = Math.max(mostWaiting, waiting.length);
     schedule();
   }
-  enqueue.stats = () => ({ waiting: waiting.length - head, mostWaiting });
+  enqueue.stats = () => ({ waiting: waiting.length, mostWaiting });
   return enqueue;
 }
