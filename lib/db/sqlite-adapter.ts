@@ -15,7 +15,13 @@
 //    its writes were rolled back with it. Here queries outside a transaction use one connection
 //    and transactions, one at a time, another; a query outside a transaction sees only
 //    committed data, as on PostgreSQL.
+// 3. Prepared statements are kept. The stock adapter prepares every query afresh, and Prisma
+//    sends the same few hundred SQL texts over and over: under the console-load bench,
+//    preparing was 7% of the web server's CPU, and for the log hub's query over 200 live tails
+//    (lib/logs/log-hub.ts) preparing cost as much as running it. Each connection keeps its
+//    STATEMENT_CACHE most recently used statements (cacheStatements below).
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type BetterSqlite from "better-sqlite3";
 
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
@@ -45,12 +51,12 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Runs `run` until SQLite stops refusing it for a lock, waiting on timers, not on the thread. */
 export async function whenUnlocked<T>(run: () => Promise<T>, waitMs = LOCK_WAIT_MS): Promise<T> {
-  const deadline = Date.now() + waitMs;
+  const deadline = performance.now() + waitMs; // Date.now() is whole ms: up to 1 ms early
   for (let attempt = 0; ; attempt++) {
     try {
       return await run();
     } catch (error) {
-      if (!isLockBusy(error) || Date.now() >= deadline) throw error;
+      if (!isLockBusy(error) || performance.now() >= deadline) throw error;
       await pause(BACKOFF_MS[attempt] ?? MAX_PAUSE_MS);
     }
   }
@@ -74,6 +80,58 @@ function wrapTransaction(inner: Transaction): Transaction {
   };
 }
 
+/** Statements each connection keeps prepared, most recently used first out last. */
+export const STATEMENT_CACHE = 256;
+
+type Statement = BetterSqlite.Statement<unknown[]>;
+
+/**
+ * What the stock adapter does with a prepared statement: `prepare(sql).bind(args)`, then
+ * `reader`, `columns()`, `raw().all()` or `run()`; and `prepare("BEGIN").run()` unbound. A
+ * better-sqlite3 statement can be bound only once, so a kept statement is handed out in a
+ * wrapper that passes the arguments to each call instead. Rows come back raw (arrays), as the
+ * stock adapter asks; nothing else runs statements on these connections.
+ */
+function reusable(stmt: Statement) {
+  const bound = (args: unknown[]) => ({
+    reader: stmt.reader,
+    columns: () => stmt.columns(),
+    raw: () => ({ all: () => stmt.raw(true).all(args) }),
+    run: () => stmt.run(args),
+  });
+  return { reader: stmt.reader, bind: bound, run: () => stmt.run() };
+}
+
+/**
+ * Makes `client.prepare` keep the last `capacity` statements by SQL text. SQLite re-prepares a
+ * kept statement by itself if the schema changes under it.
+ */
+export function cacheStatements(client: BetterSqlite.Database, capacity = STATEMENT_CACHE): void {
+  const prepare = client.prepare.bind(client) as (sql: string) => Statement;
+  const kept = new Map<string, Statement>();
+  const cachedPrepare = (sql: string) => {
+    let stmt = kept.get(sql);
+    if (stmt) {
+      kept.delete(sql); // to the back: most recently used
+    } else {
+      stmt = prepare(sql);
+      if (kept.size >= capacity) kept.delete(kept.keys().next().value as string);
+    }
+    kept.set(sql, stmt);
+    return reusable(stmt);
+  };
+  (client as unknown as { prepare: typeof cachedPrepare }).prepare = cachedPrepare;
+}
+
+/** The better-sqlite3 connection inside one of the stock adapter's connections. */
+function clientOf(adapter: Adapter): BetterSqlite.Database {
+  const client = (adapter as unknown as { client?: BetterSqlite.Database }).client;
+  if (!client || typeof client.prepare !== "function") {
+    throw new Error("the SQLite adapter no longer exposes its connection: see lib/db/sqlite-adapter.ts");
+  }
+  return client;
+}
+
 /** A Prisma driver adapter factory for a SQLite file; see the top of this file. */
 export class BatchdeckSqlite {
   readonly provider = "sqlite" as const;
@@ -88,6 +146,8 @@ export class BatchdeckSqlite {
   async connect(): Promise<Adapter> {
     const outside = await this.#stock.connect();
     const inside = await this.#stock.connect();
+    cacheStatements(clientOf(outside));
+    cacheStatements(clientOf(inside));
     return {
       provider: outside.provider,
       adapterName: outside.adapterName,

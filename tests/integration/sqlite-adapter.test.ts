@@ -4,7 +4,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, hashToken, readSession, sessionWritesSettled } from "@/lib/auth/session";
-import { isLockBusy, LOCK_WAIT_MS, whenUnlocked } from "@/lib/db/sqlite-adapter";
+import { cacheStatements, isLockBusy, LOCK_WAIT_MS, whenUnlocked } from "@/lib/db/sqlite-adapter";
 import { sqliteFilePath } from "@/lib/db/sqlite-path";
 import { takeWriteLock } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
@@ -146,6 +146,82 @@ describe("the SQLite adapter", () => {
     expect(outcome).toBeInstanceOf(Error);
     expect(String((outcome as Error).message)).toMatch(/SQLITE_BUSY_SNAPSHOT|database is locked|busy/i);
     expect(performance.now() - started).toBeLessThan(LOCK_WAIT_MS / 2);
+  });
+});
+
+describe("kept statements", () => {
+  /** A connection whose prepares are counted by SQL text, then kept by cacheStatements. */
+  function countedConnection(capacity: number) {
+    const conn = new Database(":memory:");
+    conn.defaultSafeIntegers(true);
+    const prepared: string[] = [];
+    const prepare = conn.prepare.bind(conn);
+    (conn as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    };
+    cacheStatements(conn, capacity);
+    // The calls the stock Prisma adapter makes (see reusable() in the adapter).
+    const kept = conn as unknown as {
+      prepare(sql: string): {
+        run(): unknown;
+        bind(args: unknown[]): { reader: boolean; raw(): { all(): unknown[][] }; run(): { changes: number } };
+      };
+    };
+    return { conn, prepared, kept };
+  }
+
+  it("prepares a SQL text once and runs it with each call's own arguments", () => {
+    const { conn, prepared, kept } = countedConnection(8);
+    kept.prepare("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)").bind([]).run();
+    const insert = "INSERT INTO t (id, name) VALUES (?, ?)";
+    for (const [id, name] of [
+      [1, "one"],
+      [2, "two"],
+      [3, "three"],
+    ] as const) {
+      expect(kept.prepare(insert).bind([id, name]).run().changes).toBe(1);
+    }
+    const select = "SELECT name FROM t WHERE id >= ? ORDER BY id";
+    const read = kept.prepare(select).bind([2]);
+    expect(read.reader).toBe(true);
+    expect(read.raw().all()).toEqual([["two"], ["three"]]);
+    expect(kept.prepare(select).bind([3]).raw().all()).toEqual([["three"]]);
+    // A statement that failed runs again cleanly with other arguments.
+    expect(() => kept.prepare(insert).bind([4, "one"]).run()).toThrow(/UNIQUE/);
+    expect(kept.prepare(insert).bind([4, "four"]).run().changes).toBe(1);
+    expect(kept.prepare(select).bind([0]).raw().all()).toHaveLength(4);
+    expect(prepared.filter((sql) => sql === insert)).toHaveLength(1);
+    expect(prepared.filter((sql) => sql === select)).toHaveLength(1);
+    conn.close();
+  });
+
+  it("keeps at most its capacity, dropping the least recently used", () => {
+    const { conn, prepared, kept } = countedConnection(2);
+    const q = (n: number) => `SELECT ${n} AS n`;
+    for (const n of [1, 2, 1, 3, 1, 2]) expect(kept.prepare(q(n)).bind([]).raw().all()).toEqual([[BigInt(n)]]);
+    // 1, 2 prepared; 1 kept; 3 evicts 2; 1 kept; 2 prepared again (evicting 3).
+    expect(prepared).toEqual([q(1), q(2), q(3), q(2)]);
+    conn.close();
+  });
+
+  it("serve Prisma's queries on a real database: same SQL, other arguments, right rows", async () => {
+    const t = await freshDatabase("sqlite");
+    try {
+      const a = await createOrgWithAdmin(t.db, "Kept A");
+      const b = await createOrgWithAdmin(t.db, "Kept B");
+      for (let round = 0; round < 3; round++) {
+        for (const org of [a, b]) {
+          const found = await t.db.membership.findMany({
+            where: { userId: org.admin.id },
+            select: { organizationId: true },
+          });
+          expect(found).toEqual([{ organizationId: org.organizationId }]);
+        }
+      }
+    } finally {
+      await t.close();
+    }
   });
 });
 
