@@ -6,7 +6,7 @@
 import { Agent, createServer, get, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { pacedByTurn, REQUESTS_PER_TURN } from "@/scripts/lib/turn-pump.mjs";
+import { isInteractive, pacedByTurn, REQUESTS_PER_TURN } from "@/scripts/lib/turn-pump.mjs";
 
 type Handler = Parameters<typeof createServer>[1] & {};
 
@@ -157,5 +157,42 @@ describe("pacedByTurn", () => {
     pump(...waiting("/b", false));
     await new Promise((r) => setTimeout(r, 20));
     expect(started).toEqual(["/a", "/b"]);
+  });
+
+  it("starts pages before the polls and API calls waiting with them, and still one of those every turn", async () => {
+    const turns = turnCounter();
+    const started: { url: string; turn: number }[] = [];
+    const pump = pacedByTurn((req) => {
+      started.push({ url: req.url ?? "", turn: turns.now() });
+    }, 4);
+    const waiting = (url: string) => [{ url, socket: { destroyed: false } }, {}] as unknown as Parameters<typeof pump>;
+    // Twelve polls and API calls arrive first, then nine page requests.
+    const background = ["/api/jobs?status=RUNNING", "/v1/submitjob", "/api/metrics/series"];
+    for (let i = 0; i < 12; i++) pump(...waiting(`${background[i % 3]}&n=${i}`));
+    for (let i = 0; i < 9; i++) pump(...waiting(`/jobs/page${i}`));
+    await new Promise((r) => setTimeout(r, 50));
+    turns.stop();
+    expect(started).toHaveLength(21);
+    const byTurn = new Map<number, string[]>();
+    for (const s of started) byTurn.set(s.turn, [...(byTurn.get(s.turn) ?? []), s.url]);
+    const rounds = [...byTurn.values()];
+    // Three pages and one background request a turn while pages wait, then the nine background
+    // requests left, four a turn.
+    expect(rounds.map((r) => r.filter((u) => u.startsWith("/jobs/")).length)).toEqual([3, 3, 3, 0, 0, 0]);
+    expect(rounds.map((r) => r.length)).toEqual([4, 4, 4, 4, 4, 1]);
+    // Each lane in its own arrival order.
+    const pages = started.filter((s) => s.url.startsWith("/jobs/")).map((s) => s.url);
+    expect(pages).toEqual(Array.from({ length: 9 }, (_, i) => `/jobs/page${i}`));
+    const rest = started.filter((s) => !s.url.startsWith("/jobs/")).map((s) => s.url);
+    expect(rest).toEqual(Array.from({ length: 12 }, (_, i) => `${background[i % 3]}&n=${i}`));
+  });
+
+  it("counts pages, client navigations, server actions and assets as interactive; /api and /v1 as background", () => {
+    for (const url of ["/", "/jobs", "/jobs/abc/logs?attempt=1", "/_next/static/chunks/x.js", "/apis", "/v1x"]) {
+      expect(isInteractive({ url })).toBe(true);
+    }
+    for (const url of ["/api/jobs", "/api/jobs/abc/logs/stream?attempt=1", "/v1/submitjob", "/v1", "/api?x=1"]) {
+      expect(isInteractive({ url })).toBe(false);
+    }
   });
 });
