@@ -80,7 +80,7 @@ function wrapTransaction(inner: Transaction): Transaction {
   };
 }
 
-/** Statements each connection keeps prepared, most recently used first out last. */
+/** Statements each connection keeps prepared; past that, the least recently used is dropped. */
 export const STATEMENT_CACHE = 256;
 
 type Statement = BetterSqlite.Statement<unknown[]>;
