@@ -44,12 +44,16 @@ const server = createServer(
 );
 // Node accepts one new connection per turn of its event loop, so new connections are the slow
 // path under load even with requests paced by turn (bench/README.md, the console under load):
-// - idle connections stay open for 15 s instead of Node's 5 s, longer than any of the console's
-//   polls (job list 2 s, dashboard 5 s), so an open page keeps its connections rather than
-//   reconnecting between polls; the Keep-Alive header tells browsers so;
+// - idle connections stay open for 65 s instead of Node's 5 s (the common load-balancer
+//   figure; browsers keep a used connection for minutes if the server lets them): an open page
+//   keeps its connections between polls (job list 2 s, dashboard 5 s), and a person who comes
+//   back to the console within the minute navigates on an open connection instead of queueing
+//   for a new one behind a burst (the Keep-Alive header tells browsers so); the headers timer
+//   is set just above it, so on a kept connection it never fires before the idle one;
 // - the listen queue holds up to 4,096 connections (Node's default is 511; the kernel caps it at
 //   net.core.somaxconn), so a burst of new ones waits for its turn instead of being dropped.
-server.keepAliveTimeout = 15_000;
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen({ port, host: hostname, backlog: 4096 }, () => {
   console.log(`[web] listening on http://${hostname}:${port}`);
 });
