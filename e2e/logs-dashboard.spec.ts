@@ -345,7 +345,9 @@ test("pause freezes the view while lines keep arriving; resume shows them", asyn
       type: "container",
       containerProperties: {
         image: "local",
-        command: ["sh", "-c", "echo one; sleep 3; echo two; echo three"],
+        // Long enough that "one" is on screen and Pause clicked before "two" is printed, even
+        // on a loaded machine where the page and the first line take seconds.
+        command: ["sh", "-c", "echo one; sleep 10; echo two; echo three"],
         resourceRequirements: [
           { type: "VCPU", value: "1" },
           { type: "MEMORY", value: "128" },
@@ -365,7 +367,7 @@ test("pause freezes the view while lines keep arriving; resume shows them", asyn
   await expect(texts).toHaveText(["one"]);
   await page.getByRole("button", { name: "Pause" }).click();
   await expect(page.getByRole("button", { name: "Resume" })).toHaveAttribute("aria-pressed", "true");
-  await expect.poll(status, { timeout: 15_000, intervals: [200] }).toBe("SUCCEEDED");
+  await expect.poll(status, { timeout: 30_000, intervals: [200] }).toBe("SUCCEEDED");
   await expect(page.getByText("Finished: all output shown")).toBeVisible();
   await expect(page.getByText("paused, 2 new")).toBeVisible();
   await expect(texts).toHaveText(["one"]);
