@@ -105,14 +105,16 @@ export function LogViewer({ jobId, attempt }: { jobId: string; attempt: number |
     () => new FilteredView({ stream, query: onlyMatches ? query : "" }, stripAnsi),
     [stream, query, onlyMatches],
   );
-  // While paused the view keeps a copy of the rows it showed; the buffer keeps filling.
+  // While paused the view keeps a copy of the rows it showed; the buffer keeps filling. The copy
+  // is of the rows last rendered, not recomputed at the click: a batch that arrived in the same
+  // frame as the click was never on screen and belongs to the "new" count.
   const frozen = useRef<{ rows: readonly number[]; total: number } | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: tick is the signal that the buffer grew.
   const live = useMemo(() => (paused ? null : view.update(buffer.current)), [view, paused, tick]);
   const b = buffer.current;
   const total = b.droppedCount + b.length;
   const togglePause = () => {
-    if (!paused) frozen.current = { rows: view.update(b).slice(), total };
+    if (!paused) frozen.current = { rows: (live ?? []).slice(), total };
     setPaused(!paused);
   };
   const rows = paused && frozen.current ? frozen.current.rows : (live ?? []);

@@ -4,6 +4,7 @@
 import type { OrgContext } from "@/lib/auth/context";
 import { isRole } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
+import { type RawDate, rawDate } from "@/lib/db/raw";
 import { decryptSecret } from "@/lib/secrets";
 
 export interface ApiCaller {
@@ -17,7 +18,7 @@ interface CallerRow {
   accessKeyId: string;
   secretEncrypted: string;
   organizationId: string;
-  lastUsedAt: Date | string | number | bigint | null;
+  lastUsedAt: RawDate;
   userId: string;
   email: string;
   name: string;
@@ -41,7 +42,7 @@ export async function findApiCaller(db: Db, accessKeyId: string): Promise<ApiCal
   return {
     accessKeyId: key.accessKeyId,
     secretAccessKey: decryptSecret(key.secretEncrypted, { context: key.accessKeyId }),
-    lastUsedAt: toDate(key.lastUsedAt),
+    lastUsedAt: rawDate(key.lastUsedAt),
     context: {
       db,
       organizationId: key.organizationId,
@@ -50,14 +51,6 @@ export async function findApiCaller(db: Db, accessKeyId: string): Promise<ApiCal
       actor: { userId: key.userId, email: key.email, source: "api" },
     },
   };
-}
-
-// Raw rows carry DateTime as the driver stores it: a Date (PostgreSQL), or text or epoch
-// milliseconds (SQLite).
-function toDate(value: CallerRow["lastUsedAt"]): Date | null {
-  if (value === null || value === undefined) return null;
-  const date = value instanceof Date ? value : new Date(typeof value === "bigint" ? Number(value) : value);
-  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /** lastUsedAt is shown to the minute; writing it on every request would cost a write per call. */

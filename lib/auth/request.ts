@@ -8,7 +8,6 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { OrgContext } from "./context";
-import { resolveMembership } from "./context";
 import { readSession, SESSION_COOKIE, type SessionUser } from "./session";
 
 export const currentSession = cache(async (): Promise<SessionUser | null> => {
@@ -19,7 +18,7 @@ export const currentSession = cache(async (): Promise<SessionUser | null> => {
 export const currentOrgContext = cache(async (): Promise<OrgContext> => {
   const session = await currentSession();
   if (!session) throw new AppError("UNAUTHENTICATED", "Sign in to continue.");
-  const membership = await resolveMembership(db(), session.user.id, session.organizationId);
+  const { membership } = session;
   if (!membership) throw new AppError("FORBIDDEN", "You are not a member of any organization.");
   return {
     db: db(),

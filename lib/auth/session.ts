@@ -7,8 +7,10 @@
 // that noticed goes on at once and the write follows on its own, once per session at a time.
 import { createHash } from "node:crypto";
 import type { DbOrTx } from "@/lib/db";
+import { type RawDate, rawDate } from "@/lib/db/raw";
 import { newToken } from "@/lib/ids";
 import { logger } from "@/lib/log";
+import { isRole, type Role } from "./permissions";
 
 export const SESSION_COOKIE = "batchdeck_session";
 const TOUCH_EVERY_MS = 60_000;
@@ -31,28 +33,53 @@ export interface SessionUser {
   sessionId: string;
   organizationId: string | null;
   user: { id: string; email: string; name: string };
+  /**
+   * The membership the session acts in: the session's chosen organization, or the user's first
+   * membership when that one is gone or none was chosen; null when they belong to none.
+   */
+  membership: { organizationId: string; role: Role } | null;
 }
 
+interface SessionRow {
+  id: string;
+  organizationId: string | null;
+  expiresAt: RawDate;
+  lastSeenAt: RawDate;
+  userId: string;
+  email: string;
+  name: string;
+  memberOrganizationId: string | null;
+  role: string | null;
+}
+
+/**
+ * The session behind a cookie's token, with its user and membership, or null. Every page, poll
+ * and action starts here, so it is one raw statement: Prisma's builder would compile and run
+ * two queries (session with user, then memberships), and compiling costs more than running.
+ */
 export async function readSession(db: DbOrTx, token: string | undefined, days: number): Promise<SessionUser | null> {
   if (!token || token.length > 200) return null;
   const id = hashToken(token);
-  const session = await db.session.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      organizationId: true,
-      expiresAt: true,
-      lastSeenAt: true,
-      user: { select: { id: true, email: true, name: true } },
-    },
-  });
+  const rows = await db.$queryRaw<SessionRow[]>`
+    SELECT s."id", s."organizationId", s."expiresAt", s."lastSeenAt",
+           u."id" AS "userId", u."email", u."name",
+           m."organizationId" AS "memberOrganizationId", m."role"
+    FROM "Session" s
+    JOIN "User" u ON u."id" = s."userId"
+    LEFT JOIN "Membership" m ON m."userId" = s."userId"
+    WHERE s."id" = ${id}
+    ORDER BY CASE WHEN m."organizationId" = s."organizationId" THEN 0 ELSE 1 END, m."createdAt", m."id"
+    LIMIT 1`;
+  const session = rows[0];
   if (!session) return null;
   const now = Date.now();
-  if (session.expiresAt.getTime() <= now) {
+  const expiresAt = rawDate(session.expiresAt)?.getTime() ?? 0;
+  if (expiresAt <= now) {
     inBackground(id, () => db.session.deleteMany({ where: { id } }));
     return null;
   }
-  if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+  const lastSeenAt = rawDate(session.lastSeenAt)?.getTime() ?? 0;
+  if (now - lastSeenAt > TOUCH_EVERY_MS) {
     inBackground(id, () =>
       db.session.updateMany({
         where: { id },
@@ -60,7 +87,13 @@ export async function readSession(db: DbOrTx, token: string | undefined, days: n
       }),
     );
   }
-  return { sessionId: session.id, organizationId: session.organizationId, user: session.user };
+  const { memberOrganizationId, role } = session;
+  return {
+    sessionId: session.id,
+    organizationId: session.organizationId,
+    user: { id: session.userId, email: session.email, name: session.name },
+    membership: memberOrganizationId !== null && isRole(role) ? { organizationId: memberOrganizationId, role } : null,
+  };
 }
 
 /** Session writes under way in this process, by session id: one at a time per session. */

@@ -133,6 +133,44 @@ describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
     expect(await readSession(t.db, "x".repeat(10_000), 1)).toBeNull();
   });
 
+  it("a session acts in its chosen organization, else in the user's first, and in none once they belong to none", async () => {
+    const first = await createOrgWithAdmin(t.db, "First home");
+    const second = await createOrgWithAdmin(t.db, "Second home");
+    const user = await createUser(t.db, `wanderer-${provider}-${randomBytes(3).toString("hex")}@example.com`);
+    const firstMembership = await addMembership(t.db, first.organizationId, user.id, "submitter");
+    // Created later than the first, so the first is "their first organization".
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const secondMembership = await addMembership(t.db, second.organizationId, user.id, "developer");
+
+    const chosen = await createSession(t.db, { userId: user.id, organizationId: second.organizationId, days: 1 });
+    expect((await readSession(t.db, chosen.token, 1))?.membership).toEqual({
+      organizationId: second.organizationId,
+      role: "developer",
+    });
+    const unchosen = await createSession(t.db, { userId: user.id, organizationId: null, days: 1 });
+    expect((await readSession(t.db, unchosen.token, 1))?.membership).toEqual({
+      organizationId: first.organizationId,
+      role: "submitter",
+    });
+
+    // The chosen organization removes them: the session goes on in the one they still belong to.
+    await removeMember(contextFor(t.db, second.organizationId, second.admin, "admin"), {
+      membershipId: secondMembership,
+    });
+    const other = await createSession(t.db, { userId: user.id, organizationId: second.organizationId, days: 1 });
+    expect(await readSession(t.db, chosen.token, 1)).toBeNull(); // removal ended it
+    expect((await readSession(t.db, other.token, 1))?.membership).toEqual({
+      organizationId: first.organizationId,
+      role: "submitter",
+    });
+
+    await removeMember(contextFor(t.db, first.organizationId, first.admin, "admin"), { membershipId: firstMembership });
+    const homeless = await createSession(t.db, { userId: user.id, organizationId: null, days: 1 });
+    const session = await readSession(t.db, homeless.token, 1);
+    expect(session?.user).toEqual({ id: user.id, email: user.email, name: user.email.split("@")[0] });
+    expect(session?.membership).toBeNull();
+  });
+
   it("tells an open stream when its viewer is signed out, expired, demoted or removed", async () => {
     const { organizationId, admin } = await createOrgWithAdmin(t.db, "Streams");
     const adminCtx = contextFor(t.db, organizationId, admin, "admin");
