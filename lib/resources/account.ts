@@ -2,8 +2,21 @@
 import type { DbOrTx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 
+/**
+ * Account ids this process has read, by organization. An organization's account id is given
+ * when it is created and never changes, and nearly every operation builds or checks an ARN, so
+ * it is read once per organization instead of once per call.
+ */
+const known = new Map<string, string>();
+/** Past this many organizations the map starts afresh (a bound, not an expected size). */
+const KEEP = 10_000;
+
 export async function accountIdOf(db: DbOrTx, organizationId: string): Promise<string> {
+  const hit = known.get(organizationId);
+  if (hit !== undefined) return hit;
   const org = await db.organization.findUnique({ where: { id: organizationId }, select: { accountId: true } });
   if (!org) throw notFound("Organization");
+  if (known.size >= KEEP) known.clear();
+  known.set(organizationId, org.accountId);
   return org.accountId;
 }
