@@ -10,3 +10,15 @@ export function rawDate(value: RawDate): Date | null {
   const date = value instanceof Date ? value : new Date(typeof value === "bigint" ? Number(value) : value);
   return Number.isNaN(date.getTime()) ? null : date;
 }
+
+/** A NOT NULL DateTime column as a Date; an unreadable value is a broken row, not a null. */
+export function rawDateRequired(value: RawDate, column: string): Date {
+  const date = rawDate(value);
+  if (!date) throw new Error(`${column}: unreadable DateTime ${String(value)}`);
+  return date;
+}
+
+/** A Boolean column as a raw row carries it: a boolean (PostgreSQL) or 0 / 1 (SQLite). */
+export type RawBoolean = boolean | number | bigint;
+
+export const rawBoolean = (value: RawBoolean): boolean => value === true || Number(value) === 1;

@@ -5,6 +5,7 @@
 import type { JobDefinition } from "@/generated/sqlite/client";
 import { jobDefinitionArn, looksLikeArn, parseArn } from "@/lib/batch/arn";
 import type { DbOrTx } from "@/lib/db";
+import { type RawBoolean, type RawDate, rawBoolean, rawDateRequired } from "@/lib/db/raw";
 import { AppError, invalid } from "@/lib/errors";
 import { accountIdOf } from "../account";
 
@@ -41,17 +42,31 @@ export async function parseJobDefinitionRef(
   return { name, revision: Number(rev) };
 }
 
+type RawJobDefinition = Omit<JobDefinition, "propagateTags" | "createdAt"> & {
+  propagateTags: RawBoolean;
+  createdAt: RawDate;
+};
+
+/**
+ * The definition a reference names. Every SubmitJob reads one, so it is one raw statement
+ * (Prisma's builder compiles each query afresh, and that costs more than the read).
+ */
 export async function resolveJobDefinition(db: DbOrTx, organizationId: string, ref: string): Promise<JobDefinitionRow> {
   const { name, revision } = await parseJobDefinitionRef(db, organizationId, ref);
-  const row =
+  const [raw] =
     revision === undefined
-      ? await db.jobDefinition.findFirst({
-          where: { organizationId, name, status: "ACTIVE" },
-          orderBy: { revision: "desc" },
-        })
-      : await db.jobDefinition.findUnique({
-          where: { organizationId_name_revision: { organizationId, name, revision } },
-        });
+      ? await db.$queryRaw<RawJobDefinition[]>`
+          SELECT * FROM "JobDefinition"
+          WHERE "organizationId" = ${organizationId} AND "name" = ${name} AND "status" = 'ACTIVE'
+          ORDER BY "revision" DESC LIMIT 1`
+      : await db.$queryRaw<RawJobDefinition[]>`
+          SELECT * FROM "JobDefinition"
+          WHERE "organizationId" = ${organizationId} AND "name" = ${name} AND "revision" = ${revision}`;
+  const row: JobDefinitionRow | undefined = raw && {
+    ...raw,
+    propagateTags: rawBoolean(raw.propagateTags),
+    createdAt: rawDateRequired(raw.createdAt, "JobDefinition.createdAt"),
+  };
   if (row) return row;
   if (revision !== undefined) {
     throw missing(looksLikeArn(ref) ? ref : jobDefinitionArn(await accountIdOf(db, organizationId), name, revision));

@@ -5,18 +5,33 @@
 import type { JobQueue } from "@/generated/sqlite/client";
 import { jobQueueArn, looksLikeArn, parseArn } from "@/lib/batch/arn";
 import type { DbOrTx } from "@/lib/db";
+import { type RawDate, rawDate, rawDateRequired } from "@/lib/db/raw";
 import { AppError, invalid } from "@/lib/errors";
 import { accountIdOf } from "../account";
 
 export type JobQueueRow = JobQueue;
 
+type RawJobQueue = Omit<JobQueue, "deletedAt" | "createdAt" | "updatedAt"> & {
+  deletedAt: RawDate;
+  createdAt: RawDate;
+  updatedAt: RawDate;
+};
+
+/**
+ * The live queue a name or ARN names. Every SubmitJob starts here, so the row is read with one
+ * raw statement (Prisma's builder compiles each query afresh, and that costs more than the read).
+ */
 export async function resolveJobQueue(db: DbOrTx, organizationId: string, nameOrArn: string): Promise<JobQueueRow> {
   const name = await jobQueueNameFrom(db, organizationId, nameOrArn);
-  const row = await db.jobQueue.findUnique({
-    where: { organizationId_liveName: { organizationId, liveName: name } },
-  });
+  const [row] = await db.$queryRaw<RawJobQueue[]>`
+    SELECT * FROM "JobQueue" WHERE "organizationId" = ${organizationId} AND "liveName" = ${name}`;
   if (!row) throw await jobQueueMissing(db, organizationId, nameOrArn);
-  return row;
+  return {
+    ...row,
+    deletedAt: rawDate(row.deletedAt),
+    createdAt: rawDateRequired(row.createdAt, "JobQueue.createdAt"),
+    updatedAt: rawDateRequired(row.updatedAt, "JobQueue.updatedAt"),
+  };
 }
 
 /** The queue name a name-or-ARN refers to, after checking the ARN belongs to this organization. */
