@@ -10,6 +10,8 @@
 // and ids grow in commit order within an attempt, so "after id N" never skips one. Attempts are
 // read before chunks: an attempt's last chunks are committed with its stoppedAt, so an attempt
 // seen stopped has all its chunks visible to the read that follows.
+
+import { Prisma } from "@/generated/sqlite/client";
 import { type OrgContext, stillAllowedMany } from "@/lib/auth/context";
 import type { Permission } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
@@ -20,8 +22,19 @@ export const POLL_MS = 250;
 export const RECHECK_MS = 2_000;
 /** Attempts per chunk query (three bound parameters each). */
 const GROUPS_PER_QUERY = 200;
+
 /** Chunks per query; a tick reads on while a query comes back full. */
 const ROWS_PER_QUERY = 256;
+
+/** A LogChunk row as raw SQL returns it: integers as number or bigint, depending on the database. */
+interface RawChunk {
+  id: number | bigint;
+  jobId: string;
+  attempt: number | bigint;
+  stream: string;
+  timestamp: number | bigint | string;
+  data: string;
+}
 
 export interface HubBatch {
   events: JobLogEvent[];
@@ -118,18 +131,42 @@ export class LogHub {
   }
 
   /** One round for every subscriber; true if a query came back full (more to read now). */
+  /**
+   * Up to ROWS_PER_QUERY + 1 chunks after each group's cursor, in id order, in one statement.
+   * Raw SQL: Prisma's builder compiled this OR of up to 200 terms afresh every round, and that
+   * cost more than running it. The shape is the one SQLite answers with a multi-index OR over
+   * the (jobId, attempt, id) index (bench/README.md: never ANALYZE without checking it).
+   */
+  private async tails(part: readonly { jobId: string; attempt: number; after: number }[]) {
+    const terms = part.map(
+      (g) => Prisma.sql`("jobId" = ${g.jobId} AND "attempt" = ${g.attempt} AND "id" > ${g.after})`,
+    );
+    const rows = await this.db.$queryRaw<RawChunk[]>`
+      SELECT "id", "jobId", "attempt", "stream", "timestamp", "data" FROM "LogChunk"
+      WHERE ${Prisma.join(terms, " OR ")}
+      ORDER BY "id" ASC LIMIT ${ROWS_PER_QUERY + 1}`;
+    return rows.map((r) => ({
+      id: Number(r.id),
+      jobId: r.jobId,
+      attempt: Number(r.attempt),
+      stream: r.stream,
+      timestamp: BigInt(r.timestamp),
+      data: r.data,
+    }));
+  }
+
   private async read(): Promise<boolean> {
     const entries = [...this.subs];
     if (entries.length === 0) return false;
     const jobIds = [...new Set(entries.map((e) => e.jobId))];
     const attemptRows = [];
     for (let i = 0; i < jobIds.length; i += 500) {
-      attemptRows.push(
-        ...(await this.db.jobAttempt.findMany({
-          where: { jobId: { in: jobIds.slice(i, i + 500) } },
-          select: { jobId: true, attemptNumber: true, stoppedAt: true },
-        })),
-      );
+      const rows = await this.db.$queryRaw<{ jobId: string; attemptNumber: number | bigint; stoppedAt: unknown }[]>`
+        SELECT "jobId", "attemptNumber", "stoppedAt" FROM "JobAttempt"
+        WHERE "jobId" IN (${Prisma.join(jobIds.slice(i, i + 500))})`;
+      for (const r of rows) {
+        attemptRows.push({ jobId: r.jobId, attemptNumber: Number(r.attemptNumber), stoppedAt: r.stoppedAt ?? null });
+      }
     }
     const attemptsOf = new Map<string, { numbers: number[]; stopped: Set<number> }>();
     for (const a of attemptRows) {
@@ -157,12 +194,7 @@ export class LogHub {
     let full = false;
     for (let i = 0; i < all.length; i += GROUPS_PER_QUERY) {
       const part = all.slice(i, i + GROUPS_PER_QUERY);
-      const rows = await this.db.logChunk.findMany({
-        where: { OR: part.map((g) => ({ jobId: g.jobId, attempt: g.attempt, id: { gt: g.after } })) },
-        orderBy: { id: "asc" },
-        take: ROWS_PER_QUERY + 1,
-        select: { id: true, jobId: true, attempt: true, stream: true, timestamp: true, data: true },
-      });
+      const rows = await this.tails(part);
       // A full answer is a prefix in id order of what there is: nobody in this part is known to
       // be caught up, and the next round comes at once.
       const partFull = rows.length > ROWS_PER_QUERY;
