@@ -10,7 +10,6 @@
 // and ids grow in commit order within an attempt, so "after id N" never skips one. Attempts are
 // read before chunks: an attempt's last chunks are committed with its stoppedAt, so an attempt
 // seen stopped has all its chunks visible to the read that follows.
-
 import { Prisma } from "@/generated/sqlite/client";
 import { type OrgContext, stillAllowedMany } from "@/lib/auth/context";
 import type { Permission } from "@/lib/auth/permissions";
@@ -22,7 +21,6 @@ export const POLL_MS = 250;
 export const RECHECK_MS = 2_000;
 /** Attempts per chunk query (three bound parameters each). */
 const GROUPS_PER_QUERY = 200;
-
 /** Chunks per query; a tick reads on while a query comes back full. */
 const ROWS_PER_QUERY = 256;
 
@@ -130,7 +128,6 @@ export class LogHub {
     });
   }
 
-  /** One round for every subscriber; true if a query came back full (more to read now). */
   /**
    * Up to ROWS_PER_QUERY + 1 chunks after each group's cursor, in id order, in one statement.
    * Raw SQL: Prisma's builder compiled this OR of up to 200 terms afresh every round, and that
@@ -155,6 +152,7 @@ export class LogHub {
     }));
   }
 
+  /** One round for every subscriber; true if a query came back full (more to read now). */
   private async read(): Promise<boolean> {
     const entries = [...this.subs];
     if (entries.length === 0) return false;
