@@ -5,18 +5,12 @@
 // per read is the figure that matters; wall time is printed beside it.
 //
 //   node --import tsx bench/session-read.ts [--reads 5000] [--postgres]
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { resolveMembership } from "@/lib/auth/context";
 import { createSession, hashToken, readSession } from "@/lib/auth/session";
-import { createDb, type Db } from "@/lib/db";
-import { migrate } from "@/lib/db/migrate";
+import type { Db } from "@/lib/db";
 import { addMembership, createOrgWithAdmin, createUser } from "@/tests/helpers/fixtures";
-// @ts-expect-error plain ESM helper without type declarations
-import { startPgCluster } from "../scripts/lib/pg-cluster.mjs";
+import { openDatabase, run } from "./lib/harness";
 
 const { values } = parseArgs({
   options: { reads: { type: "string", default: "5000" }, postgres: { type: "boolean", default: false } },
@@ -52,24 +46,8 @@ async function measure(label: string, read: () => Promise<unknown>) {
 }
 
 async function main() {
-  let url: string;
-  let cleanup: () => Promise<void> | void;
-  if (values.postgres) {
-    const cluster = await startPgCluster();
-    const admin = new pg.Client({ connectionString: cluster.url });
-    await admin.connect();
-    await admin.query("CREATE DATABASE bench");
-    await admin.end();
-    url = cluster.urlFor("bench");
-    cleanup = () => cluster.stop();
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), "batchdeck-bench-"));
-    url = `file:${join(dir, "bench.db")}`;
-    cleanup = () => rmSync(dir, { recursive: true, force: true });
-  }
+  const { db, provider, close } = await openDatabase(values.postgres);
   try {
-    await migrate(url);
-    const db = createDb(url);
     // A member of three organizations whose session chose the second: the read must pick it.
     const orgs = [];
     for (let k = 0; k < 3; k++) orgs.push(await createOrgWithAdmin(db, `Bench ${k}`));
@@ -83,17 +61,13 @@ async function main() {
     if (one?.membership?.organizationId !== chosen || two?.organizationId !== chosen) {
       throw new Error("the two reads disagree on the session's organization");
     }
-    console.log(`${values.postgres ? "postgresql" : "sqlite"}: ${READS} reads each, one at a time`);
+    console.log(`${provider}: ${READS} reads each, one at a time`);
     const baseline = await measure("Prisma-built (session, memberships)", () => prismaBuiltRead(db, token));
     const raw = await measure("one raw statement (readSession)", () => readSession(db, token, 1));
     console.log(`CPU per read: ${(baseline / raw).toFixed(2)}× less than the baseline`);
-    await db.$disconnect();
   } finally {
-    await cleanup();
+    await close();
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+run(main);
