@@ -21,8 +21,12 @@ export const POLL_MS = 250;
 export const RECHECK_MS = 2_000;
 /** Attempts per chunk query (three bound parameters each). */
 const GROUPS_PER_QUERY = 200;
-/** Chunks per query; a tick reads on while a query comes back full. */
-const ROWS_PER_QUERY = 256;
+/**
+ * Chunks per query; a tick reads on while a query comes back full. The engine closes each
+ * flowing stream's chunk every flush (200 ms), so 200 logging jobs make about 1,000 chunks a
+ * second; at 256 per query PostgreSQL's slower queries fell behind (bench/README.md).
+ */
+const ROWS_PER_QUERY = 1024;
 
 /** A LogChunk row as raw SQL returns it: integers as number or bigint, depending on the database. */
 interface RawChunk {
