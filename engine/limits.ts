@@ -22,6 +22,8 @@ export type MemoryMechanism = "cgroup-v2" | "cgroup-v1" | "rlimit-as" | "none";
 
 export interface HostLimits {
   mechanism: MemoryMechanism;
+  /** `nice` runs here: jobs start below the engine's own priority (JOB_NICE). */
+  nice: boolean;
   /** Parent cgroup directory the engine creates per-attempt groups under. */
   root?: string;
   /** Which uid jobs run as (job-users.ts). */
@@ -58,16 +60,47 @@ function tryCgroupRoot(base: string, marker: string): string | undefined {
   }
 }
 
-export function detectHostLimits(users: JobUsers): HostLimits {
-  const v2 = tryCgroupRoot("/sys/fs/cgroup", "cgroup.controllers");
-  if (v2) return { mechanism: "cgroup-v2", root: v2, users };
-  const v1 = tryCgroupRoot("/sys/fs/cgroup/memory", "memory.limit_in_bytes");
-  if (v1) return { mechanism: "cgroup-v1", root: v1, users };
+function runs(command: string): boolean {
   try {
-    execFileSync("prlimit", ["--version"], { stdio: "ignore" });
-    return { mechanism: "rlimit-as", users };
+    execFileSync(command, ["--version"], { stdio: "ignore" });
+    return true;
   } catch {
-    return { mechanism: "none", users };
+    return false;
+  }
+}
+
+export function detectHostLimits(users: JobUsers): HostLimits {
+  const nice = runs("nice");
+  const v2 = tryCgroupRoot("/sys/fs/cgroup", "cgroup.controllers");
+  if (v2) return { mechanism: "cgroup-v2", root: v2, users, nice };
+  const v1 = tryCgroupRoot("/sys/fs/cgroup/memory", "memory.limit_in_bytes");
+  if (v1) return { mechanism: "cgroup-v1", root: v1, users, nice };
+  return { mechanism: runs("prlimit") ? "rlimit-as" : "none", users, nice };
+}
+
+/**
+ * Jobs run this much below the engine's priority (nice 10: about a tenth of the CPU weight of a
+ * normal process). A job that saturates the cores must not starve the engine, the console or
+ * the log guard's thread (log-guard.ts), which keeps a flooding job's log files bounded only as
+ * long as it gets a core promptly: at nice 0 a job writing flat out on a busy 2-core host ran
+ * 36 MB past its cap while the guard waited (CI). On an otherwise idle host a niced job still
+ * has every core to itself.
+ */
+export const JOB_NICE = 10;
+
+/**
+ * Where the kernel groups processes by session for scheduling (autogroup, on by default on
+ * desktop and many server kernels), a job, which runs in a session of its own, competes as one
+ * group against each other session whatever its processes' nice values: the group itself is
+ * lowered too. Every process of the session shares the group, so lowering it after spawn covers
+ * whatever the job has already started. False where the host has no autogroups.
+ */
+export function lowerSessionPriority(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(JOB_NICE));
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -117,6 +150,13 @@ export class CgroupPool {
   }
 
   prepare(memoryMiB: number, argv: string[], identity: JobIdentity | null): AttemptLimits {
+    const limits = this.limitMemory(memoryMiB, argv, identity);
+    if (!this.host.nice) return limits;
+    limits.enforced.nice = JOB_NICE;
+    return { ...limits, argv: ["nice", "-n", String(JOB_NICE), "--", ...limits.argv] };
+  }
+
+  private limitMemory(memoryMiB: number, argv: string[], identity: JobIdentity | null): AttemptLimits {
     const host = this.host;
     const bytes = memoryMiB * 1024 * 1024;
     const enforced: Record<string, unknown> = {

@@ -24,14 +24,22 @@ import {
 const CAP = 1 << 20;
 const WRITTEN = 400_000_000;
 /**
- * What the files may reach: the cap plus one byte per file, plus what the job writes between
- * two checks of the guard thread (engine/log-guard.ts), which bounds them from before the job
- * starts, however long the engine's main thread is held: milliseconds at ~250 MB/s here, up to
- * ~100 ms when the guard thread itself waits for a core on a loaded 2-core machine (21 MB was
- * seen with another flood running beside this test). Half the bound before the guard thread
- * watched files from the start (64 MiB, exceeded at 169 MB on CI).
+ * What the files may reach: the cap plus one byte per file, plus what the job writes while the
+ * guard thread (engine/log-guard.ts) is held up between two cuts. Usually a few milliseconds,
+ * the time of one ftruncate; but on ext4 a cut now and then waits for the journal's commit,
+ * 55 ms measured inside the guard thread on this 2-core host, and a job writing flat out adds
+ * about 700 MB/s: 38 MB was seen on CI and 43 MB with two busy loops beside this test, at the
+ * normal priorities. Jobs now run at nice 10 and the guard thread above the engine (limits.ts),
+ * which takes away the waits for a core but not the kernel's. The bound is what no write rate
+ * can push past a wait that long, and stays a small fraction of what was written.
  */
-const DISK_BOUND = 32 << 20;
+const DISK_BOUND = 64 << 20;
+/**
+ * Most of the time the files sit at their limit: half the samples below this, a few cuts' worth
+ * of writing (the median stayed under 0.2 MiB with two busy loops beside this test, where the
+ * p99 reached 15 MiB).
+ */
+const TYPICAL_BOUND = 4 << 20;
 const LINE = "0123456789abcdef\n";
 
 /** The engine creates the directory when it starts. */
@@ -71,7 +79,7 @@ describe.each(PROVIDERS)("a job cannot fill the disk with logs on %s", (provider
       { command: ["sh", "-c", `yes 0123456789abcdef | head -c ${WRITTEN}; echo done >&2`], memoryMiB: 512 },
     ]);
     let largest = 0;
-    let samples = 0;
+    const sizes: number[] = [];
     let status = "";
     const dir = logsDir(dataDir);
     while (status !== "SUCCEEDED" && status !== "FAILED") {
@@ -84,15 +92,19 @@ describe.each(PROVIDERS)("a job cannot fill the disk with logs on %s", (provider
         }
       }
       largest = Math.max(largest, total);
-      samples++;
+      sizes.push(total);
       status = (await t.db.job.findUniqueOrThrow({ where: { id }, select: { status: true } })).status;
     }
+    const sorted = sizes.toSorted((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    const p99 = sorted[Math.floor(sorted.length * 0.99)]!;
     console.log(
-      `log files: largest ${(largest / 2 ** 20).toFixed(1)} MiB over ${samples} samples; ${WRITTEN} bytes written`,
+      `log files: largest ${(largest / 2 ** 20).toFixed(1)} MiB, median ${(median / 2 ** 20).toFixed(1)}, p99 ${(p99 / 2 ** 20).toFixed(1)} MiB over ${sizes.length} samples; ${WRITTEN} bytes written`,
     );
     expect(status).toBe("SUCCEEDED");
-    expect(samples).toBeGreaterThan(5);
+    expect(sizes.length).toBeGreaterThan(5);
     expect(largest).toBeLessThan(DISK_BOUND);
+    expect(median).toBeLessThan(TYPICAL_BOUND);
 
     const chunks = await t.db.logChunk.findMany({ where: { jobId: id }, orderBy: [{ stream: "asc" }, { seq: "asc" }] });
     const stdout = chunks

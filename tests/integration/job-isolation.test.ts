@@ -26,6 +26,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEFAULT_UID_RANGE } from "@/engine/job-users";
+import { JOB_NICE } from "@/engine/limits";
 import { createDb, type Db } from "@/lib/db";
 import { loadOrCreateKeyFile } from "@/lib/secrets";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
@@ -461,6 +462,30 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
     expect(limits.memory.bytes).toBe(32 * 1024 * 1024);
     if (limits.memory.mechanism !== "rlimit-as") {
       expect(attempt.reason).toBe("OutOfMemoryError: Container killed due to memory usage");
+    }
+  }, 40_000);
+
+  it("a job runs below the engine's priority, and so does everything it starts", async () => {
+    // Field 19 of /proc/<pid>/stat is the nice value: the job's shell and a process it forks.
+    const [id] = await insertJobs(install.db, orgA, [
+      { command: ["sh", "-c", "cut -d' ' -f19 /proc/$$/stat; sh -c 'cut -d\" \" -f19 /proc/$$/stat'"] },
+    ]);
+    expect((await waitForTerminal(install.db, id!, 30_000)).status).toBe("SUCCEEDED");
+    expect((await stdoutOf(install.db, id!)).trim().split("\n")).toEqual([String(JOB_NICE), String(JOB_NICE)]);
+    const attempt = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId: id } });
+    const enforced = JSON.parse(attempt.enforcedLimits);
+    expect(enforced.nice).toBe(JOB_NICE);
+    // Where the kernel schedules sessions as groups, the job's session is lowered as a whole.
+    const flag = "/proc/sys/kernel/sched_autogroup_enabled";
+    const autogroups = existsSync(flag) && readFileSync(flag, "utf8").trim() === "1";
+    expect(enforced.sessionNice).toBe(autogroups ? JOB_NICE : undefined);
+    if (autogroups) {
+      const [session] = await insertJobs(install.db, orgA, [
+        // The engine lowers the session just after spawning it; the job reads it a second later.
+        { command: ["sh", "-c", "sleep 1; cat /proc/$$/autogroup"] },
+      ]);
+      expect((await waitForTerminal(install.db, session!, 30_000)).status).toBe("SUCCEEDED");
+      expect(await stdoutOf(install.db, session!)).toMatch(new RegExp(`nice ${JOB_NICE}\\n$`));
     }
   }, 40_000);
 
