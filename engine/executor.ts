@@ -19,7 +19,7 @@ import { decideRetry, type EvaluateOnExit, type StopKind } from "@/lib/batch/ret
 import { STATUS_REASONS } from "@/lib/batch/states";
 import type { EngineLog } from "@/lib/log";
 import { type JobIdentities, type JobIdentity, killUid } from "./job-users";
-import { type AttemptLimits, type CgroupPool, type HostLimits, JOB_NICE, lowerSessionPriority } from "./limits";
+import type { AttemptLimits, CgroupPool, HostLimits } from "./limits";
 import { LogCapture } from "./log-capture";
 import { logFiles, openForChild } from "./log-files";
 import { type AttemptOutcome, EXITED } from "./outcomes";
@@ -167,7 +167,6 @@ export class Executor {
         child.once("exit", (code, signal) => resolve({ code, signal }));
       });
       entry.pid = child.pid ?? null;
-      if (entry.pid !== null && lowerSessionPriority(entry.pid)) limits.enforced.sessionNice = JOB_NICE;
       writer.watch(capture);
       writer.start({
         jobId: job.id,

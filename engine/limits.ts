@@ -80,29 +80,14 @@ export function detectHostLimits(users: JobUsers): HostLimits {
 
 /**
  * Jobs run this much below the engine's priority (nice 10: about a tenth of the CPU weight of a
- * normal process). A job that saturates the cores must not starve the engine, the console or
- * the log guard's thread (log-guard.ts), which keeps a flooding job's log files bounded only as
- * long as it gets a core promptly: at nice 0 a job writing flat out on a busy 2-core host ran
- * 36 MB past its cap while the guard waited (CI). On an otherwise idle host a niced job still
- * has every core to itself.
+ * normal process), so a job that saturates the cores does not starve the engine, the console or
+ * the log guard's thread (log-guard.ts) where they share a scheduling group with it (a service's
+ * cgroup). On an otherwise idle host a niced job still has every core to itself. Where the
+ * kernel groups processes by session (autogroup), a job's own session competes as a whole
+ * whatever this says; lowering that group as well was measured and made the guard's bound worse
+ * (bench/log-guard.ts), so it is left alone.
  */
 export const JOB_NICE = 10;
-
-/**
- * Where the kernel groups processes by session for scheduling (autogroup, on by default on
- * desktop and many server kernels), a job, which runs in a session of its own, competes as one
- * group against each other session whatever its processes' nice values: the group itself is
- * lowered too. Every process of the session shares the group, so lowering it after spawn covers
- * whatever the job has already started. False where the host has no autogroups.
- */
-export function lowerSessionPriority(pid: number): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/autogroup`, String(JOB_NICE));
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // `$0` is the cgroup's procs file; the shell moves itself in, then becomes the job.
 const ENTER_CGROUP = 'echo $$ > "$0" && exec "$@"';

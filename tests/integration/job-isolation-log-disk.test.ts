@@ -30,7 +30,7 @@ const WRITTEN = 400_000_000;
  * 55 ms measured inside the guard thread on this 2-core host, and a job writing flat out adds
  * about 700 MB/s: 38 MB was seen on CI and 43 MB with two busy loops beside this test, at the
  * normal priorities. Jobs now run at nice 10 and the guard thread above the engine (limits.ts),
- * which takes away the waits for a core but not the kernel's. The bound is what no write rate
+ * which shortens the waits for a core (bench/log-guard.ts) but not the kernel's. The bound is what no write rate
  * can push past a wait that long, and stays a small fraction of what was written.
  */
 const DISK_BOUND = 64 << 20;
