@@ -80,6 +80,9 @@ async function run(provider: "sqlite" | "postgresql", url: string, root: string)
       ].join("\n  "),
     );
     for (const v of f.violations.slice(0, 50)) console.log(`  ✗ ${v}`);
+    if (result.kills < Number(values.kills)) {
+      console.log(`  ✗ every job ended after ${result.kills} of ${values.kills} kills: run more jobs (--jobs)`);
+    }
     return f.violations.length === 0 && result.kills === Number(values.kills);
   } finally {
     await stopEngineProcess(engine);
