@@ -3,7 +3,7 @@
 // stored log line is checked (bench/lib/crash-run.ts, the same checker as the shortened run in
 // tests/integration/engine-crash.test.ts).
 //
-//   node --import tsx bench/crash-run.ts [--jobs 2000] [--kills 20] [--provider sqlite|postgresql|both]
+//   node --import tsx bench/crash-run.ts [--jobs 6000] [--kills 20] [--provider sqlite|postgresql|both]
 //                                        [--database-url postgres://…] [--seed N]
 //
 // Default: both providers, SQLite on a temporary file and PostgreSQL on a throwaway cluster
@@ -21,7 +21,7 @@ import { checkCrashRun, crashDirs, crashWorld, runWithKills, seeded, submitCrash
 
 const { values } = parseArgs({
   options: {
-    jobs: { type: "string", default: "2000" },
+    jobs: { type: "string", default: "6000" },
     kills: { type: "string", default: "20" },
     provider: { type: "string", default: "both" },
     "database-url": { type: "string" },
