@@ -15,7 +15,7 @@ import { isolationWarning, JobIdentities, resolveJobUsers } from "./job-users";
 import { createLeadership } from "./leadership";
 import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
 import { ensureLogsDir } from "./log-files";
-import { startLogGuard } from "./log-guard";
+import { onLogGuardRestart, startLogGuard } from "./log-guard";
 import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
 import { compactMetrics } from "./metric-compaction";
 import { type EngineOptions, resolveOptions } from "./options";
@@ -47,6 +47,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
   for (const change of protectHostFiles(o)) o.log(`tightened ${change}`);
   mkdirSync(join(o.dataDir, "work"), { recursive: true, mode: 0o711 });
   ensureLogsDir(o.dataDir);
+  onLogGuardRestart((reason) => o.log(reason, { level: "error" }));
   startLogGuard();
   const host = detectHostLimits(resolveJobUsers(o.runAsUser, o.jobUidRange));
   const warning = isolationWarning(host.users);

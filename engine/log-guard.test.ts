@@ -5,7 +5,7 @@ import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, statSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { guardFiles, releaseFiles, startLogGuard } from "./log-guard";
+import { guardFiles, onLogGuardRestart, releaseFiles, startLogGuard } from "./log-guard";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -89,5 +89,21 @@ describe("log guard", () => {
     await flood(path, 3_000_000);
     await new Promise((r) => setTimeout(r, 100));
     expect(statSync(path).size).toBe(3_000_000);
+  }, 60_000);
+
+  it("starts again with every file it watched when its thread ends", async () => {
+    const path = await guarded(LIMIT);
+    const restarts: string[] = [];
+    onLogGuardRestart((reason) => restarts.push(reason));
+    await startLogGuard().terminate();
+    // A thread that ended within a second of starting comes back after a short delay.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(restarts).toHaveLength(1);
+    expect(restarts[0]).toMatch(/started again with \d+ files/);
+    expect(await flood(path, 100_000_000)).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    // The new thread watches the file it never was told of: cut to its limit, not 100 MB.
+    expect(statSync(path).size).toBe(LIMIT);
+    releaseFiles([path]);
   }, 60_000);
 });

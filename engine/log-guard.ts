@@ -88,28 +88,62 @@ function loop() {
 `;
 
 let worker: Worker | null = null;
+/**
+ * What the thread watches, kept here too: a thread that ends (an uncaught error, terminated) is
+ * started again at once with every file it watched, or running jobs' files would grow unbounded.
+ */
+const watched = new Map<string, number>();
+/** A thread that ends this soon after starting is started again after RESTART_DELAY_MS. */
+const STARTUP_MS = 1_000;
+const RESTART_DELAY_MS = 200;
+let reportRestart: ((reason: string) => void) | null = null;
+
+/** Called with the reason each time the thread is started again (the engine logs it). */
+export function onLogGuardRestart(report: (reason: string) => void): void {
+  reportRestart = report;
+}
 
 /** Started with the engine: a new thread takes tens of milliseconds to come up. */
 export function startLogGuard(): Worker {
-  if (!worker) {
-    // No loader flags (tsx): the worker is plain JavaScript and should start fast.
-    worker = new Worker(WORKER, { eval: true, execArgv: [] });
-    worker.unref();
-    worker.on("error", () => {
-      worker = null;
-    });
-  }
-  return worker;
+  if (worker) return worker;
+  // No loader flags (tsx): the worker is plain JavaScript and should start fast.
+  const w = new Worker(WORKER, { eval: true, execArgv: [] });
+  const startedAt = Date.now();
+  let reason = "it exited";
+  w.unref();
+  w.on("error", (error) => {
+    reason = `it failed: ${error.message}`;
+  });
+  w.on("exit", () => {
+    if (worker !== w) return;
+    worker = null;
+    if (watched.size === 0) return;
+    const restart = () => {
+      if (worker || watched.size === 0) return;
+      reportRestart?.(`the log guard thread ended (${reason}); started again with ${watched.size} files`);
+      const next = startLogGuard();
+      for (const [path, limit] of watched) next.postMessage({ watch: path, limit });
+    };
+    if (Date.now() - startedAt < STARTUP_MS) setTimeout(restart, RESTART_DELAY_MS).unref();
+    else restart();
+  });
+  worker = w;
+  return w;
 }
 
 /** Keeps each of these files at most `limit` bytes long from now on (a later call changes it). */
 export function guardFiles(paths: string[], limit: number): void {
   const w = startLogGuard();
-  for (const p of paths) w.postMessage({ watch: p, limit });
+  for (const p of paths) {
+    watched.set(p, limit);
+    w.postMessage({ watch: p, limit });
+  }
 }
 
 /** The files are no longer written: stop watching them. */
 export function releaseFiles(paths: string[]): void {
-  if (!worker) return;
-  for (const p of paths) worker.postMessage({ remove: p });
+  for (const p of paths) {
+    watched.delete(p);
+    worker?.postMessage({ remove: p });
+  }
 }
