@@ -102,22 +102,18 @@ async function main() {
   const mib = (v: number) => `${(v / 2 ** 20).toFixed(1)} MiB`;
   const largest = (mode: Mode) => seen[mode].map((r) => r.largest);
   const worst = (mode: Mode) => Math.max(...largest(mode));
+  const p50ms = (mode: Mode) =>
+    pct(
+      seen[mode].map((r) => r.ms),
+      50,
+    );
   report(`log guard: ${BYTES} bytes written flat out per run against a ${LIMIT}-byte limit, two busy loops beside`, [
     ["runs of each", String(RUNS)],
     ["guard thread raised", raised ? `yes (nice ${GUARD_NICE})` : "no (not root): only the job's priority differs"],
     ["lowered: largest p50 / max", `${mib(pct(largest("lowered"), 50))} / ${mib(worst("lowered"))}`],
     ["baseline: largest p50 / max", `${mib(pct(largest("baseline"), 50))} / ${mib(worst("baseline"))}`],
     ["max, lowered against baseline", ratio(worst("lowered"), worst("baseline"))],
-    [
-      "flood time p50, lowered / baseline",
-      `${pct(
-        seen.lowered.map((r) => r.ms),
-        50,
-      ).toFixed(0)} / ${pct(
-        seen.baseline.map((r) => r.ms),
-        50,
-      ).toFixed(0)} ms`,
-    ],
+    ["flood time p50, lowered / baseline", `${p50ms("lowered").toFixed(0)} / ${p50ms("baseline").toFixed(0)} ms`],
   ]);
 }
 

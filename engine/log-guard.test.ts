@@ -99,7 +99,7 @@ describe("log guard", () => {
     // A thread that ended within a second of starting comes back after a short delay.
     await new Promise((r) => setTimeout(r, 400));
     expect(restarts).toHaveLength(1);
-    expect(restarts[0]).toMatch(/started again with \d+ files/);
+    expect(restarts[0]).toMatch(/starting it again with \d+ files/);
     expect(await flood(path, 100_000_000)).toBe(0);
     await new Promise((r) => setTimeout(r, 100));
     // The new thread watches the file it never was told of: cut to its limit, not 100 MB.

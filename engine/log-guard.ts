@@ -98,7 +98,7 @@ const STARTUP_MS = 1_000;
 const RESTART_DELAY_MS = 200;
 let reportRestart: ((reason: string) => void) | null = null;
 
-/** Called with the reason each time the thread is started again (the engine logs it). */
+/** Called with the reason each time the thread ends while files are watched (the engine logs it). */
 export function onLogGuardRestart(report: (reason: string) => void): void {
   reportRestart = report;
 }
@@ -118,16 +118,15 @@ export function startLogGuard(): Worker {
     if (worker !== w) return;
     worker = null;
     if (watched.size === 0) return;
-    const restart = () => {
-      if (worker || watched.size === 0) return;
-      reportRestart?.(`the log guard thread ended (${reason}); started again with ${watched.size} files`);
-      const next = startLogGuard();
-      for (const [path, limit] of watched) next.postMessage({ watch: path, limit });
-    };
-    if (Date.now() - startedAt < STARTUP_MS) setTimeout(restart, RESTART_DELAY_MS).unref();
-    else restart();
+    reportRestart?.(`the log guard thread ended (${reason}); starting it again with ${watched.size} files`);
+    // At once, unless it ended while starting (then after a pause, not in a loop). A job spawned
+    // meanwhile starts it itself; either way the new thread is handed the whole list below.
+    if (Date.now() - startedAt < STARTUP_MS)
+      setTimeout(() => watched.size > 0 && startLogGuard(), RESTART_DELAY_MS).unref();
+    else startLogGuard();
   });
   worker = w;
+  for (const [path, limit] of watched) w.postMessage({ watch: path, limit });
   return w;
 }
 

@@ -26,12 +26,12 @@ const WRITTEN = 400_000_000;
 /**
  * What the files may reach: the cap plus one byte per file, plus what the job writes while the
  * guard thread (engine/log-guard.ts) is held up between two cuts. Usually a few milliseconds,
- * the time of one ftruncate; but on ext4 a cut now and then waits for the journal's commit,
- * 55 ms measured inside the guard thread on this 2-core host, and a job writing flat out adds
+ * the time of one ftruncate; but on ext4 a cut now and then waits for the journal's commit
+ * (55 ms measured inside the guard thread on this 2-core host), and a job writing flat out adds
  * about 700 MB/s: 38 MB was seen on CI and 43 MB with two busy loops beside this test, at the
- * normal priorities. Jobs now run at nice 10 and the guard thread above the engine (limits.ts),
- * which shortens the waits for a core (bench/log-guard.ts) but not the kernel's. The bound is what no write rate
- * can push past a wait that long, and stays a small fraction of what was written.
+ * normal priorities. Jobs now run at nice 10 (engine/limits.ts) and the guard thread above the
+ * engine, which shortens the waits for a core (bench/log-guard.ts) but not the kernel's. The
+ * bound allows a wait of ~90 ms at that rate, a sixth of what the job writes.
  */
 const DISK_BOUND = 64 << 20;
 /**
