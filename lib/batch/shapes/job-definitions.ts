@@ -1,7 +1,10 @@
 // RegisterJobDefinition / DescribeJobDefinitions / DeregisterJobDefinition as AWS shapes them.
 // The built-in engine runs `container` definitions; containerProperties fields it has no use
-// for (jobRoleArn, volumes, logConfiguration, …) are accepted, stored and returned.
+// for (jobRoleArn, logConfiguration, …) are accepted, stored and returned. The execution fields
+// the container executor honours (user, volumes, ulimits, …) are validated as AWS validates
+// them (../container-settings.ts).
 import { z } from "zod";
+import { checkContainerExecution, containerExecutionShape } from "../container-settings";
 import { resourceName } from "../names";
 import { isValidExitCodePattern, isValidReasonPattern } from "../retry";
 import {
@@ -48,19 +51,22 @@ const environmentSchema = z
     message: "Environment variable names starting with AWS_BATCH are reserved for variables set by AWS Batch.",
   });
 
-export const containerPropertiesSchema = z.looseObject({
-  image: awsString("containerProperties.image", 255, 1),
-  command: z.array(z.string({ message: "containerProperties.command entries must be strings." })).optional(),
-  environment: z.array(environmentSchema).optional(),
-  resourceRequirements: awsList("containerProperties.resourceRequirements", resourceRequirementSchema, 3)
-    .refine((list) => new Set(list.map((r) => r.type)).size === list.length, {
-      message: "containerProperties.resourceRequirements can name each of VCPU, MEMORY and GPU only once.",
-    })
-    .optional(),
-  /** Deprecated by AWS in favour of resourceRequirements; still accepted. */
-  vcpus: awsInt("containerProperties.vcpus", 1).optional(),
-  memory: awsInt("containerProperties.memory", 4).optional(),
-});
+export const containerPropertiesSchema = z
+  .looseObject({
+    ...containerExecutionShape,
+    image: awsString("containerProperties.image", 255, 1),
+    command: z.array(z.string({ message: "containerProperties.command entries must be strings." })).optional(),
+    environment: z.array(environmentSchema).optional(),
+    resourceRequirements: awsList("containerProperties.resourceRequirements", resourceRequirementSchema, 3)
+      .refine((list) => new Set(list.map((r) => r.type)).size === list.length, {
+        message: "containerProperties.resourceRequirements can name each of VCPU, MEMORY and GPU only once.",
+      })
+      .optional(),
+    /** Deprecated by AWS in favour of resourceRequirements; still accepted. */
+    vcpus: awsInt("containerProperties.vcpus", 1).optional(),
+    memory: awsInt("containerProperties.memory", 4).optional(),
+  })
+  .superRefine(checkContainerExecution);
 
 const reasonGlob = (field: string) =>
   z.string().refine(isValidReasonPattern, {

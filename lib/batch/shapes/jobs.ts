@@ -54,8 +54,14 @@ export const resourceRequirementSchema = z.object({
 });
 export type ResourceRequirement = z.infer<typeof resourceRequirementSchema>;
 
+// AWS overrides only these; volumes, secrets, privileged, ulimits, … come from the definition alone.
 export const containerOverridesSchema = z.object({
   command: z.array(z.string().min(1, "containerOverrides.command can't contain an empty string.")).max(1000).optional(),
+  // An override variable named like one of the definition's secrets is accepted (AWS accepts it)
+  // but never wins: as on ECS, where the agent writes secrets into the environment after the plain
+  // variables, the secret's value is what the container sees (engine/containers/create-spec.ts),
+  // and the attempt's enforced limits list the shadowed names. So a submitter cannot replace a
+  // credential the definition's owner chose to inject.
   environment: z
     .array(keyValue)
     .max(1000)
