@@ -1,8 +1,11 @@
 import { availableParallelism, totalmem } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "@/app/(console)/compute-environments/actions";
+import { actionRegistry } from "@/lib/auth/action";
 import type { OrgContext } from "@/lib/auth/context";
-import { parseInput } from "@/lib/auth/operation";
+import { executeOperation, parseInput } from "@/lib/auth/operation";
 import { computeEnvironmentArn } from "@/lib/batch/arn";
+import { executorPolicyOf } from "@/lib/batch/executor-policy";
 import {
   createComputeEnvironment,
   createComputeEnvironmentInput,
@@ -193,6 +196,55 @@ describe.each(PROVIDERS)("compute environments on %s", (provider) => {
     );
     const audit = await t.db.auditEvent.findMany({ where: { organizationId, action: "computeEnvironment.update" } });
     expect(audit).toHaveLength(2);
+  });
+
+  it("takes the executor policy from tags and refuses bad values at create and in the console's edit", async () => {
+    const { ctx, organizationId } = await newOrg();
+    const policyTags = {
+      "batchdeck:executor": "container",
+      "batchdeck:allowPrivileged": "true",
+      "batchdeck:hostPaths": "/srv/data/,/scratch",
+      "batchdeck:devices": "/dev/fuse",
+      "batchdeck:pidsLimit": "4096",
+      "batchdeck:diskMiB": "0",
+      "batchdeck:network": "none",
+    };
+    await createCe(ctx, { computeEnvironmentName: "ce", type: "MANAGED", tags: policyTags });
+    const row = await t.db.computeEnvironment.findFirstOrThrow({ where: { organizationId, name: "ce" } });
+    expect(executorPolicyOf(JSON.parse(row.tags))).toEqual({
+      executor: "container",
+      allowPrivileged: true,
+      hostPaths: ["/srv/data", "/scratch"],
+      devices: ["/dev/fuse"],
+      pidsLimit: 4096,
+      diskMiB: null,
+      network: "none",
+    });
+
+    const bad: [Record<string, string>, string][] = [
+      [{ "batchdeck:executor": "docker" }, "Tag batchdeck:executor must be container or process"],
+      [{ "batchdeck:allowPrivileged": "yes" }, "Tag batchdeck:allowPrivileged must be true or false"],
+      [{ "batchdeck:hostPaths": "/srv/../etc" }, "Tag batchdeck:hostPaths must be a comma-separated list"],
+      [{ "batchdeck:hostPaths": "/" }, "would let jobs mount the whole host"],
+      [{ "batchdeck:devices": "/etc/shadow" }, "is not a device path under /dev/"],
+      [{ "batchdeck:pidsLimit": "8" }, "Tag batchdeck:pidsLimit must be a whole number from 16 to 1,000,000"],
+      [{ "batchdeck:diskMiB": "lots" }, "Tag batchdeck:diskMiB must be a whole number of MiB"],
+      [{ "batchdeck:network": "host" }, "Tag batchdeck:network can't be host"],
+    ];
+    const edit = actionRegistry.get("computeEnvironments.update")!;
+    for (const [tags, message] of bad) {
+      await expect(createCe(ctx, { computeEnvironmentName: "bad", type: "MANAGED", tags })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        message: expect.stringContaining(message),
+      });
+      await expect(executeOperation(edit, ctx, { computeEnvironment: "ce", tags })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        message: expect.stringContaining(message),
+      });
+    }
+    expect(await t.db.computeEnvironment.count({ where: { organizationId, name: "bad" } })).toBe(0);
+    const after = await t.db.computeEnvironment.findFirstOrThrow({ where: { organizationId, name: "ce" } });
+    expect(JSON.parse(after.tags)).toEqual(policyTags);
   });
 
   it("deletes only a DISABLED environment that no queue uses and no job runs on", async () => {

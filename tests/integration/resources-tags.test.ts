@@ -149,6 +149,34 @@ describe.each(PROVIDERS)("tags on %s", (provider) => {
     expect([ce.memoryMiB, JSON.parse(ce.gpuIds)]).toEqual([hostCapacity().memoryMiB, []]);
   });
 
+  it("checks a compute environment's executor tags at TagResource, merged with the ones it has", async () => {
+    const { ctx, organizationId, arns } = await seed();
+    await tag(ctx, { resourceArn: arns.ce, tags: { "batchdeck:executor": "process", "batchdeck:hostPaths": "/srv" } });
+    const bad: [Record<string, string>, string][] = [
+      [{ "batchdeck:executor": "vm" }, "Tag batchdeck:executor must be container or process"],
+      [{ "batchdeck:allowPrivileged": "1" }, "Tag batchdeck:allowPrivileged must be true or false"],
+      [{ "batchdeck:hostPaths": "relative" }, "Tag batchdeck:hostPaths must be a comma-separated list"],
+      [{ "batchdeck:devices": "/dev/../etc/passwd" }, "Tag batchdeck:devices must be a comma-separated list"],
+      [{ "batchdeck:pidsLimit": "0" }, "Tag batchdeck:pidsLimit must be a whole number from 16"],
+      [{ "batchdeck:diskMiB": "-1" }, "Tag batchdeck:diskMiB must be a whole number of MiB"],
+      [{ "batchdeck:network": "host" }, "Tag batchdeck:network can't be host"],
+    ];
+    for (const [tags, message] of bad) {
+      await expect(tag(ctx, { resourceArn: arns.ce, tags })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        message: expect.stringContaining(message),
+      });
+    }
+    // Executor tags mean nothing on other resources: a queue may carry any value.
+    await tag(ctx, { resourceArn: arns.queue, tags: { "batchdeck:network": "host" } });
+    const ce = await t.db.computeEnvironment.findFirstOrThrow({ where: { organizationId } });
+    expect(JSON.parse(ce.tags)).toEqual({
+      from: "create",
+      "batchdeck:executor": "process",
+      "batchdeck:hostPaths": "/srv",
+    });
+  });
+
   it("refuses ARNs that name nothing taggable", async () => {
     const { ctx, accountId, arns } = await seed();
     await expect(listTags(ctx, `${arns.job}:3`)).rejects.toMatchObject({

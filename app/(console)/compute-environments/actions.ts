@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { orgAction } from "@/lib/auth/action";
 import { backendFor } from "@/lib/backends";
-import { capacityTagProblems } from "@/lib/batch/shapes/compute-environments";
+import { builtinTagProblems } from "@/lib/batch/shapes/compute-environments";
 import { tagsSchema } from "@/lib/batch/shapes/tags";
 import { createComputeEnvironmentInput } from "@/lib/resources/compute-environments/create-compute-environment";
 import { deleteComputeEnvironmentInput } from "@/lib/resources/compute-environments/delete-compute-environment";
@@ -23,11 +23,11 @@ export const createComputeEnvironmentAction = orgAction({
   run: async (ctx, input) => refresh(await (await backendFor(ctx)).createComputeEnvironment(ctx, input)),
 });
 
-// UpdateComputeEnvironment cannot change tags, and this project keeps a CE's memory and GPU
-// ids in tags, so the console's edit also carries the full tag map it wants: the difference
+// UpdateComputeEnvironment cannot change tags, and this project keeps a CE's memory, GPU ids
+// and executor policy in tags, so the console's edit also carries the full tag map it wants: the difference
 // is applied with TagResource / UntagResource, as an AWS CLI user would.
 const editTags = tagsSchema.superRefine((tags, ctx) => {
-  for (const problem of capacityTagProblems(tags)) ctx.addIssue({ code: "custom", message: problem });
+  for (const problem of builtinTagProblems(tags)) ctx.addIssue({ code: "custom", message: problem });
 });
 
 export const updateComputeEnvironmentAction = orgAction({

@@ -6,10 +6,13 @@
 //   maxVcpus  = computeResources.maxvCpus (MANAGED) or unmanagedvCpus (UNMANAGED),
 //               the host's CPU count when neither is given;
 //   memoryMiB = tag "batchdeck:memoryMiB", else the host's memory;
-//   gpuIds    = tag "batchdeck:gpuIds" (comma-separated device ids), else none.
+//   gpuIds    = tag "batchdeck:gpuIds" (comma-separated device ids), else none;
+//   what its jobs may do (executor, privileged, host paths, devices, …) = the tags of
+//   ../executor-policy.ts.
 // Memory and GPUs travel as tags because the AWS CLI and SDKs refuse to send fields AWS does
 // not know, and tags are the one free-form map every AWS client can set.
 import { z } from "zod";
+import { executorTagProblems } from "../executor-policy";
 import { resourceName } from "../names";
 import { awsEnum, awsInt, awsList, awsString, compact, requestSizeProblem, safeJson } from "./common";
 import { type Tags, tagsSchema } from "./tags";
@@ -124,7 +127,7 @@ export const createComputeEnvironmentInput = z
     }
     const tooBig = requestSizeProblem(input);
     if (tooBig) ctx.addIssue({ code: "custom", message: tooBig });
-    for (const problem of capacityTagProblems(input.tags ?? {})) {
+    for (const problem of builtinTagProblems(input.tags ?? {})) {
       ctx.addIssue({ code: "custom", path: ["tags"], message: problem });
     }
   });
@@ -194,6 +197,14 @@ export function capacityTagProblems(tags: Tags): string[] {
     out.push(`Tag ${GPU_IDS_TAG} must be a comma-separated list of GPU ids without empty entries (got "${gpus}").`);
   }
   return out;
+}
+
+/**
+ * Every built-in tag's problems: capacity (above) and what jobs may do (../executor-policy.ts).
+ * Checked wherever an environment's tags are written: create, the console's edit, TagResource.
+ */
+export function builtinTagProblems(tags: Tags): string[] {
+  return [...capacityTagProblems(tags), ...executorTagProblems(tags)];
 }
 
 export function gpuIdsFromTag(value: string | undefined): string[] {

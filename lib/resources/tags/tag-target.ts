@@ -5,7 +5,7 @@
 import type { Permission } from "@/lib/auth/permissions";
 import { type ArnResourceType, parseArn } from "@/lib/batch/arn";
 import { safeJson } from "@/lib/batch/shapes/common";
-import { builtinCapacity, capacityTagProblems, GPU_IDS_TAG, MEMORY_TAG } from "@/lib/batch/shapes/compute-environments";
+import { builtinCapacity, builtinTagProblems, GPU_IDS_TAG, MEMORY_TAG } from "@/lib/batch/shapes/compute-environments";
 import type { Tags } from "@/lib/batch/shapes/tags";
 import type { DbOrTx, Tx } from "@/lib/db";
 import { invalid } from "@/lib/errors";
@@ -48,8 +48,8 @@ export async function findTagTarget(db: DbOrTx, organizationId: string, arn: str
         tags: safeJson<Tags>(row.tags, {}),
         async save(tx, tags) {
           // The built-in capacity tags are part of what the engine may hand out, so the
-          // columns it reads change with them.
-          const problems = capacityTagProblems(tags);
+          // columns it reads change with them; the executor tags say what jobs may do there.
+          const problems = builtinTagProblems(tags);
           if (problems[0]) throw invalid(problems[0]);
           const capacity = builtinCapacity(
             { type: row.type, spec: safeJson(row.spec, {}), tags: pick(tags, [MEMORY_TAG, GPU_IDS_TAG]) },
