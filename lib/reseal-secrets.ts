@@ -6,6 +6,7 @@
 // Run at startup by scripts/prepare.ts; it is cheap when there is nothing to do.
 import { awsSecretContext } from "@/lib/backends/aws/config";
 import type { Db } from "@/lib/db";
+import { orgSecretContext } from "@/lib/org-secrets/seal";
 import {
   decryptSecret,
   defaultKeyring,
@@ -80,6 +81,29 @@ export async function resealSecrets(db: Db, keyring: Keyring = defaultKeyring())
     }
     if (rows.length < BATCH) break;
     cursor = rows[rows.length - 1]?.organizationId;
+  }
+
+  // Organization secrets (Settings → Secrets), bound to their organization and row.
+  for (let cursor: string | undefined; ; ) {
+    const rows = await db.orgSecret.findMany({
+      select: { id: true, organizationId: true, valueSealed: true, updatedAt: true },
+      orderBy: { id: "asc" },
+      take: BATCH,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    for (const row of rows) {
+      if (!needsReencryption(row.valueSealed, keyring)) continue;
+      const next = reseal(row.valueSealed, orgSecretContext(row.organizationId, row.id));
+      if (next === null) continue;
+      const { count } = await db.orgSecret.updateMany({
+        where: { id: row.id, valueSealed: row.valueSealed },
+        // Re-sealing is not a change of value: "updated" in the console keeps its date.
+        data: { valueSealed: next, updatedAt: row.updatedAt },
+      });
+      result.resealed += count;
+    }
+    if (rows.length < BATCH) break;
+    cursor = rows[rows.length - 1]?.id;
   }
   return result;
 }

@@ -16,6 +16,11 @@ export const PERMISSIONS = {
   "jobs.stopAny": MANAGERS,
   "jobDefinitions.manage": MANAGERS,
   "schedules.manage": MANAGERS,
+  /**
+   * Settings → Secrets: add, replace and delete the values job definitions' `secrets` name.
+   * Those who register job definitions decide what a job receives; every member sees the names.
+   */
+  "secrets.manage": MANAGERS,
   "computeEnvironments.manage": ADMIN,
   "jobQueues.manage": ADMIN,
   "schedulingPolicies.manage": ADMIN,
