@@ -1,9 +1,11 @@
-// Secrets never leak (issue 6, proof 7). An access key is created and AWS credentials are saved
-// through the domain functions; then every place a secret could end up is searched for the raw
-// strings: every column of every table, the audit log, everything the functions returned (but
-// the one-time create response), everything written to the console, and the errors of AWS calls
-// that fail with those credentials. Then key rotation: values sealed under an old key still
-// open when it is listed as previous, and resealSecrets moves them to the new key.
+// Secrets never leak (issue 6, proof 7). An access key is created, AWS credentials are saved and
+// organization secrets are put, replaced and resolved through the domain functions; then every
+// place a secret could end up is searched for the raw strings: every column of every table, the
+// audit log, everything the functions returned (but the one-time create response and the engine's
+// resolution), everything written to the console and by the application's logger (lib/log.ts
+// writes to process.stdout/stderr, never through console.*), and the errors of AWS calls that
+// fail with those credentials. Then key rotation: values sealed under an old key still open when
+// it is listed as previous, and resealSecrets moves them to the new key.
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, createServer as createTcpServer } from "node:net";
@@ -13,17 +15,25 @@ import { findApiCaller } from "@/lib/access-keys/api-caller";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
 import { listAccessKeys } from "@/lib/access-keys/list-access-keys";
 import { listAuditEvents } from "@/lib/audit-log/list-audit-events";
-import { parseInput } from "@/lib/auth/operation";
+import { parseInput, toActionError } from "@/lib/auth/operation";
 import { backendFor } from "@/lib/backends";
 import { openAwsConfig } from "@/lib/backends/aws/config";
 import { getBackendSettings } from "@/lib/backends/settings/get-backend-settings";
 import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settings";
 import { backendSettingsInput } from "@/lib/backends/settings/schemas";
 import { testBackendConnection } from "@/lib/backends/settings/test-backend-connection";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import { deleteOrgSecret } from "@/lib/org-secrets/delete-org-secret";
+import { listOrgSecrets } from "@/lib/org-secrets/list-org-secrets";
+import { putOrgSecret } from "@/lib/org-secrets/put-org-secret";
+import { resolveJobSecrets } from "@/lib/org-secrets/resolve-job-secrets";
+import { putOrgSecretInput } from "@/lib/org-secrets/schemas";
+import { openOrgSecret, orgSecretContext } from "@/lib/org-secrets/seal";
 import { resealSecrets } from "@/lib/reseal-secrets";
 import { decryptSecret, encryptSecret, type Keyring, needsReencryption, parseSecretKey } from "@/lib/secrets";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { contextFor, createOrgWithAdmin } from "../helpers/fixtures";
+import { addMembership, contextFor, createOrgWithAdmin, createUser } from "../helpers/fixtures";
 
 process.env.BATCHDECK_SECRET_KEY ??= randomBytes(32).toString("base64");
 
@@ -116,6 +126,8 @@ describe.each(PROVIDERS)("secrets never leak on %s", (provider) => {
   let refusingEndpoint: string;
   const requests: string[] = [];
   const consoleOutput: string[] = [];
+  /** What the process wrote to stdout and stderr: every line of lib/log.ts's logger. */
+  const logOutput: string[] = [];
   const restoreConsole: (() => void)[] = [];
 
   beforeAll(async () => {
@@ -123,6 +135,14 @@ describe.each(PROVIDERS)("secrets never leak on %s", (provider) => {
       const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
         consoleOutput.push(format(...args));
       });
+      restoreConsole.push(() => spy.mockRestore());
+    }
+    // The logger looks the streams up at each line, so these see it whenever it was created.
+    for (const stream of [process.stdout, process.stderr]) {
+      const spy = vi.spyOn(stream, "write").mockImplementation(((chunk: string | Uint8Array) => {
+        logOutput.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+        return true;
+      }) as typeof stream.write);
       restoreConsole.push(() => spy.mockRestore());
     }
     t = await freshDatabase(provider);
@@ -263,11 +283,107 @@ describe.each(PROVIDERS)("secrets never leak on %s", (provider) => {
     expectNoSecret("the audit log", JSON.stringify(audit), secrets);
     expectNoSecret("the functions' answers", JSON.stringify(returned), secrets);
     expectNoSecret("the console", consoleOutput.join("\n"), secrets);
+    expectNoSecret("the log", logOutput.join("\n"), secrets);
     errors.forEach((error, i) => {
       expectNoSecret(`AWS error ${i}`, describeError(error), secrets);
     });
     // And nothing sent to "AWS" carries a secret: only signatures derived from it.
     expectNoSecret("the requests sent to AWS", requests.join("\n"), secrets);
+  });
+
+  it("keeps organization secret values out of the database, audit log, answers, errors and the log", async () => {
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Vault");
+    const ctx = contextFor(t.db, organizationId, admin, "admin");
+    const developer = await createUser(t.db, `vault-dev-${randomBytes(3).toString("hex")}@example.com`);
+    await addMembership(t.db, organizationId, developer.id, "developer");
+    const devCtx = contextFor(t.db, organizationId, developer, "developer");
+    // Async, so a refused input is a rejected promise like any other failure.
+    const put = async (c: typeof ctx, input: Record<string, string>) =>
+      putOrgSecret(c, parseInput(putOrgSecretInput, input));
+    const returned: unknown[] = [];
+    const errors: unknown[] = [];
+
+    // Values of each kind a job asks for: plain, a JSON document one field of which is picked,
+    // one replaced (the old value must go too) and one deleted.
+    const plain = awsSecret();
+    const password = awsSecret();
+    const document = JSON.stringify({ username: "svc", password });
+    const replacedOld = awsSecret();
+    const replacedNew = awsSecret();
+    const deleted = awsSecret();
+    const secrets = [plain, password, document, replacedOld, replacedNew, deleted];
+    returned.push(
+      await put(ctx, { name: "prod/api-token", value: plain, description: "the API token", mode: "create" }),
+      await put(devCtx, { name: "prod/db", value: document }),
+      await put(ctx, { name: "rotating", value: replacedOld }),
+      await put(devCtx, { name: "rotating", value: replacedNew, mode: "replace" }),
+      await put(ctx, { name: "short-lived", value: deleted }),
+      await deleteOrgSecret(ctx, { name: "short-lived" }),
+      await listOrgSecrets(ctx),
+    );
+
+    // The engine's resolution is the one answer that carries values: they are the ones stored.
+    const { accountId } = await t.db.organization.findUniqueOrThrow({ where: { id: organizationId } });
+    const arn = (rest: string) => `arn:aws:secretsmanager:us-east-1:${accountId}:secret:${rest}`;
+    expect(
+      await resolveJobSecrets(t.db, organizationId, [
+        { name: "TOKEN", valueFrom: "prod/api-token" },
+        { name: "DB_PASSWORD", valueFrom: arn("prod/db-AbC123:password::") },
+        { name: "ROTATING", valueFrom: arn("rotating") },
+      ]),
+    ).toEqual({ ok: true, values: { TOKEN: plain, DB_PASSWORD: password, ROTATING: replacedNew } });
+
+    // Failures: answers, errors and (for a value that cannot be opened) a warning in the log.
+    returned.push(
+      await resolveJobSecrets(t.db, organizationId, [{ name: "X", valueFrom: "short-lived" }]),
+      await resolveJobSecrets(t.db, organizationId, [{ name: "X", valueFrom: arn("prod/api-token:field::") }]),
+    );
+    const copied = await t.db.orgSecret.findFirstOrThrow({ where: { organizationId, name: "prod/db" } });
+    await t.db.orgSecret.updateMany({
+      where: { organizationId, name: "rotating" },
+      data: { valueSealed: copied.valueSealed },
+    });
+    const undecryptable = await resolveJobSecrets(t.db, organizationId, [{ name: "X", valueFrom: "rotating" }]);
+    expect(undecryptable).toMatchObject({ ok: false, reason: expect.stringMatching(/cannot be decrypted/) });
+    returned.push(undecryptable);
+    await put(ctx, { name: "rotating", value: replacedNew, mode: "replace" });
+
+    const tooLong = `${plain}${"x".repeat(65_536)}`;
+    errors.push(
+      await failure(put(ctx, { name: "prod/api-token", value: plain, mode: "create" })),
+      await failure(put(ctx, { name: "missing", value: plain, mode: "replace" })),
+      await failure(put(ctx, { name: "bad name", value: plain })),
+      await failure(put(ctx, { name: "fine", value: tooLong })),
+    );
+    for (const error of errors) expect(error).toBeInstanceOf(AppError);
+    // What a browser is answered for each of them (lib/auth/operation.ts).
+    returned.push(...errors.map((error) => toActionError(error, "secrets.put")));
+
+    const dump = await dumpDatabase(t);
+    expect(dump.tables).toContain("OrgSecret");
+    expect(dump.text).toContain("prod/api-token");
+    expect(dump.text).toContain("the API token");
+    expectNoSecret("the database", dump.text, secrets);
+    // The values are there, sealed: opening them gives the entered strings back.
+    const stored = await t.db.orgSecret.findFirstOrThrow({ where: { organizationId, name: "prod/api-token" } });
+    expect(openOrgSecret(stored)).toBe(plain);
+
+    const audit = (await listAuditEvents(ctx, { limit: 200 })).events;
+    expect(audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["secret.create", "secret.replace", "secret.delete"]),
+    );
+    expectNoSecret("the audit log", JSON.stringify(audit), secrets);
+    expectNoSecret("the functions' answers", JSON.stringify(returned), secrets);
+    errors.forEach((error, i) => {
+      expectNoSecret(`error ${i}`, describeError(error), secrets);
+    });
+    // The log is watched for real: the undecryptable secret was reported there, by name only.
+    logger().info("secrets sweep: the log is captured");
+    const log = logOutput.join("\n");
+    expect(log).toContain("secrets sweep: the log is captured");
+    expect(log).toMatch(/organization secret cannot be decrypted.*rotating/);
+    expectNoSecret("the log", log, secrets);
+    expectNoSecret("the console", consoleOutput.join("\n"), secrets);
   });
 
   it("opens values sealed under a previous key and re-seals them under the new one", async () => {
@@ -306,15 +422,26 @@ describe.each(PROVIDERS)("secrets never leak on %s", (provider) => {
         }),
       },
     });
+    const orgSecretValue = awsSecret();
+    await putOrgSecret(ctx, parseInput(putOrgSecretInput, { name: "rotating", value: orgSecretValue }));
+    const secretRow = await t.db.orgSecret.findFirstOrThrow({ where: { organizationId, name: "rotating" } });
+    const secretContext = orgSecretContext(organizationId, secretRow.id);
+    await t.db.orgSecret.update({
+      where: { id: secretRow.id },
+      data: { valueSealed: encryptSecret(orgSecretValue, { context: secretContext, keyring: before }) },
+    });
+    const { updatedAt: secretUpdatedAt } = await t.db.orgSecret.findUniqueOrThrow({ where: { id: secretRow.id } });
     const sealed = async () => ({
       accessKey: (await t.db.accessKey.findUniqueOrThrow({ where: { accessKeyId: key.accessKeyId } })).secretEncrypted,
       aws: (await t.db.awsBackendConfig.findUniqueOrThrow({ where: { organizationId } })).secretAccessKeySealed ?? "",
+      orgSecret: (await t.db.orgSecret.findUniqueOrThrow({ where: { id: secretRow.id } })).valueSealed,
     });
 
     // After the rotation, the old values still open, through the previous key.
     const old = await sealed();
     expect(decryptSecret(old.accessKey, { context: key.accessKeyId, keyring: rotated })).toBe(key.secretAccessKey);
     expect(decryptSecret(old.aws, { context: `aws-backend:${organizationId}`, keyring: rotated })).toBe(awsSecretKey);
+    expect(decryptSecret(old.orgSecret, { context: secretContext, keyring: rotated })).toBe(orgSecretValue);
     expect(needsReencryption(old.accessKey, rotated)).toBe(true);
     expect(() => decryptSecret(old.accessKey, { context: key.accessKeyId, keyring: afterDrop })).toThrow(
       /not configured/,
@@ -323,18 +450,24 @@ describe.each(PROVIDERS)("secrets never leak on %s", (provider) => {
     // Re-sealing moves exactly the old values to the new key (other rows were sealed under the
     // test's own key, which this keyring does not hold: they are reported, not touched).
     const result = await resealSecrets(t.db, rotated);
-    expect(result.resealed).toBe(2);
+    expect(result.resealed).toBe(3);
     const moved = await sealed();
     expect(moved.accessKey.split(".")[1]).toBe(newKey.id);
     expect(moved.aws.split(".")[1]).toBe(newKey.id);
+    expect(moved.orgSecret.split(".")[1]).toBe(newKey.id);
+    // Re-sealing is not a new value: the console's "updated" date stays.
+    expect((await t.db.orgSecret.findUniqueOrThrow({ where: { id: secretRow.id } })).updatedAt).toEqual(
+      secretUpdatedAt,
+    );
     expect(needsReencryption(moved.accessKey, rotated)).toBe(false);
     // The old key can now be dropped: the values open with the new key alone, still bound to their rows.
     expect(decryptSecret(moved.accessKey, { context: key.accessKeyId, keyring: afterDrop })).toBe(key.secretAccessKey);
     expect(decryptSecret(moved.aws, { context: `aws-backend:${organizationId}`, keyring: afterDrop })).toBe(
       awsSecretKey,
     );
+    expect(decryptSecret(moved.orgSecret, { context: secretContext, keyring: afterDrop })).toBe(orgSecretValue);
     expect(() => decryptSecret(moved.accessKey, { context: "AKIAOTHER", keyring: afterDrop })).toThrow(/altered/);
-    expectNoSecret("the re-sealed rows", JSON.stringify(moved), [key.secretAccessKey, awsSecretKey]);
+    expectNoSecret("the re-sealed rows", JSON.stringify(moved), [key.secretAccessKey, awsSecretKey, orgSecretValue]);
 
     // A second run has nothing to move from the old key.
     const again = await resealSecrets(t.db, rotated);
