@@ -24,6 +24,11 @@ function ensureSystemPackages() {
   if (!findPgBin("initdb")) missing.push("postgresql");
   // The real AWS CLI drives the /v1 API in the integration tests.
   if (!have("aws")) missing.push("awscli");
+  // The container executor's tests run jobs in images built locally with Podman, on runc (crun,
+  // Podman's default, fails on cgroup v1 hybrid hosts), from Debian's static busybox.
+  if (!existsSync("/usr/bin/podman")) missing.push("podman");
+  if (!have("runc")) missing.push("runc");
+  if (!existsSync("/usr/bin/busybox") && !existsSync("/bin/busybox")) missing.push("busybox-static");
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0 || !have("apt-get")) {
     throw new Error(`missing system packages: ${missing.join(", ")} (install them with your package manager)`);
