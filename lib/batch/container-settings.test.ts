@@ -267,6 +267,16 @@ describe("containerProperties execution fields at RegisterJobDefinition", () => 
       },
       "containerProperties.secrets names T more than once.",
     ],
+    ["a ulimit that is not an object", { ulimits: [null] }, "ulimits entries must be objects."],
+    ["a volume that is not an object", { volumes: ["v"] }, "volumes entries must be objects."],
+    ["a mount point that is not an object", { mountPoints: [1] }, "mountPoints entries must be objects."],
+    ["a secret that is not an object", { secrets: ["T"] }, "secrets entries must be objects."],
+    [
+      "linuxParameters not an object",
+      { linuxParameters: [] },
+      "containerProperties.linuxParameters must be an object.",
+    ],
+    ["host not an object", { volumes: [{ name: "v", host: "/x" }] }, "volumes.host must be an object."],
     [
       "repository credentials without a parameter",
       { repositoryCredentials: {} },

@@ -85,6 +85,10 @@ const TMPFS_OPTION = /^([a-z_]+)(?:=[A-Za-z0-9:._/-]+)?$/;
 /** Every list here is bounded by the 24 KiB definition; these caps only name a sane maximum. */
 const MAX_ENTRIES = 100;
 
+/** Messages for a list entry, or a structure, that is not an object at all. */
+const entry = (field: string) => ({ message: `${field} entries must be objects.` });
+const structure = (field: string) => ({ message: `${field} must be an object.` });
+
 const flag = (field: string) => z.boolean({ message: `${field} must be true or false.` });
 
 /** A path inside the container, or on the host: absolute, as Docker requires. */
@@ -101,24 +105,30 @@ const ulimitValue = (field: string) => {
 const unlimited = (n: number) => (n === -1 ? Number.POSITIVE_INFINITY : n);
 
 export const ulimitSchema = z
-  .looseObject({
-    name: awsEnum("ulimits.name", ULIMIT_NAMES),
-    softLimit: ulimitValue("ulimits.softLimit"),
-    hardLimit: ulimitValue("ulimits.hardLimit"),
-  })
+  .looseObject(
+    {
+      name: awsEnum("ulimits.name", ULIMIT_NAMES),
+      softLimit: ulimitValue("ulimits.softLimit"),
+      hardLimit: ulimitValue("ulimits.hardLimit"),
+    },
+    entry("ulimits"),
+  )
   .refine((u) => unlimited(u.softLimit) <= unlimited(u.hardLimit), {
     message: "ulimits.softLimit must not be greater than ulimits.hardLimit.",
   });
 
-export const deviceSchema = z.looseObject({
-  hostPath: absolutePath("linuxParameters.devices.hostPath"),
-  containerPath: absolutePath("linuxParameters.devices.containerPath").optional(),
-  permissions: awsList(
-    "linuxParameters.devices.permissions",
-    awsEnum("linuxParameters.devices.permissions", DEVICE_PERMISSIONS),
-    3,
-  ).optional(),
-});
+export const deviceSchema = z.looseObject(
+  {
+    hostPath: absolutePath("linuxParameters.devices.hostPath"),
+    containerPath: absolutePath("linuxParameters.devices.containerPath").optional(),
+    permissions: awsList(
+      "linuxParameters.devices.permissions",
+      awsEnum("linuxParameters.devices.permissions", DEVICE_PERMISSIONS),
+      3,
+    ).optional(),
+  },
+  entry("linuxParameters.devices"),
+);
 
 const tmpfsOption = z
   .string({ message: "linuxParameters.tmpfs.mountOptions entries must be strings." })
@@ -130,39 +140,51 @@ const tmpfsOption = z
     });
   });
 
-export const tmpfsSchema = z.looseObject({
-  containerPath: absolutePath("linuxParameters.tmpfs.containerPath"),
-  size: awsInt("linuxParameters.tmpfs.size", 1),
-  mountOptions: awsList("linuxParameters.tmpfs.mountOptions", tmpfsOption, 40).optional(),
-});
+export const tmpfsSchema = z.looseObject(
+  {
+    containerPath: absolutePath("linuxParameters.tmpfs.containerPath"),
+    size: awsInt("linuxParameters.tmpfs.size", 1),
+    mountOptions: awsList("linuxParameters.tmpfs.mountOptions", tmpfsOption, 40).optional(),
+  },
+  entry("linuxParameters.tmpfs"),
+);
 
-export const linuxParametersSchema = z.looseObject({
-  devices: awsList("linuxParameters.devices", deviceSchema, MAX_ENTRIES).optional(),
-  initProcessEnabled: flag("linuxParameters.initProcessEnabled").optional(),
-  /** MiB. */
-  sharedMemorySize: awsInt("linuxParameters.sharedMemorySize", 1).optional(),
-  tmpfs: awsList("linuxParameters.tmpfs", tmpfsSchema, MAX_ENTRIES).optional(),
-  /** MiB of swap on top of the memory limit; 0 means none. */
-  maxSwap: awsInt("linuxParameters.maxSwap", 0).optional(),
-  /** Only honoured when maxSwap is set (AWS). */
-  swappiness: awsInt("linuxParameters.swappiness", 0, 100).optional(),
-});
+export const linuxParametersSchema = z.looseObject(
+  {
+    devices: awsList("linuxParameters.devices", deviceSchema, MAX_ENTRIES).optional(),
+    initProcessEnabled: flag("linuxParameters.initProcessEnabled").optional(),
+    /** MiB. */
+    sharedMemorySize: awsInt("linuxParameters.sharedMemorySize", 1).optional(),
+    tmpfs: awsList("linuxParameters.tmpfs", tmpfsSchema, MAX_ENTRIES).optional(),
+    /** MiB of swap on top of the memory limit; 0 means none. */
+    maxSwap: awsInt("linuxParameters.maxSwap", 0).optional(),
+    /** Only honoured when maxSwap is set (AWS). */
+    swappiness: awsInt("linuxParameters.swappiness", 0, 100).optional(),
+  },
+  structure("containerProperties.linuxParameters"),
+);
 
 const enabledDisabled = (field: string) => awsEnum(field, ["ENABLED", "DISABLED"]);
 
 export const efsVolumeConfigurationSchema = z
-  .looseObject({
-    fileSystemId: awsString("efsVolumeConfiguration.fileSystemId", 255, 1),
-    rootDirectory: awsString("efsVolumeConfiguration.rootDirectory", 4096).optional(),
-    transitEncryption: enabledDisabled("efsVolumeConfiguration.transitEncryption").optional(),
-    transitEncryptionPort: awsInt("efsVolumeConfiguration.transitEncryptionPort", 0, 65535).optional(),
-    authorizationConfig: z
-      .looseObject({
-        accessPointId: awsString("efsVolumeConfiguration.authorizationConfig.accessPointId", 255, 1).optional(),
-        iam: enabledDisabled("efsVolumeConfiguration.authorizationConfig.iam").optional(),
-      })
-      .optional(),
-  })
+  .looseObject(
+    {
+      fileSystemId: awsString("efsVolumeConfiguration.fileSystemId", 255, 1),
+      rootDirectory: awsString("efsVolumeConfiguration.rootDirectory", 4096).optional(),
+      transitEncryption: enabledDisabled("efsVolumeConfiguration.transitEncryption").optional(),
+      transitEncryptionPort: awsInt("efsVolumeConfiguration.transitEncryptionPort", 0, 65535).optional(),
+      authorizationConfig: z
+        .looseObject(
+          {
+            accessPointId: awsString("efsVolumeConfiguration.authorizationConfig.accessPointId", 255, 1).optional(),
+            iam: enabledDisabled("efsVolumeConfiguration.authorizationConfig.iam").optional(),
+          },
+          structure("efsVolumeConfiguration.authorizationConfig"),
+        )
+        .optional(),
+    },
+    structure("volumes.efsVolumeConfiguration"),
+  )
   .superRefine((efs, ctx) => {
     // AWS: IAM authorization and access points need encryption in transit, and an access point
     // fixes the root directory itself.
@@ -183,39 +205,53 @@ export const efsVolumeConfigurationSchema = z
   });
 
 export const volumeSchema = z
-  .looseObject({
-    name: z
-      .string({ message: "volumes.name is required." })
-      .regex(
-        VOLUME_NAME,
-        "volumes.name must be 1–255 letters (uppercase and lowercase), numbers, hyphens (-) and underscores (_).",
-      ),
-    host: z.looseObject({ sourcePath: absolutePath("volumes.host.sourcePath").optional() }).optional(),
-    efsVolumeConfiguration: efsVolumeConfigurationSchema.optional(),
-  })
+  .looseObject(
+    {
+      name: z
+        .string({ message: "volumes.name is required." })
+        .regex(
+          VOLUME_NAME,
+          "volumes.name must be 1–255 letters (uppercase and lowercase), numbers, hyphens (-) and underscores (_).",
+        ),
+      host: z
+        .looseObject({ sourcePath: absolutePath("volumes.host.sourcePath").optional() }, structure("volumes.host"))
+        .optional(),
+      efsVolumeConfiguration: efsVolumeConfigurationSchema.optional(),
+    },
+    entry("volumes"),
+  )
   .refine((v) => !(v.host && v.efsVolumeConfiguration), {
     message: "A volume can have host or efsVolumeConfiguration, not both.",
   });
 
-export const mountPointSchema = z.looseObject({
-  containerPath: absolutePath("mountPoints.containerPath"),
-  readOnly: flag("mountPoints.readOnly").optional(),
-  sourceVolume: awsString("mountPoints.sourceVolume", 255, 1),
-});
+export const mountPointSchema = z.looseObject(
+  {
+    containerPath: absolutePath("mountPoints.containerPath"),
+    readOnly: flag("mountPoints.readOnly").optional(),
+    sourceVolume: awsString("mountPoints.sourceVolume", 255, 1),
+  },
+  entry("mountPoints"),
+);
 
-export const secretSchema = z.looseObject({
-  // The name of the environment variable the value is set in.
-  name: awsString("secrets.name", 1024, 1)
-    .refine((n) => !n.startsWith(RESERVED_ENV_PREFIX), {
-      message: "Secret names starting with AWS_BATCH are reserved for variables set by AWS Batch.",
-    })
-    .refine((n) => !n.includes("="), { message: "secrets.name must not contain =." }),
-  valueFrom: awsString("secrets.valueFrom", 2048, 1),
-});
+export const secretSchema = z.looseObject(
+  {
+    // The name of the environment variable the value is set in.
+    name: awsString("secrets.name", 1024, 1)
+      .refine((n) => !n.startsWith(RESERVED_ENV_PREFIX), {
+        message: "Secret names starting with AWS_BATCH are reserved for variables set by AWS Batch.",
+      })
+      .refine((n) => !n.includes("="), { message: "secrets.name must not contain =." }),
+    valueFrom: awsString("secrets.valueFrom", 2048, 1),
+  },
+  entry("secrets"),
+);
 
-export const repositoryCredentialsSchema = z.looseObject({
-  credentialsParameter: awsString("repositoryCredentials.credentialsParameter", 2048, 1),
-});
+export const repositoryCredentialsSchema = z.looseObject(
+  {
+    credentialsParameter: awsString("repositoryCredentials.credentialsParameter", 2048, 1),
+  },
+  structure("containerProperties.repositoryCredentials"),
+);
 
 /** The fields, for merging into containerPropertiesSchema (shapes/job-definitions.ts). */
 export const containerExecutionShape = {
