@@ -7,6 +7,7 @@ import { usePathname } from "next/navigation";
 const TABS = [
   { href: "/settings/members", label: "Members" },
   { href: "/settings/access-keys", label: "Access keys" },
+  { href: "/settings/secrets", label: "Secrets" },
   { href: "/settings/backend", label: "Backend" },
   { href: "/settings/retention", label: "Retention" },
   { href: "/settings/audit", label: "Audit log" },

@@ -1,13 +1,13 @@
 // Creates a secret or replaces its value (Settings → Secrets). Only the sealed value is stored;
 // neither the value nor anything derived from it (length, hash) goes into the audit entry, the
 // answer or an error.
-import type { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError, invalid, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { writeTransaction } from "@/lib/organizations/lock";
-import type { putOrgSecretInput } from "./schemas";
+import { SECRET_NAME_PATTERN, SECRET_NAME_RULE } from "./names";
+import type { PutOrgSecretOptions } from "./schemas";
 import { sealOrgSecret } from "./seal";
 
 export interface PutOrgSecretResult {
@@ -16,20 +16,23 @@ export interface PutOrgSecretResult {
   updatedAt: Date;
 }
 
-export async function putOrgSecret(
-  ctx: OrgContext,
-  input: z.output<typeof putOrgSecretInput>,
-): Promise<PutOrgSecretResult> {
+export async function putOrgSecret(ctx: OrgContext, input: PutOrgSecretOptions): Promise<PutOrgSecretResult> {
+  const mode = input.mode ?? "upsert";
+  // The wrapper validated the input; callers without one (seeding, tests) still cannot store a
+  // name the resolution could not name (value-from.ts relies on names without ":").
+  if (!SECRET_NAME_PATTERN.test(input.name)) {
+    throw invalid(`A secret's name is ${SECRET_NAME_RULE}.`, { name: [`A secret's name is ${SECRET_NAME_RULE}.`] });
+  }
   return writeTransaction(ctx, async (tx) => {
     const existing = await tx.orgSecret.findFirst({
       where: { organizationId: ctx.organizationId, name: input.name },
       select: { id: true, description: true },
     });
-    if (existing && input.mode === "create") {
+    if (existing && mode === "create") {
       const message = `A secret named ${input.name} already exists. Use "Replace value" to change it.`;
       throw new AppError("CONFLICT", message, { name: [message] });
     }
-    if (!existing && input.mode === "replace") throw notFound(`Secret ${input.name}`);
+    if (!existing && mode === "replace") throw notFound(`Secret ${input.name}`);
 
     if (existing) {
       const description = input.description ?? existing.description;

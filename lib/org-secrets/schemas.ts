@@ -39,6 +39,10 @@ export const putOrgSecretInput = z.object({
   mode: z.enum(["create", "replace", "upsert"]).optional().default("upsert"),
 });
 export type PutOrgSecretInput = z.input<typeof putOrgSecretInput>;
+/** What putOrgSecret takes: the validated input, mode optional (upsert) for callers without a form. */
+export type PutOrgSecretOptions = Omit<z.output<typeof putOrgSecretInput>, "mode"> & {
+  mode?: z.output<typeof putOrgSecretInput>["mode"];
+};
 
 export const deleteOrgSecretInput = z.object({ name: secretNameSchema });
 export type DeleteOrgSecretInput = z.output<typeof deleteOrgSecretInput>;

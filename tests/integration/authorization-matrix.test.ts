@@ -44,6 +44,10 @@ const ACTIONS: Record<string, Role[]> = {
   "backend.save": ADMIN,
   "backend.testConnection": ADMIN,
   "retention.save": ADMIN,
+  // Settings → Secrets. DESIGN.md's table has no row of its own for them: secrets are managed by
+  // those who manage job definitions (a definition's `secrets` names them), seen by everyone.
+  "secrets.put": MANAGERS,
+  "secrets.delete": MANAGERS,
 };
 
 const OPERATIONS: Record<string, Role[]> = {

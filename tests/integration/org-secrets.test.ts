@@ -82,6 +82,8 @@ describe.each(PROVIDERS)("organization secrets on %s", (provider) => {
     const duplicate = await refusal(put({ name: "prod/db-password", value: "x", mode: "create" }));
     expect(duplicate).toMatchObject({ code: "CONFLICT", fieldErrors: { name: [expect.stringMatching(/exists/)] } });
     expect((await refusal(put({ name: "nope", value: "x", mode: "replace" }))).code).toBe("NOT_FOUND");
+    // Called without the form's validation (seeding, the engine's tests), a bad name is still refused.
+    expect((await refusal(putOrgSecret(ctx, { name: "colon:name", value: "x" }))).code).toBe("INVALID_INPUT");
 
     // Replacing keeps the row, its name, creator and description; "updated by" is the replacer.
     await new Promise((r) => setTimeout(r, 5));
