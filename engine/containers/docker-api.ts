@@ -231,15 +231,25 @@ export class DockerApi {
   /**
    * Resolves when the container is not running, with its exit code: at once for one that has
    * exited, and also for one created but never started (Podman then answers 0 or −1), so start
-   * before waiting. A container force-removed meanwhile resolves (137 with Podman); one gone
-   * before the call rejects with 404. No timeout; `signal` aborts the call (rejecting with
-   * the signal's reason) without touching the container.
+   * before waiting. No timeout; `signal` aborts the call (rejecting with the signal's reason)
+   * without touching the container.
+   *
+   * Rejects with 404 when the container is gone before the call, and also when it is removed
+   * while waited on and the daemon cannot tell how it ended: Podman then answers 200 with
+   * `StatusCode: 0` and an `Error.Message` ("container has already been removed", "… does not
+   * exist in database"), which read as a clean exit unless the error is looked at. (Sometimes it
+   * answers 137 instead, the removal's kill, and that is what resolves.)
    */
-  async waitContainer(
-    id: string,
-    signal?: AbortSignal,
-  ): Promise<{ StatusCode: number; Error?: { Message: string } | null }> {
-    return json(await this.expect({ method: "POST", path: `/containers/${enc(id)}/wait`, long: true, signal }, [200]));
+  async waitContainer(id: string, signal?: AbortSignal): Promise<{ StatusCode: number }> {
+    const answer = json<{ StatusCode: number; Error?: { Message?: string } | null }>(
+      await this.expect({ method: "POST", path: `/containers/${enc(id)}/wait`, long: true, signal }, [200]),
+    );
+    const failure = answer.Error?.Message;
+    if (failure) {
+      const gone = /removed|no such container|does not exist/i.test(failure);
+      throw new DockerApiError(gone ? 404 : 500, failure);
+    }
+    return { StatusCode: answer.StatusCode };
   }
 
   async inspectContainer(id: string): Promise<ContainerInspect> {
@@ -451,6 +461,12 @@ function transportError(error: NodeJS.ErrnoException, socketPath: string): Docke
     case "EACCES":
     case "EPERM":
       return new DockerApiError(0, `no permission to connect to ${socketPath}`, { cause: error });
+    case "ECONNRESET":
+    case "EPIPE":
+      // A daemon that stopped (or restarted) mid-call; a wait can be made again on a new one.
+      return new DockerApiError(0, `${socketPath}: the daemon closed the connection (${error.message})`, {
+        cause: error,
+      });
     default:
       return new DockerApiError(0, `${socketPath}: ${error.message}`, { cause: error });
   }

@@ -165,6 +165,29 @@ describe("findContainerRuntime", () => {
     expect(await pings(files.socket)).toBe(false);
   }, 60_000);
 
+  it("keeps containers running when the service stops: a wait is cut, the next service sees the exit", async () => {
+    const dir = dataDir();
+    const image = await ensureTestImage();
+    const first = await found({ dataDir: dir });
+    cleanups.push(() => first.close());
+    const { Id } = await first.api.createContainer({
+      Image: image,
+      Cmd: ["sh", "-c", "sleep 3; exit 7"],
+      Labels: { [LABEL]: testId },
+    });
+    await first.api.startContainer(Id);
+    const cut = first.api.waitContainer(Id).catch((error: unknown) => error);
+    first.close();
+    expect(await cut).toMatchObject({ name: "DockerApiError", status: 0 });
+
+    const second = await found({ dataDir: dir });
+    cleanups.push(() => second.close());
+    expect((await second.api.inspectContainer(Id)).State.Running).toBe(true);
+    expect(await second.api.waitContainer(Id)).toEqual({ StatusCode: 7 });
+    await second.api.removeContainer(Id);
+    second.close();
+  }, 60_000);
+
   it("starts one service when two lookups race", async () => {
     const dir = dataDir();
     const files = podmanServiceFiles(dir);
