@@ -103,6 +103,7 @@ async function main() {
       executor as unknown as Executor,
       new ShareUsage(executor as unknown as Executor),
       1_000,
+      { available: ["process"], default: "process" },
     );
     const putBack = async () => {
       await d.db.job.updateMany({

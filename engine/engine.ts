@@ -8,8 +8,15 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
+import type { ExecutorKind } from "@/lib/batch/executor-policy";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import { protectHostFiles } from "@/lib/host-files";
+import type { EngineExecutors } from "@/lib/metrics/engine-stats";
+import type { AttemptRunner } from "./attempt";
+import { adoptContainers } from "./containers/adopt";
+import { ContainerRunner } from "./containers/container-runner";
+import { KernelOomWatch } from "./containers/oom-watch";
+import { type ContainerRuntime, findContainerRuntime } from "./containers/runtime";
 import { Executor } from "./executor";
 import { isolationWarning, JobIdentities, resolveJobUsers } from "./job-users";
 import { createLeadership } from "./leadership";
@@ -19,6 +26,7 @@ import { onLogGuardRestart, startLogGuard } from "./log-guard";
 import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
 import { compactMetrics } from "./metric-compaction";
 import { type EngineOptions, resolveOptions } from "./options";
+import { ProcessRunner } from "./process-runner";
 import { recoverOrphans } from "./recovery";
 import { enforceRetention } from "./retention";
 import { pruneMetrics, sampleMetrics } from "./sampler";
@@ -30,6 +38,10 @@ import { Writer } from "./writer";
 export interface EngineHandle {
   engineId: string;
   host: HostLimits;
+  /** Which executors this engine has; resolves once it has looked for a container runtime. */
+  executors(): Promise<EngineExecutors>;
+  /** The container runtime it found, if any. */
+  containerRuntime(): Promise<ContainerRuntime | null>;
   isLeader(): boolean;
   /** Resolves when this engine has become leader and finished recovery. */
   leading(): Promise<void>;
@@ -55,18 +67,73 @@ export function startEngine(options: EngineOptions): EngineHandle {
   const stats = new EngineStats(o.engineId);
   const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log, stats);
   const cgroups = new CgroupPool(host, o.engineId);
-  const executor = new Executor({
-    dataDir: o.dataDir,
-    killGraceMs: o.killGraceMs,
-    logCapBytes: o.logCapBytes,
-    host,
-    cgroups,
-    identities: new JobIdentities(host.users),
-    writer,
-    log: o.log,
-  });
+  const runners: Partial<Record<ExecutorKind, AttemptRunner>> = {
+    process: new ProcessRunner({
+      dataDir: o.dataDir,
+      logCapBytes: o.logCapBytes,
+      cgroups,
+      identities: new JobIdentities(host.users),
+    }),
+  };
+  const executor = new Executor({ killGraceMs: o.killGraceMs, runners, writer, log: o.log });
   const usage = new ShareUsage(executor);
-  const scheduler = new Scheduler(o.db, o.provider, o.engineId, executor, usage, o.windowPerQueue, stats);
+  // The container runtime is looked for once, before this engine first leads (Podman's service
+  // may take a few seconds to start); the scheduler learns which executors exist from it.
+  const oom = new KernelOomWatch();
+  let runtime: ContainerRuntime | null = null;
+  const executorsReady: Promise<EngineExecutors> = findContainerRuntime({
+    dataDir: o.dataDir,
+    // In-process engines (tests, benchmarks) take the setting from the environment as main.ts does.
+    setting: o.containerHost ?? process.env.BATCHDECK_CONTAINER_HOST,
+    log: (message, fields) => o.log(message, fields),
+  })
+    .catch((error: Error) => ({ runtime: null, reason: `looking for a container runtime failed: ${error.message}` }))
+    .then((found) => {
+      runtime = found.runtime;
+      if (found.runtime) {
+        runners.container = new ContainerRunner({
+          runtime: found.runtime,
+          db: o.db,
+          dataDir: o.dataDir,
+          logCapBytes: o.logCapBytes,
+          engineId: o.engineId,
+          hostId: o.hostId,
+          hosted: o.hosted,
+          oom,
+        });
+      }
+      const executors: EngineExecutors = {
+        container: found.runtime
+          ? { available: true, runtime: `${found.runtime.kind} ${found.runtime.version}` }
+          : { available: false, reason: found.reason },
+        process: { available: true },
+        // Hosted installs run jobs in containers unless an environment asks for processes.
+        default: found.runtime ? "container" : o.hosted ? null : "process",
+      };
+      stats.executors = executors;
+      o.log("executors", {
+        container: executors.container.runtime ?? `none: ${executors.container.reason}`,
+        default: executors.default ?? "none",
+      });
+      return executors;
+    });
+  const scheduler = new Scheduler(
+    o.db,
+    o.provider,
+    o.engineId,
+    executor,
+    usage,
+    o.windowPerQueue,
+    {
+      get available() {
+        return Object.keys(runners) as ExecutorKind[];
+      },
+      get default() {
+        return stats.executors?.default ?? null;
+      },
+    },
+    stats,
+  );
   const leadership = createLeadership({ ...o, provider: o.provider, stats: () => stats.toJSON() });
   let stopping = false;
   let term = 0;
@@ -160,6 +227,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
 
   const main = (async () => {
     while (!stopping) {
+      await executorsReady;
       try {
         await leadership.acquire();
       } catch {
@@ -168,7 +236,21 @@ export function startEngine(options: EngineOptions): EngineHandle {
       const myTerm = term;
       o.log("leading", { engineId: o.engineId, memoryLimits: host.mechanism, jobsRunAs: describeUsers(host.users) });
       try {
-        await recoverOrphans(o.db, host, o.dataDir, o.logCapBytes, o.log);
+        const containerRunner = runners.container as ContainerRunner | undefined;
+        const adopted =
+          runtime && containerRunner
+            ? await adoptContainers({
+                db: o.db,
+                runtime,
+                runner: containerRunner,
+                executor,
+                engineId: o.engineId,
+                hostId: o.hostId,
+                dataDir: o.dataDir,
+                log: o.log,
+              })
+            : new Set<string>();
+        await recoverOrphans(o.db, host, o.dataDir, o.logCapBytes, o.log, adopted);
       } catch (error) {
         o.log("recovery failed", { level: "error", error });
         await sleep(1_000);
@@ -187,6 +269,11 @@ export function startEngine(options: EngineOptions): EngineHandle {
   return {
     engineId: o.engineId,
     host,
+    executors: () => executorsReady,
+    containerRuntime: async () => {
+      await executorsReady;
+      return runtime;
+    },
     isLeader: () => leadership.isLeader(),
     leading: () => leadingPromise,
     async stop() {
@@ -201,6 +288,9 @@ export function startEngine(options: EngineOptions): EngineHandle {
       await main;
       writer.stop();
       cgroups.close();
+      oom.close();
+      // The Podman service this engine started, if any (containers do not need it to run).
+      (runtime as ContainerRuntime | null)?.close();
     },
   };
 }

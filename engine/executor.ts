@@ -1,49 +1,21 @@
-// Runs claimed jobs as processes on this host and supervises them to the end of the attempt.
+// Runs claimed jobs on this host and supervises them to the end of the attempt, through the
+// runner of the job's executor: a container (containers/container-runner.ts) or a sealed process
+// (process-runner.ts).
 //
-//   spawn (own process group, fresh working directory, AWS_BATCH_* environment, memory limit)
-//     → started event → … → exit → kill what is left of the group → read OOM → outcome event
-//   timeout / terminate: SIGTERM to the group, SIGKILL after the grace period; not retried.
-//
-// Each attempt runs as a uid of its own when the engine is root (job-users.ts): its working
-// directory (0700) is that uid's alone, and when the attempt ends every process of that uid is
-// killed, so nothing it started (background, setsid, nohup, ignoring SIGTERM) outlives it.
+//   runner starts the job → started event (attempt row, clock) → … → exit → outcome event
+//   timeout / terminate: SIGTERM, SIGKILL after the grace period; not retried.
 //
 // The executor holds the in-memory truth of what runs here: the scheduler reads capacity in
 // use from it, and the writer turns its events into database rows.
-import { type SpawnOptions, spawn } from "node:child_process";
-import { chownSync, closeSync, mkdirSync, rmSync } from "node:fs";
 import { constants } from "node:os";
-import { join } from "node:path";
-import type { ResolvedContainer } from "@/lib/batch/container";
-import { decideRetry, type EvaluateOnExit, type StopKind } from "@/lib/batch/retry";
+import { decideRetry, type StopKind } from "@/lib/batch/retry";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import type { EngineLog } from "@/lib/log";
-import { type JobIdentities, type JobIdentity, killUid } from "./job-users";
-import type { AttemptLimits, CgroupPool, HostLimits } from "./limits";
-import { LogCapture } from "./log-capture";
-import { logFiles, openForChild } from "./log-files";
+import type { AttemptCapture, AttemptExit, AttemptRunner, ClaimedJob, RunContext } from "./attempt";
 import { type AttemptOutcome, EXITED } from "./outcomes";
-import { killJobProcesses } from "./processes";
 import type { Writer } from "./writer";
 
-export interface ClaimedJob {
-  id: string;
-  attemptNumber: number;
-  attemptId: string;
-  attemptsAllowed: number;
-  evaluateOnExit: EvaluateOnExit[];
-  container: ResolvedContainer;
-  arrayIndex: number | null;
-  queueName: string;
-  environmentId: string;
-  environmentName: string;
-  logStreamName: string;
-  timeoutSeconds: number | null;
-  vcpus: number;
-  memoryMiB: number;
-  gpuIds: string[];
-  shareKey: string;
-}
+export type { ClaimedJob } from "./attempt";
 
 interface Running {
   job: ClaimedJob;
@@ -53,15 +25,23 @@ interface Running {
   /** Set when the engine itself ends the attempt (shutdown): recorded as a lost host. */
   hostReason: string | null;
   timers: NodeJS.Timeout[];
+  /** Delivers a signal to everything the attempt runs (set by its runner). */
+  signal: (signal: NodeJS.Signals) => void;
+}
+
+/** An attempt a previous engine started, taken over by this one (recovery). */
+export interface Adoption {
+  /** When the attempt started: its timeout counts from here. */
+  startedAt: number;
+  /** Its start is in the database already (an attempt row exists). */
+  recorded: boolean;
+  /** The runner's way of supervising what is already running. */
+  run(ctx: RunContext): Promise<AttemptExit>;
 }
 
 export interface ExecutorConfig {
-  dataDir: string;
   killGraceMs: number;
-  logCapBytes: number;
-  host: HostLimits;
-  cgroups: CgroupPool;
-  identities: JobIdentities;
+  runners: Partial<Record<ClaimedJob["executor"], AttemptRunner>>;
   writer: Writer;
   log: EngineLog;
 }
@@ -71,6 +51,19 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
   if (code !== null) return code;
   if (signal) return 128 + (constants.signals[signal] ?? 0);
   return null;
+}
+
+/** The AWS_BATCH_* variables every attempt sees, over the job's own. */
+export function attemptEnvironment(job: ClaimedJob): Record<string, string> {
+  const env: Record<string, string> = {
+    ...Object.fromEntries(job.container.environment.map((e) => [e.name, e.value])),
+    AWS_BATCH_JOB_ID: job.id,
+    AWS_BATCH_JOB_ATTEMPT: String(job.attemptNumber),
+    AWS_BATCH_JQ_NAME: job.queueName,
+    AWS_BATCH_CE_NAME: job.environmentName,
+  };
+  if (job.arrayIndex !== null) env.AWS_BATCH_JOB_ARRAY_INDEX = String(job.arrayIndex);
+  return env;
 }
 
 export class Executor {
@@ -84,90 +77,45 @@ export class Executor {
   }
 
   start(job: ClaimedJob): void {
-    const entry: Running = { job, pid: null, stopKind: "NONE", stopReason: null, hostReason: null, timers: [] };
+    this.supervise(job, null);
+  }
+
+  /**
+   * Takes over an attempt a previous engine started and left running (recovery): supervised like
+   * one started here, its clock counted from its recorded start. `run` is the runner's way in.
+   */
+  adopt(job: ClaimedJob, adoption: Adoption): void {
+    this.supervise(job, adoption);
+  }
+
+  private supervise(job: ClaimedJob, adoption: Adoption | null): void {
+    const entry: Running = {
+      job,
+      pid: null,
+      stopKind: "NONE",
+      stopReason: null,
+      hostReason: null,
+      timers: [],
+      signal: () => {},
+    };
     this.running.set(job.id, entry);
-    const done = this.run(entry).catch((error) =>
+    const done = this.run(entry, adoption).catch((error) =>
       this.config.log("job supervision failed", { level: "error", jobId: job.id, error }),
     );
     this.settled.add(done);
     done.finally(() => this.settled.delete(done));
   }
 
-  private async run(entry: Running) {
+  private async run(entry: Running, adoption: Adoption | null) {
     const { job } = entry;
     const { writer } = this.config;
-    const workDir = join(this.config.dataDir, "work", job.attemptId);
-    let limits: AttemptLimits = { argv: job.container.command, enforced: {} };
-    const capture = new LogCapture({
-      jobId: job.id,
-      attempt: job.attemptNumber,
-      capBytes: this.config.logCapBytes,
-      files: logFiles(this.config.dataDir, job.id, job.attemptNumber),
-    });
-    const startedAt = Date.now();
-    // Built from nothing: the engine's own environment (DATABASE_URL, BATCHDECK_*) never reaches a job.
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-      HOME: workDir,
-      TMPDIR: workDir,
-      ...Object.fromEntries(job.container.environment.map((e) => [e.name, e.value])),
-      AWS_BATCH_JOB_ID: job.id,
-      AWS_BATCH_JOB_ATTEMPT: String(job.attemptNumber),
-      AWS_BATCH_JQ_NAME: job.queueName,
-      AWS_BATCH_CE_NAME: job.environmentName,
-    };
-    if (job.arrayIndex !== null) env.AWS_BATCH_JOB_ARRAY_INDEX = String(job.arrayIndex);
-    if (job.gpuIds.length > 0) env.CUDA_VISIBLE_DEVICES = job.gpuIds.join(",");
-
-    let exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error };
-    let identity: JobIdentity | null = null;
-    let rest: { oomKilled: boolean } | null = null;
-    // The cgroup's leftovers; where there is no cgroup (or it could not be emptied), whatever
-    // left the process group still runs as the attempt's uid, or at least carries its job id.
-    // kill(-1) as the uid costs a process spawn, so it is spent only when the cgroup cannot vouch.
-    const killRest = async () => {
-      if (rest) return rest;
-      const released = this.config.cgroups.release(limits);
-      rest = released;
-      if (identity?.exclusive) {
-        if (!released.emptied) await killUid(identity.uid, identity.gid);
-      } else if (entry.pid !== null) killJobProcesses(job.id);
-      return rest;
-    };
-    try {
-      // Inside the try: whatever fails before the process exists fails the attempt (and frees
-      // its capacity) instead of leaving the job STARTING.
-      // No image supplies a default command on this host.
-      if (job.container.command.length === 0) throw new Error("the job has no command to run");
-      identity = this.config.identities.acquire();
-      mkdirSync(workDir, { recursive: true, mode: 0o700 });
-      if (identity) chownSync(workDir, identity.uid, identity.gid);
-      limits = this.config.cgroups.prepare(job.memoryMiB, job.container.command, identity);
-      const [file, ...args] = limits.argv;
-      // STDOUT/STDERR go straight to the attempt's files (log-files.ts): what the job wrote
-      // survives the engine; the engine tails the files into chunks.
-      const fds = openForChild(capture.files);
-      capture.guard();
-      const options: SpawnOptions = {
-        cwd: workDir,
-        env: env as NodeJS.ProcessEnv,
-        detached: true,
-        stdio: ["ignore", fds[0], fds[1]],
-      };
-      if (identity) Object.assign(options, { uid: identity.uid, gid: identity.gid });
-      let child: ReturnType<typeof spawn>;
-      try {
-        child = spawn(file!, args, options);
-      } finally {
-        for (const fd of fds) closeSync(fd);
-      }
-      // Listening at once: the child may end while the files are being opened below.
-      const exited = new Promise<typeof exit>((resolve) => {
-        child.once("error", (error) => resolve({ code: null, signal: null, error }));
-        child.once("exit", (code, signal) => resolve({ code, signal }));
-      });
-      entry.pid = child.pid ?? null;
-      writer.watch(capture);
+    const startedAt = adoption?.startedAt ?? Date.now();
+    // An adopted attempt whose start is already in the database is not recorded again.
+    let recorded = adoption?.recorded ?? false;
+    let capture: AttemptCapture | null = null;
+    const record = (pid: number | null, enforcedLimits: Record<string, unknown>) => {
+      if (recorded) return;
+      recorded = true;
       writer.start({
         jobId: job.id,
         attemptId: job.attemptId,
@@ -175,59 +123,71 @@ export class Executor {
         computeEnvironmentId: job.environmentId,
         logStreamName: job.logStreamName,
         startedAt,
-        pid: entry.pid,
-        enforcedLimits: limits.enforced,
+        pid,
+        enforcedLimits,
       });
-      if (job.timeoutSeconds) {
-        const t = setTimeout(() => this.stop(job.id, "TIMEOUT", STATUS_REASONS.timeout), job.timeoutSeconds * 1000);
-        entry.timers.push(t);
-      }
-      if (entry.stopKind !== "NONE") this.signalGroup(entry, "SIGTERM");
-      await capture.open();
-      capture.follow();
-      exit = await exited;
-      // Nothing the job started may outlive it: its group, its cgroup and its uid are killed
-      // as soon as the job's own process ends.
-      this.signalGroup(entry, "SIGKILL");
-      await killRest();
-    } catch (error) {
-      this.signalGroup(entry, "SIGKILL");
-      exit = { code: null, signal: null, error: error as Error };
+    };
+    const runner = this.config.runners[job.executor];
+    let exit: AttemptExit;
+    if (!runner) {
+      // The scheduler places jobs only where their executor exists; this is the last guard.
+      exit = {
+        code: null,
+        signal: null,
+        error: new Error(`no ${job.executor} executor on this engine`),
+        oomKilled: false,
+      };
+    } else {
+      const ctx: RunContext = {
+        job,
+        environment: attemptEnvironment(job),
+        started: (info) => {
+          entry.pid = info.pid;
+          capture = info.capture;
+          writer.watch(info.capture);
+          record(info.pid, info.enforcedLimits);
+          if (job.timeoutSeconds) {
+            const t = setTimeout(
+              () => this.stop(job.id, "TIMEOUT", STATUS_REASONS.timeout),
+              Math.max(0, startedAt + job.timeoutSeconds * 1000 - Date.now()),
+            );
+            entry.timers.push(t);
+          }
+          // A terminate (or shutdown) that came while the job was starting.
+          if (entry.stopKind !== "NONE" || entry.hostReason) {
+            entry.signal(entry.hostReason ? "SIGKILL" : "SIGTERM");
+          }
+        },
+        onSignal: (send) => {
+          entry.signal = send;
+        },
+        stopRequested: () => entry.stopKind !== "NONE" || entry.hostReason !== null,
+        log: (message) => this.config.log(message),
+      };
+      exit = await (adoption ? adoption.run(ctx) : runner.run(ctx)).catch((error: Error) => ({
+        code: null,
+        signal: null,
+        error,
+        oomKilled: false,
+      }));
     }
     for (const t of entry.timers) clearTimeout(t);
-    const { oomKilled: oom } = await killRest();
-    this.config.identities.release(identity);
-    // Every byte the job wrote is in the files by now: read them to the end before the outcome.
-    await capture.finish().catch((error) => this.config.log(`job ${job.id}: reading its log: ${String(error)}`));
-    rmSync(workDir, { recursive: true, force: true });
-    if (exit.error && entry.pid === null) {
-      writer.start({
-        jobId: job.id,
-        attemptId: job.attemptId,
-        attemptNumber: job.attemptNumber,
-        computeEnvironmentId: job.environmentId,
-        logStreamName: job.logStreamName,
-        startedAt,
-        pid: null,
-        enforcedLimits: limits.enforced,
-      });
-    }
+    // An attempt that never started still counts: it gets its row before its outcome.
+    record(entry.pid, { executor: job.executor });
     this.running.delete(job.id);
-    writer.end(this.outcome(entry, exit, oom), capture);
+    writer.end(this.outcome(entry, exit), capture);
   }
 
-  private outcome(
-    entry: Running,
-    exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error },
-    oom: boolean,
-  ): AttemptOutcome {
+  private outcome(entry: Running, exit: AttemptExit): AttemptOutcome {
     const { job } = entry;
-    const exitCode = exit.error ? null : exitCodeOf(exit.code, exit.signal);
-    const reason = oom
+    const exitCode = exit.error || exit.reason ? null : exitCodeOf(exit.code, exit.signal);
+    const reason = exit.oomKilled
       ? STATUS_REASONS.outOfMemory
-      : exit.error
-        ? `CannotStartContainerError: ${exit.error.message}`.slice(0, 255)
-        : null;
+      : exit.reason
+        ? exit.reason.slice(0, 255)
+        : exit.error
+          ? `CannotStartContainerError: ${exit.error.message}`.slice(0, 255)
+          : null;
     const statusReason =
       entry.stopKind === "TIMEOUT"
         ? STATUS_REASONS.timeout
@@ -248,23 +208,14 @@ export class Executor {
     return { ...base, result: decision.action === "RETRY" ? "RETRY" : "FAILED" };
   }
 
-  private signalGroup(entry: Running, signal: NodeJS.Signals) {
-    if (entry.pid === null) return;
-    try {
-      process.kill(-entry.pid, signal);
-    } catch {
-      // the group is gone
-    }
-  }
-
   /** Timeout or terminate: SIGTERM now, SIGKILL after the grace period. */
   stop(jobId: string, kind: "TIMEOUT" | "TERMINATE", reason: string) {
     const entry = this.running.get(jobId);
     if (!entry || entry.stopKind !== "NONE") return;
     entry.stopKind = kind;
     entry.stopReason = reason;
-    this.signalGroup(entry, "SIGTERM");
-    const t = setTimeout(() => this.signalGroup(entry, "SIGKILL"), this.config.killGraceMs);
+    entry.signal("SIGTERM");
+    const t = setTimeout(() => entry.signal("SIGKILL"), this.config.killGraceMs);
     t.unref?.();
     entry.timers.push(t);
   }
@@ -273,7 +224,7 @@ export class Executor {
   async killAll(hostReason: string): Promise<void> {
     for (const entry of this.running.values()) {
       entry.hostReason = hostReason;
-      this.signalGroup(entry, "SIGKILL");
+      entry.signal("SIGKILL");
     }
     await Promise.allSettled([...this.settled]);
   }

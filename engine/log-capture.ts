@@ -64,7 +64,14 @@ export function completeUtf8(buf: Buffer): number {
   return n;
 }
 
-class StreamBuffer {
+/** What a stream buffer needs of the capture it belongs to. */
+export interface CaptureOwner {
+  readonly jobId: string;
+  readonly attempt: number;
+  readonly truncated: boolean;
+}
+
+export class StreamBuffer {
   private parts: string[] = [];
   private chars = 0;
   private firstByteAt = 0;
@@ -75,8 +82,14 @@ class StreamBuffer {
   handle: FileHandle | null = null;
   readonly closed: LogChunkRow[] = [];
 
+  /**
+   * Where the stored log reaches in a file both streams share (a container runtime's log): set by
+   * that capture before each cut, since this stream's own byte count is not a file position there.
+   */
+  fileOffset: number | null = null;
+
   constructor(
-    private readonly capture: LogCapture,
+    private readonly capture: CaptureOwner,
     readonly stream: StreamName,
     resume: StreamResume | undefined,
   ) {
@@ -115,7 +128,7 @@ class StreamBuffer {
       timestamp: this.firstByteAt,
       // PostgreSQL text cannot hold NUL; keep the position visible instead of failing the write.
       data: this.parts.join("").replaceAll("\u0000", "\uFFFD"),
-      fileOffset: this.capture.truncated ? -1 : this.stored,
+      fileOffset: this.capture.truncated ? -1 : (this.fileOffset ?? this.stored),
     });
     this.parts = [];
     this.chars = 0;

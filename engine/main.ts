@@ -21,6 +21,13 @@ const engineEnv = z
     BATCHDECK_ENGINE_SAMPLE_MS: z.coerce.number().int().min(0).optional(),
     BATCHDECK_ENGINE_AWS_SAMPLE_MS: ms,
     BATCHDECK_ENGINE_LOG_CAP_BYTES: z.coerce.number().int().min(1024).optional(),
+    // The Docker API socket of the container runtime ("unix:///run/podman/podman.sock"), or "none".
+    BATCHDECK_CONTAINER_HOST: z
+      .string()
+      .regex(/^(none|unix:\/\/\/.+)$/, 'BATCHDECK_CONTAINER_HOST must be "none" or unix:///path/to/docker.sock')
+      .optional(),
+    // This machine's name when engines run on several machines; default the hostname.
+    BATCHDECK_HOST_ID: z.string().min(1).max(128).optional(),
     // Unset: each attempt runs as a uid of its own from BATCHDECK_JOB_UID_RANGE (when root).
     // A name: every job as that user. Empty string: as the engine's own user even when root.
     BATCHDECK_JOB_USER: z.string().optional(),
@@ -61,6 +68,9 @@ const engine = startEngine({
   runAsUser: engineEnv.BATCHDECK_JOB_USER === undefined ? undefined : engineEnv.BATCHDECK_JOB_USER || null,
   jobUidRange: engineEnv.BATCHDECK_JOB_UID_RANGE,
   configDir: process.cwd(),
+  containerHost: engineEnv.BATCHDECK_CONTAINER_HOST,
+  hostId: engineEnv.BATCHDECK_HOST_ID,
+  hosted: config.BATCHDECK_HOSTED,
 });
 const log = logger().child({ component: "engine" });
 log.info("started; waiting for leadership", { engineId: engine.engineId });

@@ -49,11 +49,20 @@ export interface EngineOptions {
   configDir?: string;
   /** Candidate jobs read per queue per scheduling pass. */
   windowPerQueue?: number;
+  /**
+   * The container runtime's Docker API socket (`unix:///path`), or "none" for no container
+   * executor; default: Docker's socket if it answers, else a Podman service the engine starts.
+   */
+  containerHost?: string;
+  /** This machine's name for engines on several machines (labels on containers); default the hostname. */
+  hostId?: string;
+  /** A multi-tenant install (BATCHDECK_HOSTED): containers are the default executor. */
+  hosted?: boolean;
   /** Where the engine writes its log entries; default the JSON/text logger (lib/log.ts). */
   log?: EngineLog;
 }
 
-type Optional = "databaseUrl" | "runAsUser" | "jobUidRange" | "configDir";
+type Optional = "databaseUrl" | "runAsUser" | "jobUidRange" | "configDir" | "containerHost";
 export type ResolvedOptions = Required<Omit<EngineOptions, Optional>> & Pick<EngineOptions, Optional>;
 
 export function resolveOptions(o: EngineOptions): ResolvedOptions {
@@ -71,6 +80,8 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     retentionDefaults: { jobDays: 0, logDays: 0 },
     retentionBatch: { size: 500, maxBatches: 20, pauseMs: 100 },
     windowPerQueue: 1_000,
+    hostId: hostname(),
+    hosted: false,
     log: engineLog(),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
   } as ResolvedOptions;

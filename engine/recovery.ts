@@ -88,12 +88,20 @@ async function sweepLogFiles(db: Db, dataDir: string) {
   }
 }
 
-export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, logCapBytes: number, log: EngineLog) {
+export async function recoverOrphans(
+  db: Db,
+  host: HostLimits,
+  dataDir: string,
+  logCapBytes: number,
+  log: EngineLog,
+  /** Jobs whose containers this engine adopted (containers/adopt.ts): they still run. */
+  adopted: ReadonlySet<string> = new Set(),
+) {
   let recovered = 0;
   const deadEngines = new Set<string>();
   for (;;) {
     const jobs = await db.job.findMany({
-      where: { status: { in: [...ON_HOST_STATUSES] } },
+      where: { status: { in: [...ON_HOST_STATUSES] }, id: { notIn: [...adopted] } },
       take: BATCH,
       select: {
         id: true,
@@ -112,6 +120,8 @@ export async function recoverOrphans(db: Db, host: HostLimits, dataDir: string, 
     // environment only once it has exec'd: look again a moment later.
     await new Promise((r) => setTimeout(r, RESCAN_MS));
     for (const [jobId, pids] of jobProcesses()) processes.set(jobId, [...(processes.get(jobId) ?? []), ...pids]);
+    // An adopted container's processes carry their job's id too: they are not orphans.
+    for (const jobId of adopted) processes.delete(jobId);
     const attempts = await db.jobAttempt.findMany({
       where: { OR: jobs.map((j) => ({ jobId: j.id, attemptNumber: Math.max(1, j.attemptCount) })) },
     });

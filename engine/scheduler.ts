@@ -3,6 +3,8 @@
 // STARTING with this engine as lease owner) in one transaction before spawning anything.
 // Only the leader runs passes, one at a time, so a job is claimed at most once.
 import { parseResolvedContainer, type ResolvedContainer } from "@/lib/batch/container";
+import { chooseExecutor, type EngineExecutorSet } from "@/lib/batch/executor-choice";
+import { type ExecutorKind, type ExecutorPolicy, executorPolicyOf } from "@/lib/batch/executor-policy";
 import {
   type FairShare,
   type PlacementEnvironment,
@@ -22,7 +24,17 @@ import type { EngineStats } from "./stats";
 
 interface Topology {
   loadedAt: number;
-  environments: { id: string; name: string; enabled: boolean; maxVcpus: number; memoryMiB: number; gpuIds: string[] }[];
+  environments: {
+    id: string;
+    name: string;
+    enabled: boolean;
+    maxVcpus: number;
+    memoryMiB: number;
+    gpuIds: string[];
+    policy: ExecutorPolicy;
+    /** The executor its jobs get here; null: the one it names is missing on this engine. */
+    executor: ExecutorKind | null;
+  }[];
   queues: (PlacementQueue & { name: string; fairsharePolicy: Record<string, unknown> | null })[];
 }
 
@@ -64,14 +76,21 @@ export class Scheduler {
     private readonly executor: Executor,
     private readonly usage: ShareUsage,
     private readonly windowPerQueue: number,
+    /** The executors this engine has, and the one an environment without the tag gets. */
+    private readonly executors: EngineExecutorSet,
     private readonly stats?: EngineStats,
   ) {}
+
+  /** An environment's executor: the one its tag names if this engine has it, else none. */
+  private executorFor(policy: ExecutorPolicy): ExecutorKind | null {
+    return chooseExecutor(policy.executor, this.executors).executor;
+  }
 
   private async loadTopology(now: number): Promise<Topology> {
     if (this.topology && now - this.topology.loadedAt < TOPOLOGY_TTL_MS) return this.topology;
     const [envs, queues] = await Promise.all([
       this.db.computeEnvironment.findMany({
-        select: { id: true, name: true, state: true, maxVcpus: true, memoryMiB: true, gpuIds: true },
+        select: { id: true, name: true, state: true, maxVcpus: true, memoryMiB: true, gpuIds: true, tags: true },
       }),
       this.db.jobQueue.findMany({
         where: { state: "ENABLED", deletedAt: null },
@@ -87,14 +106,22 @@ export class Scheduler {
     ]);
     this.topology = {
       loadedAt: now,
-      environments: envs.map((e) => ({
-        id: e.id,
-        name: e.name,
-        enabled: e.state === "ENABLED",
-        maxVcpus: e.maxVcpus,
-        memoryMiB: e.memoryMiB,
-        gpuIds: parseJson<string[]>(e.gpuIds, []),
-      })),
+      environments: envs.map((e) => {
+        const policy = executorPolicyOf(parseJson<Record<string, string>>(e.tags, {}));
+        const executor = this.executorFor(policy);
+        return {
+          id: e.id,
+          name: e.name,
+          // An environment whose executor is missing here places nothing: its jobs stay
+          // RUNNABLE, and "why isn't it running" says why (lib/jobs/explain-job.ts).
+          enabled: e.state === "ENABLED" && executor !== null,
+          maxVcpus: e.maxVcpus,
+          memoryMiB: e.memoryMiB,
+          gpuIds: parseJson<string[]>(e.gpuIds, []),
+          policy,
+          executor,
+        };
+      }),
       queues: queues.map((q) => ({
         id: q.id,
         name: q.name,
@@ -233,6 +260,7 @@ export class Scheduler {
         timeoutSeconds: true,
         vcpus: true,
         memoryMiB: true,
+        organizationId: true,
         jobQueueId: true,
         shareIdentifier: true,
         runnableAt: true,
@@ -241,13 +269,15 @@ export class Scheduler {
       },
     });
     const placementOf = new Map(placements.map((p) => [p.jobId, p]));
-    const envName = new Map(topology.environments.map((e) => [e.id, e.name]));
+    const envOf = new Map(topology.environments.map((e) => [e.id, e]));
     const queueName = new Map(topology.queues.map((q) => [q.id, q.name]));
     for (const r of rows) {
       const p = placementOf.get(r.id)!;
+      const env = envOf.get(p.environmentId)!;
       const attemptId = newId();
       const claimed: ClaimedJob = {
         id: r.id,
+        organizationId: r.organizationId,
         attemptNumber: r.attemptCount,
         attemptId,
         attemptsAllowed: r.attemptsAllowed,
@@ -256,7 +286,10 @@ export class Scheduler {
         arrayIndex: r.arrayIndex,
         queueName: queueName.get(r.jobQueueId) ?? "",
         environmentId: p.environmentId,
-        environmentName: envName.get(p.environmentId) ?? "",
+        environmentName: env.name,
+        // Placement only uses environments with an executor here (enabled above).
+        executor: env.executor ?? "process",
+        policy: env.policy,
         // AWS: <definition name, 200 chars>/default/<task id>; each attempt has its own stream.
         logStreamName: `${r.jobDefinition.name.slice(0, 200)}/default/${attemptId}`,
         timeoutSeconds: r.timeoutSeconds,

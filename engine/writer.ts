@@ -5,7 +5,8 @@
 // An attempt's log files (log-files.ts) are removed only once its last chunks are committed.
 import type { Db } from "@/lib/db";
 import type { EngineLog } from "@/lib/log";
-import type { LogCapture, LogChunkRow } from "./log-capture";
+import type { AttemptCapture } from "./attempt";
+import type { LogChunkRow } from "./log-capture";
 import { type AttemptOutcome, applyOutcomes, applyStarted, type StartedAttempt } from "./outcomes";
 import type { EngineStats } from "./stats";
 
@@ -17,8 +18,8 @@ export class Writer {
   private ended: AttemptOutcome[] = [];
   private logs: LogChunkRow[] = [];
   /** Captures whose last chunks are queued: their files go once those are committed. */
-  private finished: LogCapture[] = [];
-  private readonly captures = new Set<LogCapture>();
+  private finished: AttemptCapture[] = [];
+  private readonly captures = new Set<AttemptCapture>();
   private flushing: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -44,7 +45,7 @@ export class Writer {
     this.timer.unref?.();
   }
 
-  watch(capture: LogCapture) {
+  watch(capture: AttemptCapture) {
     this.captures.add(capture);
   }
 
@@ -54,7 +55,7 @@ export class Writer {
   }
 
   /** The capture has ended: its last chunks go in the same transaction as the outcome. */
-  end(outcome: AttemptOutcome, capture: LogCapture | null) {
+  end(outcome: AttemptOutcome, capture: AttemptCapture | null) {
     if (capture) {
       this.logs.push(...capture.take());
       this.captures.delete(capture);

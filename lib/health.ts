@@ -3,6 +3,7 @@
 // name (`host-pid-random`, or BATCHDECK_ENGINE_ID), so an operator with several engines sees
 // which one leads and when it took over.
 import type { Db } from "@/lib/db";
+import { parseEngineStats } from "@/lib/metrics/engine-stats";
 
 /** An engine whose heartbeat is older than this is reported as not responding. */
 export const ENGINE_STALE_MS = 15_000;
@@ -18,16 +19,29 @@ export interface Health {
     leaderSince: number | null;
     lastHeartbeat: number | null;
     ageSeconds: number | null;
+    /**
+     * Which executors the leader has: `container` names the runtime ("podman 4.3.1") or is null;
+     * `default` is what an environment without a `batchdeck:executor` tag uses. Null until the
+     * leader has looked.
+     */
+    executors: { container: string | null; process: boolean; default: "container" | "process" | null } | null;
   };
 }
 
-const NO_ENGINE = { status: "none", leader: null, leaderSince: null, lastHeartbeat: null, ageSeconds: null } as const;
+const NO_ENGINE = {
+  status: "none",
+  leader: null,
+  leaderSince: null,
+  lastHeartbeat: null,
+  ageSeconds: null,
+  executors: null,
+} as const;
 
 export async function readHealth(db: Db): Promise<Health> {
   try {
     const lease = await db.engineLease.findUnique({
       where: { name: "leader" },
-      select: { heartbeatAt: true, holder: true, acquiredAt: true },
+      select: { heartbeatAt: true, holder: true, acquiredAt: true, stats: true },
     });
     if (!lease) return { status: "ok", database: "ok", engine: { ...NO_ENGINE } };
     const last = Number(lease.heartbeatAt);
@@ -42,9 +56,20 @@ export async function readHealth(db: Db): Promise<Health> {
         leaderSince: Number(lease.acquiredAt),
         lastHeartbeat: last,
         ageSeconds: Math.round(age / 1000),
+        executors: executorsOf(lease.stats),
       },
     };
   } catch {
     return { status: "degraded", database: "unreachable", engine: { ...NO_ENGINE } };
   }
+}
+
+function executorsOf(stats: string): Health["engine"]["executors"] {
+  const executors = parseEngineStats(stats)?.executors;
+  if (!executors) return null;
+  return {
+    container: executors.container.available ? (executors.container.runtime ?? "available") : null,
+    process: executors.process.available,
+    default: executors.default,
+  };
 }

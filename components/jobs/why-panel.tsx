@@ -58,6 +58,20 @@ function Reason({ reason }: { reason: JobWaitReason }) {
           Compute environment <strong>{reason.environment}</strong> is disabled, so nothing is placed on it.
         </>
       );
+    case "NO_EXECUTOR":
+      return reason.wanted ? (
+        <>
+          Compute environment <strong>{reason.environment}</strong> runs jobs in {reason.wanted}s (tag{" "}
+          <code>batchdeck:executor</code>), and the engine has no {reason.wanted} executor
+          {reason.reason ? `: ${reason.reason}` : ""}. Nothing is placed on it until that changes.
+        </>
+      ) : (
+        <>
+          Compute environment <strong>{reason.environment}</strong> names no executor, and this hosted install runs jobs
+          only in containers, which the engine cannot start{reason.reason ? `: ${reason.reason}` : ""}. An admin can
+          install a container runtime, or tag the environment <code>batchdeck:executor=process</code>.
+        </>
+      );
     case "NEVER_FITS":
       return (
         <>

@@ -8,6 +8,8 @@
 // rather than from the engine's memory, so the answer is the same whichever web replica asks.
 import { z } from "zod";
 import type { OrgContext } from "@/lib/auth/context";
+import { chooseExecutor } from "@/lib/batch/executor-choice";
+import { type ExecutorKind, executorPolicyOf } from "@/lib/batch/executor-policy";
 import {
   neverFits,
   type PlacementEnvironment,
@@ -19,6 +21,7 @@ import {
 import { CANCELLABLE_STATUSES, isJobStatus, type JobStatus, ON_HOST_STATUSES } from "@/lib/batch/states";
 import type { DbOrTx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { readEngineExecutors } from "./engine-executors";
 import { queueDispatchOrder } from "./queue-snapshot";
 
 export const explainJobInput = z.object({
@@ -56,6 +59,12 @@ export type JobWaitReason =
   | { kind: "BEHIND_FRONT"; queue: string; shown: number }
   /** AWS: a compute environment of the queue is INVALID (AWS cannot scale it), with AWS's reason. */
   | { kind: "ENVIRONMENT_INVALID"; environment: string; reason?: string }
+  /**
+   * The environment's executor is not on the leading engine (a `batchdeck:executor=container`
+   * environment on an engine without a container runtime, or a hosted install without one):
+   * `wanted` null means the environment names none and the engine has no default.
+   */
+  | { kind: "NO_EXECUTOR"; environment: string; wanted: ExecutorKind | null; reason: string | null }
   /** AWS's own statusReason for the job, as AWS words it. */
   | { kind: "STATUS_REASON"; reason: string };
 
@@ -99,7 +108,15 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
             orderBy: { order: "asc" },
             select: {
               computeEnvironment: {
-                select: { id: true, name: true, state: true, maxVcpus: true, memoryMiB: true, gpuIds: true },
+                select: {
+                  id: true,
+                  name: true,
+                  state: true,
+                  maxVcpus: true,
+                  memoryMiB: true,
+                  gpuIds: true,
+                  tags: true,
+                },
               },
             },
           },
@@ -133,6 +150,28 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
     organizationId,
     queue.computeEnvironments.map((c) => c.computeEnvironment),
   );
+  // An environment whose executor the leading engine lacks takes no jobs (engine/scheduler.ts).
+  const executors = await readEngineExecutors(db);
+  const noExecutor = new Set<string>();
+  if (executors) {
+    for (const row of queue.computeEnvironments.map((c) => c.computeEnvironment)) {
+      if (row.state !== "ENABLED") continue;
+      const { executor: tagged } = executorPolicyOf(parseTags(row.tags));
+      const choice = chooseExecutor(tagged, {
+        available: executors.container.available ? ["container", "process"] : ["process"],
+        default: executors.default,
+      });
+      if (choice.executor) continue;
+      noExecutor.add(row.id);
+      reasons.push({
+        kind: "NO_EXECUTOR",
+        environment: row.name,
+        wanted: choice.wanted,
+        reason: executors.container.available ? null : (executors.container.reason ?? null),
+      });
+    }
+    for (const e of environments) if (noExecutor.has(e.id)) e.enabled = false;
+  }
   const placementJob: PlacementJob = {
     id: job.id,
     queueId: queue.id,
@@ -171,6 +210,8 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
         reasons.push({ kind: r.kind, queue: queue.name });
         break;
       case "ENVIRONMENT_DISABLED":
+        // Said above, with the reason.
+        if (noExecutor.has(r.environmentId)) break;
         reasons.push({ kind: r.kind, environment: nameOf(r.environmentId) });
         break;
       case "NEVER_FITS": {
@@ -258,7 +299,24 @@ async function childSummary(db: DbOrTx, organizationId: string, parentId: string
   return out;
 }
 
-type EnvironmentRow = { id: string; name: string; state: string; maxVcpus: number; memoryMiB: number; gpuIds: string };
+type EnvironmentRow = {
+  id: string;
+  name: string;
+  state: string;
+  maxVcpus: number;
+  memoryMiB: number;
+  gpuIds: string;
+  tags: string;
+};
+
+function parseTags(text: string): Record<string, string> {
+  try {
+    const tags = JSON.parse(text) as unknown;
+    return tags && typeof tags === "object" ? (tags as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
 
 /** The environments with what is free on each now: the maximum less what STARTING and RUNNING jobs hold. */
 async function withFreeCapacity(

@@ -14,6 +14,20 @@ export const histogramSnapshot = z
   })
   .refine((h) => h.buckets.length === h.counts.length, { message: "one count per bucket" });
 
+/** Which executors the leading engine has (engine/engine.ts), for health, "why not running" and the console. */
+export const engineExecutors = z.object({
+  container: z.object({
+    available: z.boolean(),
+    /** "podman 4.3.1" / "docker 27.1.0" */
+    runtime: z.string().optional(),
+    /** Why there is none, in words a person can act on. */
+    reason: z.string().optional(),
+  }),
+  process: z.object({ available: z.boolean() }),
+  /** The executor of an environment without a `batchdeck:executor` tag; null: none (hosted, no runtime). */
+  default: z.enum(["container", "process"]).nullable(),
+});
+
 export const engineStatsSnapshot = z.object({
   engineId: z.string(),
   startedAt: count,
@@ -22,7 +36,10 @@ export const engineStatsSnapshot = z.object({
   jobsStarted: count,
   logBytes: count,
   logChunks: count,
+  executors: engineExecutors.optional(),
 });
+
+export type EngineExecutors = z.infer<typeof engineExecutors>;
 
 export type HistogramSnapshot = z.infer<typeof histogramSnapshot>;
 export type EngineStatsSnapshot = z.infer<typeof engineStatsSnapshot>;

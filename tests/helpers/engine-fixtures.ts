@@ -18,7 +18,17 @@ export interface EngineWorld {
 
 export async function seedEngineWorld(
   db: Db,
-  opts: { maxVcpus?: number; memoryMiB?: number; gpuIds?: string[]; queuePatch?: Record<string, unknown> } = {},
+  opts: {
+    maxVcpus?: number;
+    memoryMiB?: number;
+    gpuIds?: string[];
+    queuePatch?: Record<string, unknown>;
+    /**
+     * The environment's tags. Default: the process executor (`batchdeck:executor=process`), since
+     * these worlds run host commands; container tests pass their own.
+     */
+    tags?: Record<string, string>;
+  } = {},
 ): Promise<EngineWorld> {
   const { organizationId } = await createOrgWithAdmin(db, `Org ${newId().slice(0, 6)}`);
   const suffix = newId().slice(0, 8);
@@ -34,6 +44,7 @@ export async function seedEngineWorld(
       maxVcpus: opts.maxVcpus ?? 4,
       memoryMiB: opts.memoryMiB ?? 8192,
       gpuIds: JSON.stringify(opts.gpuIds ?? []),
+      tags: JSON.stringify(opts.tags ?? { "batchdeck:executor": "process" }),
     },
   });
   const queueId = newId();
@@ -64,7 +75,11 @@ export async function seedEngineWorld(
 
 export interface JobSpec {
   id?: string;
+  /** The container image (container executor); "local" by default, which only processes ignore. */
+  image?: string;
   command: string[];
+  /** The rest of containerProperties (user, ulimits, linuxParameters, secrets, …). */
+  extra?: Record<string, unknown>;
   environment?: { name: string; value: string }[];
   vcpus?: number;
   memoryMiB?: number;
@@ -87,13 +102,13 @@ export async function insertJobs(db: Db, world: EngineWorld, specs: JobSpec[]): 
   const now = Date.now();
   const rows = specs.map((s, i) => {
     const container: ResolvedContainer = {
-      image: "local",
+      image: s.image ?? "local",
       command: s.command,
       environment: s.environment ?? [],
       vcpus: s.vcpus ?? 1,
       memoryMiB: s.memoryMiB ?? 256,
       gpus: s.gpus ?? 0,
-      extra: {},
+      extra: s.extra ?? {},
     };
     const status = s.status ?? "RUNNABLE";
     return {

@@ -1,13 +1,18 @@
 // Once per test run: a throwaway PostgreSQL cluster with a migrated template database, and a
-// migrated SQLite file; each test file then clones its own database from these templates.
+// migrated SQLite file; each test file then clones its own database from these templates. And
+// one Podman service with the test image, shared by every engine the tests start.
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { type ContainerRuntime, findContainerRuntime } from "@/engine/containers/runtime";
 import { migrate } from "@/lib/db/migrate";
 // @ts-expect-error plain ESM helper without type declarations
 import { startPgCluster } from "../../scripts/lib/pg-cluster.mjs";
+import { ensureTestImage } from "./test-image";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,7 +22,29 @@ declare module "vitest" {
   }
 }
 
+/**
+ * The image job definitions in tests name: specs and API tests use "local" (and "busybox"), which
+ * resolve to Docker Hub names in the Docker API; the test image is tagged with those names when no
+ * such image is present (a developer's real busybox is left alone).
+ */
+async function tagTestImage(runtime: ContainerRuntime, image: string) {
+  for (const name of ["docker.io/library/local:latest", "docker.io/library/busybox:latest"]) {
+    if (await runtime.api.imageExists(name)) continue;
+    // The test image is built with podman (test-image.ts), so it is tagged with podman too.
+    await promisify(execFile)("podman", ["tag", image, name]);
+  }
+}
+
 export default async function setup(project: TestProject) {
+  // One Podman service for every engine of the run (in-process and spawned ones read
+  // BATCHDECK_CONTAINER_HOST), instead of one per engine's data directory.
+  const containersDir = mkdtempSync(join(tmpdir(), "batchdeck-containers-"));
+  const found = await findContainerRuntime({ dataDir: containersDir });
+  if (!found.runtime) throw new Error(`the container tests need a runtime: ${found.reason}`);
+  const runtime = found.runtime;
+  process.env.BATCHDECK_CONTAINER_HOST = `unix://${runtime.socketPath}`;
+  await tagTestImage(runtime, await ensureTestImage());
+
   const cluster = await startPgCluster();
   const admin = new pg.Client({ connectionString: cluster.url });
   await admin.connect();
@@ -35,6 +62,8 @@ export default async function setup(project: TestProject) {
 
   return () => {
     cluster.stop();
+    runtime.close();
+    rmSync(containersDir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   };
 }
