@@ -48,8 +48,10 @@ export interface AttemptExit {
 
 export interface RunContext {
   job: ClaimedJob;
-  /** AWS_BATCH_* and the job's own variables (secrets are resolved by the runner that injects them). */
+  /** AWS_BATCH_* and the job's own variables. */
   environment: Record<string, string>;
+  /** The values of the definition's `secrets`, by variable name: they win over `environment`. */
+  secrets: Record<string, string>;
   /** The job is running: record the attempt (once) and start its clock. */
   started(info: { pid: number | null; enforcedLimits: Record<string, unknown>; capture: AttemptCapture }): void;
   /** How to deliver a signal to everything the attempt runs; called before the job starts. */

@@ -8,10 +8,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
+import { readContainerExecution } from "@/lib/batch/container-settings";
 import type { ExecutorKind } from "@/lib/batch/executor-policy";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import { protectHostFiles } from "@/lib/host-files";
 import type { EngineExecutors } from "@/lib/metrics/engine-stats";
+import { resolveJobSecrets } from "@/lib/org-secrets/resolve-job-secrets";
 import type { AttemptRunner } from "./attempt";
 import { adoptContainers } from "./containers/adopt";
 import { ContainerRunner } from "./containers/container-runner";
@@ -75,7 +77,14 @@ export function startEngine(options: EngineOptions): EngineHandle {
       identities: new JobIdentities(host.users),
     }),
   };
-  const executor = new Executor({ killGraceMs: o.killGraceMs, runners, writer, log: o.log });
+  const executor = new Executor({
+    killGraceMs: o.killGraceMs,
+    runners,
+    writer,
+    log: o.log,
+    resolveSecrets: (job) =>
+      resolveJobSecrets(o.db, job.organizationId, readContainerExecution(job.container.extra).secrets),
+  });
   const usage = new ShareUsage(executor);
   // The container runtime is looked for once, before this engine first leads (Podman's service
   // may take a few seconds to start); the scheduler learns which executors exist from it.

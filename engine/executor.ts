@@ -11,6 +11,7 @@ import { constants } from "node:os";
 import { decideRetry, type StopKind } from "@/lib/batch/retry";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import type { EngineLog } from "@/lib/log";
+import type { SecretResolution } from "@/lib/org-secrets/resolve-job-secrets";
 import type { AttemptCapture, AttemptExit, AttemptRunner, ClaimedJob, RunContext } from "./attempt";
 import { type AttemptOutcome, EXITED } from "./outcomes";
 import type { Writer } from "./writer";
@@ -41,6 +42,8 @@ export interface Adoption {
 
 export interface ExecutorConfig {
   killGraceMs: number;
+  /** The values of a job's `secrets` (lib/org-secrets): injected on both executors, never dropped. */
+  resolveSecrets(job: ClaimedJob): Promise<SecretResolution>;
   runners: Partial<Record<ClaimedJob["executor"], AttemptRunner>>;
   writer: Writer;
   log: EngineLog;
@@ -129,6 +132,16 @@ export class Executor {
     };
     const runner = this.config.runners[job.executor];
     let exit: AttemptExit;
+    const secrets = runner
+      ? await this.config
+          .resolveSecrets(job)
+          .catch(
+            (error: Error): SecretResolution => ({
+              ok: false,
+              reason: `ResourceInitializationError: ${error.message}`,
+            }),
+          )
+      : null;
     if (!runner) {
       // The scheduler places jobs only where their executor exists; this is the last guard.
       exit = {
@@ -137,10 +150,14 @@ export class Executor {
         error: new Error(`no ${job.executor} executor on this engine`),
         oomKilled: false,
       };
+    } else if (secrets && !secrets.ok) {
+      // A secret that does not exist (or cannot be opened) fails the attempt before anything runs.
+      exit = { code: null, signal: null, reason: secrets.reason, oomKilled: false };
     } else {
       const ctx: RunContext = {
         job,
         environment: attemptEnvironment(job),
+        secrets: secrets?.ok ? secrets.values : {},
         started: (info) => {
           entry.pid = info.pid;
           capture = info.capture;

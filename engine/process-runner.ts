@@ -46,6 +46,8 @@ export class ProcessRunner implements AttemptRunner {
       HOME: workDir,
       TMPDIR: workDir,
       ...ctx.environment,
+      // As in a container: a secret wins over a plain variable of the same name.
+      ...ctx.secrets,
     };
     // GPUs by id (a container gets them as devices instead: containers/create-spec.ts).
     if (job.gpuIds.length > 0) env.CUDA_VISIBLE_DEVICES = job.gpuIds.join(",");

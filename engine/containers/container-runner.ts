@@ -140,8 +140,6 @@ export class ContainerRunner implements AttemptRunner {
     const execution = readContainerExecution(job.container.extra);
     const fail = (reason: string): AttemptExit => ({ code: null, signal: null, reason, oomKilled: false });
 
-    const secrets = await resolveJobSecrets(this.config.db, job.organizationId, execution.secrets);
-    if (!secrets.ok) return fail(secrets.reason);
     const pullProblem = await this.ensureImage(job, execution.repositoryCredentials?.credentialsParameter);
     if (pullProblem) return fail(pullProblem);
 
@@ -158,7 +156,7 @@ export class ContainerRunner implements AttemptRunner {
       },
       container,
       policy: job.policy,
-      secrets: secrets.values,
+      secrets: ctx.secrets,
       gpuDevices: gpuDevices(job.gpuIds),
       gpuIds: job.gpuIds,
       logDriver: this.config.runtime.logFormat,

@@ -4,8 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EngineHandle, startEngine } from "@/engine/engine";
+import { newId } from "@/lib/ids";
+import { putOrgSecret } from "@/lib/org-secrets/put-org-secret";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { type EngineWorld, insertJobs, seedEngineWorld, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
+import { addMembership, contextFor, createUser } from "../helpers/fixtures";
 
 describe.each(PROVIDERS)("engine runs jobs on %s", (provider) => {
   let t: TestDatabase;
@@ -224,6 +227,32 @@ describe.each(PROVIDERS)("engine runs jobs on %s", (provider) => {
       (await t.db.logChunk.findMany({ where: { jobId: id, stream: "stdout" } })).map((c) => c.data).join("");
     expect([await out(ids[0]!), await out(ids[1]!)].sort()).toEqual(["0\n", "1\n"]);
     expect(await out(ids[2]!)).toBe("0,1\n");
+  });
+
+  it("hands the organization's secrets to a process job too, and fails the attempt when one is missing", async () => {
+    const user = await createUser(t.db, `dev-${newId().slice(0, 8)}@example.com`);
+    await addMembership(t.db, world.organizationId, user.id, "developer");
+    await putOrgSecret(contextFor(t.db, world.organizationId, user, "developer"), {
+      name: "api-token",
+      value: "tok-123",
+      description: "",
+    });
+    const secrets = (valueFrom: string) => ({ secrets: [{ name: "API_TOKEN", valueFrom }] });
+    const [ok, missing] = await insertJobs(t.db, world, [
+      {
+        command: ["sh", "-c", 'test "$API_TOKEN" = tok-123 && echo matched'],
+        // A plain variable of the same name never wins over the secret.
+        environment: [{ name: "API_TOKEN", value: "plain" }],
+        extra: secrets("api-token"),
+      },
+      { command: ["true"], extra: secrets("no-such-token") },
+    ]);
+    expect(await waitForTerminal(t.db, ok!)).toMatchObject({ status: "SUCCEEDED" });
+    const out = await t.db.logChunk.findMany({ where: { jobId: ok, stream: "stdout" } });
+    expect(out.map((c) => c.data).join("")).toBe("matched\n");
+    expect(await waitForTerminal(t.db, missing!)).toMatchObject({ status: "FAILED" });
+    const [attempt] = await t.db.jobAttempt.findMany({ where: { jobId: missing } });
+    expect(attempt!.reason).toMatch(/^ResourceInitializationError: .*no-such-token/);
   });
 
   it("writes metric samples", async () => {
