@@ -20,6 +20,8 @@ import { ContainerRunner } from "./containers/container-runner";
 import { KernelOomWatch } from "./containers/oom-watch";
 import { type ContainerRuntime, findContainerRuntime } from "./containers/runtime";
 import { Executor } from "./executor";
+import { stopDeadEnginesHere } from "./host-cleanup";
+import { Hosts } from "./hosts";
 import { isolationWarning, JobIdentities, resolveJobUsers } from "./job-users";
 import { createLeadership } from "./leadership";
 import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
@@ -55,6 +57,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MAINTENANCE_MS = 250;
 const TIME_LIMIT_MS = 5_000;
 const PRUNE_MS = 3_600_000;
+/** How often a standby looks for a dead engine's jobs on its machine while the leader is elsewhere. */
+const HOST_CLEAN_MS = 2_000;
+/** How often the leader asks whether deferred attempts (another machine's) may be recovered. */
+const DEFERRED_CHECK_MS = 1_000;
 
 export function startEngine(options: EngineOptions): EngineHandle {
   const o = resolveOptions(options);
@@ -152,6 +158,51 @@ export function startEngine(options: EngineOptions): EngineHandle {
     resolveLeading = r;
   });
 
+  // Every engine's sign of life, and what a standby does for the leader when the leader runs on
+  // another machine: stop what dead engines of this machine left running (hosts.ts).
+  const hosts = new Hosts({
+    db: o.db,
+    engineId: o.engineId,
+    hostId: o.hostId,
+    leaseTtlMs: o.leaseTtlMs,
+    hostDeadMs: o.hostDeadMs,
+  });
+  let hostTick: Promise<void> | null = null;
+  let lastHostClean = 0;
+  const hostTimer = setInterval(() => {
+    if (hostTick) return;
+    hostTick = (async () => {
+      await hosts.heartbeat();
+      if (leadership.isLeader() || Date.now() - lastHostClean < HOST_CLEAN_MS) return;
+      await executorsReady;
+      const leader = await hosts.leader();
+      if (!leader || leader.engineId === o.engineId || leader.hostId === null || leader.hostId === o.hostId) return;
+      lastHostClean = Date.now();
+      await stopDeadEnginesHere({
+        db: o.db,
+        hosts,
+        host,
+        hostId: o.hostId,
+        leaderEngineId: leader.engineId,
+        runtime,
+        log: o.log,
+      });
+      await hosts.markClean();
+    })()
+      .catch((error) => o.log("engine heartbeat failed", { level: "warn", error }))
+      .finally(() => {
+        hostTick = null;
+      });
+  }, o.leaseRenewMs);
+  hostTimer.unref?.();
+  const recoverOptions = (adopted: ReadonlySet<string>) => ({
+    engineId: o.engineId,
+    adopted,
+    recoverable: (engineIds: string[]) => hosts.recoverableNow(engineIds),
+  });
+  /** Dead engines' attempts on another machine, waiting for that machine to stop them. */
+  let deferredJobs = 0;
+
   leadership.onLost(() => {
     term++;
     // The successor will record these attempts as host-terminated; stop them now so they
@@ -171,6 +222,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
     let lastPrune = 0;
     let lastAwsSample = 0;
     let lastRetention = Date.now();
+    let lastDeferredCheck = Date.now();
     while (!stopping && term === myTerm && leadership.isLeader()) {
       let started = 0;
       try {
@@ -220,8 +272,20 @@ export function startEngine(options: EngineOptions): EngineHandle {
               retention = null;
             });
         }
+        if (deferredJobs > 0 && now - lastDeferredCheck >= DEFERRED_CHECK_MS) {
+          lastDeferredCheck = now;
+          ({ deferred: deferredJobs } = await recoverOrphans(
+            o.db,
+            host,
+            o.dataDir,
+            o.logCapBytes,
+            o.log,
+            recoverOptions(new Set(executor.running.keys())),
+          ));
+        }
         if (now - lastPrune >= PRUNE_MS) {
           lastPrune = now;
+          await hosts.prune(now);
           await pruneMetrics(o.db, now);
           await compactMetrics(o.db, now);
         }
@@ -259,7 +323,14 @@ export function startEngine(options: EngineOptions): EngineHandle {
                 log: o.log,
               })
             : new Set<string>();
-        await recoverOrphans(o.db, host, o.dataDir, o.logCapBytes, o.log, adopted);
+        ({ deferred: deferredJobs } = await recoverOrphans(
+          o.db,
+          host,
+          o.dataDir,
+          o.logCapBytes,
+          o.log,
+          recoverOptions(adopted),
+        ));
       } catch (error) {
         o.log("recovery failed", { level: "error", error });
         await sleep(1_000);
@@ -287,6 +358,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
     leading: () => leadingPromise,
     async stop() {
       stopping = true;
+      clearInterval(hostTimer);
+      await hostTick;
       await leadLoop;
       await awsSampling;
       await retention;

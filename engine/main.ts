@@ -28,6 +28,8 @@ const engineEnv = z
       .optional(),
     // This machine's name when engines run on several machines; default the hostname.
     BATCHDECK_HOST_ID: z.string().min(1).max(128).optional(),
+    // How long a machine whose engines are all silent is given before its jobs are retried elsewhere.
+    BATCHDECK_HOST_DEAD_MS: ms,
     // Unset: each attempt runs as a uid of its own from BATCHDECK_JOB_UID_RANGE (when root).
     // A name: every job as that user. Empty string: as the engine's own user even when root.
     BATCHDECK_JOB_USER: z.string().optional(),
@@ -70,6 +72,7 @@ const engine = startEngine({
   configDir: process.cwd(),
   containerHost: engineEnv.BATCHDECK_CONTAINER_HOST,
   hostId: engineEnv.BATCHDECK_HOST_ID,
+  hostDeadMs: engineEnv.BATCHDECK_HOST_DEAD_MS,
   hosted: config.BATCHDECK_HOSTED,
 });
 const log = logger().child({ component: "engine" });

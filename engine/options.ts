@@ -56,6 +56,11 @@ export interface EngineOptions {
   containerHost?: string;
   /** This machine's name for engines on several machines (labels on containers); default the hostname. */
   hostId?: string;
+  /**
+   * A dead engine's attempts on another machine are retried once that machine has stopped them,
+   * or once no engine of it has been heard from for this long (the machine is gone).
+   */
+  hostDeadMs?: number;
   /** A multi-tenant install (BATCHDECK_HOSTED): containers are the default executor. */
   hosted?: boolean;
   /** Where the engine writes its log entries; default the JSON/text logger (lib/log.ts). */
@@ -81,6 +86,7 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     retentionBatch: { size: 500, maxBatches: 20, pauseMs: 100 },
     windowPerQueue: 1_000,
     hostId: hostname(),
+    hostDeadMs: 300_000,
     hosted: false,
     log: engineLog(),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),

@@ -94,14 +94,31 @@ export async function recoverOrphans(
   dataDir: string,
   logCapBytes: number,
   log: EngineLog,
-  /** Jobs whose containers this engine adopted (containers/adopt.ts): they still run. */
-  adopted: ReadonlySet<string> = new Set(),
-) {
+  options: {
+    /** This engine: its own attempts are never orphans. */
+    engineId?: string;
+    /** Jobs whose containers this engine adopted (containers/adopt.ts): they still run. */
+    adopted?: ReadonlySet<string>;
+    /**
+     * Which of these dead engines' attempts may be recovered now (hosts.ts): another machine's
+     * wait until that machine has stopped them. Default: all.
+     */
+    recoverable?: (engineIds: string[]) => Promise<Set<string>>;
+  } = {},
+): Promise<{ recovered: number; deferred: number }> {
+  const adopted = [...(options.adopted ?? [])];
+  const onHost = { status: { in: [...ON_HOST_STATUSES] }, id: { notIn: adopted } };
+  const owners = (await db.job.findMany({ where: onHost, distinct: ["leaseOwner"], select: { leaseOwner: true } }))
+    .map((j) => j.leaseOwner)
+    .filter((o): o is string => o !== null && o !== options.engineId);
+  const ready = options.recoverable ? await options.recoverable(owners) : new Set(owners);
+  const deferred = owners.filter((o) => !ready.has(o));
+  const deferredJobs = deferred.length ? await db.job.count({ where: { ...onHost, leaseOwner: { in: deferred } } }) : 0;
   let recovered = 0;
   const deadEngines = new Set<string>();
   for (;;) {
     const jobs = await db.job.findMany({
-      where: { status: { in: [...ON_HOST_STATUSES] }, id: { notIn: [...adopted] } },
+      where: { ...onHost, OR: [{ leaseOwner: null }, { leaseOwner: { in: [...ready] } }] },
       take: BATCH,
       select: {
         id: true,
@@ -202,7 +219,14 @@ export async function recoverOrphans(
   }
   await sweepLogFiles(db, dataDir);
   if (recovered > 0) log("recovered jobs left on host by a previous engine", { level: "warn", recovered });
-  return recovered;
+  if (deferredJobs > 0) {
+    log("waiting for another machine to stop a dead engine's jobs before retrying them", {
+      level: "warn",
+      jobs: deferredJobs,
+      engines: deferred,
+    });
+  }
+  return { recovered, deferred: deferredJobs };
 }
 
 /** The uid recorded for an attempt that ran as a uid of its own (limits.ts `enforced`). */
