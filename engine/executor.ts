@@ -133,14 +133,12 @@ export class Executor {
     const runner = this.config.runners[job.executor];
     let exit: AttemptExit;
     const secrets = runner
-      ? await this.config
-          .resolveSecrets(job)
-          .catch(
-            (error: Error): SecretResolution => ({
-              ok: false,
-              reason: `ResourceInitializationError: ${error.message}`,
-            }),
-          )
+      ? await this.config.resolveSecrets(job).catch(
+          (error: Error): SecretResolution => ({
+            ok: false,
+            reason: `ResourceInitializationError: ${error.message}`,
+          }),
+        )
       : null;
     if (!runner) {
       // The scheduler places jobs only where their executor exists; this is the last guard.
