@@ -9,7 +9,8 @@
 //     → release
 //
 // A named user (BATCHDECK_JOB_USER) shares one uid between all jobs, and an engine that is not
-// root cannot switch uid at all: both are weaker, and the engine says so when it starts.
+// root cannot switch uid at all: both are weaker, and the engine says so when it starts; so it
+// does when a root engine cannot seal attempts in namespaces of their own (sandbox.ts).
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -18,9 +19,9 @@ export const DEFAULT_UID_RANGE = { first: 200_000, last: 299_999 } as const;
 
 export type JobUsers =
   /** One uid (and gid of the same number) per running attempt. */
-  | { kind: "per-attempt"; first: number; last: number }
+  | { kind: "per-attempt"; first: number; last: number; unsealed?: string }
   /** Every job as one named user. */
-  | { kind: "user"; name: string; uid: number; gid: number }
+  | { kind: "user"; name: string; uid: number; gid: number; unsealed?: string }
   /** As the engine's own user (not root, or configured so). */
   | { kind: "engine"; reason: string };
 
@@ -74,11 +75,19 @@ export function resolveJobUsers(
   return { kind: "user", name: runAsUser, ...user };
 }
 
-/** What the engine prints at start when jobs are not isolated from each other. */
+/**
+ * What the engine prints at start when jobs are not isolated from each other. `unsealed`: why
+ * attempts cannot have namespaces of their own here (engine/sandbox.ts), set by detectHostLimits.
+ */
 export function isolationWarning(users: JobUsers): string | null {
-  if (users.kind === "per-attempt") return null;
+  const unsealed =
+    users.kind !== "engine" && users.unsealed
+      ? `jobs are not sealed in namespaces of their own (${users.unsealed}): they see every process on the host with its command line, share /tmp, /var/tmp and /dev/shm, and have no disk limit`
+      : null;
+  if (users.kind === "per-attempt") return unsealed;
   if (users.kind === "user") {
-    return `every job runs as ${users.name}: jobs can read each other's working directories and signal each other's processes; unset BATCHDECK_JOB_USER for a uid per job`;
+    const shared = `every job runs as ${users.name}: jobs can read each other's working directories and signal each other's processes; unset BATCHDECK_JOB_USER for a uid per job`;
+    return unsealed ? `${shared}; ${unsealed}` : shared;
   }
   return `${users.reason}; jobs are not isolated from each other or from Batchdeck's own files (run the engine as root for a uid per job)`;
 }

@@ -1,38 +1,62 @@
-// Memory limits for job processes, with whatever this host offers: a cgroup (v2 unified, or
-// the v1 memory controller) when the engine may create one, else `prlimit --as`, else nothing.
-// The job's own argument vector is wrapped so the limit is in place before it executes a
-// single instruction (a process added to a cgroup after spawn could fork first). What was
-// enforced is recorded on the attempt.
-import { execFileSync } from "node:child_process";
+// Memory and process-count limits for job processes, with whatever this host offers: a cgroup
+// (v2 unified, or the v1 memory and pids controllers) when the engine may create one, else
+// `prlimit --as` / `--nproc`, else nothing. The job is inside its groups before it executes a
+// single instruction (a process added to a cgroup after spawn could fork first): the sandbox
+// (sandbox.ts) enters them as root, and an unsealed attempt's wrapper shell enters them first
+// thing. Every wrapper runs by the absolute path found on the engine's own PATH at start: a
+// job's PATH (containerOverrides.environment) must never choose what applies its limits. What
+// was enforced is recorded on the attempt.
 import {
   accessSync,
   chownSync,
   constants,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmdirSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JobIdentity, JobUsers } from "./job-users";
+import { detectSandbox, isDirectory, PRIVATE_DIRS, resolveTool, type SandboxHost } from "./sandbox";
 
 export type MemoryMechanism = "cgroup-v2" | "cgroup-v1" | "rlimit-as" | "none";
+export type PidsMechanism = "cgroup-v2" | "cgroup-v1" | "rlimit-nproc" | "none";
+
+/** Wrappers by absolute path (null: not on this host), resolved once from the engine's PATH. */
+export interface HostTools {
+  sh: string;
+  nice: string | null;
+  prlimit: string | null;
+}
 
 export interface HostLimits {
   mechanism: MemoryMechanism;
   /** `nice` runs here: jobs start below the engine's own priority (JOB_NICE). */
   nice: boolean;
-  /** Parent cgroup directory the engine creates per-attempt groups under. */
+  /** Parent cgroup directory the engine creates per-attempt groups under (memory; v2: all). */
   root?: string;
+  /** cgroup v1's pids hierarchy, or v2's unified one when the pids controller is enabled. */
+  pids?: { mechanism: "cgroup-v1" | "cgroup-v2"; root: string };
+  tools: HostTools;
+  /** Whether attempts can be sealed in namespaces of their own (sandbox.ts), and why not. */
+  sandbox: SandboxHost;
+  /** Which of sandbox.ts's PRIVATE_DIRS exist here. */
+  privateDirs: string[];
   /** Which uid jobs run as (job-users.ts). */
   users: JobUsers;
 }
 
 export interface AttemptLimits {
-  argv: string[];
-  cgroup?: { dir: string; oomBaseline: number };
+  cgroup?: PooledGroup;
+  /** cgroup.procs files the job must enter before it runs (memory, and v1's pids). */
+  procs: string[];
+  /** `prlimit` options where a cgroup is missing (--as, --nproc). */
+  rlimits: string[];
   enforced: Record<string, unknown>;
 }
 
@@ -45,37 +69,71 @@ function writable(path: string): boolean {
   }
 }
 
+// cgroup v2: a controller reaches a group's children only through its parent's subtree_control,
+// at every level: <root>/batchdeck, then each engine's directory under it (CgroupPool).
+const V2_CONTROLLERS = ["memory", "pids"] as const;
+
+function enableV2Controllers(dir: string): string[] {
+  const enabled: string[] = [];
+  for (const c of V2_CONTROLLERS) {
+    try {
+      writeFileSync(join(dir, "cgroup.subtree_control"), `+${c}`);
+      enabled.push(c);
+    } catch {
+      // not available (not in cgroup.controllers), or not delegated to us
+    }
+  }
+  return enabled;
+}
+
 function tryCgroupRoot(base: string, marker: string): string | undefined {
   if (!existsSync(join(base, marker)) || !writable(base)) return undefined;
   const root = join(base, "batchdeck");
   try {
     mkdirSync(root, { recursive: true });
-    if (marker === "cgroup.controllers") {
-      // v2: the memory controller must be enabled for the children of our group.
-      writeFileSync(join(root, "cgroup.subtree_control"), "+memory");
-    }
+    if (marker === "cgroup.controllers" && !enableV2Controllers(root).includes("memory")) return undefined;
     return root;
   } catch {
     return undefined;
   }
 }
 
-function runs(command: string): boolean {
-  try {
-    execFileSync(command, ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
+function tryPidsRoot(memory: HostLimits["mechanism"], root: string | undefined): HostLimits["pids"] {
+  if (memory === "cgroup-v2" && root) {
+    try {
+      const enabled = readFileSync(join(root, "cgroup.subtree_control"), "utf8");
+      return /\bpids\b/.test(enabled) ? { mechanism: "cgroup-v2", root } : undefined;
+    } catch {
+      return undefined;
+    }
   }
+  // v1: the pids hierarchy's root has no pids.max of its own; `tasks` marks a v1 hierarchy.
+  const v1 = tryCgroupRoot("/sys/fs/cgroup/pids", "tasks");
+  return v1 ? { mechanism: "cgroup-v1", root: v1 } : undefined;
 }
 
 export function detectHostLimits(users: JobUsers): HostLimits {
-  const nice = runs("nice");
+  const tools: HostTools = {
+    sh: resolveTool("sh") ?? "/bin/sh",
+    nice: resolveTool("nice"),
+    prlimit: resolveTool("prlimit"),
+  };
+  const common = { tools, nice: tools.nice !== null, privateDirs: PRIVATE_DIRS.filter(isDirectory) };
+  let sandbox: SandboxHost;
+  const trialDir = mkdtempSync(join(tmpdir(), "batchdeck-sandbox-"));
+  try {
+    sandbox = detectSandbox(trialDir, users.kind !== "engine");
+  } finally {
+    rmSync(trialDir, { recursive: true, force: true });
+  }
+  // Said at start by job-users.ts's isolationWarning, which reads it from here.
+  const told = !sandbox.available && users.kind !== "engine" ? { ...users, unsealed: sandbox.reason } : users;
+  const base = { ...common, sandbox, users: told };
   const v2 = tryCgroupRoot("/sys/fs/cgroup", "cgroup.controllers");
-  if (v2) return { mechanism: "cgroup-v2", root: v2, users, nice };
+  if (v2) return { ...base, mechanism: "cgroup-v2", root: v2, pids: tryPidsRoot("cgroup-v2", v2) };
   const v1 = tryCgroupRoot("/sys/fs/cgroup/memory", "memory.limit_in_bytes");
-  if (v1) return { mechanism: "cgroup-v1", root: v1, users, nice };
-  return { mechanism: runs("prlimit") ? "rlimit-as" : "none", users, nice };
+  if (v1) return { ...base, mechanism: "cgroup-v1", root: v1, pids: tryPidsRoot("cgroup-v1", v1) };
+  return { ...base, mechanism: tools.prlimit ? "rlimit-as" : "none", pids: tryPidsRoot("none", undefined) };
 }
 
 /**
@@ -89,15 +147,23 @@ export function detectHostLimits(users: JobUsers): HostLimits {
  */
 export const JOB_NICE = 10;
 
-// `$0` is the cgroup's procs file; the shell moves itself in, then becomes the job.
-const ENTER_CGROUP = 'echo $$ > "$0" && exec "$@"';
 /** Empty groups kept for reuse: creating and removing a cgroup costs milliseconds each. */
 const POOL_MAX = 64;
+/**
+ * A released group is reused only when it holds less than this: a group still charged with a
+ * job's pages (files it left in a tmpfs the namespace did not own, page cache) would count them
+ * against the next attempt, of any organization, and kill it for memory it never used.
+ */
+const REUSE_MAX_BYTES = 1024 * 1024;
 
 interface PooledGroup {
   dir: string;
+  /** v1: the same group in the pids hierarchy (v2: `dir` holds pids.max too). */
+  pidsDir?: string;
   /** oom_kill count when handed out: the counter cannot be reset, so compare against it. */
   oomBaseline: number;
+  /** cgroup.procs was handed to the attempt's uid (an unsealed attempt enters it as that uid). */
+  chowned?: boolean;
 }
 
 function oomCount(dir: string): number {
@@ -112,36 +178,88 @@ function oomCount(dir: string): number {
   return 0;
 }
 
+/** Bytes charged to the group (v2 memory.current, v1 memory.usage_in_bytes); null: unreadable. */
+function chargedBytes(dir: string): number | null {
+  for (const file of ["memory.current", "memory.usage_in_bytes"]) {
+    try {
+      return Number(readFileSync(join(dir, file), "utf8").trim());
+    } catch {
+      // the other version
+    }
+  }
+  return null;
+}
+
 /**
- * Per-engine cgroups under `<root>/<engineId>/<n>`, reused between attempts. A restarted
- * engine finds a dead one's groups by its id (recovery) and kills what is left in them.
+ * Asks the kernel to give back what an empty group is still charged with (page cache, slab):
+ * v1 memory.force_empty, v2 memory.reclaim (Linux 5.19+). Pages nothing can reclaim (a tmpfs
+ * file still linked somewhere) stay, and the group is then not reused.
+ */
+function emptyCharges(dir: string, bytes: number): void {
+  try {
+    writeFileSync(join(dir, "memory.force_empty"), "0");
+    return;
+  } catch {
+    // cgroup v2
+  }
+  try {
+    writeFileSync(join(dir, "memory.reclaim"), String(bytes));
+  } catch {
+    // EAGAIN when it could not reclaim that much, or a kernel without it
+  }
+}
+
+/** The wrapper shell's script for an unsealed attempt: enter every group, then become the job. */
+const ENTER_CGROUPS = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"';
+
+/**
+ * Per-engine cgroups under `<root>/<engineId>/<n>` (and `<pids root>/<engineId>/<n>` on v1),
+ * reused between attempts. A restarted engine finds a dead one's groups by its id (recovery)
+ * and kills what is left in them.
  */
 export class CgroupPool {
-  private free: string[] = [];
+  private free: PooledGroup[] = [];
   private seq = 0;
   readonly base: string | undefined;
+  readonly pidsBase: string | undefined;
 
   constructor(
-    private readonly host: HostLimits,
+    readonly host: HostLimits,
     engineId: string,
   ) {
-    this.base = host.root ? join(host.root, engineId.replace(/[^A-Za-z0-9_.-]/g, "_")) : undefined;
+    const name = engineId.replace(/[^A-Za-z0-9_.-]/g, "_");
+    this.base = host.root ? join(host.root, name) : undefined;
+    this.pidsBase = host.pids ? join(host.pids.root, name) : undefined;
   }
 
   private acquire(): PooledGroup {
-    const dir = this.free.pop() ?? join(this.base!, String(this.seq++));
+    const reused = this.free.pop();
+    if (reused) return { ...reused, oomBaseline: oomCount(reused.dir) };
+    if (!existsSync(this.base!)) {
+      mkdirSync(this.base!, { recursive: true });
+      if (this.host.mechanism === "cgroup-v2") enableV2Controllers(this.base!);
+    }
+    const n = String(this.seq++);
+    const dir = join(this.base!, n);
     mkdirSync(dir, { recursive: true });
-    return { dir, oomBaseline: oomCount(dir) };
+    let pidsDir: string | undefined;
+    if (this.host.pids?.mechanism === "cgroup-v1" && this.pidsBase) {
+      pidsDir = join(this.pidsBase, n);
+      try {
+        mkdirSync(pidsDir, { recursive: true });
+      } catch {
+        pidsDir = undefined;
+      }
+    }
+    return { dir, pidsDir, oomBaseline: oomCount(dir) };
   }
 
-  prepare(memoryMiB: number, argv: string[], identity: JobIdentity | null): AttemptLimits {
-    const limits = this.limitMemory(memoryMiB, argv, identity);
-    if (!this.host.nice) return limits;
-    limits.enforced.nice = JOB_NICE;
-    return { ...limits, argv: ["nice", "-n", String(JOB_NICE), "--", ...limits.argv] };
-  }
-
-  private limitMemory(memoryMiB: number, argv: string[], identity: JobIdentity | null): AttemptLimits {
+  /**
+   * The attempt's groups, limited: memory to `memoryMiB`, processes (threads too) to
+   * `pidsLimit`. `sealed`: the sandbox enters the groups as root; otherwise the wrapper shell
+   * does, as the attempt's uid, so the procs files are handed to it for the attempt.
+   */
+  prepare(memoryMiB: number, pidsLimit: number, identity: JobIdentity | null, sealed: boolean): AttemptLimits {
     const host = this.host;
     const bytes = memoryMiB * 1024 * 1024;
     const enforced: Record<string, unknown> = {
@@ -149,8 +267,10 @@ export class CgroupPool {
       user: identity?.label ?? null,
       ...(identity?.exclusive ? { uidPerAttempt: true } : {}),
     };
+    const procs: string[] = [];
+    const rlimits: string[] = [];
+    let group: PooledGroup | undefined;
     if ((host.mechanism === "cgroup-v1" || host.mechanism === "cgroup-v2") && this.base) {
-      let group: PooledGroup | undefined;
       try {
         group = this.acquire();
         const { dir } = group;
@@ -166,21 +286,55 @@ export class CgroupPool {
           // Without this the group may swap past its limit instead of being stopped.
           if (hasMemsw) writeFileSync(memsw, String(bytes));
         }
-        const procs = join(dir, "cgroup.procs");
-        if (identity) chownSync(procs, identity.uid, identity.gid);
+        procs.push(join(dir, "cgroup.procs"));
         enforced.memory = { mechanism: host.mechanism, bytes };
-        return { argv: ["/bin/sh", "-c", ENTER_CGROUP, procs, ...argv], cgroup: group, enforced };
       } catch (error) {
-        if (group) removeCgroup(group.dir);
+        if (group) this.discard(group);
+        group = undefined;
         enforced.memoryError = String(error);
       }
     }
-    if (host.mechanism === "rlimit-as" || enforced.memoryError) {
-      enforced.memory = { mechanism: "rlimit-as", bytes };
-      return { argv: ["prlimit", `--as=${bytes}`, "--", ...argv], enforced };
+    if (!group) {
+      if (host.tools.prlimit) {
+        enforced.memory = { mechanism: "rlimit-as", bytes };
+        rlimits.push(`--as=${bytes}`);
+      } else enforced.memory = { mechanism: "none" };
     }
-    enforced.memory = { mechanism: "none" };
-    return { argv, enforced };
+    // Processes: the same group on v2, its twin in the pids hierarchy on v1.
+    const pidsDir = host.pids?.mechanism === "cgroup-v2" ? group?.dir : group?.pidsDir;
+    let pids: Record<string, unknown> = { mechanism: "none" };
+    if (pidsDir && host.pids) {
+      try {
+        writeFileSync(join(pidsDir, "pids.max"), String(pidsLimit));
+        if (pidsDir !== group?.dir) procs.push(join(pidsDir, "cgroup.procs"));
+        pids = { mechanism: host.pids.mechanism, max: pidsLimit };
+      } catch (error) {
+        enforced.pidsError = String(error);
+      }
+    }
+    // RLIMIT_NPROC counts every process of the uid: a bound on the attempt only where the uid is its own.
+    if (pids.mechanism === "none" && identity?.exclusive && host.tools.prlimit) {
+      rlimits.push(`--nproc=${pidsLimit}`);
+      pids = { mechanism: "rlimit-nproc", max: pidsLimit };
+    }
+    enforced.pidsLimit = pids;
+    if (group && identity && !sealed) {
+      for (const file of procs) chownSync(file, identity.uid, identity.gid);
+      group.chowned = true;
+    }
+    return { cgroup: group, procs, rlimits, enforced };
+  }
+
+  /**
+   * The argument vector of an unsealed attempt (`argv` already behind prlimit where needed): the
+   * wrapper shell enters the groups, then nice (by absolute path) runs the job, whose own
+   * command resolves through its PATH.
+   */
+  wrap(limits: AttemptLimits, argv: string[]): string[] {
+    const { tools } = this.host;
+    const niced = tools.nice ? [tools.nice, "-n", String(JOB_NICE), "--", ...argv] : argv;
+    if (limits.procs.length === 0) return niced;
+    return [tools.sh, "-c", ENTER_CGROUPS, "batchdeck-enter", ...limits.procs, "--", ...niced];
   }
 
   /**
@@ -195,27 +349,52 @@ export class CgroupPool {
     killCgroup(group.dir);
     const oom = oomCount(group.dir) > group.oomBaseline;
     const emptied = readProcs(group.dir).length === 0;
-    try {
-      chownSync(join(group.dir, "cgroup.procs"), 0, 0);
-    } catch {
-      // not root (nothing was chowned), or the group is gone
+    if (group.chowned) {
+      for (const file of limits.procs) {
+        try {
+          chownSync(file, 0, 0);
+        } catch {
+          // the group is gone
+        }
+      }
+      group.chowned = false;
     }
-    if (this.free.length < POOL_MAX && emptied) this.free.push(group.dir);
-    else removeCgroup(group.dir);
+    if (this.free.length < POOL_MAX && emptied && this.uncharged(group.dir)) this.free.push(group);
+    else this.discard(group);
     return { oomKilled: oom, emptied };
+  }
+
+  /** Whether an empty group holds (nearly) no charges, after asking the kernel to drop them. */
+  private uncharged(dir: string): boolean {
+    const before = chargedBytes(dir);
+    if (before === null) return false;
+    if (before <= REUSE_MAX_BYTES) return true;
+    emptyCharges(dir, before);
+    return (chargedBytes(dir) ?? Number.POSITIVE_INFINITY) <= REUSE_MAX_BYTES;
+  }
+
+  /** Removed instead of reused: on rmdir the kernel moves what it is still charged with to the parent. */
+  private discard(group: PooledGroup): void {
+    removeCgroup(group.dir);
+    removeCgroup(group.pidsDir);
   }
 
   /** On shutdown: remove this engine's groups. */
   close(): void {
-    for (const dir of this.free.splice(0)) removeCgroup(dir);
+    for (const group of this.free.splice(0)) this.discard(group);
     removeCgroup(this.base);
+    removeCgroup(this.pidsBase);
   }
 }
 
 /** Kills everything left in a dead engine's groups and removes them. */
 export function cleanEngineCgroups(host: HostLimits, engineId: string): void {
-  if (!host.root) return;
-  const base = join(host.root, engineId.replace(/[^A-Za-z0-9_.-]/g, "_"));
+  const name = engineId.replace(/[^A-Za-z0-9_.-]/g, "_");
+  if (host.root) cleanGroupsUnder(join(host.root, name));
+  if (host.pids?.mechanism === "cgroup-v1") cleanGroupsUnder(join(host.pids.root, name));
+}
+
+function cleanGroupsUnder(base: string): void {
   let entries: string[] = [];
   try {
     entries = readdirSync(base);

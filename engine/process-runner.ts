@@ -1,28 +1,74 @@
 // The process executor: an attempt runs as a process on this host, for hosts without a container
 // runtime (or environments tagged `batchdeck:executor=process`).
 //
-//   working directory → uid of its own (when root) → memory limit (cgroup, else prlimit) → spawn
-//   in its own process group with STDOUT/STDERR to the attempt's files → exit → kill what is left
-//   of the group, the cgroup and the uid → read the files to their end
+//   uid of its own (when root) → cgroups (memory, pids) → spawn, sealed (sandbox.ts) when the
+//   host allows: own PID, mount and IPC namespaces (and network, for network none), the host
+//   read-only, a tmpfs of the disk limit for home and /tmp, private /dev/shm → STDOUT/STDERR to
+//   the attempt's files → exit → kill what is left of the group, the cgroups and the uid → read
+//   the files to their end
 //
 // Each attempt runs as a uid of its own when the engine is root (job-users.ts): its working
-// directory (0700) is that uid's alone, and when the attempt ends every process of that uid is
-// killed, so nothing it started (background, setsid, nohup, ignoring SIGTERM) outlives it.
+// directory is that uid's alone, and when the attempt ends every process of that uid is killed,
+// so nothing it started (background, setsid, nohup, ignoring SIGTERM) outlives it. Sealed, the
+// job is PID 1 of its namespace, as in a container without an init process (AWS's default): a
+// signal it has no handler for does not stop it, so a terminate ends at SIGKILL after the grace
+// period, and when it exits the kernel kills whatever else runs in its namespace.
 import { type SpawnOptions, spawn } from "node:child_process";
-import { chownSync, closeSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import type { AttemptExit, AttemptRunner, RunContext } from "./attempt";
+import { chownSync, closeSync, mkdirSync, realpathSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { readContainerExecution } from "@/lib/batch/container-settings";
+import { isUnderHostPath, normalizeHostPath } from "@/lib/batch/executor-policy";
+import type { AttemptExit, AttemptRunner, ClaimedJob, RunContext } from "./attempt";
 import { type JobIdentities, type JobIdentity, killUid } from "./job-users";
-import type { AttemptLimits, CgroupPool } from "./limits";
+import { type AttemptLimits, type CgroupPool, JOB_NICE } from "./limits";
 import { LogCapture } from "./log-capture";
 import { logFiles, openForChild } from "./log-files";
 import { killJobProcesses } from "./processes";
+import { environmentBlock, type SealSpec, sealedArgv, WRAPPER_PATH } from "./sandbox";
 
 export interface ProcessRunnerConfig {
   dataDir: string;
   logCapBytes: number;
   cgroups: CgroupPool;
   identities: JobIdentities;
+}
+
+/**
+ * The job definition's host volumes, as the process executor honours them: each mount point's
+ * host.sourcePath appears at its containerPath (read-only if asked), and only where the compute
+ * environment's batchdeck:hostPaths allows the source. Unsealed there are no mounts: a volume
+ * is usable only where it already is (containerPath = sourcePath).
+ */
+function processVolumes(job: ClaimedJob, sealed: boolean): SealSpec["volumes"] {
+  const execution = readContainerExecution(job.container.extra);
+  const out: SealSpec["volumes"] = [];
+  for (const mp of execution.mountPoints) {
+    const volume = execution.volumes.find((v) => v.name === mp.sourceVolume);
+    if (!volume) throw new Error(`mount point ${mp.containerPath} names no volume ${mp.sourceVolume}`);
+    const source = volume.host?.sourcePath;
+    if (!source) throw new Error(`volume ${volume.name}: the process executor mounts host.sourcePath volumes only`);
+    let real: string;
+    try {
+      real = realpathSync(source);
+    } catch {
+      throw new Error(`volume ${volume.name}: ${source} does not exist on this host`);
+    }
+    // Symlinks resolved first: a link under an allowed prefix must not lead out of it.
+    if (!isUnderHostPath(real, job.policy.hostPaths)) {
+      throw new Error(`volume ${volume.name}: ${source} is not under the compute environment's batchdeck:hostPaths`);
+    }
+    const target = normalizeHostPath(mp.containerPath);
+    if (!target || target === "/" || /^\/(proc|sys|dev)(\/|$)/.test(target)) {
+      throw new Error(`mount point ${mp.containerPath} is not a path a volume may cover`);
+    }
+    if (!sealed && target !== real) {
+      throw new Error(
+        `mount point ${mp.containerPath}: this host cannot mount for a job, only use ${real} where it is`,
+      );
+    }
+    out.push({ source: real, target, readOnly: mp.readOnly });
+  }
+  return out;
 }
 
 export class ProcessRunner implements AttemptRunner {
@@ -32,8 +78,13 @@ export class ProcessRunner implements AttemptRunner {
 
   async run(ctx: RunContext): Promise<AttemptExit> {
     const { job } = ctx;
-    const workDir = join(this.config.dataDir, "work", job.attemptId);
-    let limits: AttemptLimits = { argv: job.container.command, enforced: {} };
+    const { cgroups } = this.config;
+    const host = cgroups.host;
+    // Absolute: the sandbox mounts here. Recovery removes it after a crash, by the attempt's id.
+    const attemptDir = join(resolve(this.config.dataDir), "work", job.attemptId);
+    const home = join(attemptDir, "home");
+    let limits: AttemptLimits = { procs: [], rlimits: [], enforced: {} };
+    let enforced: Record<string, unknown> = { executor: "process" };
     const capture = new LogCapture({
       jobId: job.id,
       attempt: job.attemptNumber,
@@ -43,8 +94,8 @@ export class ProcessRunner implements AttemptRunner {
     // Built from nothing: the engine's own environment (DATABASE_URL, BATCHDECK_*) never reaches a job.
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-      HOME: workDir,
-      TMPDIR: workDir,
+      HOME: home,
+      TMPDIR: home,
       ...ctx.environment,
       // As in a container: a secret wins over a plain variable of the same name.
       ...ctx.secrets,
@@ -70,7 +121,7 @@ export class ProcessRunner implements AttemptRunner {
     // kill(-1) as the uid costs a process spawn, so it is spent only when the cgroup cannot vouch.
     const killRest = async () => {
       if (rest) return rest;
-      const released = this.config.cgroups.release(limits);
+      const released = cgroups.release(limits);
       rest = released;
       if (identity?.exclusive) {
         if (!released.emptied) await killUid(identity.uid, identity.gid);
@@ -83,26 +134,92 @@ export class ProcessRunner implements AttemptRunner {
       // No image supplies a default command on this host.
       if (job.container.command.length === 0) throw new Error("the job has no command to run");
       identity = this.config.identities.acquire();
-      mkdirSync(workDir, { recursive: true, mode: 0o700 });
-      if (identity) chownSync(workDir, identity.uid, identity.gid);
-      limits = this.config.cgroups.prepare(job.memoryMiB, job.container.command, identity);
-      const [file, ...args] = limits.argv;
+      const sandbox = host.sandbox;
+      // A namespace holds back a uid, never root (which could undo every mount in it).
+      const sealed = sandbox.available && identity !== null && identity.uid !== 0;
+      const network = job.policy.network === "none" ? "none" : "host";
+      if (network === "none" && !(sandbox.available && sealed && sandbox.netns)) {
+        // Refused rather than run on the host's network, which the environment ruled out.
+        const why = !sandbox.available ? sandbox.reason : !sealed ? "jobs run as root" : sandbox.netnsReason;
+        throw new Error(
+          `the compute environment's network is none, and this host cannot give a job a network of its own (${why})`,
+        );
+      }
+      const volumes = processVolumes(job, sealed);
+      mkdirSync(attemptDir, { recursive: true, mode: 0o711 });
+      if (!sealed) {
+        mkdirSync(home, { mode: 0o700 });
+        if (identity) chownSync(home, identity.uid, identity.gid);
+      }
+      limits = cgroups.prepare(job.memoryMiB, job.policy.pidsLimit, identity, sealed);
+      const memoryBytes = job.memoryMiB * 1024 * 1024;
+      const diskBytes = job.policy.diskMiB === null ? null : job.policy.diskMiB * 1024 * 1024;
+      enforced = {
+        executor: "process",
+        ...limits.enforced,
+        ...(sealed || host.tools.nice ? { nice: JOB_NICE } : {}),
+        pidNamespace: sealed,
+        mountNamespace: sealed,
+        ipcNamespace: sealed,
+        privateTmp: sealed,
+        readOnlyHost: sealed,
+        // tmpfs pages are memory: the job's writes count against its memory limit as well.
+        diskLimit: sealed ? { mechanism: "tmpfs", bytes: diskBytes, countsAgainstMemory: true } : { mechanism: "none" },
+        // "bridge" on the process executor is the host's network (containers get a bridge).
+        network,
+        ...(sealed ? {} : { unsealed: sandbox.available ? "jobs run as root" : sandbox.reason }),
+      };
+      const command = job.container.command;
+      const limited =
+        limits.rlimits.length > 0 && host.tools.prlimit
+          ? [host.tools.prlimit, ...limits.rlimits, "--", ...command]
+          : command;
       // STDOUT/STDERR go straight to the attempt's files (log-files.ts): what the job wrote
       // survives the engine; the engine tails the files into chunks.
       const fds = openForChild(capture.files);
       capture.guard();
-      const options: SpawnOptions = {
-        cwd: workDir,
-        env: env as NodeJS.ProcessEnv,
-        detached: true,
-        stdio: ["ignore", fds[0], fds[1]],
-      };
-      if (identity) Object.assign(options, { uid: identity.uid, gid: identity.gid });
+      let argv: string[];
+      const options: SpawnOptions = { detached: true };
+      if (sandbox.available && sealed && identity) {
+        argv = sealedArgv(
+          sandbox,
+          {
+            uid: identity.uid,
+            gid: identity.gid,
+            nice: JOB_NICE,
+            cgroupProcs: limits.procs,
+            attemptDir,
+            diskBytes,
+            shmBytes: memoryBytes,
+            privateDirs: host.privateDirs,
+            volumes,
+            network,
+          },
+          limited,
+        );
+        // The wrappers run as root: an environment of their own (see sandbox.ts); the job's comes on fd 3.
+        Object.assign(options, {
+          cwd: "/",
+          env: { PATH: WRAPPER_PATH, AWS_BATCH_JOB_ID: job.id },
+          stdio: ["ignore", fds[0], fds[1], "pipe"],
+        });
+      } else {
+        argv = cgroups.wrap(limits, limited);
+        Object.assign(options, { cwd: home, env, stdio: ["ignore", fds[0], fds[1]] });
+        if (identity) Object.assign(options, { uid: identity.uid, gid: identity.gid });
+      }
+      const [file, ...args] = argv;
       let child: ReturnType<typeof spawn>;
       try {
         child = spawn(file!, args, options);
       } finally {
         for (const fd of fds) closeSync(fd);
+      }
+      const envPipe = child.stdio[3] as NodeJS.WritableStream | null | undefined;
+      if (envPipe) {
+        // A sandbox that failed before reading it closes the pipe: nothing to report beyond its exit.
+        envPipe.on("error", () => {});
+        envPipe.end(environmentBlock(env));
       }
       // Listening at once: the child may end while the files are being opened below.
       const exited = new Promise<AttemptExit>((resolve) => {
@@ -110,7 +227,7 @@ export class ProcessRunner implements AttemptRunner {
         child.once("exit", (code, signal) => resolve({ code, signal, oomKilled: false }));
       });
       pid = child.pid ?? null;
-      ctx.started({ pid, enforcedLimits: { executor: "process", ...limits.enforced }, capture });
+      ctx.started({ pid, enforcedLimits: enforced, capture });
       await capture.open();
       capture.follow();
       exit = await exited;
@@ -126,8 +243,8 @@ export class ProcessRunner implements AttemptRunner {
     this.config.identities.release(identity);
     // Every byte the job wrote is in the files by now: read them to the end before the outcome.
     await capture.finish().catch((error) => ctx.log(`job ${job.id}: reading its log: ${String(error)}`));
-    rmSync(workDir, { recursive: true, force: true });
-    if (pid === null) ctx.started({ pid: null, enforcedLimits: { executor: "process", ...limits.enforced }, capture });
+    rmSync(attemptDir, { recursive: true, force: true });
+    if (pid === null) ctx.started({ pid: null, enforcedLimits: enforced, capture });
     return { ...exit, oomKilled };
   }
 }

@@ -1,8 +1,14 @@
 // Job isolation, tried from inside jobs run by the real engine process (engine/main.ts, with its
 // configuration in its environment and in a .env file, like an install): a job cannot read
 // Batchdeck's database file, secret key, configuration or environment, nor another job's
-// working directory; nothing it starts outlives its attempt; it cannot exceed its memory.
+// working directory, processes, /tmp or /dev/shm; a PATH of its own cannot replace the wrappers
+// that limit it; nothing it starts outlives its attempt; it cannot exceed its memory, processes
+// or disk, leave memory charges to the next job, or reach the host's loopback with network none.
 // Each verdict is the job's own exit code and output (tests/helpers/isolation-probe.mjs).
+//
+// Sealed jobs see the host read-only and /tmp as their own: the probe script and the marks the
+// tests read are in a directory the environments allow as a host volume (batchdeck:hostPaths),
+// which the jobs that need it mount at the same path.
 //
 // Running jobs as other uids needs root. This suite runs as root here and in CI; without root
 // the uid-dependent cases are skipped by name (never counted as passing) and the engine's
@@ -21,6 +27,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -30,11 +37,21 @@ import { JOB_NICE } from "@/engine/limits";
 import { createDb, type Db } from "@/lib/db";
 import { loadOrCreateKeyFile } from "@/lib/secrets";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { type EngineWorld, insertJobs, seedEngineWorld, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
+import {
+  type EngineWorld,
+  insertJobs,
+  type JobSpec,
+  seedEngineWorld,
+  waitFor,
+  waitForTerminal,
+} from "../helpers/engine-fixtures";
+import { hostVolume } from "../helpers/host-volume";
 
 const root = join(import.meta.dirname, "../..");
 const isRoot = process.getuid?.() === 0;
 const DENIED = ["EACCES", "EPERM"];
+/** Writes into the host are refused by the read-only mount before permissions are looked at. */
+const WRITE_DENIED = ["EACCES", "EPERM", "EROFS"];
 
 interface Install {
   dir: string;
@@ -52,7 +69,9 @@ interface Install {
  * directory made with the default umask, the SQLite database (WAL) inside it on SQLite.
  */
 async function makeInstall(provider: "sqlite" | "postgresql"): Promise<Install> {
-  const dir = mkdtempSync(join(tmpdir(), "batchdeck-install-"));
+  // Not under /tmp, where no operator keeps an install: a sealed job's /tmp is its own, and the
+  // install's files must be there for it to be refused, not hidden.
+  const dir = mkdtempSync(join(isRoot ? "/var/lib" : tmpdir(), "batchdeck-install-"));
   chmodSync(dir, 0o755);
   const dataDir = join(dir, "data");
   mkdirSync(dataDir, { mode: 0o755 });
@@ -173,6 +192,13 @@ function processesOfUid(uid: number): number[] {
   return out;
 }
 
+/** Mounts on the host whose source is the sandbox's (engine/sandbox.ts names them `batchdeck`). */
+function hostSandboxMounts(): string[] {
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .filter((line) => / - tmpfs batchdeck /.test(line));
+}
+
 /** The engine's structured log entries (lib/log.ts writes one JSON object per line). */
 function engineEntries(output: string[]): Record<string, unknown>[] {
   return output
@@ -188,11 +214,21 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
   const engineOutput: string[] = [];
   let orgA: EngineWorld;
   let orgB: EngineWorld;
+  /** Jobs that read the probe script (and write marks) mount the shared directory. */
+  const shared = (spec: JobSpec, readOnly = true): JobSpec => ({
+    ...spec,
+    extra: hostVolume(install.shared, readOnly),
+  });
+  const environment = (tags: Record<string, string> = {}) =>
+    seedEngineWorld(install.db, {
+      maxVcpus: 8,
+      tags: { "batchdeck:executor": "process", "batchdeck:hostPaths": install.shared, ...tags },
+    });
 
   beforeAll(async () => {
     install = await makeInstall(provider);
-    orgA = await seedEngineWorld(install.db, { maxVcpus: 8 });
-    orgB = await seedEngineWorld(install.db, { maxVcpus: 8 });
+    orgA = await environment();
+    orgB = await environment();
     engine = startEngineProcess(install, engineOutput);
     await waitFor(
       "the engine to lead",
@@ -214,10 +250,10 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
       const victimSecret = `victim-${randomBytes(8).toString("hex")}`;
       const victim = (world: EngineWorld) =>
         insertJobs(install.db, world, [
-          {
+          shared({
             command: [process.execPath, install.probe, "victim"],
             environment: [{ name: "VICTIM_SECRET", value: victimSecret }],
-          },
+          }),
         ]);
       const [sameOrg] = await victim(orgA);
       const [otherOrg] = await victim(orgB);
@@ -229,7 +265,12 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
           }),
         ),
       );
-      for (const v of victims) expect(readFileSync(join(v.home, "secret.txt"), "utf8")).toBe(victimSecret);
+      // Each victim's home is in its own mount namespace: there, and not on the host's side.
+      for (const v of victims) {
+        const [pid] = processesOfUid(v.uid);
+        expect(readFileSync(`/proc/${pid}/root${join(v.home, "secret.txt")}`, "utf8")).toBe(victimSecret);
+        expect(existsSync(join(v.home, "secret.txt"))).toBe(false);
+      }
 
       // Everything Batchdeck keeps in its data directory right now, found as root.
       const { files, dirs } = walk(install.dataDir);
@@ -238,8 +279,9 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
           expect(files).toContain(join(install.dataDir, `batchdeck.db${suffix}`));
       }
       expect(files).toContain(join(install.dataDir, "secret.key"));
+      const victimFiles = victims.map((v) => join(v.home, "secret.txt"));
       const plan = {
-        read: [...files, join(install.dir, ".env")],
+        read: [...files, join(install.dir, ".env"), ...victimFiles],
         list: dirs,
         write: [install.dataDir, ...victims.map((v) => v.home)],
         enginePid: engine.pid,
@@ -254,10 +296,10 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
       writeFileSync(planFile, JSON.stringify(plan), { mode: 0o644 });
 
       const [snoop] = await insertJobs(install.db, orgA, [
-        {
+        shared({
           command: [process.execPath, install.probe, "snoop"],
           environment: [{ name: "PROBE_PLAN", value: planFile }],
-        },
+        }),
       ]);
       const done = await waitForTerminal(install.db, snoop!, 30_000);
       const out = await stdoutOf(install.db, snoop!);
@@ -265,6 +307,8 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
       expect(m, `the probe printed no result: ${out}`).not.toBeNull();
       const result = JSON.parse(m![1]!) as {
         uid: number;
+        pid: number;
+        pids: number[];
         envNames: string[];
         attempts: { op: string; path: string; ok: boolean; code?: string }[];
         procsRead: number;
@@ -273,25 +317,27 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
       };
       expect(result.leaks).toEqual([]);
       expect(done).toMatchObject({ status: "SUCCEEDED", exitCode: 0 });
-      // Every target was there and refused, not missing.
+      // Batchdeck's files were there (the host is read-only to the job, not hidden) and refused;
+      // what other jobs and the engine have is not even there: their homes are in their own
+      // mount namespaces, their processes in other PID namespaces.
       const tried = new Map(result.attempts.map((a) => [`${a.op} ${a.path}`, a]));
-      const expected = [
-        ...plan.read.map((p) => `read ${p}`),
-        ...plan.list.map((p) => `list ${p}`),
-        ...plan.write.map((p) => `write ${p}`),
-        `read /proc/${engine.pid}/environ`,
-        `readlink /proc/${engine.pid}/cwd`,
-        `read /proc/${engine.pid}/cwd/.env`,
-      ];
-      for (const key of expected) {
+      const refused = (key: string, codes: string[]) => {
         const a = tried.get(key);
         expect(a, `${key} was not tried`).toBeDefined();
         expect(a!.ok, `${key} succeeded`).toBe(false);
-        expect(DENIED, `${key}: ${a!.code}`).toContain(a!.code);
-      }
+        expect(codes, `${key}: ${a!.code}`).toContain(a!.code);
+      };
+      for (const p of plan.read) refused(`read ${p}`, victimFiles.includes(p) ? ["ENOENT"] : DENIED);
+      for (const p of plan.list) refused(`list ${p}`, DENIED);
+      refused(`write ${install.dataDir}`, WRITE_DENIED);
+      for (const v of victims) refused(`write ${v.home}`, ["ENOENT"]);
+      refused(`read /proc/${engine.pid}/environ`, ["ENOENT"]);
+      refused(`readlink /proc/${engine.pid}/cwd`, ["ENOENT"]);
+      refused(`read /proc/${engine.pid}/cwd/.env`, ["ENOENT"]);
       expect(result.envNames.filter((n) => n === "DATABASE_URL" || n.startsWith("BATCHDECK_"))).toEqual([]);
-      // The scan of /proc did read something (at least its own parent's command line).
-      expect(result.procsRead).toBeGreaterThan(0);
+      // Its /proc lists itself alone: the first process of its own PID namespace.
+      expect(result.pids).toEqual([1]);
+      expect(result.pid).toBe(1);
       expect(result.ownWorks).toBe(true);
       // Three jobs at once, three uids of their own, none of them root.
       const uids = [result.uid, ...victims.map((v) => v.uid)];
@@ -359,14 +405,17 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
         mkdirSync(dir);
         chmodSync(dir, 0o1777);
         const [id] = await insertJobs(install.db, orgA, [
-          {
-            command: ["sh", "-c", script(e.script)],
-            environment: [
-              { name: "M", value: dir },
-              { name: "ESCAPE_TOKEN", value: token },
-            ],
-            timeoutSeconds: "timeoutSeconds" in e ? e.timeoutSeconds : undefined,
-          },
+          shared(
+            {
+              command: ["sh", "-c", script(e.script)],
+              environment: [
+                { name: "M", value: dir },
+                { name: "ESCAPE_TOKEN", value: token },
+              ],
+              timeoutSeconds: "timeoutSeconds" in e ? e.timeoutSeconds : undefined,
+            },
+            false,
+          ),
         ]);
         ids[name] = id!;
       }
@@ -410,21 +459,28 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
       // Attempt 1 leaves a process that neither its process group nor its environment marks,
       // writing `alive` every 100 ms for as long as it lives; attempt 2 just succeeds.
       const [id] = await insertJobs(install.db, orgA, [
-        {
-          command: [
-            "sh",
-            "-c",
-            `if [ "$AWS_BATCH_JOB_ATTEMPT" = 1 ]; then setsid env -i /bin/sh -c 'while :; do date > "$0/alive"; sleep 0.1; done' "$D" & sleep 60; fi`,
-          ],
-          environment: [{ name: "D", value: dir }],
-          attempts: 2,
-        },
+        shared(
+          {
+            command: [
+              "sh",
+              "-c",
+              `if [ "$AWS_BATCH_JOB_ATTEMPT" = 1 ]; then setsid env -i /bin/sh -c 'while :; do date > "$0/alive"; sleep 0.1; done' "$D" & sleep 60; fi`,
+            ],
+            environment: [{ name: "D", value: dir }],
+            attempts: 2,
+          },
+          false,
+        ),
       ]);
       const first = await waitFor("attempt 1 to be recorded with its uid", async () => {
         const a = await install.db.jobAttempt.findFirst({ where: { jobId: id!, attemptNumber: 1 } });
         const uid = a ? (JSON.parse(a.enforcedLimits).user as unknown) : null;
         return typeof uid === "number" && existsSync(join(dir, "alive")) ? uid : null;
       });
+      // The attempt's mounts are in its own namespace, never in the host's mount table.
+      const [leftover] = processesOfUid(first);
+      expect(readFileSync(`/proc/${leftover}/mountinfo`, "utf8")).toMatch(/ - tmpfs batchdeck /);
+      expect(hostSandboxMounts()).toEqual([]);
       engine.kill("SIGKILL");
       await new Promise((r) => engine.once("exit", r));
       // The engine is gone and its job's leftover is not.
@@ -444,8 +500,287 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
       await new Promise((r) => setTimeout(r, 1_000));
       expect(existsSync(join(dir, "alive"))).toBe(false);
       expect(processesOfUid(first)).toEqual([]);
+      // Nothing of the dead attempt is left: no process carrying its job id (the root-owned
+      // unshare that held its namespaces included), and no mount on the host's side.
+      expect(processesWith(`AWS_BATCH_JOB_ID=${id}`)).toEqual([]);
+      expect(hostSandboxMounts()).toEqual([]);
     },
     60_000,
+  );
+
+  it.runIf(isRoot)(
+    "a PATH in the job's environment cannot replace the wrappers that limit it; the job's own command still resolves through it",
+    async () => {
+      // Programs named like every wrapper, planted where anyone may write (as an earlier job
+      // could have): each leaves a mark if it ever runs.
+      const bin = join(install.shared, `bin-${randomBytes(4).toString("hex")}`);
+      const marks = join(install.shared, `hijack-${randomBytes(4).toString("hex")}`);
+      mkdirSync(bin, { mode: 0o755 });
+      mkdirSync(marks);
+      chmodSync(marks, 0o1777);
+      for (const name of ["nice", "prlimit", "unshare", "perl", "setpriv", "sh", "env", "mount", "kill"]) {
+        writeFileSync(join(bin, name), `#!/bin/sh\necho ${name} >> "${marks}/ran"\n`, { mode: 0o755 });
+      }
+      writeFileSync(join(bin, "hello-from-path"), "#!/bin/sh\necho \"hello nice=$(cut -d' ' -f19 /proc/$$/stat)\"\n", {
+        mode: 0o755,
+      });
+      const [id] = await insertJobs(install.db, orgA, [
+        shared(
+          {
+            command: ["hello-from-path"],
+            environment: [{ name: "PATH", value: `${bin}:/usr/local/bin:/usr/bin:/bin` }],
+            memoryMiB: 64,
+          },
+          false,
+        ),
+      ]);
+      const done = await waitForTerminal(install.db, id!, 30_000);
+      expect(existsSync(join(marks, "ran")) ? readFileSync(join(marks, "ran"), "utf8") : "").toBe("");
+      expect(done).toMatchObject({ status: "SUCCEEDED", exitCode: 0 });
+      expect(await stdoutOf(install.db, id!)).toBe(`hello nice=${JOB_NICE}\n`);
+      const attempt = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId: id } });
+      expect(JSON.parse(attempt.enforcedLimits)).toMatchObject({
+        nice: JOB_NICE,
+        memory: { bytes: 64 * 1024 * 1024 },
+        pidNamespace: true,
+        mountNamespace: true,
+        privateTmp: true,
+        network: "host",
+      });
+    },
+    40_000,
+  );
+
+  it.runIf(isRoot)(
+    "/proc lists a job's own processes only: another job's command line (its Ref:: parameters) and environment stay out of reach",
+    async () => {
+      const secret = `param-${randomBytes(8).toString("hex")}`;
+      const [victim] = await insertJobs(install.db, orgB, [
+        {
+          command: ["sh", "-c", "echo up; sleep 30", `--token=${secret}`],
+          environment: [{ name: "VICTIM_SECRET", value: secret }],
+        },
+      ]);
+      await waitFor("the victim to run", async () => (await stdoutOf(install.db, victim!)).includes("up"));
+      const [snoop] = await insertJobs(install.db, orgA, [
+        {
+          command: [
+            "sh",
+            "-c",
+            'echo "pids: $(ls -d /proc/[0-9]* | tr "\\n" " ")"; for f in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do tr "\\0" " " < "$f" 2>/dev/null; echo; done',
+          ],
+        },
+      ]);
+      expect(await waitForTerminal(install.db, snoop!, 30_000)).toMatchObject({ status: "SUCCEEDED" });
+      const out = await stdoutOf(install.db, snoop!);
+      await install.db.job.update({ where: { id: victim! }, data: { stopRequest: "TERMINATE", stopReason: "done" } });
+      await waitForTerminal(install.db, victim!);
+      expect(out).not.toContain(secret);
+      // Its shell (PID 1), the ls in the substitution, and the tr and the shell's own subshell at most.
+      const pids = /pids: (.*)\n/.exec(out)![1]!.trim().split(" ");
+      expect(pids.length).toBeLessThanOrEqual(4);
+      expect(pids).toContain("/proc/1");
+    },
+    40_000,
+  );
+
+  it.runIf(isRoot)(
+    "nothing a job leaves in /tmp, /var/tmp, /dev/shm or /run/lock outlives it, and the rest of the host is read-only to it",
+    async () => {
+      const token = randomBytes(6).toString("hex");
+      const name = `left-${token}`;
+      const places = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock"].filter((d) => existsSync(d));
+      // A world-writable directory elsewhere on the host, like the container layers' tmp/ found here.
+      const elsewhere = mkdtempSync(join("/var/lib", "batchdeck-isolation-"));
+      chmodSync(elsewhere, 0o1777);
+      try {
+        const [writer] = await insertJobs(install.db, orgA, [
+          {
+            command: [
+              "sh",
+              "-c",
+              `for d in ${places.join(" ")}; do echo "$S" > "$d/${name}" || exit 7; done; if echo x > "${elsewhere}/planted" 2>/dev/null; then echo WROTE-ELSEWHERE; fi; echo written`,
+            ],
+            environment: [{ name: "S", value: `secret-${token}` }],
+          },
+        ]);
+        expect(await waitForTerminal(install.db, writer!, 30_000)).toMatchObject({ status: "SUCCEEDED" });
+        expect(await stdoutOf(install.db, writer!)).toBe("written\n");
+        const [reader] = await insertJobs(install.db, orgB, [
+          {
+            command: [
+              "sh",
+              "-c",
+              `for d in ${places.join(" ")}; do cat "$d/${name}" 2>/dev/null && echo "FOUND $d"; done; echo looked`,
+            ],
+          },
+        ]);
+        expect(await waitForTerminal(install.db, reader!, 30_000)).toMatchObject({ status: "SUCCEEDED" });
+        expect(await stdoutOf(install.db, reader!)).toBe("looked\n");
+        // Nothing reached the host's directories either.
+        for (const d of places) expect(existsSync(join(d, name)), d).toBe(false);
+        expect(readdirSync(elsewhere)).toEqual([]);
+      } finally {
+        for (const d of places) rmSync(join(d, name), { force: true });
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
+
+  it.runIf(isRoot)(
+    "a job's memory charges end with it: after one fills /dev/shm and its working space near its limit, the next job of that size may use all of its own",
+    async () => {
+      const token = randomBytes(6).toString("hex");
+      try {
+        const [filler] = await insertJobs(install.db, orgA, [
+          {
+            command: [
+              "sh",
+              "-c",
+              `head -c 41943040 /dev/zero > /dev/shm/fill-${token} && head -c 8388608 /dev/zero > "$HOME/fill" && echo filled`,
+            ],
+            memoryMiB: 64,
+          },
+        ]);
+        expect(await waitForTerminal(install.db, filler!, 30_000)).toMatchObject({ status: "SUCCEEDED" });
+        // Another organization's job of the same size, on the group the first one left (the pool
+        // hands out the group released last).
+        const [user] = await insertJobs(install.db, orgB, [
+          {
+            command: [
+              "perl",
+              "-e",
+              'my $x = "x" x $ARGV[0]; print "allocated ", length($x) >> 20, " MiB\n"',
+              "41943040",
+            ],
+            memoryMiB: 64,
+          },
+        ]);
+        const done = await waitForTerminal(install.db, user!, 30_000);
+        const attempt = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId: user } });
+        expect(attempt.reason).toBeNull();
+        expect(done).toMatchObject({ status: "SUCCEEDED", exitCode: 0 });
+        expect(await stdoutOf(install.db, user!)).toBe("allocated 40 MiB\n");
+      } finally {
+        rmSync(`/dev/shm/fill-${token}`, { force: true });
+      }
+    },
+    60_000,
+  );
+
+  it.runIf(isRoot)(
+    "a job cannot start more processes than its environment's pidsLimit",
+    async () => {
+      const limited = await environment({ "batchdeck:pidsLimit": "64" });
+      const [id] = await insertJobs(install.db, limited, [
+        shared({ command: [process.execPath, install.probe, "spawn", "200"] }),
+      ]);
+      expect(await waitForTerminal(install.db, id!, 60_000)).toMatchObject({ status: "SUCCEEDED" });
+      const m = /SPAWNED (.*)\n/.exec(await stdoutOf(install.db, id!));
+      expect(m).not.toBeNull();
+      const result = JSON.parse(m![1]!) as { started: number; refusal: string | null; procs: number };
+      expect(result.refusal).toBe("EAGAIN");
+      // Node's own threads count too: the children stop well short of the limit.
+      expect(result.started).toBeLessThan(64);
+      expect(result.procs).toBeLessThanOrEqual(64);
+      const attempt = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId: id } });
+      expect(JSON.parse(attempt.enforcedLimits).pidsLimit).toMatchObject({ max: 64 });
+      expect(["cgroup-v1", "cgroup-v2"]).toContain(JSON.parse(attempt.enforcedLimits).pidsLimit.mechanism);
+    },
+    90_000,
+  );
+
+  it.runIf(isRoot)(
+    "a fork bomb stops at the limit, ends with its job and does not disturb the engine or other jobs",
+    async () => {
+      const limited = await environment({ "batchdeck:pidsLimit": "64" });
+      const [bomb] = await insertJobs(install.db, limited, [
+        // Every process forks for as long as it lives; only the timeout ends it.
+        { command: ["perl", "-e", '$| = 1; print "lit\n"; fork while 1'], timeoutSeconds: 3 },
+      ]);
+      await waitFor("the bomb to go off", async () => (await stdoutOf(install.db, bomb!)).includes("lit"));
+      const started = Date.now();
+      const [other] = await insertJobs(install.db, orgA, [{ command: ["sh", "-c", "echo fine"] }]);
+      expect(await waitForTerminal(install.db, other!, 15_000)).toMatchObject({ status: "SUCCEEDED" });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await waitForTerminal(install.db, bomb!, 30_000)).toMatchObject({
+        status: "FAILED",
+        statusReason: "Job attempt duration exceeded timeout",
+      });
+      const attempt = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId: bomb } });
+      expect(JSON.parse(attempt.enforcedLimits).pidsLimit).toMatchObject({ max: 64 });
+      expect(processesOfUid(JSON.parse(attempt.enforcedLimits).user as number)).toEqual([]);
+      expect(engine.exitCode).toBeNull();
+    },
+    60_000,
+  );
+
+  it.runIf(isRoot)(
+    "a job's working space and /tmp share its environment's diskMiB",
+    async () => {
+      const limited = await environment({ "batchdeck:diskMiB": "16" });
+      const [id] = await insertJobs(install.db, limited, [
+        {
+          command: [
+            "sh",
+            "-c",
+            [
+              'head -c 33554432 /dev/zero > big 2>/dev/null; echo "home $?"; rm -f big',
+              'head -c 10485760 /dev/zero > a; head -c 10485760 /dev/zero > /tmp/b 2>/dev/null; echo "tmp $?"',
+              "echo \"used $(du -sk a /tmp/b | awk '{ s += $1 } END { print int(s / 1024) }')\"",
+            ].join("; "),
+          ],
+          memoryMiB: 256,
+        },
+      ]);
+      expect(await waitForTerminal(install.db, id!, 30_000)).toMatchObject({ status: "SUCCEEDED" });
+      const out = await stdoutOf(install.db, id!);
+      expect(out).toMatch(/^home [1-9]\d*\ntmp [1-9]\d*\nused (1[0-6])\n$/);
+      const attempt = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId: id } });
+      expect(JSON.parse(attempt.enforcedLimits).diskLimit).toMatchObject({
+        mechanism: "tmpfs",
+        bytes: 16 * 1024 * 1024,
+      });
+    },
+    40_000,
+  );
+
+  it.runIf(isRoot)(
+    "with network none a job reaches nothing of the host, not even its loopback services, and has a loopback of its own",
+    async () => {
+      const server = createServer((socket) => {
+        socket.on("error", () => {});
+        socket.end("host service\n");
+      });
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const port = (server.address() as { port: number }).port;
+      try {
+        const isolated = await environment({ "batchdeck:network": "none" });
+        const [none] = await insertJobs(install.db, isolated, [
+          shared({ command: [process.execPath, install.probe, "connect", String(port)] }),
+        ]);
+        const [bridge] = await insertJobs(install.db, orgA, [
+          shared({ command: [process.execPath, install.probe, "connect", String(port)] }),
+        ]);
+        const result = async (id: string) => {
+          expect(await waitForTerminal(install.db, id, 30_000)).toMatchObject({ status: "SUCCEEDED" });
+          const m = /CONNECT (.*)\n/.exec(await stdoutOf(install.db, id));
+          expect(m).not.toBeNull();
+          return JSON.parse(m![1]!) as { host: string; own: string };
+        };
+        // The same service is there for a job on the host's network.
+        expect(await result(bridge!)).toEqual({ host: "connected", own: "connected" });
+        const cut = await result(none!);
+        expect(cut.host).not.toBe("connected");
+        expect(cut.own).toBe("connected");
+        const attempt = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId: none } });
+        expect(JSON.parse(attempt.enforcedLimits).network).toBe("none");
+      } finally {
+        server.close();
+      }
+    },
+    40_000,
   );
 
   it("a job cannot exceed its memory: it is stopped with AWS's OutOfMemoryError reason", async () => {
