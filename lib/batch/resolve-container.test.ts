@@ -68,9 +68,9 @@ describe("resolveContainer: command, environment, extra", () => {
     expect(c.command).toEqual(["printf", "2"]);
   });
 
-  it("refuses a job with no command at all", () => {
-    expect(() => resolveContainer({ image: "busybox" }, undefined, {})).toThrow(/needs a command/);
-    expect(() => resolveContainer({ command: [] }, {}, {})).toThrow(/needs a command/);
+  it("leaves the command empty when neither the definition nor the override has one: the image's CMD runs", () => {
+    expect(resolveContainer({ image: "busybox" }, undefined, {}).command).toEqual([]);
+    expect(resolveContainer({ command: [] }, {}, {}).command).toEqual([]);
   });
 
   it("merges environment by name, definition order first", () => {

@@ -69,13 +69,8 @@ export function resolveContainer(
   const o = overrides ?? {};
   const rawCommand = o.command ?? containerProperties.command;
   const command = Array.isArray(rawCommand) ? rawCommand.map(String) : [];
-  // AWS falls back to the image's CMD; the built-in backend has no image to ask, so a job
-  // without a command could only fail later with a less helpful message.
-  if (command.length === 0) {
-    throw invalid(
-      "The built-in backend needs a command to run: set containerProperties.command in the job definition or containerOverrides.command.",
-    );
-  }
+  // No command: as on AWS, the container runs its image's CMD. The process executor has no image
+  // to ask, and fails such an attempt with a reason that says so (engine/process-runner.ts).
   const vcpuText =
     requirement(o.resourceRequirements, "VCPU") ??
     numberOf(o.vcpus) ??

@@ -12,7 +12,7 @@ import { type ContainerRuntime, findContainerRuntime } from "@/engine/containers
 import { migrate } from "@/lib/db/migrate";
 // @ts-expect-error plain ESM helper without type declarations
 import { startPgCluster } from "../../scripts/lib/pg-cluster.mjs";
-import { ensureTestImage } from "./test-image";
+import { ensureTestImage, TEST_IMAGE_LABEL } from "./test-image";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -28,10 +28,21 @@ declare module "vitest" {
  * such image is present (a developer's real busybox is left alone).
  */
 async function tagTestImage(runtime: ContainerRuntime, image: string) {
+  const podman = promisify(execFile);
   for (const name of ["docker.io/library/local:latest", "docker.io/library/busybox:latest"]) {
-    if (await runtime.api.imageExists(name)) continue;
+    if (await runtime.api.imageExists(name)) {
+      // Ours from an earlier build (it carries the test image's label): moved to this build.
+      const { stdout } = await podman("podman", [
+        "image",
+        "inspect",
+        "--format",
+        `{{index .Labels "${TEST_IMAGE_LABEL}"}}`,
+        name,
+      ]);
+      if (!stdout.trim() || stdout.trim() === "<no value>") continue;
+    }
     // The test image is built with podman (test-image.ts), so it is tagged with podman too.
-    await promisify(execFile)("podman", ["tag", image, name]);
+    await podman("podman", ["tag", image, name]);
   }
 }
 

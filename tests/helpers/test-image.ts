@@ -12,7 +12,8 @@ import { promisify } from "node:util";
 import { findExecutable } from "@/engine/containers/runtime";
 
 export const TEST_IMAGE = "localhost/batchdeck-test:busybox";
-const LABEL = "batchdeck.test-image";
+export const TEST_IMAGE_LABEL = "batchdeck.test-image";
+const LABEL = TEST_IMAGE_LABEL;
 const LOCK = join(tmpdir(), "batchdeck-test-image.lock");
 const run = promisify(execFile);
 
@@ -28,6 +29,8 @@ function containerfile(hash: string): string {
     'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
     "COPY passwd group /etc/",
     "RUN mkdir -p /tmp /root && chmod 1777 /tmp",
+    // A job without a command runs this, as AWS runs an image's CMD.
+    `CMD ["sh", "-c", "echo the image CMD ran"]`,
     `LABEL ${LABEL}=${hash}`,
     "",
   ].join("\n");

@@ -55,7 +55,8 @@ describe.each(PROVIDERS)("container executor on %s", (provider) => {
       pollMs: 10,
       leaseRenewMs: 200,
       leaseTtlMs: 1_000,
-      killGraceMs: 1_000,
+      // Long enough for a trap to run on a loaded machine (the SIGTERM test reads its output).
+      killGraceMs: 5_000,
       logFlushMs: 50,
       logCapBytes: CAP,
       sampleMs: 0,
@@ -104,6 +105,11 @@ describe.each(PROVIDERS)("container executor on %s", (provider) => {
     // Nothing of the container is left.
     const api = new DockerApi(await socketOf(engine));
     expect(await api.listContainers({ all: true, labels: [`batchdeck.job=${r.id}`] })).toEqual([]);
+  });
+
+  it("runs the image's own command when the job names none", async () => {
+    const r = await run({ command: [] });
+    expect(r).toMatchObject({ status: "SUCCEEDED", stdout: "the image CMD ran\n" });
   });
 
   it("runs as the definition's user, with its ulimits, a read-only root, tmpfs and shared memory size", async () => {

@@ -230,7 +230,6 @@ describe.each(PROVIDERS)("job submission on %s", (provider) => {
       ],
       ["disabled queue", { jobName: "j", jobQueue: "off" }, "INVALID_INPUT", /DISABLED/],
       ["inactive definition", { jobName: "j", jobDefinition: "gone:1" }, "INVALID_INPUT", /INACTIVE/],
-      ["no command anywhere", { jobName: "j", jobDefinition: "nocmd" }, "INVALID_INPUT", /needs a command/],
       ["array of 1", { jobName: "j", arrayProperties: { size: 1 } }, "INVALID_INPUT", /between 2 and 10000/],
       ["array of 10,001", { jobName: "j", arrayProperties: { size: 10_001 } }, "INVALID_INPUT", /between 2 and 10000/],
       ["bad job name", { jobName: "-bad" }, "INVALID_INPUT", /start with a letter or a number/],
@@ -324,6 +323,14 @@ describe.each(PROVIDERS)("job submission on %s", (provider) => {
     expect(await t.db.job.count({ where: { organizationId } })).toBe(before.jobs);
     expect(await t.db.jobDependency.count()).toBe(before.deps);
     expect(await t.db.auditEvent.count({ where: { organizationId } })).toBe(before.audit);
+  });
+
+  it("accepts a definition without a command: the container runs its image's own", async () => {
+    const { organizationId, submit } = await setup("No command");
+    await seedDefinition(t.db, organizationId, { name: "imagecmd", containerProperties: { image: "busybox" } });
+    const { jobId } = await submit({ jobName: "j", jobDefinition: "imagecmd" });
+    const row = await t.db.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(parseResolvedContainer(row.container)).toMatchObject({ image: "busybox", command: [] });
   });
 
   it("takes fair-share fields and the definition's defaults", async () => {
