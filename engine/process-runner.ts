@@ -132,7 +132,8 @@ export class ProcessRunner implements AttemptRunner {
       // Inside the try: whatever fails before the process exists fails the attempt (and frees
       // its capacity) instead of leaving the job STARTING.
       // No image supplies a default command on this host.
-      if (job.container.command.length === 0) throw new Error("the job has no command, and the process executor has no image to take one from");
+      if (job.container.command.length === 0)
+        throw new Error("the job has no command, and the process executor has no image to take one from");
       identity = this.config.identities.acquire();
       const sandbox = host.sandbox;
       // A namespace holds back a uid, never root (which could undo every mount in it).
