@@ -15,6 +15,7 @@ const hosted = !["false", "0", "no", "off"].includes((process.env.E2E_HOSTED ?? 
 
 export default defineConfig({
   testDir: "e2e",
+  globalSetup: "./e2e/global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

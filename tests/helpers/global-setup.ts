@@ -1,48 +1,22 @@
 // Once per test run: a throwaway PostgreSQL cluster with a migrated template database, and a
 // migrated SQLite file; each test file then clones its own database from these templates. And
 // one Podman service with the test image, shared by every engine the tests start.
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { type ContainerRuntime, findContainerRuntime } from "@/engine/containers/runtime";
+import { findContainerRuntime } from "@/engine/containers/runtime";
 import { migrate } from "@/lib/db/migrate";
 // @ts-expect-error plain ESM helper without type declarations
 import { startPgCluster } from "../../scripts/lib/pg-cluster.mjs";
-import { ensureTestImage, TEST_IMAGE_LABEL } from "./test-image";
+import { ensureTestImageTags } from "./test-image";
 
 declare module "vitest" {
   export interface ProvidedContext {
     pgAdminUrl: string;
     pgTemplate: string;
     sqliteTemplate: string;
-  }
-}
-
-/**
- * The image job definitions in tests name: specs and API tests use "local" (and "busybox"), which
- * resolve to Docker Hub names in the Docker API; the test image is tagged with those names when no
- * such image is present (a developer's real busybox is left alone).
- */
-async function tagTestImage(runtime: ContainerRuntime, image: string) {
-  const podman = promisify(execFile);
-  for (const name of ["docker.io/library/local:latest", "docker.io/library/busybox:latest"]) {
-    if (await runtime.api.imageExists(name)) {
-      // Ours from an earlier build (it carries the test image's label): moved to this build.
-      const { stdout } = await podman("podman", [
-        "image",
-        "inspect",
-        "--format",
-        `{{index .Labels "${TEST_IMAGE_LABEL}"}}`,
-        name,
-      ]);
-      if (!stdout.trim() || stdout.trim() === "<no value>") continue;
-    }
-    // The test image is built with podman (test-image.ts), so it is tagged with podman too.
-    await podman("podman", ["tag", image, name]);
   }
 }
 
@@ -54,7 +28,7 @@ export default async function setup(project: TestProject) {
   if (!found.runtime) throw new Error(`the container tests need a runtime: ${found.reason}`);
   const runtime = found.runtime;
   process.env.BATCHDECK_CONTAINER_HOST = `unix://${runtime.socketPath}`;
-  await tagTestImage(runtime, await ensureTestImage());
+  await ensureTestImageTags();
 
   const cluster = await startPgCluster();
   const admin = new pg.Client({ connectionString: cluster.url });

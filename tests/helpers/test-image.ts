@@ -163,3 +163,22 @@ function alive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
+
+/**
+ * The names job definitions in tests and end-to-end specs use: "local" and "busybox", which the
+ * Docker API resolves to Docker Hub names. Tagged onto the test image when no such image is
+ * present, or when the one present is an older build of it (a developer's real busybox is left
+ * alone). Returns the test image's reference.
+ */
+export async function ensureTestImageTags(): Promise<string> {
+  const image = await ensureTestImage();
+  for (const name of ["docker.io/library/local:latest", "docker.io/library/busybox:latest"]) {
+    const label = await run("podman", ["image", "inspect", "--format", `{{index .Labels "${LABEL}"}}`, name]).then(
+      ({ stdout }) => stdout.trim(),
+      () => null, // not present
+    );
+    if (label !== null && (label === "" || label === "<no value>")) continue;
+    await run("podman", ["tag", image, name]);
+  }
+  return image;
+}
