@@ -11,6 +11,7 @@ import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import type { JobView } from "@/lib/jobs/console-job-view";
 import { queryKeys, refreshIntervals } from "@/lib/query-keys";
 import { ArrayChildren } from "./array-children";
+import { AttemptExecution } from "./attempt-execution";
 import { ConfirmDialog } from "./confirm-dialog";
 import { DependencyGraph } from "./dependency-graph";
 import { StatusBadge } from "./status-badge";
@@ -253,6 +254,7 @@ export function JobDetailView({
                   <th className="pb-2 font-medium">Duration</th>
                   <th className="pb-2 font-medium">Exit code</th>
                   <th className="pb-2 font-medium">Reason</th>
+                  <th className="pb-2 font-medium">Ran as</th>
                   <th className="pb-2 font-medium">Log stream</th>
                 </tr>
               </thead>
@@ -266,6 +268,9 @@ export function JobDetailView({
                     <td className="py-2 pr-4">{a.startedAt ? <Elapsed from={a.startedAt} to={a.stoppedAt} /> : "—"}</td>
                     <td className="py-2 pr-4">{a.container.exitCode ?? "—"}</td>
                     <td className="py-2 pr-4">{a.container.reason ?? a.statusReason ?? "—"}</td>
+                    <td className="py-2 pr-4">
+                      <AttemptExecution enforced={a.enforcedLimits} />
+                    </td>
                     <td className="py-2">
                       <div className="font-mono text-xs break-all text-slate-600">
                         {a.container.logStreamName ?? "—"}

@@ -21,6 +21,11 @@ export interface ComputeEnvironmentRow {
   statusReason?: string;
   /** Queues that list this environment: AWS refuses to delete it while any do. */
   queues: string[];
+  /**
+   * The built-in engine: how its jobs run ("container", "process", "container (engine default)"),
+   * or why they cannot ("none: …"). Absent on AWS.
+   */
+  executor?: string;
 }
 
 async function fetchUsage(): Promise<{ computeEnvironments: ComputeEnvironmentUsage[] }> {
@@ -56,6 +61,7 @@ export function ComputeEnvironmentsTable({
     refetchInterval: refreshIntervals.live,
   });
   const byName = new Map(usage.data.computeEnvironments.map((u) => [u.computeEnvironmentName, u]));
+  const showExecutor = rows.some((r) => r.executor !== undefined);
   return (
     <>
       {usage.isError ? (
@@ -71,6 +77,7 @@ export function ComputeEnvironmentsTable({
               <th className="pb-2 pr-4 font-medium">Type</th>
               <th className="pb-2 pr-4 font-medium">State</th>
               <th className="pb-2 pr-4 font-medium">Status</th>
+              {showExecutor ? <th className="pb-2 pr-4 font-medium">Runs jobs as</th> : null}
               <th className="pb-2 pr-4 font-medium">vCPUs in use</th>
               <th className="pb-2 pr-4 font-medium">Memory in use</th>
               <th className="pb-2 pr-4 font-medium">GPUs</th>
@@ -98,6 +105,9 @@ export function ComputeEnvironmentsTable({
                       <div className="mt-1 max-w-xs text-xs text-slate-600">{ce.statusReason}</div>
                     ) : null}
                   </td>
+                  {showExecutor ? (
+                    <td className="max-w-xs py-2 pr-4 text-xs text-slate-700">{ce.executor ?? "—"}</td>
+                  ) : null}
                   <td className="py-2 pr-4">
                     {u && u.vcpus !== null && u.maxVcpus !== null ? (
                       <>

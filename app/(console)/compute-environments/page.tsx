@@ -6,7 +6,9 @@ import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
+import { describeExecutor } from "@/lib/console/executor-label";
 import { allComputeEnvironments, allJobQueues } from "@/lib/console/load-resources";
+import { readEngineExecutors } from "@/lib/jobs/engine-executors";
 
 export const metadata: Metadata = { title: "Compute environments" };
 
@@ -19,6 +21,8 @@ export default backendPage(async function ComputeEnvironmentsPage() {
     backend.computeEnvironmentUsage(ctx),
   ]);
   const canManage = can(ctx.role, "computeEnvironments.manage");
+  // The built-in engine says which executors it has; each environment's tag (or the default) picks one.
+  const executors = backend.kind === "aws" ? undefined : await readEngineExecutors(ctx.db);
   const rows = environments.map((ce) => ({
     name: String(ce.computeEnvironmentName),
     arn: String(ce.computeEnvironmentArn),
@@ -33,6 +37,7 @@ export default backendPage(async function ComputeEnvironmentsPage() {
         ),
       )
       .map((q) => String(q.jobQueueName)),
+    executor: backend.kind === "aws" ? undefined : describeExecutor(ce.tags, executors ?? null),
   }));
   return (
     <>

@@ -261,6 +261,11 @@ export interface AttemptDetail {
   startedAt?: number;
   stoppedAt?: number;
   statusReason?: string;
+  /**
+   * Batchdeck's own (the built-in engine): how the attempt ran, as the engine recorded it: the
+   * executor (container or process) and the limits and sealing it enforced. AWS clients ignore it.
+   */
+  enforcedLimits?: Record<string, unknown>;
 }
 
 export interface JobDetail {
@@ -351,7 +356,19 @@ export function toAttemptDetail(a: JobAttempt): AttemptDetail {
     startedAt: ms(a.startedAt),
     stoppedAt: ms(a.stoppedAt),
     statusReason: opt(a.statusReason),
+    enforcedLimits: enforcedOf(a.enforcedLimits),
   });
+}
+
+function enforcedOf(json: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return value && typeof value === "object" && Object.keys(value).length > 0
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** resourceRequirements as AWS reports them, from the resolved amounts. */
