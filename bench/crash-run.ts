@@ -38,7 +38,7 @@ async function run(provider: "sqlite" | "postgresql", url: string, root: string)
   const dirs = crashDirs(root);
   const started = performance.now();
   const ids = await submitCrashMix({
-    ...(await crashWorld(db, world)),
+    ...(await crashWorld(db, world, dirs)),
     dirs,
     jobs: Number(values.jobs),
     maxArray: 200,

@@ -107,10 +107,9 @@ my @vols = map { my $fd = clone($_->[0]); attr($fd, '', 0x1000 | 0x8000, 1, 0) i
 my $shm = tmpfs($o{shm}, '1777');
 attr(-100, '/', 0x8000, 1 | 2, 0);
 attr(-100, '/proc', 0, 0, 1);
-attach(@$_) for @priv;
-attach($shm, '/dev/shm');
-attach($home, $w);
-attach(@$_) for @vols;
+# Parents before what lies under them: a volume over the data directory must not hide the home.
+my @all = sort { ($a->[1] =~ tr{/}{}) <=> ($b->[1] =~ tr{/}{}) } (@priv, [$shm, '/dev/shm'], [$home, $w], @vols);
+attach(@$_) for @all;
 if ($o{net} eq 'none') { socket(my $s, 2, 2, 0) or fail("socket: $!"); my $r = pack('a16 s x22', 'lo', 0);
   ioctl($s, 0x8913, $r) or fail("loopback: $!"); my $f = unpack('x16 s', $r) | 1;
   ioctl($s, 0x8914, pack('a16 s x22', 'lo', $f)) or fail("loopback: $!"); close $s }

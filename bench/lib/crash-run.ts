@@ -23,19 +23,22 @@ import type { Db } from "@/lib/db";
 import { submitJob } from "@/lib/jobs/submit-job";
 
 /**
- * The job: exits 99 if another attempt of the same job is alive (a double run; the pid's
- * environment rules out a recycled pid), prints LINES numbered lines PAUSE seconds apart with
- * each number appended to the side file after the print, and fails (exit 1) while its attempt
- * number is below FAIL_UNTIL.
+ * The job: exits 99 if another attempt of the same job is alive (a double run: that attempt,
+ * or anything it started, still holds the lock on the job's lock file, which every process of
+ * an attempt inherits; a lock, unlike a pid, is seen across the attempts' PID namespaces),
+ * prints LINES numbered lines PAUSE seconds apart with each number appended to the side file
+ * after the print, and fails (exit 1) while its attempt number is below FAIL_UNTIL. The lock
+ * file stays (a new file would not be locked by a leftover of the attempt before), opened for
+ * reading: the next attempt runs as another uid, which may not write the first one's file.
  */
 const SCRIPT = [
   'L="$LOCKS/$AWS_BATCH_JOB_ID"',
-  'if [ -f "$L" ] && grep -qz "^AWS_BATCH_JOB_ID=$AWS_BATCH_JOB_ID$" "/proc/$(cat "$L")/environ" 2>/dev/null; then exit 99; fi',
-  'echo $$ > "$L"',
+  'touch "$L" 2>/dev/null',
+  'exec 9<"$L"',
+  "flock -n 9 || exit 99",
   'S="$SIDE/$AWS_BATCH_JOB_ID.$AWS_BATCH_JOB_ATTEMPT"',
   "i=0",
   'while [ $i -lt "$LINES" ]; do i=$((i+1)); echo "line $i of $AWS_BATCH_JOB_ID.$AWS_BATCH_JOB_ATTEMPT" && echo $i >> "$S"; sleep "$PAUSE"; done',
-  'rm -f "$L"',
   '[ "$AWS_BATCH_JOB_ATTEMPT" -ge "$FAIL_UNTIL" ] || exit 1',
 ].join("\n");
 
@@ -319,10 +322,29 @@ export async function checkCrashRun(db: Db, topIds: string[], dirs: CrashDirs): 
 }
 
 /** The organization's admin, its queue and definition by name: what submitCrashMix needs. */
+/**
+ * The world's submission context. The locks and side files are host volumes of the definition,
+ * mounted at the same paths, which the environment allows (batchdeck:hostPaths): a sealed
+ * process job sees the host read-only and /tmp as its own.
+ */
 export async function crashWorld(
   db: Db,
-  world: { organizationId: string; queueId: string; definitionId: string },
+  world: { organizationId: string; queueId: string; definitionId: string; environmentId: string },
+  dirs: CrashDirs,
 ): Promise<{ ctx: OrgContext; queue: string; definition: string }> {
+  const shared = Object.entries(dirs);
+  const environment = await db.computeEnvironment.findUniqueOrThrow({ where: { id: world.environmentId } });
+  const tags = { ...JSON.parse(environment.tags), "batchdeck:hostPaths": shared.map(([, path]) => path).join(",") };
+  await db.computeEnvironment.update({ where: { id: world.environmentId }, data: { tags: JSON.stringify(tags) } });
+  await db.jobDefinition.update({
+    where: { id: world.definitionId },
+    data: {
+      containerProperties: JSON.stringify({
+        volumes: shared.map(([name, path]) => ({ name, host: { sourcePath: path } })),
+        mountPoints: shared.map(([name, path]) => ({ sourceVolume: name, containerPath: path, readOnly: false })),
+      }),
+    },
+  });
   const m = await db.membership.findFirstOrThrow({
     where: { organizationId: world.organizationId },
     include: { user: true },

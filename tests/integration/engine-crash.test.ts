@@ -16,6 +16,7 @@ import {
   stopEngineProcess,
   waitFor,
 } from "../helpers/engine-fixtures";
+import { hostVolume } from "../helpers/host-volume";
 
 const JOBS = 24;
 const KILLS = 3;
@@ -24,8 +25,10 @@ const KILLS = 3;
 const GUARDED = [
   "sh",
   "-c",
-  // The environment check rules out a recycled pid that now belongs to some other process.
-  'L="$LOCKS/$AWS_BATCH_JOB_ID"; if [ -f "$L" ] && grep -qz "^AWS_BATCH_JOB_ID=$AWS_BATCH_JOB_ID$" "/proc/$(cat "$L")/environ" 2>/dev/null; then exit 99; fi; echo $$ > "$L"; sleep 2; rm -f "$L"',
+  // A lock every process of the attempt inherits (sleep too), seen across PID namespaces; the
+  // file stays, since a new one would not be locked by a leftover of the attempt before. Opened
+  // for reading: the next attempt runs as another uid, which may not write the first one's file.
+  'L="$LOCKS/$AWS_BATCH_JOB_ID"; touch "$L" 2>/dev/null; exec 9<"$L"; flock -n 9 || exit 99; sleep 2',
 ];
 
 describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
@@ -37,10 +40,14 @@ describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
 
   beforeAll(async () => {
     t = await freshDatabase(provider);
-    world = await seedEngineWorld(t.db, { maxVcpus: 4 });
     dataDir = mkdtempSync(join(tmpdir(), "batchdeck-crash-"));
     locks = mkdtempSync(join(tmpdir(), "batchdeck-locks-"));
     chmodSync(locks, 0o777);
+    // Sealed jobs see /tmp as their own: the locks are a host volume the environment allows.
+    world = await seedEngineWorld(t.db, {
+      maxVcpus: 4,
+      tags: { "batchdeck:executor": "process", "batchdeck:hostPaths": locks },
+    });
   });
   afterAll(async () => {
     if (current && current.exitCode === null && current.signalCode === null) {
@@ -61,6 +68,7 @@ describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
         command: GUARDED,
         attempts: 10,
         environment: [{ name: "LOCKS", value: locks }],
+        extra: hostVolume(locks),
       })),
     );
     const terminal = () => t.db.job.count({ where: { id: { in: ids }, status: { in: ["SUCCEEDED", "FAILED"] } } });
@@ -130,7 +138,7 @@ describe.each(PROVIDERS)("crash run (shortened) on %s", (provider) => {
     const dirs = crashDirs(root);
     const random = seeded(Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000));
     const ids = await submitCrashMix({
-      ...(await crashWorld(t.db, world)),
+      ...(await crashWorld(t.db, world, dirs)),
       dirs,
       jobs: SHORT_JOBS,
       maxArray: 30,

@@ -9,6 +9,7 @@ import { putOrgSecret } from "@/lib/org-secrets/put-org-secret";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { type EngineWorld, insertJobs, seedEngineWorld, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
 import { addMembership, contextFor, createUser } from "../helpers/fixtures";
+import { hostVolume } from "../helpers/host-volume";
 
 describe.each(PROVIDERS)("engine runs jobs on %s", (provider) => {
   let t: TestDatabase;
@@ -166,20 +167,27 @@ describe.each(PROVIDERS)("engine runs jobs on %s", (provider) => {
   });
 
   it("never runs two jobs that each need the whole environment at once", async () => {
-    // Jobs may run as an unprivileged user: the marker lives where anyone may write.
+    // Jobs may run as an unprivileged user: the marker lives where anyone may write, in a
+    // directory the environment lets its jobs mount (a sealed job's /tmp is its own).
     const shared = mkdtempSync(join(tmpdir(), "batchdeck-mark-"));
     chmodSync(shared, 0o777);
+    const whole = await seedEngineWorld(t.db, {
+      maxVcpus: 4,
+      tags: { "batchdeck:executor": "process", "batchdeck:hostPaths": shared },
+    });
     const mark = [{ name: "MARK", value: join(shared, "whole-env-lock") }];
-    const ids = await insertJobs(t.db, world, [
+    const ids = await insertJobs(t.db, whole, [
       {
         command: ["sh", "-c", `ln -s /proc/$$ "$MARK" 2>/dev/null || exit 9; sleep 0.3; rm "$MARK"`],
         vcpus: 4,
         environment: mark,
+        extra: hostVolume(shared),
       },
       {
         command: ["sh", "-c", `ln -s /proc/$$ "$MARK" 2>/dev/null || exit 9; sleep 0.3; rm "$MARK"`],
         vcpus: 4,
         environment: mark,
+        extra: hostVolume(shared),
       },
     ]);
     for (const id of ids) expect(await waitForTerminal(t.db, id)).toMatchObject({ status: "SUCCEEDED" });
