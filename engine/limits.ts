@@ -150,11 +150,16 @@ export const JOB_NICE = 10;
 /** Empty groups kept for reuse: creating and removing a cgroup costs milliseconds each. */
 const POOL_MAX = 64;
 /**
- * A released group is reused only when it holds less than this: a group still charged with a
- * job's pages (files it left in a tmpfs the namespace did not own, page cache) would count them
- * against the next attempt, of any organization, and kill it for memory it never used.
+ * A released group is reused only when what it is still charged with and nothing can reclaim
+ * (anonymous pages, tmpfs and shared memory, dirty pages) is below this: a group still charged
+ * with a job's files in a tmpfs the namespace did not own would count them against the next
+ * attempt, of any organization, and kill it for memory it never used. Clean page cache carries
+ * over: the kernel reclaims it within the next attempt's limit, and emptying it here
+ * (memory.force_empty) evicted the host's cache and held the engine 30-40 ms per group.
  */
-const REUSE_MAX_BYTES = 1024 * 1024;
+const REUSE_MAX_PINNED_BYTES = 1024 * 1024;
+/** memory.stat keys that no reclaim frees at once: v1, then v2. */
+const PINNED = new Set(["rss", "shmem", "dirty", "writeback", "swap", "anon", "file_dirty", "file_writeback"]);
 
 interface PooledGroup {
   dir: string;
@@ -178,35 +183,20 @@ function oomCount(dir: string): number {
   return 0;
 }
 
-/** Bytes charged to the group (v2 memory.current, v1 memory.usage_in_bytes); null: unreadable. */
-function chargedBytes(dir: string): number | null {
-  for (const file of ["memory.current", "memory.usage_in_bytes"]) {
-    try {
-      return Number(readFileSync(join(dir, file), "utf8").trim());
-    } catch {
-      // the other version
-    }
-  }
-  return null;
-}
-
-/**
- * Asks the kernel to give back what an empty group is still charged with (page cache, slab):
- * v1 memory.force_empty, v2 memory.reclaim (Linux 5.19+). Pages nothing can reclaim (a tmpfs
- * file still linked somewhere) stay, and the group is then not reused.
- */
-function emptyCharges(dir: string, bytes: number): void {
+/** What the group is charged with that reclaim cannot free (memory.stat); null: unreadable. */
+function pinnedBytes(dir: string): number | null {
+  let stat: string;
   try {
-    writeFileSync(join(dir, "memory.force_empty"), "0");
-    return;
+    stat = readFileSync(join(dir, "memory.stat"), "utf8");
   } catch {
-    // cgroup v2
+    return null;
   }
-  try {
-    writeFileSync(join(dir, "memory.reclaim"), String(bytes));
-  } catch {
-    // EAGAIN when it could not reclaim that much, or a kernel without it
+  let bytes = 0;
+  for (const line of stat.split("\n")) {
+    const [key, value] = line.split(" ");
+    if (key && PINNED.has(key)) bytes += Number(value);
   }
+  return bytes;
 }
 
 /** The wrapper shell's script for an unsealed attempt: enter every group, then become the job. */
@@ -220,6 +210,7 @@ const ENTER_CGROUPS = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shif
 export class CgroupPool {
   private free: PooledGroup[] = [];
   private seq = 0;
+  private baseReady = false;
   readonly base: string | undefined;
   readonly pidsBase: string | undefined;
 
@@ -235,9 +226,10 @@ export class CgroupPool {
   private acquire(): PooledGroup {
     const reused = this.free.pop();
     if (reused) return { ...reused, oomBaseline: oomCount(reused.dir) };
-    if (!existsSync(this.base!)) {
+    if (!this.baseReady) {
       mkdirSync(this.base!, { recursive: true });
       if (this.host.mechanism === "cgroup-v2") enableV2Controllers(this.base!);
+      this.baseReady = true;
     }
     const n = String(this.seq++);
     const dir = join(this.base!, n);
@@ -364,13 +356,9 @@ export class CgroupPool {
     return { oomKilled: oom, emptied };
   }
 
-  /** Whether an empty group holds (nearly) no charges, after asking the kernel to drop them. */
+  /** Whether an empty group holds (nearly) nothing the next attempt could not reclaim. */
   private uncharged(dir: string): boolean {
-    const before = chargedBytes(dir);
-    if (before === null) return false;
-    if (before <= REUSE_MAX_BYTES) return true;
-    emptyCharges(dir, before);
-    return (chargedBytes(dir) ?? Number.POSITIVE_INFINITY) <= REUSE_MAX_BYTES;
+    return (pinnedBytes(dir) ?? Number.POSITIVE_INFINITY) <= REUSE_MAX_PINNED_BYTES;
   }
 
   /** Removed instead of reused: on rmdir the kernel moves what it is still charged with to the parent. */
