@@ -24,7 +24,7 @@
 // environment reaches the Perl program on descriptor 3 (a pipe the engine writes and closes), and
 // the job's own command is looked up through the job's PATH only after everything is in place.
 import { spawnSync } from "node:child_process";
-import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, rmSync, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 /** Where the engine looks for wrappers: its own PATH, resolved once at start. */
@@ -202,9 +202,10 @@ export function detectSandbox(workRoot: string, canSwitchUid: boolean): SandboxH
   return host;
 }
 
+/** A directory itself, not a link to one: a mount cannot sit on a symbolic link. */
 export function isDirectory(path: string): boolean {
   try {
-    return statSync(path).isDirectory();
+    return lstatSync(path).isDirectory();
   } catch {
     return false;
   }
