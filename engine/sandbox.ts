@@ -74,8 +74,8 @@ export interface SealSpec {
 }
 
 // The program the namespace starts with. Arguments: key=value pairs, `--`, the job's argv.
-// syscall() is given copies (`my ($n, @a) = @_`): Perl passes a read-only string literal to it
-// as nothing at all. Numbers: fsopen 430, fsconfig 431 (SET_STRING 1, CMD_CREATE 6), fsmount
+// syscall() is given copies (`my ($n, @a) = @_`): Perl refuses to pass a read-only string
+// literal. Numbers: fsopen 430, fsconfig 431 (SET_STRING 1, CMD_CREATE 6), fsmount
 // 432, move_mount 429 (F_EMPTY_PATH 4), open_tree 428 (CLONE 1, AT_RECURSIVE 0x8000, CLOEXEC
 // 0x80000), mount_setattr 442 (RDONLY 1, NOSUID 2, NODEV 4; AT_EMPTY_PATH 0x1000); AT_FDCWD -100;
 // SIOCGIFFLAGS 0x8913, SIOCSIFFLAGS 0x8914. Exit 125: the sandbox could not be set up.
@@ -103,7 +103,8 @@ mkdir "$w/home", 0700 or fail("$w/home: $!"); chown $uid, $gid, "$w/home" or fai
 my @priv = map { (my $n = substr $_, 1) =~ s{/}{-}g; mkdir "$w/$n" or fail("$w/$n: $!");
   chmod 01777, "$w/$n"; [clone("$w/$n"), $_] } @dirs;
 my $home = clone($w);
-my @vols = map { my $fd = clone($_->[0]); attr($fd, '', 0x1000 | 0x8000, 1, 0) if $_->[2] eq 'ro'; [$fd, $_->[1]] } @vol;
+# Cloned before the host turns read-only and nosuid below, so a volume gets those itself.
+my @vols = map { my $fd = clone($_->[0]); attr($fd, '', 0x1000 | 0x8000, ($_->[2] eq 'ro' ? 1 : 0) | 2, 0); [$fd, $_->[1]] } @vol;
 my $shm = tmpfs($o{shm}, '1777');
 attr(-100, '/', 0x8000, 1 | 2, 0);
 attr(-100, '/proc', 0, 0, 1);

@@ -783,6 +783,31 @@ describe.each(PROVIDERS)("job isolation on %s", (provider) => {
     40_000,
   );
 
+  it.runIf(isRoot)(
+    "a host volume is mounted only where the environment's batchdeck:hostPaths allows it, read-only when asked",
+    async () => {
+      const [outside, readOnly] = await insertJobs(install.db, orgA, [
+        // The install directory is not among orgA's hostPaths (only the shared directory is).
+        { command: ["ls", install.dir], extra: hostVolume(install.dir) },
+        {
+          command: [
+            "sh",
+            "-c",
+            `test -r "${install.probe}" && echo readable; touch "${install.shared}/x" 2>/dev/null || echo refused`,
+          ],
+          extra: hostVolume(install.shared, true),
+        },
+      ]);
+      expect(await waitForTerminal(install.db, outside!, 30_000)).toMatchObject({ status: "FAILED" });
+      const attempt = await install.db.jobAttempt.findFirstOrThrow({ where: { jobId: outside } });
+      expect(attempt.reason).toMatch(/not under the compute environment's batchdeck:hostPaths/);
+      expect(await waitForTerminal(install.db, readOnly!, 30_000)).toMatchObject({ status: "SUCCEEDED" });
+      expect(await stdoutOf(install.db, readOnly!)).toBe("readable\nrefused\n");
+      expect(existsSync(join(install.shared, "x"))).toBe(false);
+    },
+    40_000,
+  );
+
   it("a job cannot exceed its memory: it is stopped with AWS's OutOfMemoryError reason", async () => {
     const [id] = await insertJobs(install.db, orgA, [
       { command: ["sh", "-c", "a=$(head -c 200000000 /dev/zero | tr '\\0' x); echo survived"], memoryMiB: 32 },
