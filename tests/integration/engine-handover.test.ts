@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { type EngineWorld, insertJobs, seedEngineWorld, waitFor } from "../helpers/engine-fixtures";
+import { hostVolume } from "../helpers/host-volume";
 
 const root = join(import.meta.dirname, "../..");
 const KILLS = 4;
@@ -21,7 +22,7 @@ const HANDOVER_BOUND_MS = 15_000;
 const GUARDED = [
   "sh",
   "-c",
-  'L="$LOCKS/$AWS_BATCH_JOB_ID"; if [ -f "$L" ] && grep -qz "^AWS_BATCH_JOB_ID=$AWS_BATCH_JOB_ID$" "/proc/$(cat "$L")/environ" 2>/dev/null; then exit 99; fi; echo $$ > "$L"; sleep 1; rm -f "$L"',
+  'L="$LOCKS/$AWS_BATCH_JOB_ID"; touch "$L" 2>/dev/null; exec 9<"$L"; flock -n 9 || exit 99; sleep 1',
 ];
 
 function spawnEngine(url: string, dataDir: string, engineId: string): ChildProcess {
@@ -62,10 +63,14 @@ describe.each(PROVIDERS)("engine handover on %s", (provider) => {
 
   beforeAll(async () => {
     t = await freshDatabase(provider);
-    world = await seedEngineWorld(t.db, { maxVcpus: 8 });
     dataDir = mkdtempSync(join(tmpdir(), "batchdeck-handover-"));
     locks = mkdtempSync(join(tmpdir(), "batchdeck-handover-locks-"));
     chmodSync(locks, 0o777);
+    // Sealed jobs see /tmp as their own: the locks are a host volume the environment allows.
+    world = await seedEngineWorld(t.db, {
+      maxVcpus: 8,
+      tags: { "batchdeck:executor": "process", "batchdeck:hostPaths": locks },
+    });
   });
   afterAll(async () => {
     for (const { child } of engines.values()) {
@@ -119,6 +124,7 @@ describe.each(PROVIDERS)("engine handover on %s", (provider) => {
               command: GUARDED,
               attempts: 10,
               environment: [{ name: "LOCKS", value: locks }],
+              extra: hostVolume(locks),
             })),
           )),
         );
