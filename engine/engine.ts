@@ -22,6 +22,7 @@ import { type ContainerRuntime, findContainerRuntime } from "./containers/runtim
 import { Executor } from "./executor";
 import { stopDeadEnginesHere } from "./host-cleanup";
 import { Hosts } from "./hosts";
+import { installId } from "./install-id";
 import { isolationWarning, JobIdentities, resolveJobUsers } from "./job-users";
 import { createLeadership } from "./leadership";
 import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
@@ -96,6 +97,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
   // may take a few seconds to start); the scheduler learns which executors exist from it.
   const oom = new KernelOomWatch();
   let runtime: ContainerRuntime | null = null;
+  let install = "";
   const executorsReady: Promise<EngineExecutors> = findContainerRuntime({
     dataDir: o.dataDir,
     // In-process engines (tests, benchmarks) take the setting from the environment as main.ts does.
@@ -103,9 +105,10 @@ export function startEngine(options: EngineOptions): EngineHandle {
     log: (message, fields) => o.log(message, fields),
   })
     .catch((error: Error) => ({ runtime: null, reason: `looking for a container runtime failed: ${error.message}` }))
-    .then((found) => {
+    .then(async (found) => {
       runtime = found.runtime;
       if (found.runtime) {
+        install = await installId(o.db);
         runners.container = new ContainerRunner({
           runtime: found.runtime,
           db: o.db,
@@ -113,8 +116,10 @@ export function startEngine(options: EngineOptions): EngineHandle {
           logCapBytes: o.logCapBytes,
           engineId: o.engineId,
           hostId: o.hostId,
+          installId: install,
           hosted: o.hosted,
           oom,
+          diskWatchMs: o.diskWatchMs,
         });
       }
       const executors: EngineExecutors = {
@@ -183,6 +188,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
         hosts,
         host,
         hostId: o.hostId,
+        installId: install,
         leaderEngineId: leader.engineId,
         runtime,
         log: o.log,
@@ -319,6 +325,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
                 executor,
                 engineId: o.engineId,
                 hostId: o.hostId,
+                installId: install,
                 dataDir: o.dataDir,
                 log: o.log,
               })

@@ -195,7 +195,7 @@ export class Executor {
 
   private outcome(entry: Running, exit: AttemptExit): AttemptOutcome {
     const { job } = entry;
-    const exitCode = exit.error || exit.reason ? null : exitCodeOf(exit.code, exit.signal);
+    const exitCode = exit.error ? null : exitCodeOf(exit.code, exit.signal);
     const reason = exit.oomKilled
       ? STATUS_REASONS.outOfMemory
       : exit.reason

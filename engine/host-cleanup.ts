@@ -27,6 +27,7 @@ export async function stopDeadEnginesHere(o: {
   hosts: Hosts;
   host: HostLimits;
   hostId: string;
+  installId: string;
   leaderEngineId: string;
   runtime: ContainerRuntime | null;
   log: EngineLog;
@@ -39,9 +40,13 @@ export async function stopDeadEnginesHere(o: {
   const deadHere = new Set([...engines].filter(([, e]) => e.hostId === o.hostId).map(([id]) => id));
   const mine = jobs.filter((j) => deadHere.has(j.leaseOwner!));
   let stopped = 0;
-  // Every Batchdeck container of this machine: no engine here runs jobs while the leader is elsewhere.
+  // Every container of this installation on this machine: no engine here runs jobs while the
+  // leader is elsewhere.
   if (o.runtime) {
-    const containers = await o.runtime.api.listContainers({ all: true, labels: [LABELS.job] });
+    const containers = await o.runtime.api.listContainers({
+      all: true,
+      labels: [`${LABELS.install}=${o.installId}`],
+    });
     for (const c of containers) {
       if ((c.Labels?.[LABELS.host] ?? o.hostId) !== o.hostId) continue;
       await o.runtime.api.removeContainer(c.Id, { force: true });

@@ -61,6 +61,8 @@ export interface EngineOptions {
    * or once no engine of it has been heard from for this long (the machine is gone).
    */
   hostDeadMs?: number;
+  /** How often a container's writable layer is measured against the environment's disk limit. */
+  diskWatchMs?: number;
   /** A multi-tenant install (BATCHDECK_HOSTED): containers are the default executor. */
   hosted?: boolean;
   /** Where the engine writes its log entries; default the JSON/text logger (lib/log.ts). */
@@ -87,6 +89,7 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     windowPerQueue: 1_000,
     hostId: hostname(),
     hostDeadMs: 300_000,
+    diskWatchMs: 5_000,
     hosted: false,
     log: engineLog(),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { removeContainersOfHost, stopPodmanService } from "./lib/container-cleanup.mjs";
 import { startPgCluster } from "./lib/pg-cluster.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,6 +42,8 @@ async function cleanup(code) {
         }),
     ),
   );
+  removeContainersOfHost(shared.BATCHDECK_HOST_ID);
+  for (const name of ["a", "b"]) stopPodmanService(join(dir, name));
   pg.stop();
   rmSync(dir, { recursive: true, force: true });
   process.exit(code);
@@ -55,6 +58,8 @@ const shared = {
   HOSTNAME: "127.0.0.1",
   // One trusted proxy, as in scripts/e2e-server.mjs: specs may play clients at other addresses.
   BATCHDECK_TRUSTED_PROXIES: "1",
+  // One machine: both engines share its name, and stopping this server removes its containers.
+  BATCHDECK_HOST_ID: `e2e-hosted-${dir.split("-").at(-1)}`,
   DATABASE_URL: pg.url,
   // The same on every instance: each must open what another sealed.
   BATCHDECK_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { removeContainersOfHost, stopPodmanService } from "./lib/container-cleanup.mjs";
 import { run } from "./lib/run.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,6 +27,8 @@ const env = {
   BATCHDECK_ADMIN_ACCESS_KEY_ID: "AKIAE2EADMIN0000TEST",
   BATCHDECK_ADMIN_SECRET_ACCESS_KEY: "e2e-admin-secret-access-key-0000000000",
   PORT: process.env.E2E_PORT ?? "3217",
+  // Labels this server's containers, so stopping it removes them (scripts/lib/container-cleanup.mjs).
+  BATCHDECK_HOST_ID: `e2e-${dir.split("-").at(-1)}`,
 };
 
 run(join(root, "node_modules/.bin/tsx"), ["scripts/prepare.ts"], { cwd: root, env });
@@ -52,6 +55,8 @@ const children = [
 
 function cleanup() {
   for (const child of children) child.kill("SIGTERM");
+  removeContainersOfHost(env.BATCHDECK_HOST_ID);
+  stopPodmanService(dir);
   rmSync(dir, { recursive: true, force: true });
 }
 process.on("SIGTERM", () => {

@@ -65,6 +65,7 @@ export interface AdoptOptions {
   executor: Executor;
   engineId: string;
   hostId: string;
+  installId: string;
   dataDir: string;
   log: EngineLog;
 }
@@ -72,7 +73,9 @@ export interface AdoptOptions {
 /** Returns the ids of the jobs adopted: recovery leaves them alone. */
 export async function adoptContainers(o: AdoptOptions): Promise<Set<string>> {
   const adopted = new Set<string>();
-  const all = await o.runtime.api.listContainers({ all: true, labels: [LABELS.job] });
+  // This installation's containers on this machine: another Batchdeck's (or test run's) sharing
+  // the runtime are not ours to adopt or remove.
+  const all = await o.runtime.api.listContainers({ all: true, labels: [`${LABELS.install}=${o.installId}`] });
   const ours = all.filter((c) => (c.Labels?.[LABELS.host] ?? o.hostId) === o.hostId);
   const byJob = new Map<string, ContainerSummary[]>();
   for (const c of ours) {

@@ -30,9 +30,15 @@ export interface ContainerRunnerConfig {
   logCapBytes: number;
   engineId: string;
   hostId: string;
+  /** This installation's id (install-id.ts), a label on every container. */
+  installId: string;
   hosted: boolean;
   oom: KernelOomWatch;
+  /** How often a container's writable layer is measured against its disk limit. */
+  diskWatchMs: number;
 }
+
+const MiB = 1024 * 1024;
 
 /** The runtime's log file of an attempt: beside the process executor's files, in the engine's 0700 folder. */
 export const containerLogPath = (dataDir: string, jobId: string, attempt: number) =>
@@ -162,6 +168,7 @@ export class ContainerRunner implements AttemptRunner {
       logDriver: this.config.runtime.logFormat,
       engineId: this.config.engineId,
       hostId: this.config.hostId,
+      installId: this.config.installId,
       logPath,
       logMaxBytes: relayMaxBytes(this.config.logCapBytes),
       ulimitCeiling: this.config.runtime.ulimitCeiling,
@@ -211,12 +218,13 @@ export class ContainerRunner implements AttemptRunner {
   private async supervise(
     ctx: RunContext,
     id: string,
-    enforced: Record<string, unknown>,
+    enforcedAtCreate: Record<string, unknown> & { disk?: { mechanism?: string; [key: string]: unknown } },
     logPath: string,
     how: { start: boolean; resume?: ConstructorParameters<typeof RuntimeLogCapture>[0]["resume"] },
   ): Promise<AttemptExit> {
     const { job } = ctx;
     const { api } = this.config.runtime;
+    let enforced = enforcedAtCreate;
     const capture = new RuntimeLogCapture({
       jobId: job.id,
       attempt: job.attemptNumber,
@@ -226,6 +234,30 @@ export class ContainerRunner implements AttemptRunner {
       resume: how.resume,
     });
     let stopped = false;
+    // Where the runtime cannot limit a container's writable layer (overlay on ext4), the engine
+    // watches what it has written and stops it past the environment's batchdeck:diskMiB.
+    const diskBytes =
+      job.policy.diskMiB === null || enforced.disk?.mechanism === "storage-opt" ? null : job.policy.diskMiB * MiB;
+    let diskExceeded = false;
+    let diskWatch: NodeJS.Timeout | null = null;
+    const watchDisk = () => {
+      if (diskBytes === null) return;
+      diskWatch = setTimeout(async () => {
+        const written = await api.inspectContainer(id, { size: true }).then(
+          (i) => i.SizeRw ?? 0,
+          () => 0,
+        );
+        if (stopped) return;
+        if (written > diskBytes) {
+          diskExceeded = true;
+          await api.killContainer(id, "SIGKILL").catch(() => false);
+          return;
+        }
+        watchDisk();
+      }, this.config.diskWatchMs);
+    };
+    if (diskBytes !== null)
+      enforced = { ...enforced, disk: { mechanism: "watched", bytes: diskBytes, everyMs: this.config.diskWatchMs } };
     ctx.onSignal((signal) => {
       if (stopped) return;
       api
@@ -242,16 +274,25 @@ export class ContainerRunner implements AttemptRunner {
         capture,
       });
       capture.follow();
+      watchDisk();
       const { StatusCode } = await api.waitContainer(id);
       const after = await api.inspectContainer(id).catch(() => null);
       const code = after?.State.ExitCode ?? StatusCode;
       const oomKilled = code !== 0 && ((after?.State.OOMKilled ?? false) || this.config.oom.oomKilled(id));
-      exit = { code, signal: null, oomKilled };
+      exit = diskExceeded
+        ? {
+            code,
+            signal: null,
+            oomKilled: false,
+            reason: `DiskLimitExceeded: the container wrote more than its ${job.policy.diskMiB} MiB of disk (batchdeck:diskMiB)`,
+          }
+        : { code, signal: null, oomKilled };
     } catch (error) {
       exit = { code: null, signal: null, error: error as Error, oomKilled: false };
       await api.killContainer(id, "SIGKILL").catch(() => false);
     }
     stopped = true;
+    if (diskWatch) clearTimeout(diskWatch);
     await capture.finish().catch((error) => ctx.log(`job ${job.id}: reading its log: ${message(error)}`));
     // The attempt's record is complete: nothing of the container is kept.
     await api.removeContainer(id, { force: true }).catch((error) => {

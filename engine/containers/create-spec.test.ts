@@ -29,6 +29,7 @@ const base: CreateSpecInput = {
   gpuDevices: [],
   engineId: "engine-1",
   hostId: "host-1",
+  installId: "install-1",
   logPath: "/data/logs/j.2.log",
   logMaxBytes: 1000,
   ulimitCeiling: { nofile: 4096, nproc: 100_000 },
@@ -90,6 +91,7 @@ describe("containerCreateSpec: the plain job", () => {
         [LABELS.attemptId]: "att-1",
         [LABELS.engine]: "engine-1",
         [LABELS.host]: "host-1",
+        [LABELS.install]: "install-1",
         [LABELS.gpus]: "",
       },
       HostConfig: {

@@ -43,6 +43,12 @@ export const LABELS = {
   attemptId: "batchdeck.attempt-id",
   engine: "batchdeck.engine",
   host: "batchdeck.host",
+  /**
+   * The Batchdeck installation (its database) that made the container: engines only ever adopt or
+   * remove their own installation's, so two installations (or test runs) sharing a runtime never
+   * touch each other's containers.
+   */
+  install: "batchdeck.install",
   /** The GPU ids the attempt holds, comma-separated: an engine adopting the container counts them as in use. */
   gpus: "batchdeck.gpus",
 } as const;
@@ -69,6 +75,7 @@ export interface CreateSpecInput {
   gpuIds?: string[];
   engineId: string;
   hostId: string;
+  installId: string;
   logPath: string;
   logMaxBytes: number;
   /** k8s-file (Podman: the file is where logPath says) or json-file (Docker: at inspect's LogPath). Default k8s-file. */
@@ -178,6 +185,7 @@ function build(input: CreateSpecInput): CreateSpec {
       [LABELS.attemptId]: job.attemptId,
       [LABELS.engine]: input.engineId,
       [LABELS.host]: input.hostId,
+      [LABELS.install]: input.installId,
       [LABELS.gpus]: env.gpuIds.join(","),
     },
     HostConfig: hostConfig,

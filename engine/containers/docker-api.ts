@@ -114,6 +114,8 @@ export interface ContainerInspect {
   Config: { Labels: Record<string, string> | null; Image: string };
   HostConfig: Record<string, unknown>;
   LogPath?: string;
+  /** Bytes the container has written to its writable layer (asked for with `size`). */
+  SizeRw?: number;
 }
 
 export interface ContainerSummary {
@@ -252,8 +254,10 @@ export class DockerApi {
     return { StatusCode: answer.StatusCode };
   }
 
-  async inspectContainer(id: string): Promise<ContainerInspect> {
-    return json(await this.expect({ method: "GET", path: `/containers/${enc(id)}/json` }, [200]));
+  /** `size`: also what the container wrote to its writable layer (SizeRw; the runtime walks it). */
+  async inspectContainer(id: string, options: { size?: boolean } = {}): Promise<ContainerInspect> {
+    const query = options.size ? "?size=true" : "";
+    return json(await this.expect({ method: "GET", path: `/containers/${enc(id)}/json${query}` }, [200]));
   }
 
   /**

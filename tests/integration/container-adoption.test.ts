@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LABELS } from "@/engine/containers/create-spec";
 import { DockerApi } from "@/engine/containers/docker-api";
+import { installId } from "@/engine/install-id";
 import { STATUS_REASONS } from "@/lib/batch/states";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import {
@@ -117,14 +118,19 @@ describe.each(PROVIDERS)("containers across an engine crash on %s", (provider) =
     engine = null;
   });
 
-  it("removes a container whose attempt has ended", async () => {
+  it("removes a container whose attempt has ended, and never another installation's", async () => {
     const [id] = await insertJobs(t.db, world, [{ image, command: ["true"] }]);
     await t.db.job.update({ where: { id }, data: { status: "SUCCEEDED", attemptCount: 1 } });
     const stray = await api().createContainer(
       {
         Image: image,
         Cmd: ["sleep", "300"],
-        Labels: { [LABELS.job]: id!, [LABELS.attempt]: "1", [LABELS.engine]: "gone" },
+        Labels: {
+          [LABELS.job]: id!,
+          [LABELS.attempt]: "1",
+          [LABELS.engine]: "gone",
+          [LABELS.install]: await installId(t.db),
+        },
         HostConfig: {
           Ulimits: [
             { Name: "nofile", Soft: 1024, Hard: 1024 },
@@ -135,8 +141,33 @@ describe.each(PROVIDERS)("containers across an engine crash on %s", (provider) =
       `batchdeck-stray-${id!.slice(0, 8)}`,
     );
     await api().startContainer(stray.Id);
-    start("adopt-e");
-    await waitFor("the stray container removed", async () => (await containersOf(id!)).length === 0, 60_000);
-    expect((await t.db.job.findUniqueOrThrow({ where: { id } })).status).toBe("SUCCEEDED");
+    // Another installation's container, sharing the runtime: not this engine's to touch.
+    const foreign = await api().createContainer(
+      {
+        Image: image,
+        Cmd: ["sleep", "300"],
+        Labels: { [LABELS.job]: id!, [LABELS.attempt]: "1", [LABELS.install]: "another-installation" },
+        HostConfig: {
+          Ulimits: [
+            { Name: "nofile", Soft: 1024, Hard: 1024 },
+            { Name: "nproc", Soft: 1024, Hard: 1024 },
+          ],
+        },
+      },
+      `batchdeck-foreign-${id!.slice(0, 8)}`,
+    );
+    await api().startContainer(foreign.Id);
+    try {
+      start("adopt-e");
+      await waitFor(
+        "the stray container removed",
+        async () => (await containersOf(id!)).every((c) => c.Id === foreign.Id),
+        60_000,
+      );
+      expect((await t.db.job.findUniqueOrThrow({ where: { id } })).status).toBe("SUCCEEDED");
+      expect((await api().inspectContainer(foreign.Id)).State.Running).toBe(true);
+    } finally {
+      await api().removeContainer(foreign.Id, { force: true });
+    }
   });
 });

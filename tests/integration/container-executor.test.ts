@@ -19,6 +19,7 @@ import {
   insertJobs,
   type JobSpec,
   seedEngineWorld,
+  waitFor,
   waitForTerminal,
 } from "../helpers/engine-fixtures";
 import { addMembership, contextFor, createUser } from "../helpers/fixtures";
@@ -59,6 +60,7 @@ describe.each(PROVIDERS)("container executor on %s", (provider) => {
       killGraceMs: 5_000,
       logFlushMs: 50,
       logCapBytes: CAP,
+      diskWatchMs: 100,
       sampleMs: 0,
       log: () => {},
     });
@@ -253,6 +255,50 @@ describe.each(PROVIDERS)("container executor on %s", (provider) => {
       expect(lines.at(-1)).toBe("unreachable");
     } finally {
       server.close();
+    }
+  });
+
+  it("stops a container that writes past the environment's disk limit", async () => {
+    const small = await seedEngineWorld(t.db, {
+      tags: { ...CONTAINER, "batchdeck:diskMiB": "8" },
+    });
+    const [id] = await insertJobs(t.db, small, [
+      { image, memoryMiB: 128, command: ["sh", "-c", "head -c 50000000 /dev/zero > /big; echo written; sleep 60"] },
+    ]);
+    expect(await waitForTerminal(t.db, id!, 60_000)).toMatchObject({ status: "FAILED", exitCode: 137 });
+    const [attempt] = await t.db.jobAttempt.findMany({ where: { jobId: id } });
+    expect(attempt!.reason).toBe(
+      "DiskLimitExceeded: the container wrote more than its 8 MiB of disk (batchdeck:diskMiB)",
+    );
+    expect(JSON.parse(attempt!.enforcedLimits)).toMatchObject({
+      disk: { mechanism: "watched", bytes: 8 * 1024 * 1024 },
+    });
+  });
+
+  it("never charges the next job for shared memory a finished one filled", async () => {
+    // Each of two 128 MiB jobs in turn fills 100 MB of /dev/shm: were the first one's pages still
+    // charged where the second runs, the second would be killed for memory it never used.
+    const fill = () =>
+      run({
+        command: ["sh", "-c", "head -c 100000000 /dev/zero > /dev/shm/fill && echo filled"],
+        extra: { linuxParameters: { sharedMemorySize: 110 } },
+      });
+    expect(await fill()).toMatchObject({ status: "SUCCEEDED", stdout: "filled\n" });
+    expect(await fill()).toMatchObject({ status: "SUCCEEDED", stdout: "filled\n" });
+  });
+
+  it("cannot read another job's command line, even with its parameters in it", async () => {
+    const [other] = await insertJobs(t.db, world, [{ image, memoryMiB: 64, command: ["sleep", "30", "token-4f9a"] }]);
+    try {
+      await waitFor(
+        "the other job running",
+        async () => (await t.db.job.findUniqueOrThrow({ where: { id: other } })).status === "RUNNING",
+      );
+      const probe = await run({ command: ["sh", "-c", "cat /proc/*/cmdline 2>/dev/null | tr '\\0' ' '; echo"] });
+      expect(probe.status).toBe("SUCCEEDED");
+      expect(probe.stdout).not.toContain("token-4f9a");
+    } finally {
+      await t.db.job.update({ where: { id: other }, data: { stopRequest: "TERMINATE", stopReason: "test over" } });
     }
   });
 
