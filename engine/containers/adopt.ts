@@ -181,7 +181,7 @@ export async function adoptContainers(o: AdoptOptions): Promise<Set<string>> {
       o.executor.adopt(claimed, {
         startedAt: attemptRow?.startedAt ? Number(attemptRow.startedAt) : c.Created * 1000,
         recorded: attemptRow !== null,
-        run: (ctx) => o.runner.adopt(ctx, c.Id, resume),
+        run: (ctx) => o.runner.adopt(ctx, c.Id, (c.Names[0] ?? c.Id).replace(/^\//, ""), resume),
       });
       adopted.add(jobId);
       keep.add(`${jobId}.${key.attempt}.log`);

@@ -195,7 +195,7 @@ export class ContainerRunner implements AttemptRunner {
         return fail(`CannotCreateContainerError: ${message(error)}`);
       }
     }
-    return this.supervise(ctx, id, spec.enforced, logPath, { start: true });
+    return this.supervise(ctx, id, spec.name, spec.enforced, logPath, { start: true });
   }
 
   /**
@@ -206,10 +206,11 @@ export class ContainerRunner implements AttemptRunner {
   adopt(
     ctx: RunContext,
     containerId: string,
+    name: string,
     resume: ConstructorParameters<typeof RuntimeLogCapture>[0]["resume"],
   ): Promise<AttemptExit> {
     const logPath = containerLogPath(this.config.dataDir, ctx.job.id, ctx.job.attemptNumber);
-    return this.supervise(ctx, containerId, { executor: "container", adopted: true }, logPath, {
+    return this.supervise(ctx, containerId, name, { executor: "container", adopted: true }, logPath, {
       start: false,
       resume,
     });
@@ -218,6 +219,7 @@ export class ContainerRunner implements AttemptRunner {
   private async supervise(
     ctx: RunContext,
     id: string,
+    name: string,
     enforcedAtCreate: Record<string, unknown> & { disk?: { mechanism?: string; [key: string]: unknown } },
     logPath: string,
     how: { start: boolean; resume?: ConstructorParameters<typeof RuntimeLogCapture>[0]["resume"] },
@@ -267,18 +269,22 @@ export class ContainerRunner implements AttemptRunner {
     let exit: AttemptExit;
     try {
       if (how.start) await api.startContainer(id);
-      const state = await api.inspectContainer(id);
-      ctx.started({
-        pid: state.State.Pid > 0 ? state.State.Pid : null,
-        enforcedLimits: { ...enforced, container: { id: id.slice(0, 12), name: state.Name.replace(/^\//, "") } },
-        capture,
-      });
+      // The container's processes are the runtime's to find (its pid is not the engine's to kill).
+      ctx.started({ pid: null, enforcedLimits: { ...enforced, container: { id: id.slice(0, 12), name } }, capture });
       capture.follow();
       watchDisk();
-      const { StatusCode } = await api.waitContainer(id);
-      const after = await api.inspectContainer(id).catch(() => null);
-      const code = after?.State.ExitCode ?? StatusCode;
-      const oomKilled = code !== 0 && ((after?.State.OOMKilled ?? false) || this.config.oom.oomKilled(id));
+      const { StatusCode: code } = await api.waitContainer(id, undefined, {
+        podman: this.config.runtime.kind === "podman",
+      });
+      // Only a failed container can have been killed for memory; the runtime's own flag is asked
+      // too (right on Docker and cgroup v2 hosts), the kernel's log decides on cgroup v1.
+      const oomKilled =
+        code !== 0 &&
+        (this.config.oom.oomKilled(id) ||
+          (await api.inspectContainer(id).then(
+            (i) => i.State.OOMKilled,
+            () => false,
+          )));
       exit = diskExceeded
         ? {
             code,
@@ -294,8 +300,10 @@ export class ContainerRunner implements AttemptRunner {
     stopped = true;
     if (diskWatch) clearTimeout(diskWatch);
     await capture.finish().catch((error) => ctx.log(`job ${job.id}: reading its log: ${message(error)}`));
-    // The attempt's record is complete: nothing of the container is kept.
-    await api.removeContainer(id, { force: true }).catch((error) => {
+    // Its output is read and its exit known: the container goes, beside the outcome's write rather
+    // than before it, so its slot is free at once. An engine that dies meanwhile leaves it to the
+    // next one's recovery (adopt.ts removes containers of ended attempts).
+    void api.removeContainer(id, { force: true }).catch((error) => {
       ctx.log(`job ${job.id}: removing its container: ${message(error)}`);
     });
     return exit;

@@ -152,6 +152,26 @@ describe("DockerApi against Podman", () => {
     for (const outcome of outcomes) expect([137, 404]).toContain(outcome);
   });
 
+  it("waits through Podman's own endpoint too: the exit code, and never a removed container as a clean exit", async () => {
+    const { Id } = await create({ Cmd: ["sh", "-c", "sleep 0.3; exit 5"] });
+    await api.startContainer(Id);
+    expect(await api.waitContainer(Id, undefined, { podman: true })).toEqual({ StatusCode: 5 });
+    const outcomes = await Promise.all(
+      [10, 200].map(async (delay) => {
+        const c = await create({ Cmd: ["sleep", "60"], HostConfig: { Init: true } });
+        await api.startContainer(c.Id);
+        const waited = api.waitContainer(c.Id, undefined, { podman: true }).then(
+          ({ StatusCode }) => StatusCode,
+          (error: DockerApiError) => error.status,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await api.removeContainer(c.Id, { force: true });
+        return waited;
+      }),
+    );
+    for (const outcome of outcomes) expect([137, 404, 500]).toContain(outcome);
+  });
+
   it("answers a name in use with 409 and a missing image with 404", async () => {
     const name = `bd-${testId}-named`;
     await create({ Cmd: ["true"] }, name);

@@ -106,7 +106,10 @@ describe.each(PROVIDERS)("container executor on %s", (provider) => {
     expect(enforced).toMatchObject({ executor: "container", image });
     // Nothing of the container is left.
     const api = new DockerApi(await socketOf(engine));
-    expect(await api.listContainers({ all: true, labels: [`batchdeck.job=${r.id}`] })).toEqual([]);
+    await waitFor(
+      "the container removed",
+      async () => (await api.listContainers({ all: true, labels: [`batchdeck.job=${r.id}`] })).length === 0,
+    );
   });
 
   it("runs the image's own command when the job names none", async () => {
