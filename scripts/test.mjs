@@ -4,7 +4,8 @@ import { spawnSync } from "node:child_process";
 // as root, npm dependencies, Prisma clients), then runs lint, type check, unit and integration
 // tests on real SQLite and a throwaway PostgreSQL, the production build, and the end-to-end specs
 // in Debian's Chromium. Every step runs even when an earlier one fails, so one run reports all;
-// the exit code is non-zero if any failed. The last line is "N passed, N failed".
+// the exit code is non-zero if any failed. The last line is "N passed, N failed", each test counted
+// once, then the steps that failed outside any test ("; steps failed: …"; scripts/lib/test-summary.mjs).
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ import { buildIfStale } from "./lib/build.mjs";
 import { findPgBin } from "./lib/pg-cluster.mjs";
 import { have, runAsync } from "./lib/run.mjs";
 import { ensureClients, ensureDependencies } from "./lib/setup.mjs";
+import { fromPlaywrightJson, summarize } from "./lib/test-summary.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -49,7 +51,9 @@ mkdirSync(join(root, "test-results"), { recursive: true });
 const bin = (name) => join(root, "node_modules/.bin", name);
 const results = [];
 
-async function step(name, fn) {
+// `report` reads the step's test report once it ran (null when there is none); steps without
+// tests have none.
+async function step(name, fn, report) {
   const started = Date.now();
   console.log(`\n[test] ── ${name} ──`);
   let ok = false;
@@ -59,8 +63,19 @@ async function step(name, fn) {
     console.error(`[test] ${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  results.push({ name, ok, seconds });
+  results.push({ name, ok, seconds, ...(report ? { report: readReport(report) } : {}) });
   console.log(`[test] ${name}: ${ok ? "ok" : "FAILED"} (${seconds}s)`);
+}
+
+function readReport(report) {
+  const file = join(root, report.file);
+  if (!existsSync(file)) return null;
+  try {
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    return report.parse ? report.parse(json) : json;
+  } catch {
+    return null;
+  }
 }
 
 const exec = async (cmd, args, env = {}) =>
@@ -68,8 +83,16 @@ const exec = async (cmd, args, env = {}) =>
 
 await step("lint and format (biome)", () => exec(bin("biome"), ["check", "."]));
 await step("type check (tsc)", () => exec(bin("tsc"), ["--noEmit"]));
-await step("unit and integration (vitest: SQLite and PostgreSQL)", () =>
-  exec(bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"]),
+await step(
+  "unit and integration (vitest: SQLite and PostgreSQL)",
+  () =>
+    exec(bin("vitest"), [
+      "run",
+      "--reporter=default",
+      "--reporter=./scripts/lib/vitest-summary-reporter.mjs",
+      "--outputFile.summary=test-results/vitest-summary.json",
+    ]),
+  { file: "test-results/vitest-summary.json" },
 );
 await step("production build (next build)", async () => {
   buildIfStale(root);
@@ -97,35 +120,15 @@ await step("console under load (bench/console-load.ts, 16 browsers)", () =>
     "1",
   ]),
 );
-await step("end to end (Playwright in Chromium: SQLite, then hosted web servers A and B)", () =>
-  exec(bin("playwright"), ["test"], { CHROMIUM_PATH: chromium }),
+await step(
+  "end to end (Playwright in Chromium: SQLite, then hosted web servers A and B)",
+  () => exec(bin("playwright"), ["test"], { CHROMIUM_PATH: chromium }),
+  { file: "test-results/e2e.json", parse: fromPlaywrightJson },
 );
-
-function counts() {
-  let passed = 0;
-  let failed = 0;
-  let skipped = 0;
-  const vitestFile = join(root, "test-results/vitest.json");
-  if (existsSync(vitestFile)) {
-    const v = JSON.parse(readFileSync(vitestFile, "utf8"));
-    passed += v.numPassedTests ?? 0;
-    failed += v.numFailedTests ?? 0;
-    skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
-  }
-  const e2eFile = join(root, "test-results/e2e.json");
-  if (existsSync(e2eFile)) {
-    const p = JSON.parse(readFileSync(e2eFile, "utf8"));
-    passed += p.stats?.expected ?? 0;
-    failed += (p.stats?.unexpected ?? 0) + (p.stats?.flaky ?? 0);
-    skipped += p.stats?.skipped ?? 0;
-  }
-  // A step that failed outside any test (lint, types, build, a crashed runner) counts as one.
-  failed += results.filter((r) => !r.ok).length;
-  return { passed, failed, skipped };
-}
 
 console.log("\n[test] summary");
 for (const r of results) console.log(`  ${r.ok ? "ok    " : "FAILED"} ${r.name} (${r.seconds}s)`);
-const { passed, failed, skipped } = counts();
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(results.every((r) => r.ok) ? 0 : 1);
+const summary = summarize(results);
+console.log("");
+for (const line of summary.lines) console.log(line);
+process.exit(summary.exitCode);
