@@ -1,8 +1,8 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { completeUtf8, LogCapture, type StreamName } from "./log-capture";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { completeUtf8, LogCapture, type LogChunkRow, type StreamName } from "./log-capture";
 import { ensureLogsDir, logFiles } from "./log-files";
 
 const dirs: string[] = [];
@@ -29,7 +29,18 @@ const text = (rows: { stream: string; data: string }[], stream: string) =>
     .map((r) => r.data)
     .join("");
 
-const settle = () => new Promise((r) => setTimeout(r, 150));
+/** Takes chunks until the following capture has read `expected` on each stream. */
+async function takeUntil(capture: LogCapture, expected: Partial<Record<StreamName, string>>) {
+  const rows: LogChunkRow[] = [];
+  await vi.waitFor(
+    () => {
+      rows.push(...capture.take());
+      for (const [stream, data] of Object.entries(expected)) expect(text(rows, stream)).toBe(data);
+    },
+    { timeout: 20_000, interval: 5 },
+  );
+  return rows;
+}
 
 describe("LogCapture", () => {
   it("keeps the streams apart, in order, with per-stream seq, first-byte timestamps and file offsets", async () => {
@@ -37,8 +48,7 @@ describe("LogCapture", () => {
     capture.follow();
     write("stdout", "a1\n");
     write("stderr", "e1\n");
-    await settle();
-    const first = capture.take();
+    const first = await takeUntil(capture, { stdout: "a1\n", stderr: "e1\n" });
     write("stdout", "a2\n");
     await capture.finish();
     const rows = [...first, ...capture.take()];
@@ -56,8 +66,8 @@ describe("LogCapture", () => {
     capture.follow();
     const bytes = Buffer.from("héllo", "utf8");
     write("stdout", bytes.subarray(0, 2));
-    await settle();
-    const first = capture.take();
+    // Read while the character is incomplete: only what precedes it is taken.
+    const first = await takeUntil(capture, { stdout: "h" });
     expect(first.map((r) => [r.data, r.fileOffset])).toEqual([["h", 1]]);
     write("stdout", bytes.subarray(2));
     await capture.finish();

@@ -51,6 +51,11 @@ parentPort.on("message", (m) => {
     files.delete(m.remove);
     if (f) try { fs.closeSync(f.fd); } catch {}
   }
+  if (m.check !== undefined) {
+    for (const f of files.values()) f.due = 0;
+    loop();
+    parentPort.postMessage({ checked: m.check });
+  }
 });
 let timer = null;
 function wake() {
@@ -97,6 +102,9 @@ const watched = new Map<string, number>();
 const STARTUP_MS = 1_000;
 const RESTART_DELAY_MS = 200;
 let reportRestart: ((reason: string) => void) | null = null;
+/** checkLogGuard() calls the running thread has not answered yet, by id. */
+const checks = new Map<number, (ran: boolean) => void>();
+let nextCheck = 0;
 
 /** Called with the reason each time the thread ends while files are watched (the engine logs it). */
 export function onLogGuardRestart(report: (reason: string) => void): void {
@@ -114,7 +122,16 @@ export function startLogGuard(): Worker {
   w.on("error", (error) => {
     reason = `it failed: ${error.message}`;
   });
+  w.on("message", (m: { checked?: number }) => {
+    if (m.checked === undefined) return;
+    checks.get(m.checked)?.(true);
+    checks.delete(m.checked);
+  });
   w.on("exit", () => {
+    for (const [id, answer] of checks) {
+      answer(false);
+      checks.delete(id);
+    }
     if (worker !== w) return;
     worker = null;
     if (watched.size === 0) return;
@@ -145,4 +162,19 @@ export function releaseFiles(paths: string[]): void {
     watched.delete(p);
     worker?.postMessage({ remove: p });
   }
+}
+
+/**
+ * Resolves true once the running thread has handled everything sent to it before and checked
+ * every file it watches, cutting those past their limit; false when no thread is running (or it
+ * ended first). For tests, which can then assert what the guard did instead of waiting a while.
+ */
+export function checkLogGuard(): Promise<boolean> {
+  const w = worker;
+  if (!w) return Promise.resolve(false);
+  const id = nextCheck++;
+  return new Promise((resolve) => {
+    checks.set(id, resolve);
+    w.postMessage({ check: id });
+  });
 }
