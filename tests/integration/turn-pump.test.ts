@@ -5,7 +5,7 @@
 // as long as all of them).
 import { Agent, createServer, get, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { isInteractive, pacedByTurn, REQUESTS_PER_TURN } from "@/scripts/lib/turn-pump.mjs";
 
 type Handler = Parameters<typeof createServer>[1] & {};
@@ -26,6 +26,9 @@ function turnCounter() {
     },
   };
 }
+
+/** Until `done()`: the pump starts what waits over the next event-loop turns. */
+const settled = (done: () => boolean) => vi.waitFor(() => expect(done()).toBe(true), { timeout: 10_000, interval: 1 });
 
 /** Holds the thread for `ms`, as a request whose database calls are synchronous does. */
 function busy(ms: number) {
@@ -88,8 +91,13 @@ describe("pacedByTurn", () => {
 
   it("accepts a new connection between waiting requests, not after all of them", async () => {
     const events: string[] = [];
+    let burstStarted = () => {};
+    const firstOfBurst = new Promise<void>((resolve) => {
+      burstStarted = resolve;
+    });
     const pump = pacedByTurn((req, res) => {
       events.push(`start ${req.url}`);
+      if (req.url?.startsWith("/burst")) burstStarted();
       busy(20);
       res.end("ok");
     }, 1);
@@ -101,7 +109,8 @@ describe("pacedByTurn", () => {
     events.length = 0;
     // Thirty requests on open connections, then one on a new connection.
     const burst = Array.from({ length: 30 }, (_, i) => request(port, `/burst${i}`, open));
-    await new Promise((r) => setTimeout(r, 30));
+    // The pump is working through the burst: the rest of it waits.
+    await firstOfBurst;
     const fresh = new Agent({ keepAlive: false });
     agents.push(fresh);
     const late = request(port, "/new-connection", fresh);
@@ -136,7 +145,7 @@ describe("pacedByTurn", () => {
       ] as unknown as Parameters<typeof pump>;
     pump(...waiting("/throws"));
     for (let i = 0; i < 3 * REQUESTS_PER_TURN - 1; i++) pump(...waiting(`/r${i}`));
-    await new Promise((r) => setTimeout(r, 50));
+    await settled(() => pump.stats().waiting === 0);
     turns.stop();
     expect(ended).toEqual(["/throws"]);
     expect(started).toHaveLength(3 * REQUESTS_PER_TURN);
@@ -155,7 +164,7 @@ describe("pacedByTurn", () => {
     pump(...waiting("/a", false));
     pump(...waiting("/gone", true));
     pump(...waiting("/b", false));
-    await new Promise((r) => setTimeout(r, 20));
+    await settled(() => started.includes("/b"));
     expect(started).toEqual(["/a", "/b"]);
   });
 
@@ -170,7 +179,7 @@ describe("pacedByTurn", () => {
     const background = ["/api/jobs?status=RUNNING", "/v1/submitjob", "/api/metrics/series"];
     for (let i = 0; i < 12; i++) pump(...waiting(`${background[i % 3]}&n=${i}`));
     for (let i = 0; i < 9; i++) pump(...waiting(`/jobs/page${i}`));
-    await new Promise((r) => setTimeout(r, 50));
+    await settled(() => pump.stats().waiting === 0);
     turns.stop();
     expect(started).toHaveLength(21);
     const byTurn = new Map<number, string[]>();
