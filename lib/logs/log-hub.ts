@@ -73,11 +73,18 @@ export class LogHub {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private lastCheck = Date.now();
+  private roundsDone = 0;
+  private rechecksDone = 0;
 
   constructor(private readonly db: Db) {}
 
   get size(): number {
     return this.subs.size;
+  }
+
+  /** Rounds read and access rechecks done so far: what the hub's queries are counted against. */
+  get stats(): { rounds: number; rechecks: number } {
+    return { rounds: this.roundsDone, rechecks: this.rechecksDone };
   }
 
   /** Follows an attempt from `after` until unsubscribed or closed; returns the unsubscribe. */
@@ -115,6 +122,7 @@ export class LogHub {
         await this.recheck();
       }
       again = await this.read();
+      this.roundsDone++;
     } catch (error) {
       logger().error("reading the live logs failed", { component: "web", streams: this.subs.size, error });
       for (const entry of [...this.subs]) this.close(entry, "failed");
@@ -125,6 +133,7 @@ export class LogHub {
   }
 
   private async recheck() {
+    this.rechecksDone++;
     const entries = [...this.subs];
     const allowed = await stillAllowedMany(this.db, entries);
     entries.forEach((entry, i) => {
