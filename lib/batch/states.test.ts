@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { canTransition, isCancellable, isTerminal, JOB_STATUSES, TRANSITIONS, type TransitionName } from "./states";
+import {
+  ACTIVE_STATUSES,
+  CHARTED_STATUSES,
+  canTransition,
+  isCancellable,
+  isTerminal,
+  JOB_STATUSES,
+  JobStatus,
+  SAMPLED_STATUSES,
+  type SubmitTransition,
+  TRANSITIONS,
+  type TransitionName,
+} from "./states";
 
 describe("job state machine", () => {
   it("never leaves a terminal state", () => {
@@ -26,5 +38,25 @@ describe("job state machine", () => {
 
   it("has exactly two terminal states", () => {
     expect(JOB_STATUSES.filter(isTerminal)).toEqual(["SUCCEEDED", "FAILED"]);
+  });
+
+  it("names each status as itself", () => {
+    expect(Object.values(JobStatus)).toEqual([...JOB_STATUSES]);
+    for (const s of JOB_STATUSES) expect(JobStatus[s]).toBe(s);
+  });
+
+  it("samples and charts only unfinished states", () => {
+    for (const s of [...SAMPLED_STATUSES, ...CHARTED_STATUSES]) expect(ACTIVE_STATUSES).toContain(s);
+  });
+
+  it("inserts rows only by moves out of SUBMITTED, and every state but SUBMITTED is reached by a move", () => {
+    const submits: SubmitTransition[] = ["submitReady", "submitWithDependencies", "submitDependencyFailed"];
+    for (const name of submits) expect(TRANSITIONS[name].from).toEqual(["SUBMITTED"]);
+    const reached = new Set(Object.values(TRANSITIONS).map((t) => t.to));
+    expect(JOB_STATUSES.filter((s) => !reached.has(s))).toEqual(["SUBMITTED"]);
+  });
+
+  it("cancels by a jobStateTimeLimitAction only what AWS allows: RUNNABLE", () => {
+    expect(JOB_STATUSES.filter((s) => canTransition("timeLimitCancel", s))).toEqual(["RUNNABLE"]);
   });
 });
