@@ -210,7 +210,7 @@ export class Executor {
           ? (entry.stopReason ?? "Terminated")
           : (entry.hostReason ?? EXITED);
     const base = { jobId: job.id, attemptId: job.attemptId, exitCode, reason, statusReason, stoppedAt: Date.now() };
-    if (exitCode === 0 && entry.stopKind === "NONE" && !entry.hostReason) return { ...base, result: "SUCCEEDED" };
+    if (exitCode === 0 && entry.stopKind === "NONE" && !entry.hostReason) return { ...base, result: "succeed" };
     const decision = decideRetry({
       attempt: job.attemptNumber,
       attemptsAllowed: job.attemptsAllowed,
@@ -220,7 +220,8 @@ export class Executor {
       statusReason,
       stopKind: entry.stopKind,
     });
-    return { ...base, result: decision.action === "RETRY" ? "RETRY" : "FAILED" };
+    if (decision.action === "RETRY") return { ...base, result: "retry" };
+    return { ...base, result: entry.stopKind === "TERMINATE" ? "terminate" : "fail" };
   }
 
   /** Timeout or terminate: SIGTERM now, SIGKILL after the grace period. */

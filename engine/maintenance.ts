@@ -1,7 +1,10 @@
 // Periodic duties of the leader besides placing jobs: acting on terminate requests for the
-// jobs it runs, and jobStateTimeLimitActions (CANCEL jobs left RUNNABLE too long).
+// jobs it runs, and jobStateTimeLimitActions (CANCEL jobs left RUNNABLE too long: the state
+// machine's timeLimitCancel move).
+import { canTransition, ON_HOST_STATUSES, TRANSITIONS } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 import { afterJobsFinished } from "@/lib/jobs/finish";
+import { canMove, transitionJobs } from "@/lib/jobs/transition-jobs";
 import type { Executor } from "./executor";
 
 interface TimeLimitAction {
@@ -17,7 +20,7 @@ const CANCEL_BATCH = 1_000;
 export async function applyStopRequests(db: Db, engineId: string, executor: Executor): Promise<void> {
   if (executor.running.size === 0) return;
   const rows = await db.job.findMany({
-    where: { leaseOwner: engineId, status: { in: ["STARTING", "RUNNING"] }, stopRequest: "TERMINATE" },
+    where: { leaseOwner: engineId, status: { in: [...ON_HOST_STATUSES] }, stopRequest: "TERMINATE" },
     select: { id: true, stopReason: true },
   });
   for (const r of rows) executor.stop(r.id, "TERMINATE", r.stopReason ?? "Terminated");
@@ -42,35 +45,33 @@ export async function applyTimeLimitActions(db: Db, now: number): Promise<number
       continue;
     }
     for (const a of actions) {
-      if ((a.state ?? "RUNNABLE") !== "RUNNABLE" || (a.action ?? "CANCEL") !== "CANCEL" || !a.maxTimeSeconds) continue;
+      // AWS: the state defaults to, and may only be, RUNNABLE: the state the move takes jobs from.
+      if (a.state !== undefined && !canTransition("timeLimitCancel", a.state)) continue;
+      if ((a.action ?? "CANCEL") !== "CANCEL" || !a.maxTimeSeconds) continue;
       const cutoff = now - a.maxTimeSeconds * 1000;
       const reason = a.reason ?? "Job state time limit exceeded";
       const rows = await db.job.findMany({
-        where: { jobQueueId: q.id, status: "RUNNABLE", runnableAt: { lt: cutoff } },
+        where: { jobQueueId: q.id, ...canMove("timeLimitCancel"), runnableAt: { lt: cutoff } },
         select: { id: true },
         take: CANCEL_BATCH,
       });
       if (rows.length === 0) continue;
       await db.$transaction(async (tx) => {
         const ids = rows.map((r) => r.id);
-        await tx.job.updateMany({
-          where: { id: { in: ids }, status: "RUNNABLE" },
-          data: {
-            status: "FAILED",
-            statusReason: reason,
-            stopRequest: "CANCEL",
-            stopReason: reason,
-            stoppedAt: now,
-            updatedAt: now,
-          },
-        });
+        await transitionJobs(
+          tx,
+          "timeLimitCancel",
+          { id: { in: ids } },
+          { statusReason: reason, stopRequest: "CANCEL", stopReason: reason, stoppedAt: now, updatedAt: now },
+        );
+        const status = TRANSITIONS.timeLimitCancel.to;
         const moved = await tx.job.findMany({
-          where: { id: { in: ids }, status: "FAILED", stoppedAt: now, stopRequest: "CANCEL" },
+          where: { id: { in: ids }, status, stoppedAt: now, stopRequest: "CANCEL" },
           select: { id: true },
         });
         await afterJobsFinished(
           tx,
-          moved.map((m) => ({ id: m.id, status: "FAILED" as const })),
+          moved.map((m) => ({ id: m.id, status })),
           now,
         );
         cancelled += moved.length;

@@ -1,12 +1,14 @@
-// Writing what happened to attempts: started (STARTING → RUNNING, the attempt row) and ended
-// (SUCCEEDED, FAILED, or RUNNABLE again for a retry). Many jobs go in one transaction with a
+// Writing what happened to attempts: started (the move processStarted, the attempt row) and
+// ended (the move the outcome names: succeed, fail, terminate, or retry back to the queue;
+// lib/batch/states.ts). Many jobs go in one transaction with a
 // few grouped statements, because per-job autocommits would cap the engine at a few hundred
 // jobs per second on SQLite. Every job update is guarded by the engine's lease, so an engine
 // that lost leadership cannot overwrite what its successor decided.
 import { Prisma } from "@/generated/sqlite/client";
-import { STATUS_REASONS } from "@/lib/batch/states";
+import { type AttemptEndTransition, STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
 import type { Tx } from "@/lib/db";
 import { afterJobsFinished, type FinishedJob } from "@/lib/jobs/finish";
+import { transitionJobs } from "@/lib/jobs/transition-jobs";
 
 export interface StartedAttempt {
   jobId: string;
@@ -27,7 +29,8 @@ export interface AttemptOutcome {
   reason: string | null;
   statusReason: string;
   stoppedAt: number;
-  result: "SUCCEEDED" | "FAILED" | "RETRY";
+  /** The move the job makes: succeed, fail, terminate, or retry. */
+  result: AttemptEndTransition;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
@@ -39,15 +42,16 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
 export const EXITED = STATUS_REASONS.essentialContainerExited;
 /** Ended attempts per UPDATE: 5 bound parameters each, far below both databases' limits. */
 const ATTEMPTS_PER_STATEMENT = 1_000;
-const ON_HOST = ["STARTING", "RUNNING"];
 
 export async function applyStarted(tx: Tx, engineId: string, started: StartedAttempt[], now: number) {
   if (started.length === 0) return;
   const ids = started.map((s) => s.jobId);
-  await tx.job.updateMany({
-    where: { id: { in: ids }, status: "STARTING", leaseOwner: engineId },
-    data: { status: "RUNNING", startedAt: now, updatedAt: now },
-  });
+  await transitionJobs(
+    tx,
+    "processStarted",
+    { id: { in: ids }, leaseOwner: engineId },
+    { startedAt: now, updatedAt: now },
+  );
   // Only jobs still leased to this engine get their attempt row: after a lost lease the
   // successor has already written the row for that attempt number.
   const ours = new Set(
@@ -93,9 +97,8 @@ export async function applyOutcomes(
   for (const group of groups.values()) {
     const { result, statusReason, exitCode } = group[0]!;
     const data =
-      result === "RETRY"
+      result === "retry"
         ? {
-            status: "RUNNABLE",
             runnableAt: now,
             leaseOwner: null,
             leaseExpiresAt: null,
@@ -105,7 +108,6 @@ export async function applyOutcomes(
             updatedAt: now,
           }
         : {
-            status: result,
             statusReason,
             exitCode,
             stoppedAt: now,
@@ -113,20 +115,20 @@ export async function applyOutcomes(
             leaseExpiresAt: null,
             updatedAt: now,
           };
-    const guard = { status: { in: ON_HOST }, ...(leaseOwner ? { leaseOwner } : {}) };
     const ids = group.map((o) => o.jobId);
-    const moved = await tx.job.updateMany({ where: { id: { in: ids }, ...guard }, data });
-    if (result === "RETRY") continue;
-    if (moved.count === ids.length) {
-      finished.push(...ids.map((id) => ({ id, status: result })));
+    const moved = await transitionJobs(tx, result, { id: { in: ids }, ...(leaseOwner ? { leaseOwner } : {}) }, data);
+    if (result === "retry") continue;
+    const status = TRANSITIONS[result].to;
+    if (moved === ids.length) {
+      finished.push(...ids.map((id) => ({ id, status })));
       continue;
     }
     // Some were no longer ours: find out which did move, so only those release dependents.
     const rows = await tx.job.findMany({
-      where: { id: { in: ids }, status: result, stoppedAt: now },
+      where: { id: { in: ids }, status, stoppedAt: now },
       select: { id: true },
     });
-    finished.push(...rows.map((r) => ({ id: r.id, status: result })));
+    finished.push(...rows.map((r) => ({ id: r.id, status })));
   }
   await afterJobsFinished(tx, finished, now);
   return finished;

@@ -199,7 +199,7 @@ export async function recoverOrphans(
         reason: null,
         statusReason,
         stoppedAt: now,
-        result: decision.action === "RETRY" ? "RETRY" : "FAILED",
+        result: decision.action === "RETRY" ? "retry" : terminated ? "terminate" : "fail",
       });
     }
     // The processes are killed above: the files are final. Stored before the outcome, so the

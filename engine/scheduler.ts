@@ -13,10 +13,12 @@ import {
   place,
 } from "@/lib/batch/placement";
 import { parseEvaluateOnExit } from "@/lib/batch/retry";
+import { TRANSITIONS } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 import { takeWriteLock } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
 import { readQueueFront } from "@/lib/jobs/queue-snapshot";
+import { canMove, transitionJobs } from "@/lib/jobs/transition-jobs";
 import type { ClaimedJob, Executor } from "./executor";
 import { LEADER } from "./leadership";
 import type { ShareUsage } from "./share-usage";
@@ -159,7 +161,7 @@ export class Scheduler {
   async pass(): Promise<number> {
     const now = Date.now();
     // Idle engines poll often: one index probe decides whether there is anything to do.
-    if (!(await this.db.job.findFirst({ where: { status: "RUNNABLE" }, select: { id: true } }))) return 0;
+    if (!(await this.db.job.findFirst({ where: canMove("place"), select: { id: true } }))) return 0;
     const topology = await this.loadTopology(now);
     const environments = this.freeEnvironments(topology);
     const byId = new Map(environments.map((e) => [e.id, e]));
@@ -233,23 +235,24 @@ export class Scheduler {
         if (!lease) return false;
       }
       for (const [environmentId, jobIds] of byEnv) {
-        await tx.job.updateMany({
-          where: { id: { in: jobIds }, status: "RUNNABLE" },
-          data: {
-            status: "STARTING",
+        await transitionJobs(
+          tx,
+          "place",
+          { id: { in: jobIds } },
+          {
             leaseOwner: this.engineId,
             computeEnvironmentId: environmentId,
             attemptCount: { increment: 1 },
             statusReason: null,
             updatedAt: now,
           },
-        });
+        );
       }
       return true;
     });
     if (!claimed) return 0;
     const rows = await this.db.job.findMany({
-      where: { id: { in: ids }, status: "STARTING", leaseOwner: this.engineId },
+      where: { id: { in: ids }, status: TRANSITIONS.place.to, leaseOwner: this.engineId },
       select: {
         id: true,
         attemptCount: true,

@@ -2,9 +2,12 @@
 // them there, so a dependent is never left waiting on a job that already finished.
 //
 //   dependency SUCCEEDED → dependent.pendingDependencies -= 1; at 0 the dependent is RUNNABLE
+//                          (dependenciesSatisfied)
 //   dependency FAILED    → dependent (still PENDING) FAILED "Dependent Job failed"
+//                          (dependencyFailed; an array's children fail with it)
 //   array child finished → when no child of the parent is left unfinished, the parent becomes
-//                          SUCCEEDED (all children succeeded) or FAILED "Array Child Job failed".
+//                          SUCCEEDED (arrayChildrenSucceeded) or FAILED "Array Child Job failed"
+//                          (arrayChildFailed).
 //
 // Array parents settle once every child is terminal rather than at the first failed child:
 // AWS fails the parent "when a child fails", but settling early would release (or fail) the
@@ -14,16 +17,14 @@
 // Every newly finished job (a failed dependent, a settled parent) is fed back in, so chains of
 // any length resolve in one call. Each round costs a handful of statements whatever the
 // number of jobs, chunked to stay under the databases' bound-parameter limits.
-import { STATUS_REASONS } from "@/lib/batch/states";
+import { ACTIVE_STATUSES, JobStatus, STATUS_REASONS, type TerminalStatus, TRANSITIONS } from "@/lib/batch/states";
 import type { Tx } from "@/lib/db";
+import { canMove, transitionJobs } from "./transition-jobs";
 
-export type FinishedJob = { id: string; status: "SUCCEEDED" | "FAILED" };
+export type FinishedJob = { id: string; status: TerminalStatus };
 
 /** Ids per IN list: Prisma refuses queries over 999 bound parameters on SQLite (P2029). */
 const CHUNK = 900;
-const NOT_FINISHED = ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING"];
-/** A job in these states has no process yet, so it can be failed on the spot. */
-const NOT_STARTED = ["SUBMITTED", "PENDING", "RUNNABLE"];
 
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
@@ -35,8 +36,8 @@ export async function afterJobsFinished(tx: Tx, finished: FinishedJob[], now: nu
   let round = dedupe(finished);
   while (round.length > 0) {
     const next: FinishedJob[] = [];
-    const succeeded = round.filter((j) => j.status === "SUCCEEDED").map((j) => j.id);
-    const failed = round.filter((j) => j.status === "FAILED").map((j) => j.id);
+    const succeeded = round.filter((j) => j.status === JobStatus.SUCCEEDED).map((j) => j.id);
+    const failed = round.filter((j) => j.status === JobStatus.FAILED).map((j) => j.id);
     next.push(...(await failDependents(tx, failed, now)));
     await releaseDependents(tx, succeeded, now);
     next.push(...(await settleArrayParents(tx, round, now)));
@@ -67,18 +68,21 @@ async function releaseDependents(tx: Tx, succeededIds: string[], now: number): P
     }
     for (const [amount, jobIds] of byAmount) {
       for (const part of chunks(jobIds)) {
+        // Only jobs still waiting count down: the jobs the release below may move.
         await tx.job.updateMany({
-          where: { id: { in: part }, status: "PENDING" },
+          where: { id: { in: part }, ...canMove("dependenciesSatisfied") },
           data: { pendingDependencies: { decrement: amount }, updatedAt: now },
         });
       }
     }
     const dependentIds = [...perJob.keys()];
     for (const part of chunks(dependentIds)) {
-      await tx.job.updateMany({
-        where: { id: { in: part }, status: "PENDING", pendingDependencies: { lte: 0 }, arraySize: null },
-        data: { status: "RUNNABLE", runnableAt: now, updatedAt: now },
-      });
+      await transitionJobs(
+        tx,
+        "dependenciesSatisfied",
+        { id: { in: part }, pendingDependencies: { lte: 0 }, arraySize: null },
+        { runnableAt: now, updatedAt: now },
+      );
       await releaseArrayChildren(tx, part, now);
     }
   }
@@ -89,45 +93,49 @@ async function releaseDependents(tx: Tx, succeededIds: string[], now: number): P
 // Children with their own edges (SEQUENTIAL, N_TO_N) are released by those edges instead.
 async function releaseArrayChildren(tx: Tx, candidateIds: string[], now: number): Promise<void> {
   const parents = await tx.job.findMany({
-    where: { id: { in: candidateIds }, status: "PENDING", pendingDependencies: { lte: 0 }, arraySize: { not: null } },
+    where: {
+      id: { in: candidateIds },
+      status: JobStatus.PENDING,
+      pendingDependencies: { lte: 0 },
+      arraySize: { not: null },
+    },
     select: { id: true },
   });
   if (parents.length === 0) return;
-  await tx.job.updateMany({
-    where: { arrayParentId: { in: parents.map((p) => p.id) }, status: "PENDING", pendingDependencies: { lte: 0 } },
-    data: { status: "RUNNABLE", runnableAt: now, updatedAt: now },
-  });
+  await transitionJobs(
+    tx,
+    "dependenciesSatisfied",
+    { arrayParentId: { in: parents.map((p) => p.id) }, pendingDependencies: { lte: 0 } },
+    { runnableAt: now, updatedAt: now },
+  );
 }
 
 async function failDependents(tx: Tx, failedIds: string[], now: number): Promise<FinishedJob[]> {
   const out: FinishedJob[] = [];
   for (const ids of chunks(failedIds)) {
     const dependents = await tx.job.findMany({
-      where: { status: "PENDING", dependsOn: { some: { dependsOnJobId: { in: ids } } } },
+      where: { ...canMove("dependencyFailed"), dependsOn: { some: { dependsOnJobId: { in: ids } } } },
       select: { id: true, arraySize: true },
     });
     if (dependents.length === 0) continue;
     const dependentIds = dependents.map((d) => d.id);
+    const failed = { statusReason: STATUS_REASONS.dependentJobFailed, stoppedAt: now, updatedAt: now };
+    const status = TRANSITIONS.dependencyFailed.to;
     for (const part of chunks(dependentIds)) {
-      await tx.job.updateMany({
-        where: { id: { in: part }, status: "PENDING" },
-        data: { status: "FAILED", statusReason: STATUS_REASONS.dependentJobFailed, stoppedAt: now, updatedAt: now },
-      });
+      await transitionJobs(tx, "dependencyFailed", { id: { in: part } }, failed);
     }
-    out.push(...dependentIds.map((id) => ({ id, status: "FAILED" as const })));
-    // The children of an array that can no longer run fail with it; none of them has a process.
+    out.push(...dependentIds.map((id) => ({ id, status })));
+    // The children of an array that can no longer run fail with it: they wait on their parent,
+    // so they are still PENDING (a parent with a dependency outstanding never released them).
     const arrayIds = dependents.filter((d) => d.arraySize !== null).map((d) => d.id);
     for (const part of chunks(arrayIds)) {
       const children = await tx.job.findMany({
-        where: { arrayParentId: { in: part }, status: { in: NOT_STARTED } },
+        where: { arrayParentId: { in: part }, ...canMove("dependencyFailed") },
         select: { id: true },
       });
       if (children.length === 0) continue;
-      await tx.job.updateMany({
-        where: { id: { in: children.map((c) => c.id) }, status: { in: NOT_STARTED } },
-        data: { status: "FAILED", statusReason: STATUS_REASONS.dependentJobFailed, stoppedAt: now, updatedAt: now },
-      });
-      out.push(...children.map((c) => ({ id: c.id, status: "FAILED" as const })));
+      await transitionJobs(tx, "dependencyFailed", { id: { in: children.map((c) => c.id) } }, failed);
+      out.push(...children.map((c) => ({ id: c.id, status })));
     }
   }
   return out;
@@ -145,28 +153,25 @@ async function settleArrayParents(tx: Tx, round: FinishedJob[], now: number): Pr
     // Touching the parents first takes their row locks, so two transactions finishing the last
     // two children at once are serialized and the second sees the first's child as finished
     // (otherwise each could see the other's child still running and neither would settle).
-    await tx.job.updateMany({ where: { id: { in: parentIds }, status: "PENDING" }, data: { updatedAt: now } });
+    await tx.job.updateMany({ where: { id: { in: parentIds }, status: JobStatus.PENDING }, data: { updatedAt: now } });
     for (const parentId of parentIds) {
       const unfinished = await tx.job.findFirst({
-        where: { arrayParentId: parentId, status: { in: NOT_FINISHED } },
+        where: { arrayParentId: parentId, status: { in: [...ACTIVE_STATUSES] } },
         select: { id: true },
       });
       if (unfinished) continue;
       const failedChild = await tx.job.findFirst({
-        where: { arrayParentId: parentId, status: "FAILED" },
+        where: { arrayParentId: parentId, status: JobStatus.FAILED },
         select: { id: true },
       });
-      const status = failedChild ? "FAILED" : "SUCCEEDED";
-      const moved = await tx.job.updateMany({
-        where: { id: parentId, status: "PENDING" },
-        data: {
-          status,
-          statusReason: failedChild ? STATUS_REASONS.arrayChildFailed : null,
-          stoppedAt: now,
-          updatedAt: now,
-        },
-      });
-      if (moved.count === 1) out.push({ id: parentId, status });
+      const move = failedChild ? "arrayChildFailed" : "arrayChildrenSucceeded";
+      const moved = await transitionJobs(
+        tx,
+        move,
+        { id: parentId },
+        { statusReason: failedChild ? STATUS_REASONS.arrayChildFailed : null, stoppedAt: now, updatedAt: now },
+      );
+      if (moved === 1) out.push({ id: parentId, status: TRANSITIONS[move].to });
     }
   }
   return out;

@@ -3,7 +3,7 @@
 // as raw `INSERT … VALUES (…), (…)` in chunks that keep the bound parameters under SQLite's
 // 32,766 and PostgreSQL's 65,535 limits.
 import { Prisma } from "@/generated/sqlite/client";
-import type { JobStatus } from "@/lib/batch/states";
+import type { InitialStatus } from "@/lib/batch/states";
 import type { Tx } from "@/lib/db";
 
 /** What every row of one submission shares. */
@@ -31,7 +31,8 @@ export interface JobCommon {
 /** What differs per row: identity, place in an array, and where the job starts. */
 export interface JobRowInsert {
   id: string;
-  status: JobStatus;
+  /** The `to` of a submit move of the state machine: no row is inserted in any other state. */
+  status: InitialStatus;
   statusReason: string | null;
   runnableAt: number | null;
   stoppedAt: number | null;

@@ -6,8 +6,9 @@
 //             which the engine acts on (SIGTERM, then SIGKILL) and records FAILED
 //   array parent → the same for each child; the parent settles through lib/jobs/finish.ts
 //
-// Every move is a conditional UPDATE on the status it expects, so a job the engine claims at
-// the same moment is either cancelled here or started there, never both. A caller with
+// Every move is the state machine's `cancel` (lib/jobs/transition-jobs.ts), a conditional UPDATE
+// on the statuses it expects, so a job the engine claims at the same moment is either cancelled
+// here or started there, never both. A caller with
 // jobs.stopAny may stop any job of the organization; with only jobs.stopOwn, their own.
 import { Prisma } from "@/generated/sqlite/client";
 import { recordAudit } from "@/lib/audit";
@@ -18,6 +19,7 @@ import { ON_HOST_STATUSES, TRANSITIONS } from "@/lib/batch/states";
 import type { Tx } from "@/lib/db";
 import { AppError, forbidden } from "@/lib/errors";
 import { afterJobsFinished } from "./finish";
+import { canMove, transitionJobsSql } from "./transition-jobs";
 import { beginWrite, isPostgres } from "./write-lock";
 
 export { cancelJobInput, cancelJobsInput, terminateJobInput, terminateJobsInput } from "@/lib/batch/shapes/jobs";
@@ -111,14 +113,14 @@ export async function stopJobs(
       // The parent is marked so DescribeJobs shows who stopped it; its status follows its children.
       for (const part of chunks(parents, PRISMA_CHUNK)) {
         await tx.job.updateMany({
-          where: { organizationId, id: { in: part }, stopRequest: null, status: { in: [...TRANSITIONS.cancel.from] } },
+          where: { organizationId, id: { in: part }, stopRequest: null, ...canMove("cancel") },
           data: { stopRequest: kind, stopReason: reason, updatedAt: now },
         });
       }
       if (cancelled.length > 0) {
         await afterJobsFinished(
           tx,
-          cancelled.map((id) => ({ id, status: "FAILED" as const })),
+          cancelled.map((id) => ({ id, status: TRANSITIONS.cancel.to })),
           now,
         );
       }
@@ -148,14 +150,12 @@ async function cancelNotStarted(
 ): Promise<string[]> {
   const out: string[] = [];
   for (const part of chunks(ids)) {
-    const rows = await tx.$queryRaw<{ id: string }[]>`
-      UPDATE "Job"
-      SET "status" = ${TRANSITIONS.cancel.to}, "statusReason" = ${reason}, "stopRequest" = 'CANCEL',
-          "stopReason" = ${reason}, "stoppedAt" = ${now}, "updatedAt" = ${now}
-      WHERE "organizationId" = ${organizationId} AND "id" IN (${Prisma.join(part)})
-        AND "status" IN (${Prisma.join([...TRANSITIONS.cancel.from])}) AND "arraySize" IS NULL
-      RETURNING "id"`;
-    out.push(...rows.map((r) => r.id));
+    const moved = await transitionJobsSql(tx, "cancel", {
+      set: Prisma.sql`"statusReason" = ${reason}, "stopRequest" = 'CANCEL', "stopReason" = ${reason},
+        "stoppedAt" = ${now}, "updatedAt" = ${now}`,
+      where: Prisma.sql`"organizationId" = ${organizationId} AND "id" IN (${Prisma.join(part)}) AND "arraySize" IS NULL`,
+    });
+    out.push(...moved);
   }
   return out;
 }

@@ -217,8 +217,8 @@ export async function submitInTransaction(
   // Jobs born FAILED (a dependency had already failed) are finished like any other, so a
   // SEQUENTIAL successor fails with them and an array parent settles.
   const failed = rows
-    .filter((r) => r.status === TRANSITIONS.dependencyFailed.to)
-    .map((r) => ({ id: r.id, status: "FAILED" as const }));
+    .filter((r) => r.status === TRANSITIONS.submitDependencyFailed.to)
+    .map((r) => ({ id: r.id, status: TRANSITIONS.submitDependencyFailed.to }));
   if (failed.length > 0) await afterJobsFinished(tx, failed, now);
 
   const audit: AuditEntry = {
@@ -266,7 +266,7 @@ function buildRows(
   now: number,
 ): JobRowInsert[] {
   const failed: Start = {
-    status: TRANSITIONS.dependencyFailed.to,
+    status: TRANSITIONS.submitDependencyFailed.to,
     statusReason: STATUS_REASONS.dependentJobFailed,
     runnableAt: null,
     stoppedAt: now,

@@ -89,7 +89,7 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
         reason: null,
         statusReason: "Essential container in task exited",
         stoppedAt: now - 3,
-        result: "SUCCEEDED",
+        result: "succeed",
       },
       {
         jobId: j2!,
@@ -98,7 +98,7 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
         reason: "OutOfMemoryError: Container killed due to memory usage",
         statusReason: "Essential container in task exited",
         stoppedAt: now - 2,
-        result: "FAILED",
+        result: "fail",
       },
       {
         jobId: j3!,
@@ -107,7 +107,7 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
         reason: "CannotStartContainerError: spawn nope ENOENT",
         statusReason: "Essential container in task exited",
         stoppedAt: now - 1,
-        result: "RETRY",
+        result: "retry",
       },
       // An attempt whose row was never ours to write (a lost lease) matches nothing.
       {
@@ -117,7 +117,7 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
         reason: null,
         statusReason: "x",
         stoppedAt: now,
-        result: "FAILED",
+        result: "fail",
       },
     ];
     const finished = await t.db.$transaction((tx) => applyOutcomes(tx, ENGINE, outcomes, now));
@@ -157,7 +157,7 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
       reason: i % 2 ? `reason ${i}` : null,
       statusReason: "Essential container in task exited",
       stoppedAt: now + i,
-      result: i % 7 === 0 ? "SUCCEEDED" : "FAILED",
+      result: i % 7 === 0 ? "succeed" : "fail",
     }));
     let statements = 0;
     const finished = await t.db.$transaction(

@@ -6,6 +6,7 @@ import { JOB_QUEUE_DELETED_REASON } from "@/lib/batch/shapes/job-queues";
 import { ON_HOST_STATUSES, TRANSITIONS } from "@/lib/batch/states";
 import type { Tx } from "@/lib/db";
 import { afterJobsFinished } from "@/lib/jobs/finish";
+import { transitionJobsReturningIds } from "@/lib/jobs/transition-jobs";
 
 export async function failJobsOfDeletedQueue(
   tx: Tx,
@@ -15,25 +16,25 @@ export async function failJobsOfDeletedQueue(
   const stamp = BigInt(now);
   // UPDATE … RETURNING: only the rows this statement actually moved are reported as finished,
   // even if the engine placed one of them a moment before.
-  const cancelled = await tx.job.updateManyAndReturn({
-    where: { organizationId, jobQueueId, status: { in: [...TRANSITIONS.cancel.from] } },
-    data: {
-      status: TRANSITIONS.cancel.to,
+  const cancelled = await transitionJobsReturningIds(
+    tx,
+    "cancel",
+    { organizationId, jobQueueId },
+    {
       statusReason: JOB_QUEUE_DELETED_REASON,
       stopRequest: "CANCEL",
       stopReason: JOB_QUEUE_DELETED_REASON,
       stoppedAt: stamp,
       updatedAt: stamp,
     },
-    select: { id: true },
-  });
+  );
   const terminating = await tx.job.updateMany({
     where: { organizationId, jobQueueId, status: { in: [...ON_HOST_STATUSES] }, stopRequest: null },
     data: { stopRequest: "TERMINATE", stopReason: JOB_QUEUE_DELETED_REASON, updatedAt: stamp },
   });
   await afterJobsFinished(
     tx,
-    cancelled.map((j) => ({ id: j.id, status: "FAILED" as const })),
+    cancelled.map((id) => ({ id, status: TRANSITIONS.cancel.to })),
     now,
   );
   return { cancelled: cancelled.length, terminating: terminating.count };
