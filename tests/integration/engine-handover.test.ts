@@ -2,7 +2,8 @@
 // time, and the leader (read from the EngineLease "leader" row, as /api/health reports it)
 // killed with SIGKILL several times, a fresh standby started after each kill so the lead
 // alternates between processes. Checked: the standby takes over (the time from the kill to
-// its lease, and to its first started attempt, is printed), every job submitted ends in
+// its lease, and to its first started attempt, is printed with the lease settings, not
+// asserted), every job submitted ends in
 // exactly one terminal state, and no attempt of a job ever runs while another is still alive.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
@@ -15,8 +16,10 @@ import { hostVolume } from "../helpers/host-volume";
 
 const root = join(import.meta.dirname, "../..");
 const KILLS = 4;
-/** A functional bound, far above what is measured: the point is "within seconds". */
-const HANDOVER_BOUND_MS = 15_000;
+/** Shortened leases, so a handover fits a test; printed with the figures. */
+const LEASE = { renewMs: 200, ttlMs: 1_000 };
+/** How long to wait for a takeover before calling it lost: a hang guard, not a figure. */
+const GIVE_UP_MS = 60_000;
 // Exits 99 if another attempt of the same job is still alive (a double run); see
 // engine-crash.test.ts. Each attempt outlives a kill, so an orphan left running would be caught.
 const GUARDED = [
@@ -35,8 +38,8 @@ function spawnEngine(url: string, dataDir: string, engineId: string): ChildProce
       BATCHDECK_DATA_DIR: dataDir,
       BATCHDECK_ENGINE_ID: engineId,
       BATCHDECK_ENGINE_POLL_MS: "10",
-      BATCHDECK_ENGINE_LEASE_RENEW_MS: "200",
-      BATCHDECK_ENGINE_LEASE_TTL_MS: "1000",
+      BATCHDECK_ENGINE_LEASE_RENEW_MS: String(LEASE.renewMs),
+      BATCHDECK_ENGINE_LEASE_TTL_MS: String(LEASE.ttlMs),
       BATCHDECK_ENGINE_SAMPLE_MS: "0",
     },
     stdio: ["ignore", "pipe", "inherit"],
@@ -107,7 +110,7 @@ describe.each(PROVIDERS)("engine handover on %s", (provider) => {
   };
   const leaderRow = () => t.db.engineLease.findUnique({ where: { name: "leader" } });
 
-  it("a SIGKILLed leader is replaced within seconds, with every job finished once", async () => {
+  it("a SIGKILLed leader is replaced by the standby, with every job finished once", async () => {
     await Promise.all([start(`ho-${provider}-0`), start(`ho-${provider}-1`)]);
     let next = 2;
 
@@ -164,7 +167,7 @@ describe.each(PROVIDERS)("engine handover on %s", (provider) => {
             const row = await leaderRow();
             return row && row.holder !== leader && row.acquiredAt > held.acquiredAt ? row : null;
           },
-          HANDOVER_BOUND_MS,
+          GIVE_UP_MS,
           10,
         );
         const leaseMs = Math.max(0, Number(successor.acquiredAt) - killedAt);
@@ -175,14 +178,12 @@ describe.each(PROVIDERS)("engine handover on %s", (provider) => {
               where: { engineId: successor.holder, startedAt: { gte: successor.acquiredAt } },
               orderBy: { startedAt: "asc" },
             }),
-          HANDOVER_BOUND_MS,
+          GIVE_UP_MS,
           10,
         );
         const startMs = Math.max(0, Number(firstStart.startedAt) - killedAt);
         handovers.push({ lease: leaseMs, firstStart: startMs });
         expect(engines.has(successor.holder)).toBe(true);
-        expect(leaseMs).toBeLessThan(HANDOVER_BOUND_MS);
-        expect(startMs).toBeLessThan(HANDOVER_BOUND_MS);
         // A new standby in place of the dead leader (as start:prod's restart would do), live
         // before the next kill so the handover measured is the standby's, not its boot.
         await start(`ho-${provider}-${next++}`);
@@ -195,8 +196,11 @@ describe.each(PROVIDERS)("engine handover on %s", (provider) => {
       await submitter;
     }
 
+    // The figures README.md cites; the product's own defaults are a 1 s renewal and a 5 s lease
+    // (SQLite; PostgreSQL's advisory lock is released when the leader's connection drops).
     console.log(
-      `[handover ${provider}] ${KILLS} kills; kill → lease taken: ${handovers.map((h) => h.lease).join(", ")} ms; ` +
+      `[handover ${provider}] lease renew ${LEASE.renewMs} ms, TTL ${LEASE.ttlMs} ms, poll 10 ms; ${KILLS} kills; ` +
+        `kill → lease taken: ${handovers.map((h) => h.lease).join(", ")} ms; ` +
         `kill → first job started by the new leader: ${handovers.map((h) => h.firstStart).join(", ")} ms; ` +
         `${ids.length} jobs submitted`,
     );
