@@ -12,6 +12,7 @@ import { ADDRESS_WINDOW_MINUTES, LOCK_MINUTES, MAX_FAILURES, signIn } from "@/li
 import { changeMemberRole } from "@/lib/members/change-member-role";
 import { removeMember } from "@/lib/members/remove-member";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
+import { clockPast } from "../helpers/clock";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { addMembership, contextFor, createOrgWithAdmin, createUser } from "../helpers/fixtures";
 
@@ -139,7 +140,7 @@ describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
     const user = await createUser(t.db, `wanderer-${provider}-${randomBytes(3).toString("hex")}@example.com`);
     const firstMembership = await addMembership(t.db, first.organizationId, user.id, "submitter");
     // Created later than the first, so the first is "their first organization".
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await clockPast(Date.now());
     const secondMembership = await addMembership(t.db, second.organizationId, user.id, "developer");
 
     const chosen = await createSession(t.db, { userId: user.id, organizationId: second.organizationId, days: 1 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "@/lib/audit";
 import { listAuditEvents } from "@/lib/audit-log/list-audit-events";
 import { accountIdOf } from "@/lib/resources/account";
+import { clockPast } from "../helpers/clock";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { contextFor, createOrgWithAdmin } from "../helpers/fixtures";
 
@@ -31,7 +32,7 @@ describe.each(PROVIDERS)("audit entries and account ids on %s", (provider) => {
       details: { reason: "ünïcode ✓", n: 3 },
     });
     for (let i = 2; i <= 5; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 2)); // distinct timestamps
+      await clockPast(Date.now()); // distinct timestamps
       await t.db.$transaction((tx) =>
         recordAudit(tx, {
           organizationId,

@@ -3,7 +3,7 @@
 // the dead engine stopped, nothing twice, and their own exit code is recorded, not a lost host.
 // Containers of attempts that have ended are removed, so none outlives its job.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,8 +77,15 @@ describe.each(PROVIDERS)("containers across an engine crash on %s", (provider) =
     await kill();
     const [running] = await containersOf(id!);
     expect(running?.State).toBe("running");
-    // The container carries on while no engine runs.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The container carries on while no engine runs: its own log gets lines the dead engine
+    // never stored, which the next one must pick up from where the stored log stops.
+    const storedAtKill = Number(/line (\d+)\n$/.exec(await stdoutOf(id!))?.[1] ?? 0);
+    const { LogPath } = await api().inspectContainer(running!.Id);
+    await waitFor(
+      "lines written while no engine runs",
+      async () => new RegExp(` line ${storedAtKill + 3}$`, "m").test(readFileSync(LogPath!, "utf8")),
+      30_000,
+    );
     start("adopt-b");
     const done = await waitForTerminal(t.db, id!, 60_000);
     expect(done).toMatchObject({

@@ -13,6 +13,7 @@ import { resolveJobSecrets } from "@/lib/org-secrets/resolve-job-secrets";
 import { deleteOrgSecretInput, type PutOrgSecretInput, putOrgSecretInput } from "@/lib/org-secrets/schemas";
 import { openOrgSecret } from "@/lib/org-secrets/seal";
 import { encryptSecret, parseSecretKey } from "@/lib/secrets";
+import { clockPast } from "../helpers/clock";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { addMembership, contextFor, createOrgWithAdmin, createUser } from "../helpers/fixtures";
 
@@ -86,7 +87,7 @@ describe.each(PROVIDERS)("organization secrets on %s", (provider) => {
     expect((await refusal(putOrgSecret(ctx, { name: "colon:name", value: "x" }))).code).toBe("INVALID_INPUT");
 
     // Replacing keeps the row, its name, creator and description; "updated by" is the replacer.
-    await new Promise((r) => setTimeout(r, 5));
+    await clockPast(row.updatedAt.getTime());
     const second = secretValue("second");
     const replaced = await putOrgSecret(
       devCtx,
