@@ -4,26 +4,26 @@
 //                                                   since the previous sample
 //   kind "ce.vcpus" / "ce.memoryMiB"  key "<computeEnvironmentId>"  value: in use now
 // Samples older than RETENTION_MS are pruned by pruneMetrics.
+import { ON_HOST_STATUSES, SAMPLED_STATUSES, TERMINAL_STATUSES } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 
 const RETENTION_MS = 7 * 24 * 3600 * 1000;
-const ACTIVE = ["PENDING", "RUNNABLE", "STARTING", "RUNNING"];
 
 export async function sampleMetrics(db: Db, since: number, now: number): Promise<number> {
   const [active, finished, onHost] = await Promise.all([
     db.job.groupBy({
       by: ["organizationId", "jobQueueId", "status"],
-      where: { status: { in: ACTIVE } },
+      where: { status: { in: [...SAMPLED_STATUSES] } },
       _count: { _all: true },
     }),
     db.job.groupBy({
       by: ["organizationId", "jobQueueId", "status"],
-      where: { status: { in: ["SUCCEEDED", "FAILED"] }, stoppedAt: { gt: since, lte: now } },
+      where: { status: { in: [...TERMINAL_STATUSES] }, stoppedAt: { gt: since, lte: now } },
       _count: { _all: true },
     }),
     db.job.groupBy({
       by: ["organizationId", "computeEnvironmentId"],
-      where: { status: { in: ["STARTING", "RUNNING"] }, computeEnvironmentId: { not: null } },
+      where: { status: { in: [...ON_HOST_STATUSES] }, computeEnvironmentId: { not: null } },
       _sum: { vcpus: true, memoryMiB: true },
     }),
   ]);

@@ -18,6 +18,7 @@ import {
 } from "recharts";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
+import { CHARTED_STATUSES, JobStatus } from "@/lib/batch/states";
 import type { ActiveSeriesStatus, MetricSeries } from "@/lib/metrics/get-metric-series";
 import { RANGES, type RangeKey } from "@/lib/metrics/ranges";
 import { queryKeys, refreshIntervals } from "@/lib/query-keys";
@@ -87,7 +88,7 @@ export function Dashboard({
         // Only the series the backend records: no finished-job figures to summarise.
         <>
           <div className="grid gap-4 xl:grid-cols-3">
-            {(["PENDING", "RUNNABLE", "RUNNING"] as const).map((status) => (
+            {CHARTED_STATUSES.map((status) => (
               <StateChart key={status} data={data} status={status} tick={tick} />
             ))}
           </div>
@@ -97,7 +98,7 @@ export function Dashboard({
         <>
           <Summary data={data} />
           <div className="grid gap-4 xl:grid-cols-3">
-            {(["PENDING", "RUNNABLE", "RUNNING"] as const).map((status) => (
+            {CHARTED_STATUSES.map((status) => (
               <StateChart key={status} data={data} status={status} tick={tick} />
             ))}
           </div>
@@ -246,8 +247,10 @@ function StateChart({
 
 function FinishedChart({ data, tick }: { data: MetricSeries; tick: (t: number) => string }) {
   const rows = rowsFor(data.times, [
-    ...data.finished.filter((f) => f.status === "SUCCEEDED").map((f) => ({ name: "Succeeded", values: f.values })),
-    ...data.finished.filter((f) => f.status === "FAILED").map((f) => ({ name: "Failed", values: f.values })),
+    ...data.finished
+      .filter((f) => f.status === JobStatus.SUCCEEDED)
+      .map((f) => ({ name: "Succeeded", values: f.values })),
+    ...data.finished.filter((f) => f.status === JobStatus.FAILED).map((f) => ({ name: "Failed", values: f.values })),
   ]);
   return (
     <ChartCard

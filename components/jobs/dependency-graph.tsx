@@ -1,3 +1,4 @@
+import { JobStatus } from "@/lib/batch/states";
 import type { GraphJob } from "@/lib/jobs/console-job-view";
 import { STATUS_FILL } from "./status-badge";
 
@@ -22,10 +23,16 @@ function Box({ job, x, y, current }: { job: GraphJob; x: number; y: number; curr
         stroke={current ? "#4338ca" : "#94a3b8"}
         strokeWidth={current ? 2.5 : 1}
       />
-      <text x={x + 10} y={y + 19} fontSize={13} fontWeight={600} fill={job.status === "RUNNING" ? "#fff" : "#0f172a"}>
+      <text
+        x={x + 10}
+        y={y + 19}
+        fontSize={13}
+        fontWeight={600}
+        fill={job.status === JobStatus.RUNNING ? "#fff" : "#0f172a"}
+      >
         {clip(job.jobName)}
       </text>
-      <text x={x + 10} y={y + 36} fontSize={11} fill={job.status === "RUNNING" ? "#e0e7ff" : "#334155"}>
+      <text x={x + 10} y={y + 36} fontSize={11} fill={job.status === JobStatus.RUNNING ? "#e0e7ff" : "#334155"}>
         {job.status}
         {job.type ? ` · ${job.type}` : ""}
       </text>

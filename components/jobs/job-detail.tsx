@@ -8,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
+import { isCancellable, isTerminal, JobStatus } from "@/lib/batch/states";
 import type { JobView } from "@/lib/jobs/console-job-view";
 import { queryKeys, refreshIntervals } from "@/lib/query-keys";
 import { ArrayChildren } from "./array-children";
@@ -17,9 +18,6 @@ import { DependencyGraph } from "./dependency-graph";
 import { StatusBadge } from "./status-badge";
 import { Elapsed, RelativeTime, utc } from "./time";
 import { WhyPanel } from "./why-panel";
-
-const TERMINAL = new Set(["SUCCEEDED", "FAILED"]);
-const CANCELLABLE = new Set(["SUBMITTED", "PENDING", "RUNNABLE"]);
 
 const lastSegment = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
 
@@ -36,10 +34,10 @@ interface TimelineEvent {
 
 /** Each transition the job's record lets us date: submission, each attempt, the end. */
 function timeline(job: JobDetail): TimelineEvent[] {
-  const events: TimelineEvent[] = [{ at: job.createdAt, label: "Submitted", status: "SUBMITTED" }];
-  if (job.dependsOn.length > 0) events.push({ label: "Waited on its dependencies", status: "PENDING" });
+  const events: TimelineEvent[] = [{ at: job.createdAt, label: "Submitted", status: JobStatus.SUBMITTED }];
+  if (job.dependsOn.length > 0) events.push({ label: "Waited on its dependencies", status: JobStatus.PENDING });
   job.attempts.forEach((a, i) => {
-    if (a.startedAt) events.push({ at: a.startedAt, label: `Attempt ${i + 1} started`, status: "RUNNING" });
+    if (a.startedAt) events.push({ at: a.startedAt, label: `Attempt ${i + 1} started`, status: JobStatus.RUNNING });
     if (a.stoppedAt) {
       const code = a.container.exitCode;
       events.push({
@@ -51,10 +49,10 @@ function timeline(job: JobDetail): TimelineEvent[] {
       });
     }
   });
-  if (TERMINAL.has(job.status)) {
+  if (isTerminal(job.status)) {
     events.push({
       at: job.stoppedAt,
-      label: job.status === "SUCCEEDED" ? "Succeeded" : "Failed",
+      label: job.status === JobStatus.SUCCEEDED ? "Succeeded" : "Failed",
       status: job.status,
       detail: job.statusReason,
     });
@@ -96,7 +94,7 @@ export function JobDetailView({
     },
     initialData: initial,
     // Live while anything on the page can still change.
-    refetchInterval: (q) => (q.state.data && TERMINAL.has(q.state.data.job.status) ? false : refreshIntervals.live),
+    refetchInterval: (q) => (q.state.data && isTerminal(q.state.data.job.status) ? false : refreshIntervals.live),
   });
   const { job, explanation, upstream, downstream, moreDownstream, downstreamUnavailable } = view.data ?? initial;
   const [stopKind, setStopKind] = useState<"CANCEL" | "TERMINATE" | null>(null);
@@ -104,7 +102,7 @@ export function JobDetailView({
   const [notice, setNotice] = useState<{ tone: "success" | "error"; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
   const mayStop = canStopAny || explanation.submittedByCaller;
-  const terminal = TERMINAL.has(job.status);
+  const terminal = isTerminal(job.status);
   const container = job.container as {
     command?: string[];
     environment?: { name: string; value: string }[];
@@ -147,7 +145,7 @@ export function JobDetailView({
           {job.statusReason ? <p className="mt-1 text-sm text-slate-700">{job.statusReason}</p> : null}
         </div>
         <div className="flex flex-wrap gap-2">
-          {mayStop && CANCELLABLE.has(job.status) ? (
+          {mayStop && isCancellable(job.status) ? (
             <Button variant="danger" onClick={() => setStopKind("CANCEL")}>
               Cancel job
             </Button>

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
+import { ON_HOST_STATUSES } from "@/lib/batch/states";
 import { filterSearch, type JobFilterParams } from "@/lib/jobs/console-filter";
 import type { ConsoleJob } from "@/lib/jobs/list-jobs";
 import { queryKeys, refreshIntervals } from "@/lib/query-keys";
@@ -30,7 +31,7 @@ async function fetchJson<T>(url: string): Promise<T> {
 export function ArraySummary({ size, summary }: { size: number; summary?: Partial<Record<string, number>> }) {
   const done = summary?.SUCCEEDED ?? 0;
   const failed = summary?.FAILED ?? 0;
-  const running = (summary?.RUNNING ?? 0) + (summary?.STARTING ?? 0);
+  const running = ON_HOST_STATUSES.reduce((n, s) => n + (summary?.[s] ?? 0), 0);
   return (
     <span className="text-xs text-slate-600">
       Array of {size}: {done} succeeded

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { JobStatus, TERMINAL_STATUSES } from "@/lib/batch/states";
 import type { JobExplanation, JobWaitReason } from "@/lib/jobs/explain-job";
 import { StatusBadge } from "./status-badge";
 
@@ -31,7 +32,7 @@ function Reason({ reason }: { reason: JobWaitReason }) {
         </>
       );
     case "ARRAY_CHILDREN": {
-      const done = (reason.summary.SUCCEEDED ?? 0) + (reason.summary.FAILED ?? 0);
+      const done = TERMINAL_STATUSES.reduce((n, s) => n + (reason.summary[s] ?? 0), 0);
       return (
         <>
           This is an array job: it never runs itself, and finishes when its {reason.size} children have ({done} of{" "}
@@ -144,7 +145,7 @@ export function WhyPanel({ explanation }: { explanation: JobExplanation }) {
       </h2>
       {reasons.length === 0 ? (
         <p className="mt-2 text-sm text-amber-900">
-          {status === "SUBMITTED"
+          {status === JobStatus.SUBMITTED
             ? "It has just been submitted and is being queued."
             : "Nothing holds it back: the engine should start it shortly."}
         </p>

@@ -6,6 +6,7 @@ import { createJobQueueAction, updateJobQueueAction } from "@/app/(console)/job-
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FieldErrors, SelectField, TextField } from "@/components/ui/field";
+import { TRANSITIONS } from "@/lib/batch/states";
 import { groupErrors, numberField } from "@/lib/console/field-errors";
 import type { JobQueueFormValues } from "@/lib/console/job-queue-values";
 
@@ -68,7 +69,8 @@ export function JobQueueForm({
         ? {
             jobStateTimeLimitActions: values.timeLimits.map((t) => ({
               reason: t.reason,
-              state: "RUNNABLE",
+              // The one state AWS allows, the one the engine's timeLimitCancel move acts on.
+              state: TRANSITIONS.timeLimitCancel.from[0],
               maxTimeSeconds: numberField(t.maxTimeSeconds),
               action: "CANCEL",
             })),

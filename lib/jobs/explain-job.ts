@@ -18,7 +18,7 @@ import {
   type Shortfall,
   whyNotRunning,
 } from "@/lib/batch/placement";
-import { CANCELLABLE_STATUSES, isJobStatus, type JobStatus, ON_HOST_STATUSES } from "@/lib/batch/states";
+import { CANCELLABLE_STATUSES, isJobStatus, JobStatus, ON_HOST_STATUSES } from "@/lib/batch/states";
 import type { DbOrTx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { readEngineExecutors } from "./engine-executors";
@@ -189,7 +189,7 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
     enabled: queue.state === "ENABLED" && queue.deletedAt === null,
     environmentIds: environments.map((e) => e.id),
   };
-  const runnable = status === "RUNNABLE";
+  const runnable = status === JobStatus.RUNNABLE;
   const place = runnable ? await placeInQueue(db, organizationId, queue, placementJob) : undefined;
   const decided = whyNotRunning({
     job: placementJob,
@@ -274,7 +274,7 @@ const maxOf = (env: PlacementEnvironment, resource: Shortfall) =>
 async function unfinishedDependencies(db: DbOrTx, organizationId: string, jobIds: (string | null)[]) {
   const ids = jobIds.filter((id): id is string => id !== null);
   const edges = await db.jobDependency.findMany({
-    where: { jobId: { in: ids }, job: { organizationId }, dependsOn: { status: { not: "SUCCEEDED" } } },
+    where: { jobId: { in: ids }, job: { organizationId }, dependsOn: { status: { not: JobStatus.SUCCEEDED } } },
     select: { dependsOn: { select: { id: true, name: true, status: true } } },
     take: 50,
   });
@@ -378,7 +378,7 @@ async function placeInQueue(
   // The queue was read through the organization's job, so its id alone scopes these counts,
   // and each is a range of the scheduler's index (status, queue, priority, createdAt) with no
   // row lookups.
-  const inQueue = { jobQueueId: queue.id, status: "RUNNABLE" } as const;
+  const inQueue = { jobQueueId: queue.id, status: JobStatus.RUNNABLE } as const;
   const runnable = await db.job.count({ where: inQueue });
   const order = await queueDispatchOrder(db, organizationId, queue);
   const index = order.findIndex((j) => j.id === job.id);

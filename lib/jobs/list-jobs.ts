@@ -16,7 +16,7 @@ import {
   MAX_FILTERED_LIST_RESULTS,
   toJobSummary,
 } from "@/lib/batch/shapes/jobs";
-import { isJobStatus, type JobStatus } from "@/lib/batch/states";
+import { isJobStatus, JobStatus } from "@/lib/batch/states";
 import type { DbOrTx } from "@/lib/db";
 import { invalid } from "@/lib/errors";
 import { accountIdOf } from "@/lib/resources/account";
@@ -57,7 +57,8 @@ export async function listJobs(
   const filtered = [...filters.keys()].some((n) => n !== "SHARE_IDENTIFIER");
   const query: JobQuery = {
     organizationId: ctx.organizationId,
-    statuses: filtered ? undefined : [input.jobStatus ?? "RUNNING"],
+    // AWS: without a jobStatus, ListJobs lists RUNNING jobs.
+    statuses: filtered ? undefined : [input.jobStatus ?? JobStatus.RUNNING],
     name: filters.get("JOB_NAME"),
     createdAfter: numberFilter(filters.get("AFTER_CREATED_AT")),
     createdBefore: numberFilter(filters.get("BEFORE_CREATED_AT")),

@@ -13,6 +13,7 @@
 // Dependencies already SUCCEEDED count as satisfied; one already FAILED fails the job at once.
 import { Prisma } from "@/generated/sqlite/client";
 import type { DependsOn } from "@/lib/batch/shapes/jobs";
+import { JobStatus } from "@/lib/batch/states";
 import type { Tx } from "@/lib/db";
 import { AppError, invalid } from "@/lib/errors";
 import type { DependencyInsert } from "./insert-jobs";
@@ -20,7 +21,7 @@ import type { DependencyInsert } from "./insert-jobs";
 type DepState = "done" | "pending" | "failed";
 
 const stateOf = (status: string): DepState =>
-  status === "SUCCEEDED" ? "done" : status === "FAILED" ? "failed" : "pending";
+  status === JobStatus.SUCCEEDED ? "done" : status === JobStatus.FAILED ? "failed" : "pending";
 
 export interface JobDeps {
   pending: number;

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { OrgContext } from "@/lib/auth/context";
 import { jobArn } from "@/lib/batch/arn";
 import { dispatchOrder, type FairShare, type PlacementJob } from "@/lib/batch/placement";
+import { JobStatus, ON_HOST_STATUSES } from "@/lib/batch/states";
 import type { DbOrTx } from "@/lib/db";
 import { accountIdOf } from "@/lib/resources/account";
 import { resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
@@ -51,7 +52,7 @@ export async function readQueueFront(db: DbOrTx, queueId: string, take: number) 
     const top = await db.job.findFirst({
       where: {
         jobQueueId: queueId,
-        status: "RUNNABLE",
+        status: JobStatus.RUNNABLE,
         ...(below === undefined ? {} : { schedulingPriority: { lt: below } }),
       },
       orderBy: { schedulingPriority: "desc" },
@@ -66,7 +67,7 @@ export async function readQueueFront(db: DbOrTx, queueId: string, take: number) 
 
 function readLevel(db: DbOrTx, queueId: string, schedulingPriority: number, take: number) {
   return db.job.findMany({
-    where: { jobQueueId: queueId, status: "RUNNABLE", schedulingPriority },
+    where: { jobQueueId: queueId, status: JobStatus.RUNNABLE, schedulingPriority },
     orderBy: { createdAt: "asc" },
     take,
     select: frontSelect,
@@ -124,7 +125,7 @@ export async function queueDispatchOrder(
     };
     const running = await db.job.groupBy({
       by: ["shareIdentifier"],
-      where: { organizationId, jobQueueId: queue.id, status: { in: ["STARTING", "RUNNING"] } },
+      where: { organizationId, jobQueueId: queue.id, status: { in: [...ON_HOST_STATUSES] } },
       _sum: { vcpus: true },
     });
     fairShare = {

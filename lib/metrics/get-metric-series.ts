@@ -12,6 +12,7 @@ import { z } from "zod";
 import { Prisma } from "@/generated/sqlite/client";
 import { type OrgContext, requirePermission } from "@/lib/auth/context";
 import { parseInput } from "@/lib/auth/operation";
+import { CHARTED_STATUSES, type ChartedStatus, isTerminal, JobStatus, type TerminalStatus } from "@/lib/batch/states";
 
 const MAX_POINTS = 500;
 const MAX_RANGE_MS = 8 * 24 * 3600 * 1000;
@@ -19,8 +20,7 @@ const MAX_RANGE_MS = 8 * 24 * 3600 * 1000;
 export const JOB_SAMPLE = 20_000;
 const TOP_FAILING = 5;
 
-export const ACTIVE_SERIES_STATUSES = ["PENDING", "RUNNABLE", "RUNNING"] as const;
-export type ActiveSeriesStatus = (typeof ACTIVE_SERIES_STATUSES)[number];
+export type ActiveSeriesStatus = ChartedStatus;
 
 export const getMetricSeriesInput = z
   .object({
@@ -45,7 +45,7 @@ export interface MetricSeries {
   queues: { id: string; name: string }[];
   computeEnvironments: { id: string; name: string; maxvCpus: number | null }[];
   active: { queueId: string; status: ActiveSeriesStatus; values: number[] }[];
-  finished: { queueId: string; status: "SUCCEEDED" | "FAILED"; values: number[] }[];
+  finished: { queueId: string; status: TerminalStatus; values: number[] }[];
   vcpus: { computeEnvironmentId: string; values: number[] }[];
   totals: { succeeded: number; failed: number; perMinute: number };
   /** Seconds from RUNNING to stop, over jobs that stopped in the range (the newest JOB_SAMPLE). */
@@ -89,7 +89,7 @@ export const metricQueries = {
       SELECT "jobDefinitionId", COUNT(*) AS n
       FROM (
         SELECT "jobDefinitionId" FROM "Job"
-        WHERE "organizationId" = ${org} AND "status" = 'FAILED'
+        WHERE "organizationId" = ${org} AND "status" = ${JobStatus.FAILED}
           AND "stoppedAt" >= ${BigInt(from)} AND "stoppedAt" < ${BigInt(to)}
         ORDER BY "stoppedAt" DESC
         LIMIT ${JOB_SAMPLE}
@@ -113,7 +113,7 @@ export interface BucketRow {
  */
 export function seriesFromBuckets(buckets: BucketRow[], points: number) {
   const active = new Map<string, { queueId: string; status: ActiveSeriesStatus; values: number[] }>();
-  const finished = new Map<string, { queueId: string; status: "SUCCEEDED" | "FAILED"; values: number[] }>();
+  const finished = new Map<string, { queueId: string; status: TerminalStatus; values: number[] }>();
   const vcpus = new Map<string, { computeEnvironmentId: string; values: number[] }>();
   const zeros = () => new Array<number>(points).fill(0);
   let succeeded = 0;
@@ -130,16 +130,16 @@ export function seriesFromBuckets(buckets: BucketRow[], points: number) {
     const cut = row.key.lastIndexOf(":");
     const queueId = row.key.slice(0, cut);
     const status = row.key.slice(cut + 1);
-    if (row.kind === "queue.status" && (ACTIVE_SERIES_STATUSES as readonly string[]).includes(status)) {
+    if (row.kind === "queue.status" && (CHARTED_STATUSES as readonly string[]).includes(status)) {
       const s = active.get(row.key) ?? { queueId, status: status as ActiveSeriesStatus, values: zeros() };
       s.values[i] = Number(row.mx);
       active.set(row.key, s);
-    } else if (row.kind === "queue.finished" && (status === "SUCCEEDED" || status === "FAILED")) {
-      const s = finished.get(row.key) ?? { queueId, status, values: zeros() };
+    } else if (row.kind === "queue.finished" && isTerminal(status)) {
+      const s = finished.get(row.key) ?? { queueId, status: status as TerminalStatus, values: zeros() };
       const n = Number(row.sm);
       s.values[i] = n;
       finished.set(row.key, s);
-      if (status === "SUCCEEDED") succeeded += n;
+      if (status === JobStatus.SUCCEEDED) succeeded += n;
       else failed += n;
     }
   }

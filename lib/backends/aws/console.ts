@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/client-batch";
 import type { OrgContext } from "@/lib/auth/context";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
-import { CANCELLABLE_STATUSES, isJobStatus, JOB_STATUSES, type JobStatus } from "@/lib/batch/states";
+import { CANCELLABLE_STATUSES, isJobStatus, JOB_STATUSES, JobStatus } from "@/lib/batch/states";
 import { notFound } from "@/lib/errors";
 import type { JobExplanation, JobWaitReason } from "@/lib/jobs/explain-job";
 import type { DependentsResult } from "@/lib/jobs/list-dependents";
@@ -263,7 +263,7 @@ export async function whyNotRunning(
   if (dependsOn.length > 0) {
     const upstream = (await describeJobs(clients, dependsOn.slice(0, 100))).jobs;
     const blockers = upstream
-      .filter((u) => u.status !== "SUCCEEDED")
+      .filter((u) => u.status !== JobStatus.SUCCEEDED)
       .map((u) => ({ jobId: u.jobId, jobName: u.jobName, status: u.status }));
     if (blockers.length > 0) reasons.push({ kind: "DEPENDENCY", jobs: blockers });
   }
@@ -320,11 +320,11 @@ export async function whyNotRunning(
   const enabled = environments.some((e) => e.state !== "DISABLED");
   if (enabled && usable === 0) reasons.push({ kind: "UNSATISFIABLE", queue: queueName });
 
-  if (job.status === "RUNNABLE") {
+  if (job.status === JobStatus.RUNNABLE) {
     const queueArn = queue.jobQueueArn ?? job.jobQueue;
     const [snapshot, runnable] = await Promise.all([
       callBatch(clients, (c) => c.send(new GetJobQueueSnapshotCommand({ jobQueue: queueArn }))),
-      countStatus(clients, queueArn, "RUNNABLE", COUNT_PAGE_SIZE),
+      countStatus(clients, queueArn, JobStatus.RUNNABLE, COUNT_PAGE_SIZE),
     ]);
     const front = snapshot.frontOfQueue?.jobs ?? [];
     const index = front.findIndex((j) => j.jobArn === job.jobArn);

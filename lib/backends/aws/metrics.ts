@@ -12,6 +12,7 @@
 import type { OrgContext } from "@/lib/auth/context";
 import { requirePermission } from "@/lib/auth/context";
 import { parseInput } from "@/lib/auth/operation";
+import { SAMPLED_STATUSES } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 import type { EngineLog } from "@/lib/log";
 import {
@@ -33,7 +34,6 @@ import { awsClientsFor } from "./for-organization";
 
 /** A round costs a DescribeJobQueues and 7 ListJobs per queue, so once a minute. */
 export const AWS_SAMPLE_MS = 60_000;
-const SAMPLED_STATUSES = ["PENDING", "RUNNABLE", "STARTING", "RUNNING"] as const;
 
 export const METRICS_PARTIAL =
   "On AWS Batch the dashboard charts jobs waiting and running per queue and the vCPUs AWS is scaling each compute environment to, sampled by the engine (once a minute by default; at most 1,000 jobs per queue and status). Finished jobs, run times and failing definitions are not recorded for AWS; see Amazon CloudWatch for those.";

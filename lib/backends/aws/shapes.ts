@@ -3,9 +3,9 @@
 // dependsOn…). These fill AWS's omissions with AWS's own defaults so one page renders either.
 import type { JobDetail as SdkJobDetail, JobSummary as SdkJobSummary } from "@aws-sdk/client-batch";
 import type { JobDetail, JobSummary } from "@/lib/batch/shapes/jobs";
-import { isJobStatus, type JobStatus } from "@/lib/batch/states";
+import { isJobStatus, JobStatus } from "@/lib/batch/states";
 
-const statusOf = (s: string | undefined): JobStatus => (isJobStatus(s) ? s : "SUBMITTED");
+const statusOf = (s: string | undefined): JobStatus => (isJobStatus(s) ? s : JobStatus.SUBMITTED);
 
 /** Job ids of array children carry their index (`parent:3`); AWS lists them under the parent. */
 export const isChildJobId = (jobId: string) => jobId.includes(":");

@@ -3,6 +3,7 @@
 // the fields that need them are refused with a message rather than silently dropped.
 import { z } from "zod";
 import { resourceName } from "../names";
+import { TRANSITIONS } from "../states";
 import { awsEnum, awsInt, awsList, awsString, compact, quoteValue, requestSizeProblem, safeJson } from "./common";
 import { type Tags, tagsSchema } from "./tags";
 
@@ -39,7 +40,8 @@ export const computeEnvironmentOrderSchema = awsList(
 
 export const jobStateTimeLimitActionSchema = z.object({
   reason: awsString("jobStateTimeLimitActions.reason", 1024, 1),
-  state: awsEnum("jobStateTimeLimitActions.state", ["RUNNABLE"]),
+  // The one state AWS allows: the state the engine's timeLimitCancel move takes jobs from.
+  state: awsEnum("jobStateTimeLimitActions.state", TRANSITIONS.timeLimitCancel.from),
   maxTimeSeconds: awsInt("jobStateTimeLimitActions.maxTimeSeconds", 600, 86400),
   action: z.string({ message: "jobStateTimeLimitActions.action is required." }).superRefine((action, ctx) => {
     if (action === "CANCEL") return;
