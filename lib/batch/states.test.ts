@@ -52,7 +52,7 @@ describe("job state machine", () => {
   it("inserts rows only by moves out of SUBMITTED, and every state but SUBMITTED is reached by a move", () => {
     const submits: SubmitTransition[] = ["submitReady", "submitWithDependencies", "submitDependencyFailed"];
     for (const name of submits) expect(TRANSITIONS[name].from).toEqual(["SUBMITTED"]);
-    const reached = new Set(Object.values(TRANSITIONS).map((t) => t.to));
+    const reached = new Set<string>(Object.values(TRANSITIONS).map((t) => t.to));
     expect(JOB_STATUSES.filter((s) => !reached.has(s))).toEqual(["SUBMITTED"]);
   });
 
