@@ -2,7 +2,11 @@
 // SIGKILLed while a 10,000-child array SubmitJob is in flight, at delays spread over the time
 // a whole submission takes, and restarted. Each time the array is all there (parent and
 // exactly 10,000 children, RUNNABLE under a PENDING parent, the status summary saying so) or
-// not there at all (no parent, no child, no dependency row, no audit event of it).
+// not there at all (no parent, no child, no dependency row, no audit event of it). At least
+// one kill is known to land while the array's rows are being written: the server is killed
+// the moment the database shows it writing rows it has not committed
+// (tests/helpers/write-in-progress.ts), and that array must then be missing entirely; the
+// timing is tried again until a kill lands so.
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { BatchClient, DescribeJobsCommand, SubmitJobCommand } from "@aws-sdk/client-batch";
@@ -11,10 +15,13 @@ import { createAccessKey } from "@/lib/access-keys/create-access-key";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { type EngineWorld, seedEngineWorld } from "../helpers/engine-fixtures";
 import { contextFor } from "../helpers/fixtures";
+import { writeInProgress } from "../helpers/write-in-progress";
 
 const root = join(import.meta.dirname, "../..");
 const SIZE = 10_000;
 const KILLS = 4;
+/** Submissions tried before giving up on a kill landing while the rows are written. */
+const MID_WRITE_TRIES = 10;
 const PORTS = { sqlite: 3311, postgresql: 3312 } as const;
 
 function startServer(url: string, port: number): Promise<ChildProcess> {
@@ -161,5 +168,39 @@ describe.each(PROVIDERS)("API server killed during a 10,000-child array submissi
       outcomes.push(`${delay.toFixed(0)} ms: ${answer}, ${state}`);
     }
     console.log(`${provider}: a 10,000-child submission takes ${took.toFixed(0)} ms; kills at ${outcomes.join("; ")}`);
+  }, 300_000);
+
+  it("leaves nothing when the kill lands while the array's rows are being written", async () => {
+    const tries: string[] = [];
+    let landed = false;
+    for (let i = 0; !landed && i < MID_WRITE_TRIES; i++) {
+      const name = `array-mid-write-${i}`;
+      const writing = writeInProgress(t.db, provider, t.url, "Job");
+      // Nothing is being written before the submission is sent: what the probe sees next is it.
+      expect(await writing()).toBe(false);
+      let answered = false;
+      const sent = submit(name).then(
+        () => {
+          answered = true;
+          return "answered";
+        },
+        () => "cut off",
+      );
+      let seen = false;
+      while (!answered && !seen) {
+        seen = await writing();
+        if (!seen) await new Promise((r) => setTimeout(r, 1));
+      }
+      if (seen) await kill(server);
+      const answer = await sent;
+      if (seen) server = await startServer(t.url, PORTS[provider]);
+      const state = await allOrNothing(name);
+      if (answer === "answered") expect(state).toBe("all");
+      // Seen writing, then killed, and rolled back: the kill came before the commit.
+      landed = seen && state === "nothing";
+      tries.push(`${seen ? "killed while writing" : "answered before a write was seen"}: ${answer}, ${state}`);
+    }
+    console.log(`${provider}: kill while the rows are written, ${tries.length} tries: ${tries.join("; ")}`);
+    expect(landed).toBe(true);
   }, 300_000);
 });
