@@ -1,13 +1,12 @@
-// The statement every organization-scoped write transaction opens with (lockOrganization in
-// lib/organizations/lock.ts): a no-op update of the organization's row that takes SQLite's
-// write lock, or the row lock on PostgreSQL. Every SubmitJob on SQLite runs it. Baseline, in the
-// same run: the statement it replaced, which set "id" — the key 13 tables' foreign keys refer to,
-// so SQLite compiled all their foreign-key actions into it each time it was prepared.
+// The statement a write transaction with lockOrganization opens with (lib/db/write-transaction.ts):
+// a no-op update of the organization's row that takes SQLite's write lock, or the row lock on
+// PostgreSQL. Resource, member and access-key changes run it. Baseline, in the same run: the
+// statement it replaced, which set "id" — the key 13 tables' foreign keys refer to, so SQLite
+// compiles all their foreign-key actions into it.
 //
 //   node --import tsx bench/write-lock.ts [--runs 3000] [--postgres]
 import { parseArgs } from "node:util";
-import type { Tx } from "@/lib/db";
-import { lockOrganization } from "@/lib/organizations/lock";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { createOrgWithAdmin } from "@/tests/helpers/fixtures";
 import { openDatabase, pct, ratio, report, run } from "./lib/harness";
 
@@ -16,20 +15,20 @@ const { values } = parseArgs({
 });
 const RUNS = Number(values.runs);
 
-const keyUpdate = (tx: Tx, organizationId: string) =>
-  tx.$executeRaw`UPDATE "Organization" SET "id" = "id" WHERE "id" = ${organizationId}`;
-
 run(async () => {
   const bench = await openDatabase(values.postgres);
   try {
     const { organizationId } = await createOrgWithAdmin(bench.db, "Lock bench");
     /** One transaction that takes the lock and commits; its time in µs, RUNS times, interleaved. */
     const timings = { current: [] as number[], baseline: [] as number[] };
-    const once = async (lock: (tx: Tx, id: string) => Promise<unknown>) => {
+    const lockOrganization = () => writeTransaction(bench.db, { lockOrganization: organizationId }, async () => {});
+    const keyUpdate = () =>
+      bench.db.$transaction(
+        (tx) => tx.$executeRaw`UPDATE "Organization" SET "id" = "id" WHERE "id" = ${organizationId}`,
+      );
+    const once = async (transaction: () => Promise<unknown>) => {
       const t0 = performance.now();
-      await bench.db.$transaction(async (tx) => {
-        await lock(tx, organizationId);
-      });
+      await transaction();
       return (performance.now() - t0) * 1000;
     };
     for (let i = 0; i < 200; i++) await Promise.all([once(lockOrganization), once(keyUpdate)]);

@@ -10,7 +10,7 @@
 // twice changes nothing, so each pass re-reads a WINDOW_MS overlap and survives missed runs.
 import { Prisma } from "@/generated/sqlite/client";
 import type { Db } from "@/lib/db";
-import { takeWriteLock } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 
 export const COMPACTION_LEVELS = [
   { olderThanMs: 3_600_000, resolutionMs: 60_000 },
@@ -32,9 +32,8 @@ export async function compactMetrics(db: Db, now: number): Promise<number> {
       for (const kind of [...GAUGES, ...COUNTERS]) {
         const agg = COUNTERS.includes(kind) ? Prisma.sql`SUM("value")` : Prisma.sql`MAX("value")`;
         const range = Prisma.sql`"organizationId" = ${org} AND "kind" = ${kind} AND "at" >= ${BigInt(lo)} AND "at" < ${BigInt(hi)}`;
-        removed += await db.$transaction(async (tx) => {
-          // Reads, then rewrites: the write lock first (lib/db/write-transaction.ts).
-          await takeWriteLock(tx);
+        // Reads, then rewrites: a write transaction.
+        removed += await writeTransaction(db, async (tx) => {
           const [stats] = await tx.$queryRaw<{ n: bigint | number; buckets: bigint | number; top: number | null }[]>`
             SELECT COUNT(*) AS n, COUNT(DISTINCT ("at" / ${BigInt(res)}) || ':' || "key") AS buckets, MAX("id") AS top
             FROM "MetricSample" WHERE ${range}`;

@@ -14,7 +14,7 @@
 //         the job next time and never an orphaned child).
 import { TERMINAL_STATUSES } from "@/lib/batch/states";
 import type { Db, Tx } from "@/lib/db";
-import { takeWriteLock } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { DAY_MS, effectiveRetention, type RetentionDays } from "@/lib/retention/days";
 
 export const RETENTION_BATCH = 500;
@@ -291,9 +291,8 @@ async function deleteArrayChildren(db: Db, organizationId: string, parentId: str
  * were read is kept.
  */
 async function deleteBatch(db: Db, organizationId: string, ids: string[], budget: Budget, arrayParentId?: string) {
-  const deleted = await db.$transaction(async (tx) => {
-    // Reads what blocks deletion, then deletes: the write lock first (lib/db/write-transaction.ts).
-    await takeWriteLock(tx);
+  // Reads what blocks deletion, then deletes: a write transaction.
+  const deleted = await writeTransaction(db, async (tx) => {
     let keep: Set<string>;
     if (arrayParentId) {
       // Children: the whole array stays if anything unfinished depends on a child or the parent.

@@ -15,7 +15,7 @@ import {
 import { parseEvaluateOnExit } from "@/lib/batch/retry";
 import { TRANSITIONS } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
-import { takeWriteLock } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
 import { readQueueFront } from "@/lib/jobs/queue-snapshot";
 import { canMove, transitionJobs } from "@/lib/jobs/transition-jobs";
@@ -222,12 +222,11 @@ export class Scheduler {
     // leader may have been replaced without knowing it yet (its lease simply expired); checking
     // the lease row in the claiming transaction keeps it from starting jobs its successor is
     // about to start. On PostgreSQL the advisory lock cannot pass to another engine while this
-    // one's connection lives, so the check is only needed on SQLite.
-    const claimed = await this.db.$transaction(async (tx) => {
+    // one's connection lives, so the check is only needed on SQLite. A write transaction: on
+    // SQLite a commit by the web server between the lease read and the claim would otherwise
+    // fail the claim with SQLITE_BUSY_SNAPSHOT.
+    const claimed = await writeTransaction(this.db, async (tx) => {
       if (this.provider === "sqlite") {
-        // Write lock before the read: otherwise a commit by the web server between the lease
-        // read and the claim fails the claim with SQLITE_BUSY_SNAPSHOT.
-        await takeWriteLock(tx);
         const lease = await tx.engineLease.findFirst({
           where: { name: LEADER, holder: this.engineId, expiresAt: { gt: Date.now() } },
           select: { name: true },

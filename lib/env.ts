@@ -1,6 +1,7 @@
 // Configuration is read once, through one zod schema, so a bad value stops the process at boot
 // with a message that names the variable instead of surfacing later as a confusing failure.
 import { z } from "zod";
+import { providerOf } from "@/lib/db/provider";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
@@ -14,7 +15,7 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .default("file:./data/batchdeck.db")
-    .refine((u) => u.startsWith("file:") || /^postgres(ql)?:\/\//.test(u), {
+    .refine((u) => u.startsWith("file:") || providerOf(u) === "postgresql", {
       message: "must be a file: URL (SQLite) or a postgres:// URL",
     }),
   BATCHDECK_DATA_DIR: z.string().min(1).default("./data"),
@@ -79,5 +80,3 @@ export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
 }
-
-export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);

@@ -10,8 +10,8 @@
 //   .env files in the configuration directory (Next.js reads them from its working directory)
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { providerOf } from "@/lib/db/provider";
 import { sqliteFilePath } from "@/lib/db/sqlite-path";
-import { isPostgresUrl } from "@/lib/env";
 
 const TRAVERSE_ONLY = 0o711;
 const ENV_FILE = /^\.env(\..+)?$/;
@@ -60,7 +60,7 @@ export function protectHostFiles(o: HostFiles): string[] {
     if (name === "work") setMode(path, TRAVERSE_ONLY, changes);
     else ownerOnly(path, changes);
   }
-  if (o.databaseUrl && !isPostgresUrl(o.databaseUrl)) {
+  if (o.databaseUrl && providerOf(o.databaseUrl) === "sqlite") {
     const file = sqliteFilePath(o.databaseUrl);
     for (const suffix of ["", "-wal", "-shm", "-journal"]) {
       if (existsSync(file + suffix)) ownerOnly(file + suffix, changes);

@@ -9,8 +9,9 @@ import { ensureFirstAdmin } from "@/lib/auth/bootstrap";
 import { awsSettingsFromEnvironment, putOrganizationOnAws } from "@/lib/backends/settings/default-backend";
 import { createDb } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
+import { providerOf } from "@/lib/db/provider";
 import { sqliteFilePath } from "@/lib/db/sqlite-path";
-import { env, isPostgresUrl } from "@/lib/env";
+import { env } from "@/lib/env";
 import { protectHostFiles } from "@/lib/host-files";
 import { logger } from "@/lib/log";
 import { resealSecrets } from "@/lib/reseal-secrets";
@@ -26,7 +27,7 @@ const PREPARE_LOCK_KEY = 7_240_155_002;
 // lock file beside the database naming its holder's pid.
 async function main() {
   const config = env();
-  if (!isPostgresUrl(config.DATABASE_URL))
+  if (providerOf(config.DATABASE_URL) === "sqlite")
     return withLockFile(`${sqliteFilePath(config.DATABASE_URL)}.prepare-lock`, () => prepare(config));
   const lock = new pg.Client({ connectionString: config.DATABASE_URL });
   await lock.connect();

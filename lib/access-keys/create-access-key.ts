@@ -3,9 +3,9 @@
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import type { DbOrTx } from "@/lib/db";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { encryptSecret } from "@/lib/secrets";
 import { newAccessKeyId, newSecretAccessKey } from "./generate";
 import { MAX_ACTIVE_KEYS_PER_USER } from "./schemas";
@@ -18,7 +18,7 @@ export interface CreatedAccessKey {
 }
 
 export async function createAccessKey(ctx: OrgContext, input: { description?: string }): Promise<CreatedAccessKey> {
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const active = await tx.accessKey.count({
       where: { organizationId: ctx.organizationId, userId: ctx.user.id, revokedAt: null },
     });

@@ -4,7 +4,7 @@
 // so restarting with the same variables is a no-op and a revoked key stays revoked.
 import { recordAudit } from "@/lib/audit";
 import type { Db } from "@/lib/db";
-import { lockedTransaction } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { insertAccessKey } from "./create-access-key";
 
 export type EnsureAdminAccessKeyResult =
@@ -15,7 +15,7 @@ export async function ensureAdminAccessKey(
   db: Db,
   opts: { accessKeyId: string; secretAccessKey: string },
 ): Promise<EnsureAdminAccessKeyResult> {
-  return lockedTransaction(db, async (tx) => {
+  return writeTransaction(db, async (tx) => {
     if (await tx.accessKey.findUnique({ where: { accessKeyId: opts.accessKeyId }, select: { id: true } })) {
       return { created: false, reason: "exists" } as const;
     }

@@ -1,8 +1,8 @@
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { notFound } from "@/lib/errors";
-import { writeTransaction } from "@/lib/organizations/lock";
 import type { RevokeAccessKeyInput } from "./schemas";
 
 /**
@@ -10,7 +10,7 @@ import type { RevokeAccessKeyInput } from "./schemas";
  * else's key is "not found" to a non-admin, so ids cannot be probed. Revoking twice is a no-op.
  */
 export async function revokeAccessKey(ctx: OrgContext, input: RevokeAccessKeyInput): Promise<{ revokedAt: Date }> {
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const key = await tx.accessKey.findFirst({
       where: {
         organizationId: ctx.organizationId,

@@ -2,7 +2,7 @@
 // BATCHDECK_ADMIN_EMAIL / BATCHDECK_ADMIN_PASSWORD, or with a generated password that the
 // caller prints once. Later runs find users and do nothing.
 import type { Db } from "@/lib/db";
-import { lockedTransaction } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
 import { createOrganization } from "@/lib/organizations/create-organization";
 import { generatePassword, hashPassword } from "./password";
@@ -18,7 +18,7 @@ export async function ensureFirstAdmin(
   if ((await db.user.count()) > 0) return { created: false };
   const password = opts.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
-  const organizationId = await lockedTransaction(db, async (tx) => {
+  const organizationId = await writeTransaction(db, async (tx) => {
     // Two processes racing on first start: the loser sees the winner's user and stops.
     if ((await tx.user.count()) > 0) return null;
     const userId = newId();

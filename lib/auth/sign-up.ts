@@ -2,7 +2,7 @@
 // unless BATCHDECK_SIGNUP is set (hosted deployments); the caller checks that setting.
 import { z } from "zod";
 import type { Db } from "@/lib/db";
-import { lockedTransaction } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { conflict } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { emailSchema } from "@/lib/members/schemas";
@@ -24,7 +24,7 @@ export async function signUp(
   input: z.output<typeof signUpInput>,
 ): Promise<{ userId: string; organizationId: string }> {
   const passwordHash = await hashPassword(input.password);
-  return lockedTransaction(db, async (tx) => {
+  return writeTransaction(db, async (tx) => {
     if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
       throw conflict("An account with this email already exists. Sign in instead.");
     }

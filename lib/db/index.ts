@@ -4,25 +4,25 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresClient } from "@/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/generated/sqlite/client";
-import { env, isPostgresUrl } from "@/lib/env";
+import { env } from "@/lib/env";
+import { providerOf, rememberProvider } from "./provider";
 import { BatchdeckSqlite } from "./sqlite-adapter";
 import { sqliteFilePath } from "./sqlite-path";
+
+export { type Provider, providerOf } from "./provider";
 
 export type Db = SqliteClient;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 /** Either the client or an open transaction: every domain function accepts both. */
 export type DbOrTx = Db | Tx;
 
-export type Provider = "sqlite" | "postgresql";
-
-export const providerOf = (url: string): Provider => (isPostgresUrl(url) ? "postgresql" : "sqlite");
-
 export function createDb(url: string): Db {
-  if (isPostgresUrl(url)) {
+  const provider = providerOf(url);
+  if (provider === "postgresql") {
     const adapter = new PrismaPg({ connectionString: url, max: 10 });
-    return new PostgresClient({ adapter }) as unknown as Db;
+    return rememberProvider(new PostgresClient({ adapter }) as unknown as Db, provider);
   }
-  return new SqliteClient({ adapter: new BatchdeckSqlite(sqliteFilePath(url)) });
+  return rememberProvider(new SqliteClient({ adapter: new BatchdeckSqlite(sqliteFilePath(url)) }), provider);
 }
 
 const globalForDb = globalThis as unknown as { batchdeckDb?: Db };

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { isPostgresUrl } from "@/lib/env";
+import { type Provider, providerOf } from "./provider";
 import { sqliteFilePath } from "./sqlite-path";
 
 export interface Migration {
@@ -17,7 +17,7 @@ export interface Migration {
 
 const MIGRATION_LOCK_KEY = 7_240_155_001;
 
-export function loadMigrations(root: string, provider: "sqlite" | "postgresql"): Migration[] {
+export function loadMigrations(root: string, provider: Provider): Migration[] {
   const dir = join(root, "prisma/migrations", provider);
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
@@ -39,7 +39,7 @@ function checkApplied(applied: Map<string, string>, migrations: Migration[]) {
 }
 
 export async function migrate(url: string, root = process.cwd()): Promise<string[]> {
-  return isPostgresUrl(url) ? migratePostgres(url, root) : migrateSqlite(url, root);
+  return providerOf(url) === "postgresql" ? migratePostgres(url, root) : migrateSqlite(url, root);
 }
 
 async function migrateSqlite(url: string, root: string): Promise<string[]> {

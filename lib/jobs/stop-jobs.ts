@@ -17,10 +17,10 @@ import { can } from "@/lib/auth/permissions";
 import type { StopJobInput, StopJobsInput, StopJobsResult } from "@/lib/batch/shapes/jobs";
 import { ON_HOST_STATUSES, TRANSITIONS } from "@/lib/batch/states";
 import type { Tx } from "@/lib/db";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { AppError, forbidden } from "@/lib/errors";
 import { afterJobsFinished } from "./finish";
 import { canMove, transitionJobsSql } from "./transition-jobs";
-import { beginWrite, isPostgres } from "./write-lock";
 
 export { cancelJobInput, cancelJobsInput, terminateJobInput, terminateJobsInput } from "@/lib/batch/shapes/jobs";
 
@@ -70,74 +70,69 @@ export async function stopJobs(
   if (!stopAny && !can(ctx.role, "jobs.stopOwn")) throw forbidden("Your role does not allow stopping jobs.");
   const ids = [...new Set(jobIds)];
   const organizationId = ctx.organizationId;
-  const provider = isPostgres(ctx.db) ? "postgresql" : "sqlite";
-  return ctx.db.$transaction(
-    async (tx) => {
-      await beginWrite(tx, provider, organizationId);
-      const now = Date.now();
-      const found = await tx.job.findMany({
-        where: { organizationId, id: { in: ids } },
-        select: { id: true, submittedById: true, arraySize: true },
+  return writeTransaction(ctx.db, { timeout: 60_000, maxWait: 30_000 }, async (tx) => {
+    const now = Date.now();
+    const found = await tx.job.findMany({
+      where: { organizationId, id: { in: ids } },
+      select: { id: true, submittedById: true, arraySize: true },
+    });
+    if (opts.requireExisting && found.length === 0) {
+      throw new AppError("NOT_FOUND", `Job ${ids[0]} does not exist.`);
+    }
+    const byId = new Map(found.map((j) => [j.id, j]));
+    const result: StopJobsResult = { successful: [], errors: [] };
+    const allowed: typeof found = [];
+    for (const id of ids) {
+      const job = byId.get(id);
+      if (!job) {
+        result.successful.push(id);
+      } else if (stopAny || job.submittedById === ctx.user.id) {
+        allowed.push(job);
+        result.successful.push(id);
+      } else {
+        result.errors.push({
+          job: id,
+          code: "ClientException",
+          message: `You can only ${kind === "CANCEL" ? "cancel" : "terminate"} jobs you submitted: your role does not allow stopping other members' jobs.`,
+        });
+      }
+    }
+    if (allowed.length === 0) return result;
+
+    const parents = allowed.filter((j) => j.arraySize !== null).map((j) => j.id);
+    const children = parents.length
+      ? await tx.job.findMany({ where: { organizationId, arrayParentId: { in: parents } }, select: { id: true } })
+      : [];
+    const targets = [...allowed.filter((j) => j.arraySize === null).map((j) => j.id), ...children.map((c) => c.id)];
+
+    const cancelled = await cancelNotStarted(tx, organizationId, targets, reason, now);
+    if (kind === "TERMINATE") await requestTermination(tx, organizationId, targets, reason, now);
+    // The parent is marked so DescribeJobs shows who stopped it; its status follows its children.
+    for (const part of chunks(parents, PRISMA_CHUNK)) {
+      await tx.job.updateMany({
+        where: { organizationId, id: { in: part }, stopRequest: null, ...canMove("cancel") },
+        data: { stopRequest: kind, stopReason: reason, updatedAt: now },
       });
-      if (opts.requireExisting && found.length === 0) {
-        throw new AppError("NOT_FOUND", `Job ${ids[0]} does not exist.`);
-      }
-      const byId = new Map(found.map((j) => [j.id, j]));
-      const result: StopJobsResult = { successful: [], errors: [] };
-      const allowed: typeof found = [];
-      for (const id of ids) {
-        const job = byId.get(id);
-        if (!job) {
-          result.successful.push(id);
-        } else if (stopAny || job.submittedById === ctx.user.id) {
-          allowed.push(job);
-          result.successful.push(id);
-        } else {
-          result.errors.push({
-            job: id,
-            code: "ClientException",
-            message: `You can only ${kind === "CANCEL" ? "cancel" : "terminate"} jobs you submitted: your role does not allow stopping other members' jobs.`,
-          });
-        }
-      }
-      if (allowed.length === 0) return result;
-
-      const parents = allowed.filter((j) => j.arraySize !== null).map((j) => j.id);
-      const children = parents.length
-        ? await tx.job.findMany({ where: { organizationId, arrayParentId: { in: parents } }, select: { id: true } })
-        : [];
-      const targets = [...allowed.filter((j) => j.arraySize === null).map((j) => j.id), ...children.map((c) => c.id)];
-
-      const cancelled = await cancelNotStarted(tx, organizationId, targets, reason, now);
-      if (kind === "TERMINATE") await requestTermination(tx, organizationId, targets, reason, now);
-      // The parent is marked so DescribeJobs shows who stopped it; its status follows its children.
-      for (const part of chunks(parents, PRISMA_CHUNK)) {
-        await tx.job.updateMany({
-          where: { organizationId, id: { in: part }, stopRequest: null, ...canMove("cancel") },
-          data: { stopRequest: kind, stopReason: reason, updatedAt: now },
-        });
-      }
-      if (cancelled.length > 0) {
-        await afterJobsFinished(
-          tx,
-          cancelled.map((id) => ({ id, status: TRANSITIONS.cancel.to })),
-          now,
-        );
-      }
-      for (const job of allowed) {
-        await recordAudit(tx, {
-          organizationId,
-          actor: ctx.actor,
-          action: kind === "CANCEL" ? "job.cancel" : "job.terminate",
-          targetType: "job",
-          targetId: job.id,
-          details: { reason },
-        });
-      }
-      return result;
-    },
-    { timeout: 60_000, maxWait: 30_000 },
-  );
+    }
+    if (cancelled.length > 0) {
+      await afterJobsFinished(
+        tx,
+        cancelled.map((id) => ({ id, status: TRANSITIONS.cancel.to })),
+        now,
+      );
+    }
+    for (const job of allowed) {
+      await recordAudit(tx, {
+        organizationId,
+        actor: ctx.actor,
+        action: kind === "CANCEL" ? "job.cancel" : "job.terminate",
+        targetType: "job",
+        targetId: job.id,
+        details: { reason },
+      });
+    }
+    return result;
+  });
 }
 
 /** Jobs not yet on a host (array parents excepted) → FAILED with the caller's reason. */

@@ -9,11 +9,11 @@
 // error rolls the whole batch back, and each request is then retried in a transaction of its
 // own, so one request can never fail another.
 import type { Db, Tx } from "@/lib/db";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { AppError } from "@/lib/errors";
 
+/** The work of one batch, inside a write transaction (lib/db/write-transaction.ts). */
 export interface BatchWork<I, R, S> {
-  /** Opens each transaction (a write lock on SQLite) before any item runs. */
-  begin(tx: Tx, first: I): Promise<void>;
   /** Per-transaction state shared by the items of one batch (lookup caches). */
   newState(): S;
   run(tx: Tx, item: I, state: S, now: number): Promise<R>;
@@ -92,26 +92,21 @@ export class TransactionBatcher<I, R, S> {
   }
 
   private transaction(items: I[]): Promise<Outcome<R>[]> {
-    return this.db.$transaction(
-      async (tx) => {
-        const first = items[0];
-        if (first === undefined) return [];
-        await this.work.begin(tx, first);
-        const state = this.work.newState();
-        const now = Date.now();
-        const out: Outcome<R>[] = [];
-        for (const item of items) {
-          try {
-            out.push({ ok: true, value: await this.work.run(tx, item, state, now) });
-          } catch (error) {
-            if (!(error instanceof AppError)) throw error;
-            out.push({ ok: false, error });
-          }
+    return writeTransaction(this.db, { timeout: 30_000, maxWait: 30_000 }, async (tx) => {
+      if (items.length === 0) return [];
+      const state = this.work.newState();
+      const now = Date.now();
+      const out: Outcome<R>[] = [];
+      for (const item of items) {
+        try {
+          out.push({ ok: true, value: await this.work.run(tx, item, state, now) });
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          out.push({ ok: false, error });
         }
-        await this.work.finish(tx, state);
-        return out;
-      },
-      { timeout: 30_000, maxWait: 30_000 },
-    );
+      }
+      await this.work.finish(tx, state);
+      return out;
+    });
   }
 }

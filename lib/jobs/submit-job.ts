@@ -8,7 +8,8 @@ import { mergeParameters } from "@/lib/batch/parameters";
 import { resolveContainer } from "@/lib/batch/resolve-container";
 import { MAX_TAGS, type RetryStrategy, type SubmitJobInput } from "@/lib/batch/shapes/jobs";
 import { STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
-import type { Db, Tx } from "@/lib/db";
+import { type Db, providerOf, type Tx } from "@/lib/db";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { accountIdOf } from "@/lib/resources/account";
@@ -18,7 +19,6 @@ import { afterJobsFinished } from "./finish";
 import { insertDependencies, insertJobRows, insertJobs, type JobCommon, type JobRowInsert } from "./insert-jobs";
 import { type JobDeps, planDependencies } from "./plan-dependencies";
 import { TransactionBatcher } from "./submit-batcher";
-import { beginWrite, isPostgres } from "./write-lock";
 
 export { submitJobInput } from "@/lib/batch/shapes/jobs";
 
@@ -52,11 +52,10 @@ const batchers = new WeakMap<Db, TransactionBatcher<SubmitItem, SubmitJobResult,
 function batcherFor(db: Db): TransactionBatcher<SubmitItem, SubmitJobResult, SubmitCache> {
   let batcher = batchers.get(db);
   if (!batcher) {
-    const provider = isPostgres(db) ? "postgresql" : "sqlite";
+    const provider = providerOf(db);
     batcher = new TransactionBatcher<SubmitItem, SubmitJobResult, SubmitCache>(
       db,
       {
-        begin: (tx, first) => beginWrite(tx, provider, first.ctx.organizationId),
         newState: newBatchState,
         finish: flushDeferred,
         run: (tx, { ctx, input }, cache, now) => submitInTransaction(tx, ctx, input, { provider, now, cache }),
@@ -244,14 +243,10 @@ export async function submitInTransaction(
 
 /** An array job in its own transaction: up to 10,000 children are a batch by themselves. */
 export async function submitAlone(ctx: OrgContext, input: SubmitJobInput): Promise<SubmitJobResult> {
-  const provider = isPostgres(ctx.db) ? "postgresql" : "sqlite";
-  return ctx.db.$transaction(
-    async (tx) => {
-      await beginWrite(tx, provider, ctx.organizationId);
-      return submitInTransaction(tx, ctx, input, { provider, now: Date.now() });
-    },
-    // A 10,000-child array with per-child dependencies writes tens of thousands of rows.
-    { timeout: 60_000, maxWait: 30_000 },
+  const provider = providerOf(ctx.db);
+  // A 10,000-child array with per-child dependencies writes tens of thousands of rows.
+  return writeTransaction(ctx.db, { timeout: 60_000, maxWait: 30_000 }, (tx) =>
+    submitInTransaction(tx, ctx, input, { provider, now: Date.now() }),
   );
 }
 

@@ -2,9 +2,9 @@ import type { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { hashToken } from "@/lib/auth/session";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { conflict } from "@/lib/errors";
 import { newId, newToken } from "@/lib/ids";
-import { writeTransaction } from "@/lib/organizations/lock";
 import type { addMemberInput } from "./schemas";
 
 const INVITATION_DAYS = 7;
@@ -18,7 +18,7 @@ export type AddMemberResult =
  * once; anyone else gets an invitation link (shown once to the admin) to set their password.
  */
 export async function addMember(ctx: OrgContext, input: z.output<typeof addMemberInput>): Promise<AddMemberResult> {
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
     if (user) {
       const existing = await tx.membership.findUnique({

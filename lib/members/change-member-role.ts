@@ -1,13 +1,15 @@
 import type { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { conflict, notFound } from "@/lib/errors";
-import { countAdmins, lockOrganization } from "@/lib/organizations/lock";
+import { countAdmins } from "./count-admins";
 import type { changeRoleInput } from "./schemas";
 
 export async function changeMemberRole(ctx: OrgContext, input: z.output<typeof changeRoleInput>): Promise<void> {
-  await ctx.db.$transaction(async (tx) => {
-    await lockOrganization(tx, ctx.organizationId);
+  // The organization's lock first: two admins demoting each other at once cannot both see
+  // "another admin remains".
+  await writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const membership = await tx.membership.findFirst({
       where: { id: input.membershipId, organizationId: ctx.organizationId },
       select: { id: true, role: true, user: { select: { email: true } } },

@@ -4,14 +4,13 @@ import type { OrgContext } from "@/lib/auth/context";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { hashToken } from "@/lib/auth/session";
 import type { Db, DbOrTx } from "@/lib/db";
-import { lockedTransaction } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { writeTransaction } from "@/lib/organizations/lock";
 import type { revokeInvitationInput } from "./schemas";
 
 export async function revokeInvitation(ctx: OrgContext, input: z.output<typeof revokeInvitationInput>): Promise<void> {
-  await writeTransaction(ctx, async (tx) => {
+  await writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const invitation = await tx.invitation.findFirst({
       where: { id: input.invitationId, organizationId: ctx.organizationId, acceptedAt: null },
       select: { id: true, email: true },
@@ -61,7 +60,7 @@ export async function acceptInvitation(
   input: z.output<typeof acceptInvitationInput>,
 ): Promise<{ userId: string; organizationId: string }> {
   const passwordHash = await hashPassword(input.password);
-  return lockedTransaction(db, async (tx) => {
+  return writeTransaction(db, async (tx) => {
     const invitation = await findInvitation(tx, input.token);
     if (!invitation) throw new AppError("NOT_FOUND", "This invitation is no longer valid. Ask an admin for a new one.");
     if (await tx.user.findUnique({ where: { email: invitation.email }, select: { id: true } })) {

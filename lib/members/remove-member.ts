@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { conflict, notFound } from "@/lib/errors";
-import { countAdmins, lockOrganization } from "@/lib/organizations/lock";
+import { countAdmins } from "./count-admins";
 import type { removeMemberInput } from "./schemas";
 
 /**
@@ -10,8 +11,9 @@ import type { removeMemberInput } from "./schemas";
  * revoked in the same transaction, so nothing they hold keeps working.
  */
 export async function removeMember(ctx: OrgContext, input: z.output<typeof removeMemberInput>): Promise<void> {
-  await ctx.db.$transaction(async (tx) => {
-    await lockOrganization(tx, ctx.organizationId);
+  // The organization's lock first: two admins demoting each other at once cannot both see
+  // "another admin remains".
+  await writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const membership = await tx.membership.findFirst({
       where: { id: input.membershipId, organizationId: ctx.organizationId },
       select: { id: true, role: true, userId: true, user: { select: { email: true } } },

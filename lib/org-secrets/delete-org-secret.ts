@@ -2,12 +2,12 @@
 // starts later and asks for it fails with ResourceInitializationError, as on AWS.
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { notFound } from "@/lib/errors";
-import { writeTransaction } from "@/lib/organizations/lock";
 import type { DeleteOrgSecretInput } from "./schemas";
 
 export async function deleteOrgSecret(ctx: OrgContext, input: DeleteOrgSecretInput): Promise<{ name: string }> {
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const { count } = await tx.orgSecret.deleteMany({
       where: { organizationId: ctx.organizationId, name: input.name },
     });

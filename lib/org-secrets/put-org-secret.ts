@@ -3,9 +3,9 @@
 // answer or an error.
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { SECRET_NAME_PATTERN, SECRET_NAME_RULE } from "./names";
 import type { PutOrgSecretOptions } from "./schemas";
 import { sealOrgSecret } from "./seal";
@@ -23,7 +23,7 @@ export async function putOrgSecret(ctx: OrgContext, input: PutOrgSecretOptions):
   if (!SECRET_NAME_PATTERN.test(input.name)) {
     throw invalid(`A secret's name is ${SECRET_NAME_RULE}.`, { name: [`A secret's name is ${SECRET_NAME_RULE}.`] });
   }
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const existing = await tx.orgSecret.findFirst({
       where: { organizationId: ctx.organizationId, name: input.name },
       select: { id: true, description: true },

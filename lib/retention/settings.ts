@@ -6,8 +6,8 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import type { Db } from "@/lib/db";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { env } from "@/lib/env";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { effectiveRetention, type RetentionDays } from "./days";
 
 export { DAY_MS, effectiveRetention, type RetentionDays } from "./days";
@@ -68,7 +68,7 @@ async function readRetention(db: Db, organizationId: string, defaults: Retention
 
 export async function saveRetentionSettings(ctx: OrgContext, input: RetentionInput): Promise<RetentionSettings> {
   const defaults = defaultRetention();
-  await writeTransaction(ctx, async (tx) => {
+  await writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const data = { jobDays: input.jobDays, logDays: input.logDays };
     await tx.retentionSetting.upsert({
       where: { organizationId: ctx.organizationId },

@@ -63,7 +63,6 @@ describe.each(PROVIDERS)("submission batching on %s", (provider) => {
     const batcher = new TransactionBatcher<number, number, number[]>(
       t.db,
       {
-        begin: async () => {},
         newState: () => [],
         run: async (tx, item, state) => {
           attempts.set(item, (attempts.get(item) ?? 0) + 1);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, hashToken, readSession, sessionWritesSettled } from "@/lib/auth/session";
 import { cacheStatements, isLockBusy, LOCK_WAIT_MS, whenUnlocked } from "@/lib/db/sqlite-adapter";
 import { sqliteFilePath } from "@/lib/db/sqlite-path";
-import { takeWriteLock } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
 import { freshDatabase, type TestDatabase } from "../helpers/db";
 import { createOrgWithAdmin } from "../helpers/fixtures";
@@ -78,10 +78,7 @@ describe("the SQLite adapter", () => {
     const released = holdWriteLock();
     const row = orgData("waits-inside");
     const { stallMs } = await longestStall(() =>
-      t.db.$transaction(async (tx) => {
-        await takeWriteLock(tx);
-        return tx.organization.create({ data: row });
-      }),
+      writeTransaction(t.db, async (tx) => tx.organization.create({ data: row })),
     );
     await released;
     expect(await t.db.organization.findUnique({ where: { id: row.id } })).not.toBeNull();

@@ -1,16 +1,18 @@
 // A read-then-write transaction must not fail because another process committed between its
-// read and its write. On SQLite a plain (DEFERRED) transaction does fail that way — the first
-// test shows it, so the second one proves something — and lockedTransaction does not. The other
-// writer is a real second process: better-sqlite3 waits for a lock synchronously, so a second
-// client inside this process would block the transaction it waits for.
+// read and its write. On SQLite a plain (DEFERRED) transaction does fail that way — a test below
+// shows it, so the first one proves something — and writeTransaction does not. The other writer
+// is a real second process: better-sqlite3 waits for a lock synchronously, so a second client
+// inside this process would block the transaction it waits for. With lockOrganization, one
+// organization's write transactions run one after another on both databases.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqliteFilePath } from "@/lib/db/sqlite-path";
-import { lockedTransaction } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
+import { waitFor } from "../helpers/engine-fixtures";
 
 let accounts = 100_000_000_000;
 function orgData(name: string) {
@@ -63,6 +65,14 @@ function insertFromAnotherProcess(
   return { tried, done };
 }
 
+function deferred() {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 describe.each(PROVIDERS)("write transactions on %s", (provider) => {
   let t: TestDatabase;
 
@@ -73,10 +83,10 @@ describe.each(PROVIDERS)("write transactions on %s", (provider) => {
     await t.close();
   });
 
-  it("lockedTransaction reads, lets another process's write wait or pass, and commits both", async () => {
+  it("reads, lets another process's write wait or pass, and commits both", async () => {
     const before = await t.db.organization.count();
     let other: ReturnType<typeof insertFromAnotherProcess> | undefined;
-    await lockedTransaction(t.db, async (tx) => {
+    await writeTransaction(t.db, async (tx) => {
       expect(await tx.organization.count()).toBe(before);
       other = insertFromAnotherProcess(t, "locked-other");
       // SQLite: the other write was refused for this transaction's lock and waits for it;
@@ -87,9 +97,65 @@ describe.each(PROVIDERS)("write transactions on %s", (provider) => {
     await other?.done;
     expect(await t.db.organization.count()).toBe(before + 2);
   });
+
+  /** Sessions of this database waiting for a lock another holds (PostgreSQL). */
+  async function lockWaiters(): Promise<number> {
+    const [row] = await t.db.$queryRaw<{ n: bigint | number }[]>`
+      SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    return Number(row?.n ?? 0);
+  }
+
+  // On SQLite one writer at a time is the database's own rule (and the adapter's: one
+  // transaction at a time per process); these are PostgreSQL's.
+  it.runIf(provider === "postgresql")(
+    "with lockOrganization, makes the organization's next write transaction wait for this one",
+    async () => {
+      const org = orgData("serial");
+      await t.db.organization.create({ data: org });
+      const steps: string[] = [];
+      const locked = deferred();
+      const release = deferred();
+      const first = writeTransaction(t.db, { lockOrganization: org.id }, async () => {
+        steps.push("first has the lock");
+        locked.resolve();
+        await release.promise;
+        steps.push("first commits");
+      });
+      await locked.promise;
+      const second = writeTransaction(t.db, { lockOrganization: org.id }, async () => {
+        steps.push("second has the lock");
+      });
+      await waitFor("the second to wait for the row lock", async () => (await lockWaiters()) > 0, 10_000, 10);
+      expect(steps).toEqual(["first has the lock"]);
+      release.resolve();
+      await Promise.all([first, second]);
+      expect(steps).toEqual(["first has the lock", "first commits", "second has the lock"]);
+    },
+  );
+
+  it.runIf(provider === "postgresql")(
+    "without it, takes no lock there: another write goes through meanwhile",
+    async () => {
+      const org = orgData("unlocked");
+      await t.db.organization.create({ data: org });
+      const opened = deferred();
+      const release = deferred();
+      const first = writeTransaction(t.db, async () => {
+        opened.resolve();
+        await release.promise;
+      });
+      await opened.promise;
+      // Were the row locked, this would wait for `first`, which waits for this: the test would time out.
+      await writeTransaction(t.db, { lockOrganization: org.id }, async (tx) => {
+        await tx.organization.update({ where: { id: org.id }, data: { name: "renamed" } });
+      });
+      release.resolve();
+      await first;
+    },
+  );
 });
 
-describe("a plain transaction on SQLite (why lockedTransaction exists)", () => {
+describe("a plain transaction on SQLite (why writeTransaction exists)", () => {
   let t: TestDatabase;
 
   beforeAll(async () => {
@@ -121,15 +187,13 @@ describe("the lock statements on SQLite", () => {
 
   it("set a column of Organization that no foreign key refers to", async () => {
     // SQLite compiles the foreign-key actions of every table referring to a column an UPDATE
-    // sets, each time the statement is prepared: setting "id" cost ~0.5 ms per transaction.
+    // sets into the statement (bench/write-lock.ts compares the two).
     const referenced = await t.db.$queryRaw<{ to: string }[]>`
       SELECT p."to" AS "to" FROM sqlite_master m, pragma_foreign_key_list(m.name) p
       WHERE m.type = 'table' AND p."table" = 'Organization'`;
     expect(referenced.length).toBeGreaterThan(0);
-    const sources = ["lib/organizations/lock.ts", "lib/db/write-transaction.ts"].map((f) =>
-      readFileSync(join(process.cwd(), f), "utf8"),
-    );
-    const setColumns = sources.flatMap((s) => [...s.matchAll(/UPDATE "Organization" SET "(\w+)"/g)].map((m) => m[1]));
+    const source = readFileSync(join(process.cwd(), "lib/db/write-transaction.ts"), "utf8");
+    const setColumns = [...source.matchAll(/UPDATE "Organization" SET "(\w+)"/g)].map((m) => m[1]);
     expect(setColumns).toHaveLength(2);
     for (const column of setColumns) expect(referenced.map((r) => r.to)).not.toContain(column);
   });

@@ -6,7 +6,7 @@
 // The credentials stay in the environment; nothing secret is written to the database.
 import { recordAudit } from "@/lib/audit";
 import type { Db } from "@/lib/db";
-import { lockedTransaction } from "@/lib/db/write-transaction";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { REGION_PATTERN } from "./schemas";
 
 export interface DefaultAwsSettings {
@@ -33,7 +33,7 @@ export async function putOrganizationOnAws(
   organizationId: string,
   settings: DefaultAwsSettings,
 ): Promise<void> {
-  await lockedTransaction(db, async (tx) => {
+  await writeTransaction(db, async (tx) => {
     const data = { ...settings, credentialMode: "default-chain" };
     await tx.awsBackendConfig.upsert({
       where: { organizationId },

@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { invalidateAwsClients } from "@/lib/backends/aws/clients";
 import { type PublicAwsConfig, publicAwsConfig, sealAwsSecret } from "@/lib/backends/aws/config";
-import { writeTransaction } from "@/lib/organizations/lock";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { resolveAwsConfig } from "./resolve-aws-config";
 import type { BackendSettingsInput } from "./schemas";
 
@@ -19,7 +19,7 @@ export async function saveBackendSettings(ctx: OrgContext, input: BackendSetting
   const { organizationId } = ctx;
   // Read then write in one transaction: on SQLite it must hold the write lock from the start,
   // or a commit by the engine in between fails it with "database is locked".
-  const saved = await writeTransaction(ctx, async (tx) => {
+  const saved = await writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const stored = await tx.awsBackendConfig.findUnique({ where: { organizationId } });
     if (input.backend === "builtin") {
       await tx.organization.update({ where: { id: organizationId }, data: { backend: "builtin" } });

@@ -8,9 +8,9 @@ import {
   MAX_COMPUTE_ENVIRONMENTS,
   specOf,
 } from "@/lib/batch/shapes/compute-environments";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { AppError, conflict } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
 import { isUniqueViolation } from "../refs";
 import { hostCapacity } from "./host";
@@ -25,7 +25,7 @@ export async function createComputeEnvironment(
   const name = input.computeEnvironmentName;
   const exists = () => conflict(`Object already exists: compute environment ${name} already exists.`);
   try {
-    return await writeTransaction(ctx, async (tx) => {
+    return await writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
       const arn = computeEnvironmentArn(await accountIdOf(tx, organizationId), name);
       if (await tx.computeEnvironment.findUnique({ where: { organizationId_name: { organizationId, name } } })) {
         throw exists();

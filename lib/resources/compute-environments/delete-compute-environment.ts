@@ -5,8 +5,8 @@ import {
   deleteComputeEnvironmentInput,
 } from "@/lib/batch/shapes/compute-environments";
 import { ON_HOST_STATUSES } from "@/lib/batch/states";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { conflict } from "@/lib/errors";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { resolveComputeEnvironment } from "./resolve-compute-environment";
 
 export { deleteComputeEnvironmentInput };
@@ -20,7 +20,7 @@ export async function deleteComputeEnvironment(
   input: DeleteComputeEnvironmentInput,
 ): Promise<Record<string, never>> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const ce = await resolveComputeEnvironment(tx, organizationId, input.computeEnvironment);
     if (ce.state !== "DISABLED") {
       throw conflict(

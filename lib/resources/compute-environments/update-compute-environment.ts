@@ -9,8 +9,8 @@ import {
   vcpuOrderProblems,
 } from "@/lib/batch/shapes/compute-environments";
 import type { Tags } from "@/lib/batch/shapes/tags";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { hostCapacity } from "./host";
 import { resolveComputeEnvironment } from "./resolve-compute-environment";
 
@@ -27,7 +27,7 @@ export async function updateComputeEnvironment(
   input: UpdateComputeEnvironmentInput,
 ): Promise<{ computeEnvironmentName: string; computeEnvironmentArn: string }> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const ce = await resolveComputeEnvironment(tx, organizationId, input.computeEnvironment);
     if (ce.type === "MANAGED" && input.unmanagedvCpus !== undefined) {
       throw invalid("unmanagedvCpus can only be specified for an UNMANAGED compute environment.");

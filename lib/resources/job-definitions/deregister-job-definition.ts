@@ -1,8 +1,8 @@
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { type DeregisterJobDefinitionInput, deregisterJobDefinitionInput } from "@/lib/batch/shapes/job-definitions";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { parseJobDefinitionRef, resolveJobDefinition } from "./resolve-job-definition";
 
 export { deregisterJobDefinitionInput };
@@ -16,7 +16,7 @@ export async function deregisterJobDefinition(
   input: DeregisterJobDefinitionInput,
 ): Promise<Record<string, never>> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const ref = await parseJobDefinitionRef(tx, organizationId, input.jobDefinition);
     if (ref.revision === undefined) {
       throw invalid(

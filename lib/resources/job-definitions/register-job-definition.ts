@@ -7,8 +7,8 @@ import {
   type RegisterJobDefinitionInput,
   registerJobDefinitionInput,
 } from "@/lib/batch/shapes/job-definitions";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
 
 export { registerJobDefinitionInput };
@@ -24,7 +24,7 @@ export async function registerJobDefinition(
 ): Promise<{ jobDefinitionName: string; jobDefinitionArn: string; revision: number }> {
   const { organizationId } = ctx;
   const name = input.jobDefinitionName;
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const latest = await tx.jobDefinition.findFirst({
       where: { organizationId, name },
       orderBy: { revision: "desc" },

@@ -7,9 +7,9 @@ import {
   jobQueueSpecOf,
   MAX_JOB_QUEUES,
 } from "@/lib/batch/shapes/job-queues";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { AppError, conflict } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
 import { isUniqueViolation } from "../refs";
 import { resolveSchedulingPolicy } from "../scheduling-policies/resolve-scheduling-policy";
@@ -25,7 +25,7 @@ export async function createJobQueue(
   const name = input.jobQueueName;
   const exists = () => conflict(`Object already exists: job queue ${name} already exists.`);
   try {
-    return await writeTransaction(ctx, async (tx) => {
+    return await writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
       const accountId = await accountIdOf(tx, organizationId);
       const arn = jobQueueArn(accountId, name);
       if (await tx.jobQueue.findUnique({ where: { organizationId_liveName: { organizationId, liveName: name } } })) {

@@ -1,8 +1,8 @@
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { type DeleteJobQueueInput, deleteJobQueueInput } from "@/lib/batch/shapes/job-queues";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { conflict } from "@/lib/errors";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { failJobsOfDeletedQueue } from "./fail-jobs-of-deleted-queue";
 import { resolveJobQueue } from "./resolve-job-queue";
 
@@ -15,7 +15,7 @@ export { deleteJobQueueInput };
  */
 export async function deleteJobQueue(ctx: OrgContext, input: DeleteJobQueueInput): Promise<Record<string, never>> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const queue = await resolveJobQueue(tx, organizationId, input.jobQueue);
     if (queue.state !== "DISABLED") {
       throw conflict(`Cannot delete job queue ${queue.name}: it is ENABLED. Update its state to DISABLED first.`);

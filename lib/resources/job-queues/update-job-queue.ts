@@ -2,8 +2,8 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { compact, safeJson } from "@/lib/batch/shapes/common";
 import { jobQueueSpecOf, type UpdateJobQueueInput, updateJobQueueInput } from "@/lib/batch/shapes/job-queues";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
 import { resolveSchedulingPolicy } from "../scheduling-policies/resolve-scheduling-policy";
 import { resolveComputeEnvironmentOrder } from "./compute-environment-order";
@@ -20,7 +20,7 @@ export async function updateJobQueue(
   input: UpdateJobQueueInput,
 ): Promise<{ jobQueueName: string; jobQueueArn: string }> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const queue = await resolveJobQueue(tx, organizationId, input.jobQueue);
     let schedulingPolicyId = queue.schedulingPolicyId;
     if (input.schedulingPolicyArn !== undefined) {

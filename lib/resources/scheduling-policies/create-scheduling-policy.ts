@@ -6,9 +6,9 @@ import {
   createSchedulingPolicyInput,
   normalizeFairsharePolicy,
 } from "@/lib/batch/shapes/scheduling-policies";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { conflict } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { accountIdOf } from "../account";
 import { isUniqueViolation } from "../refs";
 
@@ -21,7 +21,7 @@ export async function createSchedulingPolicy(
   const { organizationId } = ctx;
   const exists = () => conflict(`Object already exists: scheduling policy ${input.name} already exists.`);
   try {
-    return await writeTransaction(ctx, async (tx) => {
+    return await writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
       const arn = schedulingPolicyArn(await accountIdOf(tx, organizationId), input.name);
       const existing = await tx.schedulingPolicy.findUnique({
         where: { organizationId_name: { organizationId, name: input.name } },

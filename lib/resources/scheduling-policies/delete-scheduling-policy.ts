@@ -1,8 +1,8 @@
 import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { type DeleteSchedulingPolicyInput, deleteSchedulingPolicyInput } from "@/lib/batch/shapes/scheduling-policies";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { conflict } from "@/lib/errors";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { resolveSchedulingPolicy } from "./resolve-scheduling-policy";
 
 export { deleteSchedulingPolicyInput };
@@ -13,7 +13,7 @@ export async function deleteSchedulingPolicy(
   input: DeleteSchedulingPolicyInput,
 ): Promise<Record<string, never>> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const policy = await resolveSchedulingPolicy(tx, organizationId, input.arn);
     const queues = await tx.jobQueue.findMany({
       where: { organizationId, schedulingPolicyId: policy.id, deletedAt: null },

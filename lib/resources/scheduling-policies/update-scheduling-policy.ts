@@ -5,7 +5,7 @@ import {
   type UpdateSchedulingPolicyInput,
   updateSchedulingPolicyInput,
 } from "@/lib/batch/shapes/scheduling-policies";
-import { writeTransaction } from "@/lib/organizations/lock";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { resolveSchedulingPolicy } from "./resolve-scheduling-policy";
 
 export { updateSchedulingPolicyInput };
@@ -16,7 +16,7 @@ export async function updateSchedulingPolicy(
   input: UpdateSchedulingPolicyInput,
 ): Promise<Record<string, never>> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const policy = await resolveSchedulingPolicy(tx, organizationId, input.arn);
     if (input.fairsharePolicy !== undefined) {
       await tx.schedulingPolicy.update({

@@ -1,15 +1,15 @@
 import { recordAudit } from "@/lib/audit";
 import { type OrgContext, requirePermission } from "@/lib/auth/context";
 import { MAX_TAGS, type TagResourceInput, tagResourceInput } from "@/lib/batch/shapes/tags";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { AppError } from "@/lib/errors";
-import { writeTransaction } from "@/lib/organizations/lock";
 import { findTagTarget } from "./tag-target";
 
 export { tagResourceInput };
 
 /** Adds or overwrites tags; the resource may hold at most 50 afterwards. */
 export async function tagResource(ctx: OrgContext, input: TagResourceInput): Promise<Record<string, never>> {
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const target = await findTagTarget(tx, ctx.organizationId, input.resourceArn);
     requirePermission(ctx, target.permission(ctx.user.id));
     const tags = { ...target.tags, ...input.tags };

@@ -1,14 +1,14 @@
 import { recordAudit } from "@/lib/audit";
 import { type OrgContext, requirePermission } from "@/lib/auth/context";
 import { type UntagResourceInput, untagResourceInput } from "@/lib/batch/shapes/tags";
-import { writeTransaction } from "@/lib/organizations/lock";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { findTagTarget } from "./tag-target";
 
 export { untagResourceInput };
 
 /** Removes the given keys; keys the resource does not have are ignored, as on AWS. */
 export async function untagResource(ctx: OrgContext, input: UntagResourceInput): Promise<Record<string, never>> {
-  return writeTransaction(ctx, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
     const target = await findTagTarget(tx, ctx.organizationId, input.resourceArn);
     requirePermission(ctx, target.permission(ctx.user.id));
     const remove = new Set(input.tagKeys);
