@@ -16,7 +16,7 @@ const config: NextConfig = {
   // `npm test` type-checks the whole project with tsc before it builds; checking again inside
   // the build only slows `npm start` down.
   typescript: { ignoreBuildErrors: true },
-  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg"],
+  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-pg"],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

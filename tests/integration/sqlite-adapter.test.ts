@@ -1,10 +1,14 @@
 // The SQLite adapter (lib/db/sqlite-adapter.ts) on a real database file. The other connection
 // holding the lock is a plain better-sqlite3 connection in this process: it never waits for a
 // lock itself, so it can hold one while the client under test waits.
+
+import type { SqlQuery } from "@prisma/driver-adapter-utils";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, hashToken, readSession, sessionWritesSettled } from "@/lib/auth/session";
-import { cacheStatements, isLockBusy, LOCK_WAIT_MS, whenUnlocked } from "@/lib/db/sqlite-adapter";
+import { SqliteConnection } from "@/lib/db/sqlite-adapter";
+import { isLockBusy } from "@/lib/db/sqlite-errors";
+import { LOCK_WAIT_MS, whenUnlocked } from "@/lib/db/sqlite-lock-wait";
 import { sqliteFilePath } from "@/lib/db/sqlite-path";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
@@ -122,6 +126,36 @@ describe("the SQLite adapter", () => {
     expect(await t.db.organization.findUnique({ where: { id: outside.id } })).not.toBeNull();
   });
 
+  it("runs one transaction at a time, the next once the one before has committed", async () => {
+    const steps: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let opened: () => void = () => {};
+    const firstOpen = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    const first = t.db.$transaction(async (tx) => {
+      steps.push("first begins");
+      opened();
+      await held;
+      await tx.organization.create({ data: orgData("turn-first") });
+      steps.push("first ends");
+    });
+    await firstOpen;
+    const second = t.db.$transaction(async (tx) => {
+      steps.push("second begins");
+      await tx.organization.count();
+    });
+    // Queries outside transactions go on meanwhile, on the other connection.
+    expect(await t.db.organization.count()).toBeGreaterThan(0);
+    expect(steps).toEqual(["first begins"]);
+    release();
+    await Promise.all([first, second]);
+    expect(steps).toEqual(["first begins", "first ends", "second begins"]);
+  });
+
   it("fails a transaction whose snapshot went stale at once instead of retrying it", async () => {
     const started = performance.now();
     const outcome = await t.db
@@ -147,59 +181,55 @@ describe("the SQLite adapter", () => {
 });
 
 describe("kept statements", () => {
-  /** A connection whose prepares are counted by SQL text, then kept by cacheStatements. */
+  /** A connection of the adapter over an in-memory database whose prepares are counted by SQL text. */
   function countedConnection(capacity: number) {
-    const conn = new Database(":memory:");
-    conn.defaultSafeIntegers(true);
+    const db = new Database(":memory:");
     const prepared: string[] = [];
-    const prepare = conn.prepare.bind(conn);
-    (conn as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) => {
+    const prepare = db.prepare.bind(db);
+    (db as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) => {
       prepared.push(sql);
       return prepare(sql);
     };
-    cacheStatements(conn, capacity);
-    // The calls the stock Prisma adapter makes (see reusable() in the adapter).
-    const kept = conn as unknown as {
-      prepare(sql: string): {
-        run(): unknown;
-        bind(args: unknown[]): { reader: boolean; raw(): { all(): unknown[][] }; run(): { changes: number } };
-      };
-    };
-    return { conn, prepared, kept };
+    return { conn: new SqliteConnection(db, capacity), prepared };
   }
+  const query = (sql: string, args: (number | string)[] = []): SqlQuery => ({
+    sql,
+    args,
+    argTypes: args.map((a) => ({ scalarType: typeof a === "number" ? "int" : "string", arity: "scalar" })),
+  });
 
-  it("prepares a SQL text once and runs it with each call's own arguments", () => {
-    const { conn, prepared, kept } = countedConnection(8);
-    kept.prepare("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)").bind([]).run();
+  it("prepares a SQL text once and runs it with each call's own arguments", async () => {
+    const { conn, prepared } = countedConnection(8);
+    await conn.executeRaw(query("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"));
     const insert = "INSERT INTO t (id, name) VALUES (?, ?)";
     for (const [id, name] of [
       [1, "one"],
       [2, "two"],
       [3, "three"],
     ] as const) {
-      expect(kept.prepare(insert).bind([id, name]).run().changes).toBe(1);
+      expect(await conn.executeRaw(query(insert, [id, name]))).toBe(1);
     }
     const select = "SELECT name FROM t WHERE id >= ? ORDER BY id";
-    const read = kept.prepare(select).bind([2]);
-    expect(read.reader).toBe(true);
-    expect(read.raw().all()).toEqual([["two"], ["three"]]);
-    expect(kept.prepare(select).bind([3]).raw().all()).toEqual([["three"]]);
-    // A statement that failed runs again cleanly with other arguments.
-    expect(() => kept.prepare(insert).bind([4, "one"]).run()).toThrow(/UNIQUE/);
-    expect(kept.prepare(insert).bind([4, "four"]).run().changes).toBe(1);
-    expect(kept.prepare(select).bind([0]).raw().all()).toHaveLength(4);
+    expect((await conn.queryRaw(query(select, [2]))).rows).toEqual([["two"], ["three"]]);
+    expect((await conn.queryRaw(query(select, [3]))).rows).toEqual([["three"]]);
+    // A statement that failed runs again cleanly with other arguments; the failure is Prisma's.
+    await expect(conn.executeRaw(query(insert, [4, "one"]))).rejects.toMatchObject({
+      cause: { kind: "UniqueConstraintViolation", originalCode: "SQLITE_CONSTRAINT_UNIQUE" },
+    });
+    expect(await conn.executeRaw(query(insert, [4, "four"]))).toBe(1);
+    expect((await conn.queryRaw(query(select, [0]))).rows).toHaveLength(4);
     expect(prepared.filter((sql) => sql === insert)).toHaveLength(1);
     expect(prepared.filter((sql) => sql === select)).toHaveLength(1);
-    conn.close();
+    conn.db.close();
   });
 
-  it("keeps at most its capacity, dropping the least recently used", () => {
-    const { conn, prepared, kept } = countedConnection(2);
+  it("keeps at most its capacity, dropping the least recently used", async () => {
+    const { conn, prepared } = countedConnection(2);
     const q = (n: number) => `SELECT ${n} AS n`;
-    for (const n of [1, 2, 1, 3, 1, 2]) expect(kept.prepare(q(n)).bind([]).raw().all()).toEqual([[BigInt(n)]]);
+    for (const n of [1, 2, 1, 3, 1, 2]) expect((await conn.queryRaw(query(q(n)))).rows).toEqual([[String(n)]]);
     // 1, 2 prepared; 1 kept; 3 evicts 2; 1 kept; 2 prepared again (evicting 3).
     expect(prepared).toEqual([q(1), q(2), q(3), q(2)]);
-    conn.close();
+    conn.db.close();
   });
 
   it("serve Prisma's queries on a real database: same SQL, other arguments, right rows", async () => {
