@@ -2,10 +2,12 @@
 // _batchdeck_migrations. Prisma's own `migrate deploy` cannot be used for PostgreSQL here (it
 // needs a native engine and trips on prisma/orm#27403), so one small runner serves both
 // databases. Two servers starting at once are serialized: by an advisory lock on PostgreSQL and
-// by BEGIN IMMEDIATE on SQLite. A migration that fails is rolled back whole.
+// by BEGIN IMMEDIATE on SQLite. A migration that fails is rolled back whole. On SQLite a migration
+// that drops a table other tables refer to is refused before it runs (migration-guard.ts).
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { refuseReferencedDrops } from "./migration-guard";
 import { type Provider, providerOf } from "./provider";
 import { sqliteFilePath } from "./sqlite-path";
 
@@ -66,6 +68,7 @@ async function migrateSqlite(url: string, root: string): Promise<string[]> {
       const record = conn.prepare("INSERT INTO _batchdeck_migrations (name, checksum, applied_at) VALUES (?, ?, ?)");
       for (const m of migrations) {
         if (applied.has(m.name)) continue;
+        refuseReferencedDrops(conn, m.name, m.sql);
         conn.exec(m.sql);
         record.run(m.name, m.checksum, Date.now());
         appliedNow.push(m.name);
