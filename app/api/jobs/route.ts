@@ -13,7 +13,7 @@ const SHARED_MS = 1_000;
 
 export const dynamic = "force-dynamic";
 
-export const GET = orgRoute({ permission: "resources.view", query: jobListQuerySchema }, async (_req, ctx, query) => {
+export const GET = orgRoute({ permission: "resources.view", query: jobListQuerySchema }, async ({ ctx, query }) => {
   const backend = await backendFor(ctx);
   const input = {
     ...toListInput(query),

@@ -3,6 +3,6 @@ import { z } from "zod";
 import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
 
-export const GET = orgRoute({ permission: "resources.view", query: z.object({}) }, async (_req, ctx) =>
+export const GET = orgRoute({ permission: "resources.view", query: z.object({}) }, async ({ ctx }) =>
   (await backendFor(ctx)).computeEnvironmentUsage(ctx),
 );

@@ -4,12 +4,15 @@ import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
 import { notFound } from "@/lib/errors";
 import { loadJobView } from "@/lib/jobs/console-job-view";
+import { jobRouteParams } from "@/lib/jobs/job-route-params";
 
 export const dynamic = "force-dynamic";
 
-export const GET = orgRoute({ permission: "resources.view", query: z.object({}) }, async (req, ctx) => {
-  const jobId = decodeURIComponent(new URL(req.url).pathname.split("/").pop() ?? "");
-  const view = await loadJobView(await backendFor(ctx), ctx, jobId);
-  if (!view) throw notFound(`Job ${jobId}`);
-  return view;
-});
+export const GET = orgRoute(
+  { permission: "resources.view", query: z.object({}), params: jobRouteParams },
+  async ({ ctx, params: { jobId } }) => {
+    const view = await loadJobView(await backendFor(ctx), ctx, jobId);
+    if (!view) throw notFound(`Job ${jobId}`);
+    return view;
+  },
+);

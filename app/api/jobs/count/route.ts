@@ -5,7 +5,10 @@ import { jobFilterSchema, toListInput } from "@/lib/jobs/console-filter";
 
 export const dynamic = "force-dynamic";
 
-export const GET = orgRoute({ permission: "resources.view", query: jobFilterSchema }, async (_req, ctx, filter) => {
-  const backend = await backendFor(ctx);
-  return backend.countJobsForConsole(ctx, toListInput(filter));
-});
+export const GET = orgRoute(
+  { permission: "resources.view", query: jobFilterSchema },
+  async ({ ctx, query: filter }) => {
+    const backend = await backendFor(ctx);
+    return backend.countJobsForConsole(ctx, toListInput(filter));
+  },
+);

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 const query = z.object({ q: z.string().max(200).default("") });
 
-export const GET = orgRoute({ permission: "resources.view", query }, async (_req, ctx, { q }) => {
+export const GET = orgRoute({ permission: "resources.view", query }, async ({ ctx, query: { q } }) => {
   const term = q.trim();
   if (!term) return { jobs: [] };
   const backend = await backendFor(ctx);

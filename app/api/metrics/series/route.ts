@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 const query = z.object({ range: z.enum(RANGE_KEYS).default(DEFAULT_RANGE) });
 
-export const GET = orgRoute({ permission: "resources.view", query }, async (_req, ctx, q) => {
+export const GET = orgRoute({ permission: "resources.view", query }, async ({ ctx, query: q }) => {
   const backend = await backendFor(ctx);
   return sharedRead(ctx.organizationId, `series ${backend.kind} ${q.range}`, SHARED_MS, () =>
     backend.getMetricSeries(ctx, rangeWindow(q.range, Date.now())),

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { orgRoute } from "@/lib/auth/route";
 import { backendFor } from "@/lib/backends";
+import { jobRouteParams } from "@/lib/jobs/job-route-params";
 import { getLogEventsInput, logStreamFilter } from "@/lib/logs/get-log-events";
 
 export const dynamic = "force-dynamic";
@@ -16,9 +17,9 @@ const query = z.object({
   timestamps: z.enum(["0", "1"]).default("0"),
 });
 
-export async function GET(req: Request, { params }: { params: Promise<{ jobId: string }> }): Promise<Response> {
-  const { jobId } = await params;
-  return orgRoute({ permission: "resources.view", query }, async (_request, ctx, q) => {
+export const GET = orgRoute(
+  { permission: "resources.view", query, params: jobRouteParams },
+  async ({ ctx, query: q, params: { jobId } }) => {
     const backend = await backendFor(ctx);
     const read = { jobId, attempt: q.attempt, stream: q.stream, limit: PAGE_LINES };
     let page = await backend.getLogEvents(ctx, read);
@@ -61,5 +62,5 @@ export async function GET(req: Request, { params }: { params: Promise<{ jobId: s
         "cache-control": "no-store",
       },
     });
-  })(req);
-}
+  },
+);
