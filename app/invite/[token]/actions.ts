@@ -1,28 +1,10 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { setSessionCookie } from "@/lib/auth/cookies";
-import { type ActionResult, parseInput } from "@/lib/auth/operation";
-import { createSession } from "@/lib/auth/session";
-import { db } from "@/lib/db";
-import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { publicAction } from "@/lib/auth/public-action";
 import { acceptInvitation, acceptInvitationInput } from "@/lib/members/invitations";
 
-export async function acceptInvitationAction(
-  _prev: ActionResult<null> | null,
-  form: FormData,
-): Promise<ActionResult<null>> {
-  try {
-    const input = parseInput(acceptInvitationInput, form);
-    const { userId, organizationId } = await acceptInvitation(db(), input);
-    const session = await createSession(db(), { userId, organizationId, days: env().BATCHDECK_SESSION_DAYS });
-    await setSessionCookie(session.token, session.expiresAt);
-  } catch (error) {
-    if (error instanceof AppError) {
-      return { ok: false, code: error.code, error: error.message, fieldErrors: error.fieldErrors };
-    }
-    throw error;
-  }
-  redirect("/");
-}
+export const acceptInvitationAction = publicAction({
+  name: "acceptInvitation",
+  input: acceptInvitationInput,
+  run: async (ctx, input) => ctx.startSession(await acceptInvitation(ctx.db, input)),
+});
