@@ -4,11 +4,11 @@
 
 import type { SqlQuery } from "@prisma/driver-adapter-utils";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createSession, hashToken, readSession, sessionWritesSettled } from "@/lib/auth/session";
 import { SqliteConnection } from "@/lib/db/sqlite-adapter";
 import { isLockBusy } from "@/lib/db/sqlite-errors";
-import { LOCK_WAIT_MS, whenUnlocked } from "@/lib/db/sqlite-lock-wait";
+import { whenUnlocked } from "@/lib/db/sqlite-lock-wait";
 import { sqliteFilePath } from "@/lib/db/sqlite-path";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
@@ -22,30 +22,24 @@ function orgData(name: string) {
   return { id, name, slug: `${name}-${id}`.toLowerCase(), accountId: String(accounts) };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The longest stretch, in ms, in which a 5 ms interval did not get to run while `work` ran. */
-async function longestStall<T>(work: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 5);
-  try {
-    const value = await work();
-    stallMs = Math.max(stallMs, performance.now() - last);
-    return { value, stallMs };
-  } finally {
-    clearInterval(timer);
-  }
+/** Resolves after `n` turns of a timer: waiting on the event loop, not on the clock. */
+function timerTurns(n: number): Promise<void> {
+  return new Promise((resolve) => {
+    let left = n;
+    const timer = setInterval(() => {
+      if (--left <= 0) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
 }
 
 describe("the SQLite adapter", () => {
   let t: TestDatabase;
   let holder: Database.Database;
-  const HOLD_MS = 1_000;
+  /** Timer turns the other connection holds the lock for. */
+  const HOLD_TURNS = 20;
 
   beforeAll(async () => {
     t = await freshDatabase("sqlite");
@@ -56,52 +50,57 @@ describe("the SQLite adapter", () => {
     await t.close();
   });
 
-  /** Takes the write lock on the other connection and lets it go after HOLD_MS. */
-  function holdWriteLock(): Promise<void> {
+  /**
+   * Takes the write lock on the other connection and lets it go from a timer, once it has fired
+   * HOLD_TURNS times: it can only if the event loop keeps turning while the client under test
+   * waits (a synchronous wait for the lock would hold the lock's release up behind it).
+   */
+  function holdWriteLock(): { released: Promise<void>; committed: () => boolean } {
     holder.exec("BEGIN IMMEDIATE");
-    return sleep(HOLD_MS).then(() => {
+    let committed = false;
+    const released = timerTurns(HOLD_TURNS).then(() => {
       holder.exec("COMMIT");
+      committed = true;
     });
+    return { released, committed: () => committed };
   }
 
   it("waits for another connection's write lock without stopping the event loop", async () => {
-    const released = holdWriteLock();
+    const lock = holdWriteLock();
     const row = orgData("waits-outside");
-    const started = performance.now();
-    const { stallMs } = await longestStall(() => t.db.organization.create({ data: row }));
-    const waitedMs = performance.now() - started;
-    await released;
+    // Written only once the timer released the lock: it waited, and the loop turned meanwhile.
+    const afterRelease = await t.db.organization.create({ data: row }).then(lock.committed);
+    await lock.released;
+    expect(afterRelease).toBe(true);
     expect(await t.db.organization.findUnique({ where: { id: row.id } })).not.toBeNull();
-    // It did wait for the lock (a synchronous busy wait would stall for the whole hold)...
-    expect(waitedMs).toBeGreaterThanOrEqual(HOLD_MS * 0.8);
-    // ...while timers kept running.
-    expect(stallMs).toBeLessThan(HOLD_MS / 2);
   });
 
   it("lets a transaction wait for the write lock the same way", async () => {
-    const released = holdWriteLock();
+    const lock = holdWriteLock();
     const row = orgData("waits-inside");
-    const { stallMs } = await longestStall(() =>
-      writeTransaction(t.db, async (tx) => tx.organization.create({ data: row })),
+    const afterRelease = await writeTransaction(t.db, async (tx) => tx.organization.create({ data: row })).then(
+      lock.committed,
     );
-    await released;
+    await lock.released;
+    expect(afterRelease).toBe(true);
     expect(await t.db.organization.findUnique({ where: { id: row.id } })).not.toBeNull();
-    expect(stallMs).toBeLessThan(HOLD_MS / 2);
   });
 
   it("answers a session read at once while its slide waits for the lock", async () => {
     const { organizationId, admin } = await createOrgWithAdmin(t.db, "Slide");
     const session = await createSession(t.db, { userId: admin.id, organizationId, days: 1 });
     const id = hashToken(session.token);
-    await t.db.session.update({ where: { id }, data: { lastSeenAt: new Date(Date.now() - 120_000) } });
-    const released = holdWriteLock();
-    const started = performance.now();
+    const stale = new Date(Date.now() - 120_000);
+    await t.db.session.update({ where: { id }, data: { lastSeenAt: stale } });
+    const lock = holdWriteLock();
     expect((await readSession(t.db, session.token, 1))?.user.id).toBe(admin.id);
-    expect(performance.now() - started).toBeLessThan(HOLD_MS / 2);
-    await released;
+    // Answered while the lock was still held: the read did not wait for its slide.
+    expect(lock.committed()).toBe(false);
+    await lock.released;
     await sessionWritesSettled();
     const row = await t.db.session.findUniqueOrThrow({ where: { id } });
-    expect(Date.now() - row.lastSeenAt.getTime()).toBeLessThan(60_000);
+    // The slide went through once the lock was free.
+    expect(row.lastSeenAt.getTime()).toBeGreaterThan(stale.getTime());
   });
 
   it("keeps queries outside a transaction out of it: no uncommitted reads, no shared rollback", async () => {
@@ -109,18 +108,26 @@ describe("the SQLite adapter", () => {
     const outside = orgData("outside");
     let seenDuring: unknown = "not read";
     let outsideWrite: Promise<unknown> | undefined;
+    let outsideDone = false;
+    let outsidePendingAtRollback: boolean | undefined;
     const failed = t.db
       .$transaction(async (tx) => {
         await tx.organization.create({ data: inTx });
         seenDuring = await t.db.organization.findUnique({ where: { id: inTx.id } });
         // This write waits for the transaction's lock; it must not become part of it.
-        outsideWrite = t.db.organization.create({ data: outside });
-        await sleep(100);
+        outsideWrite = t.db.organization.create({ data: outside }).then(() => {
+          outsideDone = true;
+        });
+        // Time for it to try (and be refused) a few times, counted in timer turns.
+        await timerTurns(20);
+        outsidePendingAtRollback = !outsideDone;
         throw new Error("roll back");
       })
       .catch((e: Error) => e.message);
     expect(await failed).toBe("roll back");
     await outsideWrite;
+    // It waited for the transaction's lock rather than running inside it.
+    expect(outsidePendingAtRollback).toBe(true);
     expect(seenDuring).toBeNull();
     expect(await t.db.organization.findUnique({ where: { id: inTx.id } })).toBeNull();
     expect(await t.db.organization.findUnique({ where: { id: outside.id } })).not.toBeNull();
@@ -157,7 +164,10 @@ describe("the SQLite adapter", () => {
   });
 
   it("fails a transaction whose snapshot went stale at once instead of retrying it", async () => {
-    const started = performance.now();
+    // The lock wait's pauses between tries are short timers (at most 20 ms); Prisma's own
+    // transaction timers are seconds. Counted, not timed.
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    const pauses = () => timers.mock.calls.filter(([, ms]) => typeof ms === "number" && ms > 0 && ms < 1_000).length;
     const outcome = await t.db
       .$transaction(async (tx) => {
         await tx.organization.count();
@@ -176,7 +186,9 @@ describe("the SQLite adapter", () => {
       .catch((e: unknown) => e);
     expect(outcome).toBeInstanceOf(Error);
     expect(String((outcome as Error).message)).toMatch(/SQLITE_BUSY_SNAPSHOT|database is locked|busy/i);
-    expect(performance.now() - started).toBeLessThan(LOCK_WAIT_MS / 2);
+    // Not tried again: no pause for the lock.
+    expect(pauses()).toBe(0);
+    timers.mockRestore();
   });
 });
 
@@ -267,15 +279,27 @@ describe("whenUnlocked", () => {
   });
 
   it("gives up after its wait and throws the lock error", async () => {
-    let calls = 0;
-    const started = performance.now();
-    const error = await whenUnlocked(async () => {
-      calls += 1;
-      throw busy();
-    }, 150).catch((e: unknown) => e);
-    expect(isLockBusy(error)).toBe(true);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
-    expect(calls).toBeGreaterThan(3);
+    // On a fake clock: the wait's end is asserted in the clock's time, not the host's.
+    vi.useFakeTimers({ toFake: ["setTimeout", "performance"] });
+    try {
+      let calls = 0;
+      let settled = false;
+      const outcome = whenUnlocked(async () => {
+        calls += 1;
+        throw busy();
+      }, 150)
+        .catch((e: unknown) => e)
+        .finally(() => {
+          settled = true;
+        });
+      await vi.advanceTimersByTimeAsync(140);
+      expect(settled).toBe(false);
+      expect(calls).toBeGreaterThan(3);
+      await vi.advanceTimersByTimeAsync(40);
+      expect(isLockBusy(await outcome)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("does not retry other errors, a stale snapshot among them", async () => {
