@@ -149,21 +149,31 @@ export interface KillOptions {
   minDelayMs: number;
   maxDelayMs: number;
   random: () => number;
-  /** True once the engine is at work (jobs running): each kill's delay counts from then. */
-  busy: () => Promise<boolean>;
+  /**
+   * True while the engine spawned as `engine` runs jobs itself (attempts it started, not yet
+   * stopped): each kill's delay counts from then, and the kill lands only while it holds. Jobs
+   * merely left RUNNING by the engine killed before do not count: killing a new engine before
+   * it has taken over cuts off nothing.
+   */
+  busy: (engine: number) => Promise<boolean>;
   /** Resolves when every job is terminal (the run is over). */
   done: () => Promise<boolean>;
   timeoutMs: number;
 }
 
-/** Runs the engine, SIGKILLs it `kills` times at random moments, then lets it finish. */
+/**
+ * Runs the engine, SIGKILLs it `kills` times at random moments while jobs run (`busy()` just
+ * before each kill), then lets it finish. The engine killed the k-th time is `spawnEngine(k)`'s.
+ */
 export async function runWithKills(o: KillOptions): Promise<{ kills: number; engine: ChildProcess }> {
   let kills = 0;
   let engine = o.spawnEngine(0);
   for (; kills < o.kills; ) {
-    while (!(await o.busy()) && !(await o.done())) await new Promise((r) => setTimeout(r, 50));
+    while (!(await o.busy(kills)) && !(await o.done())) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, o.minDelayMs + o.random() * (o.maxDelayMs - o.minDelayMs)));
     if (await o.done()) break;
+    // Every kill lands while jobs run: a delay that outlasted the running ones waits for more.
+    if (!(await o.busy(kills))) continue;
     engine.kill("SIGKILL");
     await new Promise((r) =>
       engine.exitCode !== null || engine.signalCode !== null ? r(null) : engine.once("exit", r),

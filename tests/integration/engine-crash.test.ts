@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkCrashRun, crashDirs, crashWorld, runWithKills, seeded, submitCrashMix } from "@/bench/lib/crash-run";
+import { STATUS_REASONS } from "@/lib/batch/states";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import {
   type EngineWorld,
@@ -17,6 +18,16 @@ import {
   waitFor,
 } from "../helpers/engine-fixtures";
 import { hostVolume } from "../helpers/host-volume";
+
+/** For each of the first `kills` engines, whether an attempt was recorded as cut off by its death. */
+function cutOffBy(
+  jobs: { attempts: { statusReason: string | null }[] }[],
+  engineId: (k: number) => string,
+  kills: number,
+): boolean[] {
+  const reasons = new Set(jobs.flatMap((j) => j.attempts.map((a) => a.statusReason)));
+  return Array.from({ length: kills }, (_, k) => reasons.has(STATUS_REASONS.hostTerminated(engineId(k))));
+}
 
 const JOBS = 24;
 const KILLS = 3;
@@ -73,14 +84,14 @@ describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
     );
     const terminal = () => t.db.job.count({ where: { id: { in: ids }, status: { in: ["SUCCEEDED", "FAILED"] } } });
     for (let kill = 0; kill < KILLS; kill++) {
-      current = spawnEngineProcess(t.url, dataDir, `crash-${provider}-${kill}`);
-      // Let it get going, then kill it while jobs are running.
-      await waitFor(
-        "jobs running",
-        async () => (await t.db.job.count({ where: { id: { in: ids }, status: "RUNNING" } })) > 0,
-        30_000,
-      );
+      const engineId = `crash-${provider}-${kill}`;
+      current = spawnEngineProcess(t.url, dataDir, engineId);
+      // Running jobs itself: the jobs its dead predecessor left RUNNING do not count.
+      const running = async () => (await t.db.jobAttempt.count({ where: { engineId, stoppedAt: null } })) > 0;
+      await waitFor("the engine running jobs", running, 30_000);
+      // A random moment later, while it still runs some.
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
+      await waitFor("the engine still running jobs", running, 30_000);
       current.kill("SIGKILL");
       await new Promise((r) => current?.once("exit", r));
     }
@@ -107,15 +118,17 @@ describe.each(PROVIDERS)("engine crash safety on %s", (provider) => {
       }
       if (job.status === "SUCCEEDED") expect(job.attempts.at(-1)!.exitCode).toBe(0);
     }
-    // The kills landed while jobs ran: some attempts were cut off and retried.
+    // Every kill landed while jobs ran: each killed engine left attempts cut off, retried.
     expect(cutOff).toBeGreaterThan(0);
+    expect(cutOffBy(jobs, (k) => `crash-${provider}-${k}`, KILLS)).toEqual(Array(KILLS).fill(true));
     expect(jobs.every((j) => j.status === "SUCCEEDED")).toBe(true);
   }, 120_000);
 });
 
 // The crash run of bench/crash-run.ts, shortened: a few hundred jobs of every kind (arrays,
-// dependencies, retries, timeouts, steady log lines), ~5 kills, the same checker.
-const SHORT_JOBS = 200;
+// dependencies, retries, timeouts, steady log lines), 5 kills, the same checker. Enough jobs
+// that the work outlasts 5 kills, each landing only once the restarted engine runs jobs.
+const SHORT_JOBS = 300;
 const SHORT_KILLS = 5;
 
 describe.each(PROVIDERS)("crash run (shortened) on %s", (provider) => {
@@ -153,9 +166,10 @@ describe.each(PROVIDERS)("crash run (shortened) on %s", (provider) => {
       },
       kills: SHORT_KILLS,
       minDelayMs: 50,
-      maxDelayMs: 1_500,
+      maxDelayMs: 1_000,
       random,
-      busy: async () => (await t.db.job.count({ where: { AND: [all, { status: "RUNNING" }] } })) > 0,
+      busy: async (i) =>
+        (await t.db.jobAttempt.count({ where: { engineId: `crashrun-${provider}-${i}`, stoppedAt: null } })) > 0,
       done: async () =>
         (await t.db.job.count({ where: { AND: [all, { status: { in: ["SUCCEEDED", "FAILED"] } }] } })) === total,
       timeoutMs: 90_000,
@@ -168,5 +182,13 @@ describe.each(PROVIDERS)("crash run (shortened) on %s", (provider) => {
     expect(run.kills).toBe(SHORT_KILLS);
     expect(figures.jobs).toBe(total);
     expect(figures.hostTerminated).toBeGreaterThan(0);
+    // Every kill landed while jobs ran: each killed engine cut off attempts of its own.
+    const attempts = await t.db.jobAttempt.findMany({
+      where: { job: all, statusReason: { startsWith: "Host EC2" } },
+      select: { statusReason: true },
+    });
+    expect(cutOffBy([{ attempts }], (k) => `crashrun-${provider}-${k}`, run.kills)).toEqual(
+      Array(run.kills).fill(true),
+    );
   }, 180_000);
 });
