@@ -1,9 +1,12 @@
 // SubmitJob through the AWS-compatible API with 16 concurrent clients (DESIGN.md: ≥ 1,000 per
 // second), against a baseline measured in the same run on the same server: the rate of signed
-// requests that the server authenticates and then refuses cheaply (an unknown operation), which
-// is the cost of HTTP, SigV4 and the access-key lookup without any job being written.
+// requests that the server authenticates and then refuses cheaply (a SubmitJob naming no queue),
+// which is the cost of HTTP, SigV4 and the access-key lookup without any job being written. The
+// two sides alternate in rounds (baseline first in odd rounds, SubmitJob first in even ones), so
+// neither gets the quieter or the warmer machine; each side's rate is its requests over its time.
 //
-//   node --import tsx bench/api-submit.ts [--requests 4000] [--clients 16] [--database-url postgres://…]
+//   node --import tsx bench/api-submit.ts [--requests 4000] [--clients 16] [--rounds 8]
+//     [--database-url postgres://…]
 //
 // The server runs in a child process (bench/lib/api-server-main.ts) so clients and server do
 // not share an event loop; on this 2-core machine they still share the CPU, as they would on
@@ -15,20 +18,23 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { BatchClient, SubmitJobCommand } from "@aws-sdk/client-batch";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
-import { createDb } from "@/lib/db";
+import { createDb, providerOf } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import { contextFor } from "@/tests/helpers/fixtures";
+import { databaseSettings } from "./lib/settings";
 
 const { values } = parseArgs({
   options: {
     requests: { type: "string", default: "4000" },
     clients: { type: "string", default: "16" },
+    rounds: { type: "string", default: "8" },
     "database-url": { type: "string" },
   },
 });
 const N = Number(values.requests);
 const C = Number(values.clients);
+const ROUNDS = Number(values.rounds);
 
 process.env.BATCHDECK_SECRET_KEY ??= Buffer.alloc(32, 7).toString("base64");
 
@@ -52,29 +58,50 @@ async function startServer(url: string): Promise<{ port: number; stop: () => voi
   return { port, stop: () => child.kill("SIGTERM") };
 }
 
-async function rate(label: string, clients: BatchClient[], send: (c: BatchClient, i: number) => Promise<unknown>) {
+/** One side of the comparison, over every round it ran. */
+interface Side {
+  label: string;
+  requests: number;
+  ms: number;
+  failures: number;
+  latencies: number[];
+}
+
+const side = (label: string): Side => ({ label, requests: 0, ms: 0, failures: 0, latencies: [] });
+
+/** `count` more requests of one side, from every client at once. */
+async function round(
+  s: Side,
+  count: number,
+  clients: BatchClient[],
+  send: (c: BatchClient, i: number) => Promise<unknown>,
+) {
+  const first = s.requests;
   let next = 0;
-  let failures = 0;
-  const latencies: number[] = [];
   const start = performance.now();
   await Promise.all(
     clients.map(async (client) => {
-      for (let i = next++; i < N; i = next++) {
+      for (let i = next++; i < count; i = next++) {
         const t0 = performance.now();
         try {
-          await send(client, i);
+          await send(client, first + i);
         } catch {
-          failures++;
+          s.failures++;
         }
-        latencies.push(performance.now() - t0);
+        s.latencies.push(performance.now() - t0);
       }
     }),
   );
-  const seconds = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
-  console.log(`  ${label}: ${(N / seconds).toFixed(0)}/s, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms`);
-  return { perSecond: N / seconds, failures };
+  s.ms += performance.now() - start;
+  s.requests += count;
+}
+
+function summary(s: Side) {
+  const sorted = s.latencies.toSorted((a, b) => a - b);
+  const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
+  const perSecond = s.requests / (s.ms / 1000);
+  console.log(`  ${s.label}: ${perSecond.toFixed(0)}/s, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms`);
+  return perSecond;
 }
 
 async function main() {
@@ -104,9 +131,8 @@ async function main() {
     () => new BatchClient({ endpoint, region: "us-east-1", credentials, maxAttempts: 1 }),
   );
   try {
-    console.log(
-      `${N} requests from ${C} concurrent clients against ${url.startsWith("file:") ? "SQLite" : "PostgreSQL"}`,
-    );
+    const database = await databaseSettings(db, providerOf(url));
+    console.log(`${N} requests a side from ${C} concurrent clients in ${ROUNDS} alternating rounds; ${database}`);
     // Warm both paths (JIT, connections) before measuring.
     for (const c of clients) {
       await c
@@ -122,12 +148,13 @@ async function main() {
           throw new Error(`warm-up SubmitJob failed: ${(e as Error).message}`);
         });
     }
-    const base = await rate("baseline: signed request refused after authentication", clients, (c) =>
+    const base = side("baseline: signed request refused after authentication");
+    const submit = side("SubmitJob");
+    const refused = (c: BatchClient) =>
       c.send(new SubmitJobCommand({ jobName: "x", jobQueue: "", jobDefinition: "" })).catch((e) => {
         if ((e as { name?: string }).name !== "ClientException") throw e;
-      }),
-    );
-    const submit = await rate("SubmitJob", clients, (c, i) =>
+      });
+    const submitted = (c: BatchClient, i: number) =>
       c.send(
         new SubmitJobCommand({
           jobName: `bench-${i}`,
@@ -135,15 +162,29 @@ async function main() {
           jobDefinition: definition.arn,
           containerOverrides: { command: ["true"] },
         }),
-      ),
-    );
+      );
+    for (let r = 0; r < ROUNDS; r++) {
+      const count = Math.floor(N / ROUNDS) + (r < N % ROUNDS ? 1 : 0);
+      const baseline = () => round(base, count, clients, refused);
+      const submitting = () => round(submit, count, clients, submitted);
+      if (r % 2 === 0) {
+        await baseline();
+        await submitting();
+      } else {
+        await submitting();
+        await baseline();
+      }
+    }
+    const basePerSecond = summary(base);
+    const submitPerSecond = summary(submit);
     const stored = await db.job.count({
       where: { organizationId: world.organizationId, name: { startsWith: "bench-" } },
     });
     console.log(`
-SubmitJob via /v1: ${submit.perSecond.toFixed(0)} per second with ${C} clients (target ≥ 1000)
-baseline (authenticated, refused): ${base.perSecond.toFixed(0)} per second
-ratio SubmitJob / baseline: ${(submit.perSecond / base.perSecond).toFixed(2)}
+settings: ${database}; ${C} clients, ${N} requests a side in ${ROUNDS} alternating rounds
+SubmitJob via /v1: ${submitPerSecond.toFixed(0)} per second with ${C} clients (target ≥ 1000)
+baseline (authenticated, refused): ${basePerSecond.toFixed(0)} per second
+ratio SubmitJob / baseline: ${(submitPerSecond / basePerSecond).toFixed(2)}
 jobs stored: ${stored} of ${N}; failures: ${submit.failures} submit, ${base.failures} baseline`);
     if (stored !== N || submit.failures > 0) process.exitCode = 1;
   } finally {

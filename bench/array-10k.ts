@@ -7,7 +7,7 @@
 // executor does) at the engine's concurrency, C jobs of 1 vCPU on a C-vCPU environment.
 // Target (DESIGN.md): accepted ≤ 1 s; all children RUNNABLE ≤ 2 s.
 //
-//   node --import tsx bench/array-10k.ts [--size 10000] [--concurrency 16] [--postgres]
+//   node --import tsx bench/array-10k.ts [--size 10000] [--concurrency 16] [--postgres [--pg-fsync-off]]
 import { parseArgs } from "node:util";
 import { submitJob, submitJobInput } from "@/lib/jobs/submit-job";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     size: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "16" },
     postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 const N = Number(values.size);

@@ -10,7 +10,7 @@
 //
 //   npm run bench:console-load -- [--browsers 200] [--submitters 16] [--seconds 60] [--jobs 200]
 //                                 [--sessions N] [--page-requests 10] [--line-ms 40]
-//                                 [--submit-pause-ms 100] [--postgres]
+//                                 [--submit-pause-ms 100] [--postgres [--pg-fsync-off]]
 //
 // The server is the production build (built first when stale) with the engine beside it, on a
 // fresh SQLite database (or a throwaway PostgreSQL cluster with --postgres), started by
@@ -39,6 +39,7 @@ import { signIn, timedGet } from "./lib/console-http";
 import { pct, report, sleep } from "./lib/harness";
 import type { BrowserFigures, BrowserPlan } from "./lib/load-browsers";
 import type { SubmitFigures, SubmitPlan } from "./lib/load-submitters";
+import { pgDurable } from "./lib/settings";
 
 const { values } = parseArgs({
   options: {
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     "line-ms": { type: "string", default: "40" },
     "submit-pause-ms": { type: "string", default: "100" },
     postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 const BROWSERS = Number(values.browsers);
@@ -202,12 +204,16 @@ async function main() {
   if (buildIfStale(root)) console.log("built the console");
   let stopCluster = () => {};
   let databaseUrl: string | undefined;
+  // The e2e server's own SQLite file, opened as the console opens it.
+  let database = "SQLite (scripts/e2e-server.mjs's file), journal_mode WAL";
   if (values.postgres) {
-    const cluster = await startPgCluster();
+    const cluster = await startPgCluster({ durable: pgDurable() });
     stopCluster = () => cluster.stop();
     const admin = new pg.Client({ connectionString: cluster.url });
     await admin.connect();
     await admin.query("CREATE DATABASE console_load");
+    const show = async (name: string) => (await admin.query(`SHOW ${name}`)).rows[0]?.[name] as string;
+    database = `PostgreSQL ${await show("server_version")}, fsync ${await show("fsync")}, synchronous_commit ${await show("synchronous_commit")}, full_page_writes ${await show("full_page_writes")}`;
     await admin.end();
     databaseUrl = cluster.urlFor("console_load");
   }
@@ -431,7 +437,7 @@ async function main() {
     rows.push(["web RSS idle / peak", `${idleRss.web.toFixed(0)} / ${peak.web.toFixed(0)} MB`]);
     rows.push(["engine RSS idle / peak", `${idleRss.engine.toFixed(0)} / ${peak.engine.toFixed(0)} MB`]);
     rows.push(["load lasted", `${loadSeconds.toFixed(1)} s`]);
-    report("console under load", rows);
+    report("console under load", [["database", database], ...rows]);
 
     for (const e of errors.slice(0, 20)) console.error(`  error: ${e}`);
     if (errors.length > 0) failures.push(`${errors.length} errors`);

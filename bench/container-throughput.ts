@@ -7,7 +7,7 @@
 //      own StartedAt), against a bare create + start of the same container through the same API.
 // Target (issue 13): engine ≥ 0.8× the baseline's rate; dispatch overhead p50 ≤ 50 ms.
 //
-//   npm run bench:containers -- [--jobs 200] [--concurrency 4] [--samples 30] [--postgres]
+//   npm run bench:containers -- [--jobs 200] [--concurrency 4] [--samples 30] [--postgres [--pg-fsync-off]]
 //   (default: a temporary SQLite file; --postgres: a throwaway PostgreSQL cluster). Run as root
 //   on a host with Podman and runc; the image is the tests' busybox image, built locally.
 import { spawn } from "node:child_process";
@@ -22,6 +22,7 @@ import { migrate } from "@/lib/db/migrate";
 import { insertJobs, seedEngineWorld, waitFor } from "@/tests/helpers/engine-fixtures";
 import { ensureTestImage } from "@/tests/helpers/test-image";
 import { openDatabase } from "./lib/harness";
+import { databaseSettings, engineSettings } from "./lib/settings";
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "4" },
     samples: { type: "string", default: "30" },
     postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 const N = Number(values.jobs);
@@ -101,20 +103,16 @@ async function main() {
     tags: { "batchdeck:executor": "container" },
   });
   // As `npm start` runs it: production defaults (poll, log flush), a uid per attempt unused here.
-  const engine = startEngine({
-    db,
-    provider: providerOf(url),
-    databaseUrl: url,
-    dataDir: dir,
-    sampleMs: 0,
-    log: () => {},
-  });
+  const options = { databaseUrl: url, dataDir: dir, sampleMs: 0, log: () => {} };
+  const engine = startEngine({ db, provider: providerOf(url), ...options });
   const runtime = await engine.containerRuntime();
   if (!runtime) throw new Error(`no container runtime: ${(await engine.executors()).container.reason}`);
   await engine.leading();
   console.log(
-    `settings: ${N} jobs of \`${image} true\`, concurrency ${C}, ${SAMPLES} latency samples, ${providerOf(url)}, ${runtime.kind} ${runtime.version}`,
+    `settings: ${N} jobs of \`${image} true\`, concurrency ${C}, ${SAMPLES} latency samples, ${runtime.kind} ${runtime.version}`,
   );
+  console.log(`database: ${await databaseSettings(db, providerOf(url))}`);
+  console.log(`engine: ${engineSettings(options)}`);
   try {
     // Interleaved halves, so a noisy minute weighs on both sides alike.
     let baseSeconds = 0;
@@ -125,12 +123,13 @@ async function main() {
       await baselineRateOf(runtime, image, n);
       baseSeconds += (performance.now() - t0) / 1000;
 
+      // From the jobs' insertion (RUNNABLE, as a submission leaves them) to the last one's end.
+      const t1 = performance.now();
       const ids = await insertJobs(
         db,
         world,
         Array.from({ length: n }, () => ({ image, command: ["true"], vcpus: 1, memoryMiB: 128 })),
       );
-      const t1 = performance.now();
       await waitFor(
         "every job to finish",
         async () => (await db.job.count({ where: { id: { in: ids }, status: { in: ["SUCCEEDED", "FAILED"] } } })) === n,

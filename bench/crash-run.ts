@@ -4,7 +4,7 @@
 // tests/integration/engine-crash.test.ts).
 //
 //   node --import tsx bench/crash-run.ts [--jobs 6000] [--kills 20] [--provider sqlite|postgresql|both]
-//                                        [--database-url postgres://…] [--seed N]
+//                                        [--database-url postgres://…] [--seed N] [--pg-fsync-off]
 //
 // Default: both providers, SQLite on a temporary file and PostgreSQL on a throwaway cluster
 // (scripts/lib/pg-cluster.mjs). Prints the figures and exits 1 on any violation.
@@ -18,6 +18,7 @@ import { seedEngineWorld, spawnEngineProcess, stopEngineProcess } from "@/tests/
 // @ts-expect-error plain ESM helper without type declarations
 import { startPgCluster } from "../scripts/lib/pg-cluster.mjs";
 import { checkCrashRun, crashDirs, crashWorld, runWithKills, seeded, submitCrashMix } from "./lib/crash-run";
+import { databaseSettings, pgDurable } from "./lib/settings";
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     provider: { type: "string", default: "both" },
     "database-url": { type: "string" },
     seed: { type: "string" },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 
@@ -34,6 +36,7 @@ async function run(provider: "sqlite" | "postgresql", url: string, root: string)
   const random = seeded(seed);
   await migrate(url);
   const db = createDb(url);
+  console.log(`${provider}: ${await databaseSettings(db, provider)}`);
   const world = await seedEngineWorld(db, { maxVcpus: 16, memoryMiB: 16 * 256 });
   const dirs = crashDirs(root);
   const started = performance.now();
@@ -60,7 +63,8 @@ async function run(provider: "sqlite" | "postgresql", url: string, root: string)
       minDelayMs: 200,
       maxDelayMs: 6_000,
       random,
-      busy: async () => (await db.job.count({ where: { AND: [all, { status: "RUNNING" }] } })) > 0,
+      busy: async (i) =>
+        (await db.jobAttempt.count({ where: { engineId: `crash-run-${provider}-${i}`, stoppedAt: null } })) > 0,
       done: async () =>
         (await db.job.count({ where: { AND: [all, { status: { in: ["SUCCEEDED", "FAILED"] } }] } })) === total,
       timeoutMs: 60 * 60_000,
@@ -95,7 +99,8 @@ const providers =
 let ok = true;
 for (const provider of providers) {
   const root = mkdtempSync(join(tmpdir(), `batchdeck-crash-run-${provider}-`));
-  const cluster = provider === "postgresql" && !values["database-url"] ? await startPgCluster() : null;
+  const cluster =
+    provider === "postgresql" && !values["database-url"] ? await startPgCluster({ durable: pgDurable() }) : null;
   try {
     const url = provider === "sqlite" ? `file:${join(root, "crash.db")}` : (values["database-url"] ?? cluster!.url);
     ok = (await run(provider, url, root)) && ok;

@@ -22,6 +22,7 @@ import { getMetricSeries, metricQueries } from "@/lib/metrics/get-metric-series"
 import { type RangeKey, rangeWindow } from "@/lib/metrics/ranges";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import { contextFor } from "@/tests/helpers/fixtures";
+import { databaseSettings } from "./lib/settings";
 
 const { values } = parseArgs({
   options: { jobs: { type: "string", default: "1000000" }, runs: { type: "string", default: "20" } },
@@ -52,6 +53,7 @@ async function main() {
   await migrate(url);
   const db = createDb(url);
   try {
+    console.log(`database: ${await databaseSettings(db, "sqlite")}`);
     const world = await seedEngineWorld(db);
     const definitions = [world.definitionId];
     for (let i = 0; i < 5; i++) {

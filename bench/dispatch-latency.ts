@@ -10,14 +10,18 @@
 // it started, and one single-row write transaction on the same database.
 // Target (DESIGN.md): p50 ≤ 50 ms, p99 ≤ 250 ms ("tens of milliseconds").
 //
-//   node --import tsx bench/dispatch-latency.ts [--jobs 200] [--postgres]
+//   node --import tsx bench/dispatch-latency.ts [--jobs 200] [--postgres [--pg-fsync-off]]
 import { parseArgs } from "node:util";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import { adminContext, ms, openDatabase, pct, ratio, report, run, runEngine, sleep, spawnLatency } from "./lib/harness";
 import { SMALL_COMMAND, submitAndTime, waitUntilIdle, worldNames } from "./lib/submit";
 
 const { values } = parseArgs({
-  options: { jobs: { type: "string", default: "200" }, postgres: { type: "boolean", default: false } },
+  options: {
+    jobs: { type: "string", default: "200" },
+    postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
+  },
 });
 const N = Number(values.jobs);
 const COMMAND = SMALL_COMMAND;
@@ -58,7 +62,7 @@ async function main() {
 
     const p50 = pct(running, 50);
     const p99 = pct(running, 99);
-    report(`dispatch latency (${d.provider}, ${N} jobs, engine poll 20 ms)`, [
+    report(`dispatch latency (${d.provider}, ${N} jobs)`, [
       ["baseline: spawn → started", `p50 ${ms(pct(spawnMs, 50))}, p99 ${ms(pct(spawnMs, 99))}`],
       ["baseline: 1-row write txn", `p50 ${ms(pct(dbMs, 50))}, p99 ${ms(pct(dbMs, 99))}`],
       ["submitJob accepted", `p50 ${ms(pct(accepted, 50))}, p99 ${ms(pct(accepted, 99))}`],

@@ -1,27 +1,32 @@
 // The engine's memory with 100,000 jobs queued (DESIGN.md: ≤ 256 MB RSS), against a baseline
 // measured in the same run: the same engine process, started the same way, leading an empty
-// database. Both run as `npm start` runs them (`node --import tsx engine/main.ts`), with the
-// metric sampler on; the queued run has 2 vCPUs for 100,000 one-vCPU `sleep` jobs, so nearly
-// all of them stay RUNNABLE while the scheduler passes over the queue front again and again.
+// database. Both run as `npm start` runs them (`node --import tsx engine/main.ts`, its defaults:
+// metric sampler every 5 s, jobs as a uid of their own when root) but for a 1 s kill grace, so
+// stopping it does not wait 30 s for its two jobs; the queued run has 2 vCPUs for 100,000
+// one-vCPU `sleep` jobs, so nearly all of them stay RUNNABLE while the scheduler passes over the
+// queue front again and again.
 //
-//   node --import tsx bench/engine-memory.ts [--jobs 100000] [--seconds 20] [--postgres]
+//   node --import tsx bench/engine-memory.ts [--jobs 100000] [--seconds 20] [--postgres [--pg-fsync-off]]
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
-import { type BenchDatabase, openDatabase, ratio, report, run, sleep } from "./lib/harness";
+import { type BenchDatabase, noteSetting, openDatabase, ratio, report, run, sleep } from "./lib/harness";
 import { insertRunnableJobs } from "./lib/seed";
+import { engineSettings } from "./lib/settings";
 
 const { values } = parseArgs({
   options: {
     jobs: { type: "string", default: "100000" },
     seconds: { type: "string", default: "20" },
     postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 const N = Number(values.jobs);
 const SECONDS = Number(values.seconds);
 const MiB = 1024 * 1024;
+const KILL_GRACE_MS = 1_000;
 
 /** Resident and peak resident memory of a process, from /proc (Linux). */
 function memoryOf(pid: number): { rss: number; peak: number } {
@@ -36,9 +41,7 @@ function startEngine(d: BenchDatabase): ChildProcess {
       ...process.env,
       DATABASE_URL: d.url,
       BATCHDECK_DATA_DIR: d.dir,
-      BATCHDECK_JOB_USER: "",
-      BATCHDECK_ENGINE_SAMPLE_MS: "1000",
-      BATCHDECK_ENGINE_KILL_GRACE_MS: "1000",
+      BATCHDECK_ENGINE_KILL_GRACE_MS: String(KILL_GRACE_MS),
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -79,8 +82,9 @@ run(async () => {
     console.log(`the engine with ${N} jobs queued for ${SECONDS} s …`);
     const queued = await watch(d, SECONDS);
     const runnable = await d.db.job.count({ where: { status: "RUNNABLE" } });
+    noteSetting("engine", `engine/main.ts, ${engineSettings({ dataDir: d.dir, killGraceMs: KILL_GRACE_MS })}`);
     report("engine memory", [
-      ["database", d.provider],
+      ["kill grace", `${KILL_GRACE_MS} ms (stopping only)`],
       ["idle engine, max RSS", `${(idle.rss / MiB).toFixed(0)} MB (peak ${(idle.peak / MiB).toFixed(0)} MB)`],
       [
         `${N} queued, max RSS`,

@@ -11,13 +11,15 @@
 //      wall time per spawn one at a time, CPU per spawn (the children's user + system time),
 //      and spawns per second at the given concurrency; each with a pooled cgroup taken and
 //      released as the executor does (not for bare).
-//   2. The engine: an array of N `true` jobs end to end, first with jobs as the engine's own
-//      user (root: no uid switch, and so no sandbox, which root would not be held by), then
-//      with a uid per attempt (sealed); and the raw spawn-and-wait rate of `true` at the same
-//      concurrency, in the same run.
+//   2. The engine (production defaults; --poll-ms sets another idle poll): an array of N `true`
+//      jobs end to end, from their insertion as SubmitJob leaves them to the last one's end,
+//      first with jobs as the engine's own user (root: no uid switch, and so no sandbox, which
+//      root would not be held by), then with a uid per attempt (sealed); and the raw
+//      spawn-and-wait rate of `true` at the same concurrency, in the same run. A job that fails
+//      fails the run.
 //
 //   node --import tsx bench/isolation-cost.ts [--jobs 2000] [--concurrency 16] [--spawns 400]
-//     [--command "sh -c 'echo hi'"]
+//     [--command "sh -c 'echo hi'"] [--poll-ms 20]
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -32,6 +34,7 @@ import { createDb } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { insertJobs, seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import { report, spawnMany } from "./lib/harness";
+import { databaseSettings, engineSettings } from "./lib/settings";
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +42,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "16" },
     spawns: { type: "string", default: "400" },
     command: { type: "string", default: "sh -c 'echo hi'" },
+    "poll-ms": { type: "string" },
   },
 });
 const N = Number(values.jobs);
@@ -52,6 +56,8 @@ const COMMAND = /^sh -c '(.*)'$/.exec(values.command)
 
 type Variant = "bare" | "wrapper" | "sealed" | "sh-chain";
 const VARIANTS: Variant[] = ["bare", "wrapper", "sealed", "sh-chain"];
+/** The database and engine settings the engine runs had, printed with the figures. */
+const settings = new Set<string>();
 
 const asEnv = (env: Record<string, string>) => env as unknown as NodeJS.ProcessEnv;
 
@@ -208,19 +214,21 @@ async function engineRate(runAsUser: null | undefined): Promise<{ rate: number; 
   await migrate(url);
   const db = createDb(url);
   const world = await seedEngineWorld(db, { maxVcpus: C, memoryMiB: C * 1024 });
-  const engine = startEngine({
-    db,
-    provider: "sqlite",
+  const options = {
     databaseUrl: url,
     dataDir: join(dir, "data"),
-    pollMs: 5,
     sampleMs: 0,
     runAsUser,
     log: () => {},
-  });
+    ...(values["poll-ms"] ? { pollMs: Number(values["poll-ms"]) } : {}),
+  };
+  settings.add(`database: ${await databaseSettings(db, "sqlite")}`);
+  settings.add(`engine: ${engineSettings({ ...options, runAsUser: undefined })}; once with jobs as its own user`);
+  const engine = startEngine({ db, provider: "sqlite", ...options });
   await engine.leading();
   try {
     // An array of N `true` jobs: the parent, then its children as SubmitJob leaves them.
+    const start = performance.now();
     const parentId = randomUUID();
     await insertJobs(db, world, [{ id: parentId, command: [], status: "PENDING", arraySize: N }]);
     for (let i = 0; i < N; i += 500) {
@@ -236,7 +244,6 @@ async function engineRate(runAsUser: null | undefined): Promise<{ rate: number; 
         })),
       );
     }
-    const start = performance.now();
     const children = { arrayParentId: parentId };
     for (;;) {
       const done = await db.job.count({ where: { ...children, status: { in: ["SUCCEEDED", "FAILED"] } } });
@@ -245,11 +252,9 @@ async function engineRate(runAsUser: null | undefined): Promise<{ rate: number; 
     }
     const elapsed = (performance.now() - start) / 1000;
     const attempt = await db.jobAttempt.findFirstOrThrow({ where: { jobId: `${parentId}:0` } });
-    return {
-      rate: N / elapsed,
-      failed: await db.job.count({ where: { ...children, status: "FAILED" } }),
-      limits: attempt.enforcedLimits,
-    };
+    const failed = await db.job.count({ where: { ...children, status: "FAILED" } });
+    if (failed > 0) throw new Error(`${failed} of ${N} jobs failed: the rate would count failures as work done`);
+    return { rate: N / elapsed, failed, limits: attempt.enforcedLimits };
   } finally {
     await engine.stop();
     await db.$disconnect();
@@ -269,6 +274,7 @@ async function main() {
   const rawAfter = (N / (await spawnMany(["true"], N, C))) * 1000;
   const raw = (rawBefore + rawAfter) / 2;
   const sealed = JSON.parse(own.limits) as { pidNamespace?: boolean };
+  for (const line of settings) console.log(line);
   report(`isolation cost (${COMMAND.join(" ")} per spawn; ${N} × true through the engine)`, [
     ...spawns,
     [

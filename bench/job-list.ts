@@ -15,6 +15,7 @@ import { explainJob } from "@/lib/jobs/explain-job";
 import { countJobsForConsole, listJobsForConsole, resolveJobFilter } from "@/lib/jobs/list-jobs";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import { contextFor, createUser } from "@/tests/helpers/fixtures";
+import { databaseSettings } from "./lib/settings";
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +51,7 @@ async function main() {
   await migrate(url);
   const db = createDb(url);
   try {
+    console.log(`database: ${await databaseSettings(db, provider)}`);
     const world = await seedEngineWorld(db, { maxVcpus: 4, memoryMiB: 8192 });
     const user = await createUser(db, `bench-${Date.now()}@example.com`);
     const ctx = contextFor(db, world.organizationId, user, "admin");

@@ -9,7 +9,7 @@
 //                       runs, against the same measured on the idle engine first (ratio)
 // Target (DESIGN.md): every byte of a 50 MB burst stored, in order.
 //
-//   node --import tsx bench/log-burst.ts [--lines 3125000] [--idle-samples 30] [--postgres]
+//   node --import tsx bench/log-burst.ts [--lines 3125000] [--idle-samples 30] [--postgres [--pg-fsync-off]]
 import { parseArgs } from "node:util";
 import { submitJob, submitJobInput } from "@/lib/jobs/submit-job";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     lines: { type: "string", default: "3125000" },
     "idle-samples": { type: "string", default: "30" },
     postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 const LINES = Number(values.lines);

@@ -2,7 +2,7 @@
 // Job's (status, …) index; finished jobs are counted once a minute in the background. Printed against a baseline from the same run: the health check's
 // read of the leader row (what any scrape costs at least).
 //
-//   node --import tsx bench/metrics-scrape.ts [--jobs 1000000] [--reps 20] [--postgres]
+//   node --import tsx bench/metrics-scrape.ts [--jobs 1000000] [--reps 20] [--postgres [--pg-fsync-off]]
 import { parseArgs } from "node:util";
 import { Prisma } from "@/generated/sqlite/client";
 import type { Db } from "@/lib/db";
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     jobs: { type: "string", default: "1000000" },
     reps: { type: "string", default: "20" },
     postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 const N = Number(values.jobs);

@@ -3,8 +3,9 @@
 // in the organization (mostly finished, as a long-lived install has). Target (DESIGN.md):
 // console data ≤ 200 ms server time, p95.
 //
-//   node_modules/.bin/tsx bench/resource-reads.ts [--jobs 1000000] [--runs 30] [--postgres]
-//   (SQLite in a temporary file by default; --postgres starts a throwaway cluster)
+//   node_modules/.bin/tsx bench/resource-reads.ts [--jobs 1000000] [--runs 30] [--postgres [--pg-fsync-off]]
+//   (SQLite in a temporary file by default; --postgres starts a throwaway cluster, durable
+//   unless --pg-fsync-off)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,12 +18,14 @@ import { newId } from "@/lib/ids";
 import { type EngineWorld, seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 // @ts-expect-error plain ESM helper without type declarations
 import { startPgCluster } from "../scripts/lib/pg-cluster.mjs";
+import { databaseSettings, pgDurable } from "./lib/settings";
 
 const { values } = parseArgs({
   options: {
     jobs: { type: "string", default: "1000000" },
     runs: { type: "string", default: "30" },
     postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 const N = Number(values.jobs);
@@ -78,7 +81,7 @@ async function main() {
   let url: string;
   let cleanup: () => Promise<void> | void;
   if (values.postgres) {
-    const cluster = await startPgCluster();
+    const cluster = await startPgCluster({ durable: pgDurable() });
     const admin = new pg.Client({ connectionString: cluster.url });
     await admin.connect();
     await admin.query("CREATE DATABASE bench");
@@ -94,6 +97,7 @@ async function main() {
   try {
     await migrate(url);
     const db = createDb(url);
+    console.log(`database: ${await databaseSettings(db, provider)}`);
     const world = await seedEngineWorld(db, { maxVcpus: 64, memoryMiB: 65536 });
     const queueIds = [world.queueId];
     for (let k = 1; k < QUEUES; k++) {

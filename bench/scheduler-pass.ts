@@ -13,7 +13,7 @@
 // same columns, as one raw statement per queue). Target (DESIGN.md): ≤ 100 ms per pass.
 //
 //   node --import tsx bench/scheduler-pass.ts [--jobs 100000] [--queues 10] [--vcpus 256]
-//     [--passes 20] [--postgres]
+//     [--passes 20] [--postgres [--pg-fsync-off]]
 import { parseArgs } from "node:util";
 import type { ClaimedJob, Executor } from "@/engine/executor";
 import { LEADER } from "@/engine/leadership";
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     vcpus: { type: "string", default: "256" },
     passes: { type: "string", default: "20" },
     postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 const N = Number(values.jobs);

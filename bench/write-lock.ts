@@ -4,14 +4,18 @@
 // statement it replaced, which set "id" — the key 13 tables' foreign keys refer to, so SQLite
 // compiles all their foreign-key actions into it.
 //
-//   node --import tsx bench/write-lock.ts [--runs 3000] [--postgres]
+//   node --import tsx bench/write-lock.ts [--runs 3000] [--postgres [--pg-fsync-off]]
 import { parseArgs } from "node:util";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { createOrgWithAdmin } from "@/tests/helpers/fixtures";
 import { openDatabase, pct, ratio, report, run } from "./lib/harness";
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "3000" }, postgres: { type: "boolean", default: false } },
+  options: {
+    runs: { type: "string", default: "3000" },
+    postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
+  },
 });
 const RUNS = Number(values.runs);
 

@@ -15,6 +15,11 @@ import { migrate } from "@/lib/db/migrate";
 import { contextFor } from "@/tests/helpers/fixtures";
 // @ts-expect-error plain ESM helper without type declarations
 import { startPgCluster } from "../../scripts/lib/pg-cluster.mjs";
+import { databaseSettings, engineSettings, pgDurable } from "./settings";
+
+/** What this run ran with (database, engine), printed at the head of the final block. */
+const settings: [string, string][] = [];
+export const noteSetting = (name: string, value: string) => settings.push([name, value]);
 
 export interface BenchDatabase {
   url: string;
@@ -25,7 +30,10 @@ export interface BenchDatabase {
   close(): Promise<void>;
 }
 
-/** `--postgres` in argv: a throwaway PostgreSQL cluster instead of a SQLite file. */
+/**
+ * `--postgres` in argv: a throwaway PostgreSQL cluster instead of a SQLite file, with
+ * PostgreSQL's durable defaults unless `--pg-fsync-off` (bench/lib/settings.ts).
+ */
 export const wantsPostgres = () => process.argv.includes("--postgres");
 
 export async function openDatabase(postgres = wantsPostgres()): Promise<BenchDatabase> {
@@ -33,7 +41,7 @@ export async function openDatabase(postgres = wantsPostgres()): Promise<BenchDat
   let url = `file:${join(dir, "bench.db")}`;
   let stopCluster = () => {};
   if (postgres) {
-    const cluster = await startPgCluster();
+    const cluster = await startPgCluster({ durable: pgDurable() });
     stopCluster = () => cluster.stop();
     const admin = new pg.Client({ connectionString: cluster.url });
     await admin.connect();
@@ -43,6 +51,7 @@ export async function openDatabase(postgres = wantsPostgres()): Promise<BenchDat
   }
   await migrate(url);
   const db = createDb(url);
+  noteSetting("database", await databaseSettings(db, providerOf(url)));
   return {
     url,
     provider: providerOf(url),
@@ -64,18 +73,18 @@ export async function runEngine(
   d: BenchDatabase,
   options: Partial<Omit<EngineOptions, "db" | "provider">> = {},
 ): Promise<EngineHandle> {
-  const engine = startEngine({
-    db: d.db,
-    provider: d.provider,
+  const chosen = {
     databaseUrl: d.url,
     dataDir: d.dir,
     sampleMs: 0,
     runAsUser: null,
-    log: (m) => {
+    log: (m: string) => {
       if (m !== "leading") console.log(`[engine] ${m}`);
     },
     ...options,
-  });
+  };
+  noteSetting("engine", engineSettings(chosen));
+  const engine = startEngine({ db: d.db, provider: d.provider, ...chosen });
   await engine.leading();
   return engine;
 }
@@ -140,6 +149,7 @@ export async function spawnMany(command: string[], n: number, concurrency: numbe
 
 /** The final block: one figure per line, aligned, easy to copy into bench/README.md. */
 export function report(title: string, rows: [string, string][]) {
+  rows = [...settings, ...rows];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log("");
   console.log(`== ${title} ==`);

@@ -1,7 +1,11 @@
-// A throwaway PostgreSQL cluster for tests: initdb into a temporary folder, start on a free
-// loopback port, hand back a URL, and remove everything on stop. PostgreSQL refuses to run as
-// root, so as root the cluster runs as the `postgres` system user (created by the Debian
+// A throwaway PostgreSQL cluster for tests and benchmarks: initdb into a temporary folder, start
+// on a free loopback port, hand back a URL, and remove everything on stop. PostgreSQL refuses to
+// run as root, so as root the cluster runs as the `postgres` system user (created by the Debian
 // package that .ci/run and scripts/test.mjs install).
+//
+// Tests run it without durability (fsync, synchronous_commit and full_page_writes off: nothing
+// waits for the disk); `durable: true` keeps PostgreSQL's defaults, as a server Batchdeck runs
+// on has them, for benchmarks whose figures should say what a user gets.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -33,7 +37,10 @@ export function freePort() {
   });
 }
 
-export async function startPgCluster() {
+/** The settings that make a test cluster fast and not durable. */
+export const NOT_DURABLE = ["fsync=off", "synchronous_commit=off", "full_page_writes=off"];
+
+export async function startPgCluster({ durable = false } = {}) {
   const initdb = findPgBin("initdb");
   const pgCtl = findPgBin("pg_ctl");
   if (!initdb || !pgCtl) throw new Error("PostgreSQL server binaries not found (apt-get install -y postgresql)");
@@ -58,9 +65,7 @@ export async function startPgCluster() {
     `-p ${port}`,
     "-c listen_addresses=127.0.0.1",
     `-c unix_socket_directories=${dir}`,
-    "-c fsync=off",
-    "-c synchronous_commit=off",
-    "-c full_page_writes=off",
+    ...(durable ? [] : NOT_DURABLE.map((setting) => `-c ${setting}`)),
     "-c max_connections=300",
   ].join(" ");
   const start = spawnSync(pgCtl, ["-D", data, "-o", settings, "-l", join(dir, "log"), "-w", "-t", "60", "start"], opts);
