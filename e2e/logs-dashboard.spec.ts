@@ -1,6 +1,7 @@
 // Live logs and the dashboard against the real engine (1 s samples): a job prints a line,
-// sleeps, prints another; the logs page, opened while it runs, shows the second line when it
-// is written. Resources and the job are seeded through the signed /v1 API (e2e/api.ts): the
+// sleeps, prints another, sleeps again; the logs page, opened while it runs, shows the second
+// line while the job still runs (live: before the job ends, however long that took, which is
+// printed). Resources and the job are seeded through the signed /v1 API (e2e/api.ts): the
 // pages under test are the logs page and the dashboard, not the forms that create them.
 import { readFileSync } from "node:fs";
 import {
@@ -20,6 +21,8 @@ const SCRIPT = [
   "echo 'a warning' >&2",
   "sleep 4",
   "echo 'second line'",
+  // Still running while the second line is shown, when it is shown live.
+  "sleep 4",
 ].join("; ");
 
 interface SseMessage {
@@ -103,7 +106,10 @@ test("a line printed after the logs page opened appears live; the dashboard char
   await expect(page.getByText("Live", { exact: true })).toBeVisible();
   await expect(lines).toContainText("second line", { timeout: 15_000 });
   const shownAt = Date.now();
-  await expect(page.getByText("Finished: all output shown")).toBeVisible();
+  // Shown before the job ended: the page is still live and the job still runs.
+  await expect(page.getByText("Finished: all output shown")).toHaveCount(0);
+  expect(await status()).toBe("RUNNING");
+  await expect(page.getByText("Finished: all output shown")).toBeVisible({ timeout: 15_000 });
   expect(await status()).toBe("SUCCEEDED");
 
   // ANSI colour became a styled span; the escape bytes are not shown.
@@ -138,14 +144,14 @@ test("a line printed after the logs page opened appears live; the dashboard char
   expect(text).toMatch(/first line[\s\S]*second line/);
   expect(text).toContain("a warning");
   // Written → shown: the chunk's stamp (when the engine read the line) to when the page
-  // showed it, on one host's clock. DESIGN.md's target is 1 s; the figure is printed.
+  // showed it, on one host's clock. DESIGN.md's target is 1 s; the figure is printed, not
+  // asserted (bench/console-load.ts measures delivery lag under load).
   const stamped = await page.request.get(`/api/jobs/${jobId}/logs/download?timestamps=1`);
   const writtenAt = Date.parse(/^(\S+) stdout second line$/m.exec(await stamped.text())?.[1] ?? "");
   const latency = shownAt - writtenAt;
   console.log(`line written → visible in the browser: ${latency} ms`);
   test.info().annotations.push({ type: "line written → visible (ms)", description: String(latency) });
   expect(latency).toBeGreaterThan(0);
-  expect(latency).toBeLessThan(2_000);
 
   // The stream itself: ids are tokens; resuming from the first id (as a reconnecting
   // EventSource does with Last-Event-ID) sends exactly what came after it, then `end`.
@@ -300,22 +306,28 @@ test(`a long log is virtualized: ${LONG.toLocaleString("en-US")} lines, a few do
     el.scrollTop = el.scrollHeight / 2;
   });
   await expect.poll(async () => Math.abs(Number(await texts.first().textContent()) - LONG / 2)).toBeLessThan(LONG / 50);
-  // Scrolling: 120 frames, each a jump of 2,000 px; the mean time between frames.
-  const frameMs = await lines.evaluate(
+  // Scrolling: 120 frames, each a jump of 2,000 px. The page holds only the rows in view at
+  // every frame, and they follow the scroll; the mean time between frames is printed.
+  const scrolled = await lines.evaluate(
     (el) =>
-      new Promise<number>((resolve) => {
+      new Promise<{ frameMs: number; mostRows: number; firstRows: number }>((resolve) => {
         let n = 0;
+        let mostRows = 0;
+        const firstRows = new Set<string>();
         const start = performance.now();
         const step = () => {
+          mostRows = Math.max(mostRows, el.querySelectorAll("div.flex.whitespace-pre").length);
+          firstRows.add(el.querySelector(".log-text")?.textContent ?? "");
           el.scrollTop += 2_000;
           if (++n < 120) requestAnimationFrame(step);
-          else resolve((performance.now() - start) / n);
+          else resolve({ frameMs: (performance.now() - start) / n, mostRows, firstRows: firstRows.size });
         };
         requestAnimationFrame(step);
       }),
   );
-  console.log(`scrolling the ${LONG}-line log: ${frameMs.toFixed(1)} ms per frame`);
-  expect(frameMs).toBeLessThan(100);
+  console.log(`scrolling the ${LONG}-line log: ${scrolled.frameMs.toFixed(1)} ms per frame`);
+  expect(scrolled.mostRows).toBeLessThan(120);
+  expect(scrolled.firstRows).toBeGreaterThan(10);
   test.info().annotations.push({ type: `${LONG}-line log loaded and shown (ms)`, description: String(loadedMs) });
   console.log(`${LONG}-line log loaded and shown in ${loadedMs} ms`);
 });
