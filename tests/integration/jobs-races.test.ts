@@ -77,20 +77,41 @@ describe.each(PROVIDERS)("job races on %s", (provider) => {
 
   it("a job cancelled while the engine claims it ends either cancelled or started, never both", async () => {
     const { ctx, submit } = await setup("ClaimRace");
-    for (let round = 0; round < 10; round++) {
+    const won = { claim: 0, cancel: 0 };
+    for (let round = 0; round < 12; round++) {
       const job = await submit({ jobName: `j-${round}` });
       // The engine's claim: a conditional move RUNNABLE → STARTING.
-      const claim = t.db.job.updateMany({
-        where: { id: job.jobId, status: "RUNNABLE" },
-        data: { status: "STARTING", leaseOwner: "engine-1" },
-      });
-      const [claimed] = await Promise.all([claim, cancelJob(ctx, { jobId: job.jobId, reason: "race" })]);
+      const claim = () =>
+        t.db.job.updateMany({
+          where: { id: job.jobId, status: "RUNNABLE" },
+          data: { status: "STARTING", leaseOwner: "engine-1" },
+        });
+      const cancel = () => cancelJob(ctx, { jobId: job.jobId, reason: "race" });
+      // Sent together, one of the two always wins here (the same one each time, by how each
+      // database queues them: the cancel on SQLite, the claim on PostgreSQL); so every third
+      // round has the claim commit first, and every third the cancel, and both outcomes are met.
+      const claimFirst = async () => {
+        const c = await claim();
+        await cancel();
+        return c;
+      };
+      const claimed =
+        round % 3 === 0
+          ? (await Promise.all([claim(), cancel()]))[0]
+          : round % 3 === 1
+            ? await claimFirst()
+            : await cancel().then(claim);
       const row = await t.db.job.findUniqueOrThrow({ where: { id: job.jobId } });
       if (claimed.count === 1) {
+        won.claim++;
         expect(row).toMatchObject({ status: "STARTING", stopRequest: null });
       } else {
+        won.cancel++;
         expect(row).toMatchObject({ status: "FAILED", stopRequest: "CANCEL", leaseOwner: null });
       }
     }
+    // Both ends of the race happened: each branch above was checked, not only one.
+    expect(won.claim, JSON.stringify(won)).toBeGreaterThan(0);
+    expect(won.cancel, JSON.stringify(won)).toBeGreaterThan(0);
   });
 }, 120_000);
