@@ -33,11 +33,12 @@ export function orgRoute<Q extends z.ZodType, P extends z.ZodType = typeof noPar
   def: RouteDefinition<Q, P>,
   handler: (call: RouteCall<z.output<Q>, z.output<P>>) => Promise<unknown>,
 ) {
-  return async (req: Request, segments: { params: Promise<z.input<P>> }): Promise<Response> => {
+  // Next.js passes `params` to a route with dynamic segments only.
+  return async (req: Request, segments?: { params?: Promise<z.input<P>> }): Promise<Response> => {
     try {
       const ctx = await currentOrgContext();
       requirePermission(ctx, def.permission);
-      const params = parseInput(def.params ?? noParams, await segments.params) as z.output<P>;
+      const params = parseInput(def.params ?? noParams, (await segments?.params) ?? {}) as z.output<P>;
       const query = parseInput(def.query, Object.fromEntries(new URL(req.url).searchParams));
       const result = await handler({ req, ctx, query, params });
       return result instanceof Response ? result : jsonResponse(result);

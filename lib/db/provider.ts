@@ -4,8 +4,14 @@ export type Provider = "sqlite" | "postgresql";
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
-/** Clients made by createDb (lib/db/index.ts), with the provider each was made for. */
-const clients = new WeakMap<object, Provider>();
+/**
+ * Clients made by createDb (lib/db/index.ts), with the provider each was made for. Kept on
+ * globalThis: Next.js bundles this module into several chunks, each with its own module state,
+ * while the process shares one client (lib/db/index.ts db()).
+ */
+const registry = globalThis as unknown as { batchdeckProviders?: WeakMap<object, Provider> };
+registry.batchdeckProviders ??= new WeakMap<object, Provider>();
+const clients = registry.batchdeckProviders;
 
 /** Called by createDb for every client it makes. */
 export function rememberProvider<T extends object>(client: T, provider: Provider): T {
