@@ -7,11 +7,22 @@ test("health answers without signing in and reveals nothing else", async ({ requ
   const body = await res.json();
   expect(body.database).toBe("ok");
   expect(Object.keys(body).sort()).toEqual(["database", "engine", "status"]);
-  // Which engine leads, for operators with several: its id and heartbeat, nothing of any tenant.
-  expect(Object.keys(body.engine).sort()).toEqual(["ageSeconds", "lastHeartbeat", "leader", "leaderSince", "status"]);
+  // Which engine leads, for operators with several: its id, heartbeat and executors, nothing of any tenant.
+  expect(Object.keys(body.engine).sort()).toEqual([
+    "ageSeconds",
+    "executors",
+    "lastHeartbeat",
+    "leader",
+    "leaderSince",
+    "status",
+  ]);
   await expect
     .poll(async () => (await (await request.get("/api/health")).json()).engine.leader, { timeout: 15_000 })
     .toEqual(expect.any(String));
+  // The test servers' engines run jobs in containers (Podman), and say so.
+  await expect
+    .poll(async () => (await (await request.get("/api/health")).json()).engine.executors, { timeout: 15_000 })
+    .toEqual({ container: expect.stringMatching(/^podman /), process: true, default: "container" });
 });
 
 test("the console requires signing in", async ({ page }) => {
