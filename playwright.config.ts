@@ -60,6 +60,8 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "pipe",
       stderr: "pipe",
+      // SIGTERM, so the script stops its engine and removes its containers and Podman service.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
       env: { E2E_PORT: String(port) },
     },
     ...(hosted

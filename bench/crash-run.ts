@@ -56,7 +56,10 @@ async function run(provider: "sqlite" | "postgresql", url: string, root: string)
   try {
     const result = await runWithKills({
       spawnEngine: (i) => {
-        engine = spawnEngineProcess(url, join(root, "data"), `crash-run-${provider}-${i}`);
+        // Its jobs run as processes: no container runtime (and no Podman service a SIGKILL strands).
+        engine = spawnEngineProcess(url, join(root, "data"), `crash-run-${provider}-${i}`, {
+          BATCHDECK_CONTAINER_HOST: "none",
+        });
         return engine;
       },
       kills: Number(values.kills),
