@@ -13,7 +13,13 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["lib/**/*.test.ts", "engine/**/*.test.ts", "tests/**/*.test.ts", "bench/**/*.test.ts"],
+    include: [
+      "lib/**/*.test.ts",
+      "components/**/*.test.ts",
+      "engine/**/*.test.ts",
+      "tests/**/*.test.ts",
+      "bench/**/*.test.ts",
+    ],
     globalSetup: ["tests/helpers/global-setup.ts"],
     pool: "forks",
     testTimeout: 30_000,

@@ -4,7 +4,7 @@
 // try again (retry re-fetches the page from the server). In production Next sends the browser
 // no message for a server-side failure, only a digest that matches the server log; pages turn
 // the failures they expect (the backend unreachable, no permission, not found) into their own
-// message first (lib/console/backend-page.tsx), so this is for the unexpected.
+// message first (lib/console/backend-page.ts), so this is for the unexpected.
 import { useEffect } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";

@@ -7,11 +7,11 @@
 // turns itself off when the reader scrolls up; Pause freezes the view while lines keep arriving.
 import clsx from "clsx";
 import { type UIEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { highlightSegments, parseAnsi, stripAnsi } from "@/components/logs/lib/ansi";
+import { FilteredView, LogBuffer } from "@/components/logs/lib/log-buffer";
+import { visibleWindow } from "@/components/logs/lib/virtual-window";
 import { Button } from "@/components/ui/button";
-import { highlightSegments, parseAnsi, stripAnsi } from "@/lib/logs/ansi";
-import { FilteredView, LogBuffer } from "@/lib/logs/log-buffer";
 import { decodeRuns, type WireRun } from "@/lib/logs/sse";
-import { visibleWindow } from "@/lib/logs/virtual-window";
 
 const ROW_HEIGHT = 18;
 const RETRY_MS = 1_000;

@@ -1,5 +1,5 @@
 import clsx from "clsx";
-import { type DiffLine, diffStats } from "@/lib/diff/line-diff";
+import { type DiffLine, diffStats } from "@/components/resources/lib/line-diff";
 
 /** A unified line diff: removals red with "-", additions green with "+", line numbers of both sides. */
 export function DiffView({ lines, oldLabel, newLabel }: { lines: DiffLine[]; oldLabel: string; newLabel: string }) {

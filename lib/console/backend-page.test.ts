@@ -1,7 +1,8 @@
 import { isValidElement } from "react";
 import { describe, expect, it } from "vitest";
+import { BackendProblem } from "@/components/shell/backend-problem";
 import { AppError } from "@/lib/errors";
-import { BackendProblem, backendPage } from "./backend-page";
+import { backendPage } from "./backend-page";
 
 const failing = (error: unknown) =>
   backendPage(async (_props: Record<string, never>) => {

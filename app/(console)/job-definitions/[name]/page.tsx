@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ActionButton } from "@/components/resources/action-button";
 import { Badge } from "@/components/resources/badges";
 import { DiffView } from "@/components/resources/diff-view";
+import { lineDiff } from "@/components/resources/lib/line-diff";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { SelectField } from "@/components/ui/field";
@@ -12,7 +13,6 @@ import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
 import { allJobDefinitions } from "@/lib/console/load-resources";
-import { lineDiff } from "@/lib/diff/line-diff";
 import { deregisterJobDefinitionAction } from "../actions";
 
 export const metadata: Metadata = { title: "Job definition" };

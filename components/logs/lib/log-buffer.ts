@@ -7,7 +7,7 @@
 //     which arrives as the next event of the same stream;
 //   - past `capacity` lines the oldest are dropped in blocks (the download has the whole log).
 // Texts live in one array; stream, time and sequence in typed arrays grown by doubling.
-import type { JobLogEvent } from "./get-log-events";
+import type { JobLogEvent } from "@/lib/logs/get-log-events";
 
 export const DEFAULT_CAPACITY = 1_000_000;
 

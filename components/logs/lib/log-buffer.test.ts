@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JobLogEvent } from "./get-log-events";
+import type { JobLogEvent } from "@/lib/logs/get-log-events";
 import { FilteredView, LogBuffer } from "./log-buffer";
 
 const ev = (seq: number, message: string, stream: "stdout" | "stderr" = "stdout", partial = false): JobLogEvent => ({
