@@ -16,12 +16,12 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { metricQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { CHARTED_STATUSES, JobStatus } from "@/lib/batch/states";
 import type { ActiveSeriesStatus, MetricSeries } from "@/lib/metrics/get-metric-series";
 import { RANGES, type RangeKey } from "@/lib/metrics/ranges";
-import { queryKeys, refreshIntervals } from "@/lib/query-keys";
 
 const PALETTE = ["#4f46e5", "#0891b2", "#d97706", "#059669", "#db2777", "#7c3aed", "#475569", "#dc2626"];
 const STATE_TITLES: Record<ActiveSeriesStatus, string> = {
@@ -29,15 +29,6 @@ const STATE_TITLES: Record<ActiveSeriesStatus, string> = {
   RUNNABLE: "Runnable",
   RUNNING: "Running",
 };
-
-async function fetchSeries(range: RangeKey): Promise<MetricSeries> {
-  const res = await fetch(`/api/metrics/series?range=${range}`, { cache: "no-store" });
-  const body = (await res.json()) as MetricSeries | { error: { message: string } };
-  if (!res.ok || "error" in body) {
-    throw new Error("error" in body ? body.error.message : `The server answered ${res.status}.`);
-  }
-  return body;
-}
 
 export function Dashboard({
   organizationId,
@@ -51,11 +42,9 @@ export function Dashboard({
   initialAt: number;
 }) {
   const query = useQuery({
-    queryKey: queryKeys.metricSeries(organizationId, range),
-    queryFn: () => fetchSeries(range),
+    ...metricQueries.series(organizationId, range),
     initialData: initial,
     initialDataUpdatedAt: initialAt,
-    refetchInterval: refreshIntervals.dashboard,
   });
   const data = query.data;
   const label = RANGES[range].label;

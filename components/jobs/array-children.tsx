@@ -1,11 +1,10 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { jobQueries } from "@/components/lib/queries";
 import { JOB_STATUSES } from "@/lib/batch/states";
-import type { ConsoleJob } from "@/lib/jobs/list-jobs";
-import { queryKeys, refreshIntervals } from "@/lib/query-keys";
 import { StatusBadge } from "./status-badge";
 import { duration, RelativeTime } from "./time";
 
@@ -35,19 +34,7 @@ export function ArrayChildren({
   const params = new URLSearchParams({ arrayJobId: jobId, status, limit: String(PAGE) });
   if (cursor) params.set("cursor", cursor);
   const search = params.toString();
-  // The parent's summary is part of the key: when it moves (also on the last refresh that
-  // finds the parent finished), the page is read again and never left behind.
-  const version = JSON.stringify(summary);
-  const children = useQuery({
-    queryKey: queryKeys.jobChildren(orgId, jobId, `${search}#${version}`),
-    placeholderData: keepPreviousData,
-    queryFn: async () => {
-      const res = await fetch(`/api/jobs?${search}`);
-      if (!res.ok) throw new Error("Could not load the children");
-      return (await res.json()) as { jobs: ConsoleJob[]; nextCursor: string | null };
-    },
-    refetchInterval: live ? refreshIntervals.live : false,
-  });
+  const children = useQuery(jobQueries.children(orgId, jobId, search, JSON.stringify(summary), live));
   const choose = (s: string) => {
     setStatus(s);
     setCursors([]);

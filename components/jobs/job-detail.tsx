@@ -4,13 +4,14 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ReactNode, useState, useTransition } from "react";
 import { stopJobsAction } from "@/app/(console)/jobs/actions";
+import { jobQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { isCancellable, isTerminal, JobStatus } from "@/lib/batch/states";
 import type { JobView } from "@/lib/jobs/console-job-view";
-import { queryKeys, refreshIntervals } from "@/lib/query-keys";
+import { queryKeys } from "@/lib/query-keys";
 import { ArrayChildren } from "./array-children";
 import { AttemptExecution } from "./attempt-execution";
 import { ConfirmDialog } from "./confirm-dialog";
@@ -84,18 +85,7 @@ export function JobDetailView({
 }) {
   const queryClient = useQueryClient();
   const jobId = initial.job.jobId;
-  const view = useQuery({
-    queryKey: queryKeys.jobDetail(orgId, jobId),
-    queryFn: async (): Promise<JobView> => {
-      const res = await fetch(`/api/jobs/${encodeURIComponent(jobId)}`);
-      const body = await res.json();
-      if (!res.ok) throw new Error(body?.error?.message ?? "Could not refresh the job");
-      return body;
-    },
-    initialData: initial,
-    // Live while anything on the page can still change.
-    refetchInterval: (q) => (q.state.data && isTerminal(q.state.data.job.status) ? false : refreshIntervals.live),
-  });
+  const view = useQuery({ ...jobQueries.detail(orgId, jobId), initialData: initial });
   const { job, explanation, upstream, downstream, moreDownstream, downstreamUnavailable } = view.data ?? initial;
   const [stopKind, setStopKind] = useState<"CANCEL" | "TERMINATE" | null>(null);
   const [reason, setReason] = useState("Stopped from the console");
@@ -166,7 +156,7 @@ export function JobDetailView({
         </div>
       </div>
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
-      {view.isError ? <Alert>Live updates paused: {(view.error as Error).message}. Retrying…</Alert> : null}
+      {view.isError ? <Alert>Live updates paused: {view.error.message} Retrying…</Alert> : null}
       {explanation.waiting ? <WhyPanel explanation={explanation} /> : null}
 
       <div className="grid gap-6 lg:grid-cols-3">

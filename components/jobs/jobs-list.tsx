@@ -1,31 +1,17 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
+import { type JobPage, jobQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
 import { ON_HOST_STATUSES } from "@/lib/batch/states";
-import { filterSearch, type JobFilterParams } from "@/lib/jobs/console-filter";
-import type { ConsoleJob } from "@/lib/jobs/list-jobs";
-import { queryKeys, refreshIntervals } from "@/lib/query-keys";
+import type { JobFilterParams } from "@/lib/jobs/console-filter";
 import { BulkActionDialog, BulkButtons, type BulkKind, type BulkTarget, jobCount } from "./bulk-actions";
 import { StatusBadge } from "./status-badge";
 import { RelativeTime } from "./time";
 
-export interface JobPage {
-  jobs: ConsoleJob[];
-  nextCursor: string | null;
-  prevCursor: string | null;
-}
-
 const lastSegment = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
-
-async function fetchJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { headers: { accept: "application/json" } });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body?.error?.message ?? `Request failed (${res.status})`);
-  return body as T;
-}
 
 /** "12 of 20 succeeded · 3 failed": an array parent's children at a glance. */
 export function ArraySummary({ size, summary }: { size: number; summary?: Partial<Record<string, number>> }) {
@@ -58,12 +44,8 @@ export function JobsList({
   filter: JobFilterParams;
   initial: JobPage;
 }) {
-  const list = useQuery({
-    queryKey: queryKeys.jobList(orgId, search),
-    queryFn: () => fetchJson<JobPage>(`/api/jobs?${search}`),
-    initialData: initial,
-    refetchInterval: refreshIntervals.live,
-  });
+  const queryClient = useQueryClient();
+  const list = useQuery({ ...jobQueries.list(orgId, search), initialData: initial });
   const page = list.data ?? initial;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
@@ -108,9 +90,7 @@ export function JobsList({
     setCounting(true);
     try {
       const asOf = Date.now();
-      const { count, capped } = await fetchJson<{ count: number; capped: boolean }>(
-        `/api/jobs/count?${filterSearch(filter)}`,
-      );
+      const { count, capped } = await queryClient.fetchQuery(jobQueries.count(orgId, filter));
       setTarget({ mode: "filter", filter, count, capped, asOf });
       setKind(k);
     } catch (e) {
@@ -151,7 +131,7 @@ export function JobsList({
         </div>
       ) : null}
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
-      {list.isError ? <Alert>Live updates paused: {(list.error as Error).message}. Retrying…</Alert> : null}
+      {list.isError ? <Alert>Live updates paused: {list.error.message} Retrying…</Alert> : null}
 
       {page.jobs.length === 0 ? (
         <div className="rounded-md border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600">

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useId, useState, useTransition } from "react";
 import { submitJobAction } from "@/app/(console)/jobs/actions";
+import { jobQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FieldErrors, SelectField, TextField } from "@/components/ui/field";
@@ -15,7 +16,6 @@ import {
   requestJson,
   type SubmitFormState,
 } from "@/lib/batch/submit-form";
-import { queryKeys } from "@/lib/query-keys";
 import { inputClass, PairRows } from "./rows-editor";
 import { StatusBadge } from "./status-badge";
 
@@ -460,13 +460,6 @@ function ExitRules({
   );
 }
 
-interface FoundJob {
-  jobId: string;
-  jobName: string;
-  status: string;
-  arraySize?: number;
-}
-
 function Dependencies({
   orgId,
   form,
@@ -480,15 +473,7 @@ function Dependencies({
 }) {
   const [term, setTerm] = useState("");
   const trimmed = term.trim();
-  const found = useQuery({
-    queryKey: queryKeys.jobSearch(orgId, trimmed),
-    queryFn: async () => {
-      const res = await fetch(`/api/jobs/search?q=${encodeURIComponent(trimmed)}`);
-      if (!res.ok) throw new Error("Search failed");
-      return (await res.json()) as { jobs: FoundJob[] };
-    },
-    enabled: trimmed.length > 0,
-  });
+  const found = useQuery(jobQueries.search(orgId, trimmed));
   const deps = form.dependsOn;
   const chosen = new Set(deps.map((d) => d.jobId));
   return (

@@ -6,7 +6,7 @@ import {
   deleteComputeEnvironmentAction,
   updateComputeEnvironmentAction,
 } from "@/app/(console)/compute-environments/actions";
-import { queryKeys, refreshIntervals } from "@/lib/query-keys";
+import { resourceQueries } from "@/components/lib/queries";
 import type { ComputeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { ActionButton } from "./action-button";
 import { Badge } from "./badges";
@@ -26,12 +26,6 @@ export interface ComputeEnvironmentRow {
    * or why they cannot ("none: …"). Absent on AWS.
    */
   executor?: string;
-}
-
-async function fetchUsage(): Promise<{ computeEnvironments: ComputeEnvironmentUsage[] }> {
-  const res = await fetch("/api/compute-environments/usage", { cache: "no-store" });
-  if (!res.ok) throw new Error(`Could not read capacity in use (HTTP ${res.status}).`);
-  return res.json();
 }
 
 /** A figure this backend does not report (AWS does not say what memory or how many jobs are on an environment). */
@@ -55,10 +49,8 @@ export function ComputeEnvironmentsTable({
   canManage: boolean;
 }) {
   const usage = useQuery({
-    queryKey: queryKeys.computeEnvironmentUsage(orgId),
-    queryFn: fetchUsage,
+    ...resourceQueries.computeEnvironmentUsage(orgId),
     initialData: { computeEnvironments: initialUsage },
-    refetchInterval: refreshIntervals.live,
   });
   const byName = new Map(usage.data.computeEnvironments.map((u) => [u.computeEnvironmentName, u]));
   const showExecutor = rows.some((r) => r.executor !== undefined);
@@ -66,7 +58,7 @@ export function ComputeEnvironmentsTable({
     <>
       {usage.isError ? (
         <p role="alert" className="mb-2 text-xs text-red-700">
-          {usage.error.message} Showing the last figures read.
+          Could not read capacity in use: {usage.error.message} Showing the last figures read.
         </p>
       ) : null}
       <div className="relative overflow-x-auto">

@@ -3,9 +3,9 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { deleteJobQueueAction, updateJobQueueAction } from "@/app/(console)/job-queues/actions";
+import { resourceQueries } from "@/components/lib/queries";
 import { JOB_STATUSES } from "@/lib/batch/states";
 import type { JobQueueCounts } from "@/lib/jobs/queue-counts";
-import { queryKeys, refreshIntervals } from "@/lib/query-keys";
 import { ActionButton } from "./action-button";
 import { Badge } from "./badges";
 
@@ -20,12 +20,6 @@ export interface JobQueueRow {
   schedulingPolicy: string | null;
 }
 
-async function fetchCounts(): Promise<{ jobQueues: JobQueueCounts[] }> {
-  const res = await fetch("/api/job-queues/counts", { cache: "no-store" });
-  if (!res.ok) throw new Error(`Could not read job counts (HTTP ${res.status}).`);
-  return res.json();
-}
-
 export function JobQueuesTable({
   orgId,
   rows,
@@ -37,18 +31,13 @@ export function JobQueuesTable({
   initialCounts: JobQueueCounts[];
   canManage: boolean;
 }) {
-  const counts = useQuery({
-    queryKey: queryKeys.jobQueueCounts(orgId),
-    queryFn: fetchCounts,
-    initialData: { jobQueues: initialCounts },
-    refetchInterval: refreshIntervals.live,
-  });
+  const counts = useQuery({ ...resourceQueries.jobQueueCounts(orgId), initialData: { jobQueues: initialCounts } });
   const byName = new Map(counts.data.jobQueues.map((c) => [c.jobQueueName, c]));
   return (
     <>
       {counts.isError ? (
         <p role="alert" className="mb-2 text-xs text-red-700">
-          {counts.error.message} Showing the last counts read.
+          Could not read job counts: {counts.error.message} Showing the last counts read.
         </p>
       ) : null}
       <div className="relative overflow-x-auto">
@@ -152,12 +141,7 @@ export function QueueCounts({
   name: string;
   initialCounts: JobQueueCounts[];
 }) {
-  const counts = useQuery({
-    queryKey: queryKeys.jobQueueCounts(orgId),
-    queryFn: fetchCounts,
-    initialData: { jobQueues: initialCounts },
-    refetchInterval: refreshIntervals.live,
-  });
+  const counts = useQuery({ ...resourceQueries.jobQueueCounts(orgId), initialData: { jobQueues: initialCounts } });
   const entry = counts.data.jobQueues.find((q) => q.jobQueueName === name);
   const c = entry?.counts;
   return (
