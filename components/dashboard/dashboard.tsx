@@ -19,6 +19,7 @@ import {
 import { metricQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { CHARTED_STATUSES, JobStatus } from "@/lib/batch/states";
 import type { ActiveSeriesStatus, MetricSeries } from "@/lib/metrics/get-metric-series";
 import { RANGES, type RangeKey } from "@/lib/metrics/ranges";
@@ -294,31 +295,23 @@ function VcpuChart({ data, tick }: { data: MetricSeries; tick: (t: number) => st
 function TopFailing({ data, label }: { data: MetricSeries; label: string }) {
   return (
     <Card title="Job definitions that failed most">
-      {data.topFailing.length === 0 ? (
-        <p className="text-sm text-slate-600">No job failed in the last {label}.</p>
-      ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="pb-2 font-medium">Job definition</th>
-                <th className="pb-2 text-right font-medium">Failed jobs</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.topFailing.map((d) => (
-                <tr key={d.jobDefinitionId} className="border-t border-slate-100">
-                  <td className="py-2 pr-4 font-medium text-slate-800">
-                    {d.name}
-                    {d.revision ? <span className="text-slate-500">:{d.revision}</span> : null}
-                  </td>
-                  <td className="py-2 text-right tabular-nums">{count(d.failures)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Table
+        label="Job definitions that failed most"
+        columns={[{ header: "Job definition" }, { header: "Failed jobs", align: "right" }]}
+        rows={data.topFailing}
+        rowKey={(d) => d.jobDefinitionId}
+        ruledHeader
+        empty={`No job failed in the last ${label}.`}
+        renderRow={(d) => (
+          <>
+            <td className="py-2 pr-4 font-medium text-slate-800">
+              {d.name}
+              {d.revision ? <span className="text-slate-500">:{d.revision}</span> : null}
+            </td>
+            <td className="py-2 text-right tabular-nums">{count(d.failures)}</td>
+          </>
+        )}
+      />
     </Card>
   );
 }

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { jobQueries } from "@/components/lib/queries";
+import { Table } from "@/components/ui/table";
 import { JOB_STATUSES } from "@/lib/batch/states";
 import { StatusBadge } from "./status-badge";
 import { duration, RelativeTime } from "./time";
@@ -68,43 +69,39 @@ export function ArrayChildren({
         <output className="block text-sm text-slate-600">Loading children…</output>
       ) : children.isError ? (
         <p className="text-sm text-red-700">Could not load the children; retrying.</p>
-      ) : children.data.jobs.length === 0 ? (
-        <p className="text-sm text-slate-600">No child has this status.</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full min-w-[36rem] text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="pb-2 font-medium">Index</th>
-                <th className="pb-2 font-medium">Status</th>
-                <th className="pb-2 font-medium">Started</th>
-                <th className="pb-2 font-medium">Duration</th>
-                <th className="pb-2 font-medium">Exit code</th>
-              </tr>
-            </thead>
-            <tbody>
-              {children.data.jobs.map((c) => (
-                <tr key={c.jobId} className="border-t border-slate-100">
-                  <td className="py-1.5 pr-4">
-                    <Link href={`/jobs/${encodeURIComponent(c.jobId)}`} className="text-indigo-700 hover:underline">
-                      {c.arrayProperties?.index ?? c.jobId}
-                    </Link>
-                  </td>
-                  <td className="py-1.5 pr-4">
-                    <StatusBadge status={c.status} />
-                  </td>
-                  <td className="py-1.5 pr-4">
-                    <RelativeTime ms={c.startedAt} />
-                  </td>
-                  <td className="py-1.5 pr-4">
-                    {c.startedAt && c.stoppedAt ? duration(c.stoppedAt - c.startedAt) : "—"}
-                  </td>
-                  <td className="py-1.5">{c.container?.exitCode ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          label="Children"
+          className="min-w-[36rem]"
+          columns={[
+            { header: "Index" },
+            { header: "Status" },
+            { header: "Started" },
+            { header: "Duration" },
+            { header: "Exit code" },
+          ]}
+          rows={children.data.jobs}
+          rowKey={(c) => c.jobId}
+          ruledHeader
+          empty="No child has this status."
+          renderRow={(c) => (
+            <>
+              <td className="py-1.5 pr-4">
+                <Link href={`/jobs/${encodeURIComponent(c.jobId)}`} className="text-indigo-700 hover:underline">
+                  {c.arrayProperties?.index ?? c.jobId}
+                </Link>
+              </td>
+              <td className="py-1.5 pr-4">
+                <StatusBadge status={c.status} />
+              </td>
+              <td className="py-1.5 pr-4">
+                <RelativeTime ms={c.startedAt} />
+              </td>
+              <td className="py-1.5 pr-4">{c.startedAt && c.stoppedAt ? duration(c.stoppedAt - c.startedAt) : "—"}</td>
+              <td className="py-1.5">{c.container?.exitCode ?? "—"}</td>
+            </>
+          )}
+        />
       )}
       <nav aria-label="Children pages" className="flex justify-between">
         {cursors.length > 0 ? (

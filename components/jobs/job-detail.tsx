@@ -8,6 +8,7 @@ import { jobQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { isCancellable, isTerminal, JobStatus } from "@/lib/batch/states";
 import type { JobView } from "@/lib/jobs/console-job-view";
@@ -225,57 +226,52 @@ export function JobDetailView({
       </div>
 
       <Card title={`Attempts (${job.attempts.length})`}>
-        {job.attempts.length === 0 ? (
-          <p className="text-sm text-slate-600">
-            {job.arrayProperties?.size !== undefined
+        <Table
+          label="Attempts"
+          className="min-w-[48rem]"
+          columns={[
+            { header: "#" },
+            { header: "Started" },
+            { header: "Stopped" },
+            { header: "Duration" },
+            { header: "Exit code" },
+            { header: "Reason" },
+            { header: "Ran as" },
+            { header: "Log stream" },
+          ]}
+          rows={job.attempts}
+          // Attempts are numbered by their place.
+          rowKey={(_a, i) => String(i)}
+          rowClassName="align-top"
+          ruledHeader
+          empty={
+            job.arrayProperties?.size !== undefined
               ? "An array job runs through its children; see their attempts below."
-              : "No attempt yet: the job has not started."}
-          </p>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[48rem] text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="pb-2 font-medium">#</th>
-                  <th className="pb-2 font-medium">Started</th>
-                  <th className="pb-2 font-medium">Stopped</th>
-                  <th className="pb-2 font-medium">Duration</th>
-                  <th className="pb-2 font-medium">Exit code</th>
-                  <th className="pb-2 font-medium">Reason</th>
-                  <th className="pb-2 font-medium">Ran as</th>
-                  <th className="pb-2 font-medium">Log stream</th>
-                </tr>
-              </thead>
-              <tbody>
-                {job.attempts.map((a, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: attempts are numbered by their place
-                  <tr key={i} className="border-t border-slate-100 align-top">
-                    <td className="py-2 pr-4">{i + 1}</td>
-                    <td className="py-2 pr-4">{a.startedAt ? utc(a.startedAt) : "—"}</td>
-                    <td className="py-2 pr-4">{a.stoppedAt ? utc(a.stoppedAt) : "running"}</td>
-                    <td className="py-2 pr-4">{a.startedAt ? <Elapsed from={a.startedAt} to={a.stoppedAt} /> : "—"}</td>
-                    <td className="py-2 pr-4">{a.container.exitCode ?? "—"}</td>
-                    <td className="py-2 pr-4">{a.container.reason ?? a.statusReason ?? "—"}</td>
-                    <td className="py-2 pr-4">
-                      <AttemptExecution enforced={a.enforcedLimits} />
-                    </td>
-                    <td className="py-2">
-                      <div className="font-mono text-xs break-all text-slate-600">
-                        {a.container.logStreamName ?? "—"}
-                      </div>
-                      <Link
-                        href={`/jobs/${encodeURIComponent(jobId)}/logs?attempt=${i + 1}`}
-                        className="text-xs font-medium text-indigo-700 hover:underline"
-                      >
-                        Logs of attempt {i + 1}
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              : "No attempt yet: the job has not started."
+          }
+          renderRow={(a, i) => (
+            <>
+              <td className="py-2 pr-4">{i + 1}</td>
+              <td className="py-2 pr-4">{a.startedAt ? utc(a.startedAt) : "—"}</td>
+              <td className="py-2 pr-4">{a.stoppedAt ? utc(a.stoppedAt) : "running"}</td>
+              <td className="py-2 pr-4">{a.startedAt ? <Elapsed from={a.startedAt} to={a.stoppedAt} /> : "—"}</td>
+              <td className="py-2 pr-4">{a.container.exitCode ?? "—"}</td>
+              <td className="py-2 pr-4">{a.container.reason ?? a.statusReason ?? "—"}</td>
+              <td className="py-2 pr-4">
+                <AttemptExecution enforced={a.enforcedLimits} />
+              </td>
+              <td className="py-2">
+                <div className="font-mono text-xs break-all text-slate-600">{a.container.logStreamName ?? "—"}</div>
+                <Link
+                  href={`/jobs/${encodeURIComponent(jobId)}/logs?attempt=${i + 1}`}
+                  className="text-xs font-medium text-indigo-700 hover:underline"
+                >
+                  Logs of attempt {i + 1}
+                </Link>
+              </td>
+            </>
+          )}
+        />
       </Card>
 
       {job.arrayProperties?.size !== undefined ? (

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { type JobPage, jobQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
+import { Table } from "@/components/ui/table";
 import { ON_HOST_STATUSES } from "@/lib/batch/states";
 import type { JobFilterParams } from "@/lib/jobs/console-filter";
 import { BulkActionDialog, BulkButtons, type BulkKind, type BulkTarget, jobCount } from "./bulk-actions";
@@ -133,90 +134,92 @@ export function JobsList({
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
       {list.isError ? <Alert>Live updates paused: {list.error.message} Retrying…</Alert> : null}
 
-      {page.jobs.length === 0 ? (
-        <div className="rounded-md border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600">
-          <p className="font-medium text-slate-800">No jobs match this filter.</p>
-          <p className="mt-1">
-            Change the filter above, or{" "}
-            <Link href="/jobs/new" className="font-medium text-indigo-700 hover:underline">
-              submit a job
-            </Link>
-            .
-          </p>
-        </div>
-      ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full min-w-[48rem] text-left text-sm">
-            <caption className="sr-only">Jobs, newest first</caption>
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="w-8 pb-2">
-                  <input
-                    type="checkbox"
-                    aria-label="Select every job on this page"
-                    checked={pageAllSelected}
-                    onChange={togglePage}
-                    className="rounded border-slate-300 focus:ring-indigo-500"
-                  />
-                </th>
-                <th className="pb-2 font-medium">Name</th>
-                <th className="pb-2 font-medium">Status</th>
-                <th className="pb-2 font-medium">Queue</th>
-                <th className="pb-2 font-medium">Definition</th>
-                <th className="pb-2 font-medium">Created</th>
-                <th className="pb-2 font-medium">Started</th>
-                <th className="pb-2 font-medium">Stopped</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.jobs.map((job) => (
-                <tr key={job.jobId} data-job-id={job.jobId} className="border-t border-slate-100 align-top">
-                  <td className="py-2">
-                    <input
-                      type="checkbox"
-                      aria-label={`Select ${job.jobName}`}
-                      checked={allMatching || selected.has(job.jobId)}
-                      onChange={() => toggle(job.jobId)}
-                      className="rounded border-slate-300 focus:ring-indigo-500"
-                    />
-                  </td>
-                  <td className="min-w-56 py-2 pr-4">
-                    <Link
-                      href={`/jobs/${encodeURIComponent(job.jobId)}`}
-                      className="font-medium break-words text-indigo-700 hover:underline"
-                    >
-                      {job.jobName}
-                    </Link>
-                    <div className="font-mono text-xs break-all text-slate-500">{job.jobId}</div>
-                    {job.arrayProperties?.size !== undefined ? (
-                      <ArraySummary size={job.arrayProperties.size} summary={job.statusSummary} />
-                    ) : null}
-                  </td>
-                  <td className="py-2 pr-4">
-                    <StatusBadge status={job.status} />
-                    {job.statusReason ? (
-                      <div className="mt-1 max-w-56 truncate text-xs text-slate-500" title={job.statusReason}>
-                        {job.statusReason}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobQueue)}</td>
-                  <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobDefinition)}</td>
-                  <td className="py-2 pr-4">
-                    <RelativeTime ms={job.createdAt} />
-                  </td>
-                  <td className="py-2 pr-4">
-                    <RelativeTime ms={job.startedAt} />
-                  </td>
-                  <td className="py-2">
-                    <RelativeTime ms={job.stoppedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Table
+        label="Jobs, newest first"
+        className="min-w-[48rem]"
+        columns={[
+          {
+            header: (
+              <input
+                type="checkbox"
+                aria-label="Select every job on this page"
+                checked={pageAllSelected}
+                onChange={togglePage}
+                className="rounded border-slate-300 focus:ring-indigo-500"
+              />
+            ),
+            className: "w-8",
+          },
+          { header: "Name" },
+          { header: "Status" },
+          { header: "Queue" },
+          { header: "Definition" },
+          { header: "Created" },
+          { header: "Started" },
+          { header: "Stopped" },
+        ]}
+        rows={page.jobs}
+        rowKey={(job) => job.jobId}
+        rowClassName="align-top"
+        rowProps={(job) => ({ "data-job-id": job.jobId })}
+        ruledHeader
+        empty={
+          <div className="rounded-md border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600">
+            <p className="font-medium text-slate-800">No jobs match this filter.</p>
+            <p className="mt-1">
+              Change the filter above, or{" "}
+              <Link href="/jobs/new" className="font-medium text-indigo-700 hover:underline">
+                submit a job
+              </Link>
+              .
+            </p>
+          </div>
+        }
+        renderRow={(job) => (
+          <>
+            <td className="py-2">
+              <input
+                type="checkbox"
+                aria-label={`Select ${job.jobName}`}
+                checked={allMatching || selected.has(job.jobId)}
+                onChange={() => toggle(job.jobId)}
+                className="rounded border-slate-300 focus:ring-indigo-500"
+              />
+            </td>
+            <td className="min-w-56 py-2 pr-4">
+              <Link
+                href={`/jobs/${encodeURIComponent(job.jobId)}`}
+                className="font-medium break-words text-indigo-700 hover:underline"
+              >
+                {job.jobName}
+              </Link>
+              <div className="font-mono text-xs break-all text-slate-500">{job.jobId}</div>
+              {job.arrayProperties?.size !== undefined ? (
+                <ArraySummary size={job.arrayProperties.size} summary={job.statusSummary} />
+              ) : null}
+            </td>
+            <td className="py-2 pr-4">
+              <StatusBadge status={job.status} />
+              {job.statusReason ? (
+                <div className="mt-1 max-w-56 truncate text-xs text-slate-500" title={job.statusReason}>
+                  {job.statusReason}
+                </div>
+              ) : null}
+            </td>
+            <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobQueue)}</td>
+            <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobDefinition)}</td>
+            <td className="py-2 pr-4">
+              <RelativeTime ms={job.createdAt} />
+            </td>
+            <td className="py-2 pr-4">
+              <RelativeTime ms={job.startedAt} />
+            </td>
+            <td className="py-2">
+              <RelativeTime ms={job.stoppedAt} />
+            </td>
+          </>
+        )}
+      />
 
       <Pager search={search} prev={page.prevCursor} next={page.nextCursor} />
       <BulkActionDialog

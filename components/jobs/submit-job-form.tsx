@@ -2,12 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { type ReactNode, useId, useState, useTransition } from "react";
+import { type ReactNode, useState, useTransition } from "react";
 import { submitJobAction } from "@/app/(console)/jobs/actions";
 import { jobQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FieldErrors, SelectField, TextField } from "@/components/ui/field";
+import { TextArea } from "@/components/ui/text-area";
 import {
   type FieldErrors as ErrorMap,
   errorsByField,
@@ -222,8 +223,9 @@ export function SubmitJobForm({
         <Section title="Container overrides">
           <TextArea
             label="Command override"
+            rows={4}
             value={form.command}
-            onChange={(command) => update({ command })}
+            onChange={(e) => update({ command: e.target.value })}
             errors={errors.command}
             hint="One argument per line (no shell unless you call one), or a JSON array. Empty: the definition's command."
           />
@@ -328,54 +330,15 @@ export function SubmitJobForm({
           <TextArea
             label="SubmitJob request (JSON)"
             value={json}
-            onChange={editJson}
+            onChange={(e) => editJson(e.target.value)}
             errors={jsonError ? [jsonError] : undefined}
             rows={28}
-            mono
+            dense
             hint="The same request as the form, as the AWS CLI or SDK would send it. Edit either side."
           />
         </div>
       </div>
     </form>
-  );
-}
-
-function TextArea({
-  label,
-  value,
-  onChange,
-  errors,
-  hint,
-  rows = 4,
-  mono,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  errors?: string[];
-  hint?: string;
-  rows?: number;
-  mono?: boolean;
-}) {
-  const id = useId();
-  return (
-    <div>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        rows={rows}
-        spellCheck={false}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errors?.length ? `${id}-err` : undefined}
-        className={`${inputClass} ${mono ? "font-mono text-xs" : "font-mono"}`}
-      />
-      {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
-      <FieldErrors id={`${id}-err`} errors={errors} />
-    </div>
   );
 }
 

@@ -7,6 +7,7 @@ import {
   updateComputeEnvironmentAction,
 } from "@/app/(console)/compute-environments/actions";
 import { resourceQueries } from "@/components/lib/queries";
+import { Table } from "@/components/ui/table";
 import type { ComputeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { ActionButton } from "./action-button";
 import { Badge } from "./badges";
@@ -61,127 +62,124 @@ export function ComputeEnvironmentsTable({
           Could not read capacity in use: {usage.error.message} Showing the last figures read.
         </p>
       ) : null}
-      <div className="relative overflow-x-auto">
-        <table className="w-full text-left text-sm" aria-label="Compute environments">
-          <thead className="text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="pb-2 pr-4 font-medium">Name</th>
-              <th className="pb-2 pr-4 font-medium">Type</th>
-              <th className="pb-2 pr-4 font-medium">State</th>
-              <th className="pb-2 pr-4 font-medium">Status</th>
-              {showExecutor ? <th className="pb-2 pr-4 font-medium">Runs jobs as</th> : null}
-              <th className="pb-2 pr-4 font-medium">vCPUs in use</th>
-              <th className="pb-2 pr-4 font-medium">Memory in use</th>
-              <th className="pb-2 pr-4 font-medium">GPUs</th>
-              <th className="pb-2 pr-4 font-medium">Jobs on it</th>
-              {canManage ? (
-                <th className="pb-2">
-                  <span className="sr-only">Actions</span>
-                </th>
+      <Table
+        label="Compute environments"
+        columns={[
+          { header: "Name" },
+          { header: "Type" },
+          { header: "State" },
+          { header: "Status" },
+          showExecutor && { header: "Runs jobs as" },
+          { header: "vCPUs in use" },
+          { header: "Memory in use" },
+          { header: "GPUs" },
+          { header: "Jobs on it" },
+          canManage && { header: "Actions", hidden: true },
+        ]}
+        rows={rows}
+        rowKey={(ce) => ce.arn}
+        rowClassName="align-top"
+        empty={`No compute environments yet. ${
+          canManage
+            ? "Create one, then attach it to a job queue so jobs have somewhere to run."
+            : "An admin creates them; jobs need one behind their queue to run."
+        }`}
+        renderRow={(ce) => {
+          const u = byName.get(ce.name);
+          return (
+            <>
+              <td className="py-2 pr-4 font-medium text-slate-900">{ce.name}</td>
+              <td className="py-2 pr-4">{ce.type}</td>
+              <td className="py-2 pr-4">
+                <Badge value={ce.state} />
+              </td>
+              <td className="py-2 pr-4">
+                <Badge value={ce.status} />
+                {ce.statusReason ? <div className="mt-1 max-w-xs text-xs text-slate-600">{ce.statusReason}</div> : null}
+              </td>
+              {showExecutor ? (
+                <td className="max-w-xs py-2 pr-4 text-xs text-slate-700">{ce.executor ?? "—"}</td>
               ) : null}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((ce) => {
-              const u = byName.get(ce.name);
-              return (
-                <tr key={ce.arn} className="align-top">
-                  <td className="py-2 pr-4 font-medium text-slate-900">{ce.name}</td>
-                  <td className="py-2 pr-4">{ce.type}</td>
-                  <td className="py-2 pr-4">
-                    <Badge value={ce.state} />
-                  </td>
-                  <td className="py-2 pr-4">
-                    <Badge value={ce.status} />
-                    {ce.statusReason ? (
-                      <div className="mt-1 max-w-xs text-xs text-slate-600">{ce.statusReason}</div>
+              <td className="py-2 pr-4">
+                {u && u.vcpus !== null && u.maxVcpus !== null ? (
+                  <>
+                    <UsageBar
+                      label={u.basis === "desired" ? "vCPUs desired by AWS" : "vCPUs"}
+                      used={u.vcpus}
+                      max={u.maxVcpus}
+                    />
+                    {u.basis === "desired" ? (
+                      <div className="mt-1 text-xs text-slate-500">desired by AWS, of max</div>
                     ) : null}
-                  </td>
-                  {showExecutor ? (
-                    <td className="max-w-xs py-2 pr-4 text-xs text-slate-700">{ce.executor ?? "—"}</td>
-                  ) : null}
-                  <td className="py-2 pr-4">
-                    {u && u.vcpus !== null && u.maxVcpus !== null ? (
-                      <>
-                        <UsageBar
-                          label={u.basis === "desired" ? "vCPUs desired by AWS" : "vCPUs"}
-                          used={u.vcpus}
-                          max={u.maxVcpus}
-                        />
-                        {u.basis === "desired" ? (
-                          <div className="mt-1 text-xs text-slate-500">desired by AWS, of max</div>
-                        ) : null}
-                      </>
+                  </>
+                ) : (
+                  <Unknown />
+                )}
+              </td>
+              <td className="py-2 pr-4">
+                {u && u.memoryMiB !== null && u.maxMemoryMiB !== null ? (
+                  <UsageBar label="Memory" used={u.memoryMiB} max={u.maxMemoryMiB} unit="MiB" />
+                ) : (
+                  <Unknown />
+                )}
+              </td>
+              <td className="py-2 pr-4">
+                {u?.gpuIds.length ? (
+                  <span title={`GPU ids ${u.gpuIds.join(", ")}`}>
+                    {u.gpus} / {u.gpuIds.length}
+                  </span>
+                ) : (
+                  <span className="text-slate-500">none</span>
+                )}
+              </td>
+              <td className="py-2 pr-4 tabular-nums">{u?.jobs === null ? <Unknown /> : (u?.jobs ?? 0)}</td>
+              {canManage ? (
+                <td className="py-2 text-right">
+                  <div className="flex flex-wrap justify-end gap-2">
+                    <Link
+                      href={`/compute-environments/${encodeURIComponent(ce.name)}/edit`}
+                      className="inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50"
+                      aria-label={`Edit ${ce.name}`}
+                    >
+                      Edit
+                    </Link>
+                    {ce.state === "ENABLED" ? (
+                      <ActionButton
+                        action={updateComputeEnvironmentAction}
+                        input={{ computeEnvironment: ce.name, state: "DISABLED" as const }}
+                        label="Disable"
+                        pendingLabel="Disabling…"
+                        ariaLabel={`Disable ${ce.name}`}
+                      />
                     ) : (
-                      <Unknown />
+                      <ActionButton
+                        action={updateComputeEnvironmentAction}
+                        input={{ computeEnvironment: ce.name, state: "ENABLED" as const }}
+                        label="Enable"
+                        pendingLabel="Enabling…"
+                        ariaLabel={`Enable ${ce.name}`}
+                      />
                     )}
-                  </td>
-                  <td className="py-2 pr-4">
-                    {u && u.memoryMiB !== null && u.maxMemoryMiB !== null ? (
-                      <UsageBar label="Memory" used={u.memoryMiB} max={u.maxMemoryMiB} unit="MiB" />
-                    ) : (
-                      <Unknown />
-                    )}
-                  </td>
-                  <td className="py-2 pr-4">
-                    {u?.gpuIds.length ? (
-                      <span title={`GPU ids ${u.gpuIds.join(", ")}`}>
-                        {u.gpus} / {u.gpuIds.length}
-                      </span>
-                    ) : (
-                      <span className="text-slate-500">none</span>
-                    )}
-                  </td>
-                  <td className="py-2 pr-4 tabular-nums">{u?.jobs === null ? <Unknown /> : (u?.jobs ?? 0)}</td>
-                  {canManage ? (
-                    <td className="py-2 text-right">
-                      <div className="flex flex-wrap justify-end gap-2">
-                        <Link
-                          href={`/compute-environments/${encodeURIComponent(ce.name)}/edit`}
-                          className="inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50"
-                          aria-label={`Edit ${ce.name}`}
-                        >
-                          Edit
-                        </Link>
-                        {ce.state === "ENABLED" ? (
-                          <ActionButton
-                            action={updateComputeEnvironmentAction}
-                            input={{ computeEnvironment: ce.name, state: "DISABLED" as const }}
-                            label="Disable"
-                            pendingLabel="Disabling…"
-                            ariaLabel={`Disable ${ce.name}`}
-                          />
-                        ) : (
-                          <ActionButton
-                            action={updateComputeEnvironmentAction}
-                            input={{ computeEnvironment: ce.name, state: "ENABLED" as const }}
-                            label="Enable"
-                            pendingLabel="Enabling…"
-                            ariaLabel={`Enable ${ce.name}`}
-                          />
-                        )}
-                        <ActionButton
-                          action={deleteComputeEnvironmentAction}
-                          input={{ computeEnvironment: ce.name }}
-                          label="Delete"
-                          pendingLabel="Deleting…"
-                          variant="danger"
-                          ariaLabel={`Delete ${ce.name}`}
-                          confirm={
-                            ce.queues.length
-                              ? `Delete ${ce.name}? It is used by job queue(s) ${ce.queues.join(", ")}, so AWS's rules will refuse until it is removed from them.`
-                              : `Delete compute environment ${ce.name}? This cannot be undone.`
-                          }
-                        />
-                      </div>
-                    </td>
-                  ) : null}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                    <ActionButton
+                      action={deleteComputeEnvironmentAction}
+                      input={{ computeEnvironment: ce.name }}
+                      label="Delete"
+                      pendingLabel="Deleting…"
+                      variant="danger"
+                      ariaLabel={`Delete ${ce.name}`}
+                      confirm={
+                        ce.queues.length
+                          ? `Delete ${ce.name}? It is used by job queue(s) ${ce.queues.join(", ")}, so AWS's rules will refuse until it is removed from them.`
+                          : `Delete compute environment ${ce.name}? This cannot be undone.`
+                      }
+                    />
+                  </div>
+                </td>
+              ) : null}
+            </>
+          );
+        }}
+      />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { registerJobDefinitionAction } from "@/app/(console)/job-definitions/act
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { TextArea } from "@/components/ui/text-area";
 import {
   definitionToForm,
   type FormErrors,
@@ -15,7 +16,6 @@ import {
   type JobDefinitionForm,
 } from "@/lib/console/job-definition-form";
 import { PairsEditor } from "./pairs-editor";
-import { TextAreaField } from "./textarea-field";
 
 type Mode = "form" | "json";
 
@@ -152,7 +152,7 @@ export function JobDefinitionRegisterForm({ initial }: { initial: Record<string,
               errors={errors.image}
             />
           </div>
-          <TextAreaField
+          <TextArea
             label="Command"
             rows={4}
             value={form.command}
@@ -233,7 +233,7 @@ export function JobDefinitionRegisterForm({ initial }: { initial: Record<string,
         </div>
       ) : (
         <div className="space-y-2">
-          <TextAreaField
+          <TextArea
             label="RegisterJobDefinition request (JSON)"
             rows={24}
             value={json}

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { deleteJobQueueAction, updateJobQueueAction } from "@/app/(console)/job-queues/actions";
 import { resourceQueries } from "@/components/lib/queries";
+import { Table } from "@/components/ui/table";
 import { JOB_STATUSES } from "@/lib/batch/states";
 import type { JobQueueCounts } from "@/lib/jobs/queue-counts";
 import { ActionButton } from "./action-button";
@@ -40,88 +41,85 @@ export function JobQueuesTable({
           Could not read job counts: {counts.error.message} Showing the last counts read.
         </p>
       ) : null}
-      <div className="relative overflow-x-auto">
-        <table className="w-full text-left text-sm" aria-label="Job queues">
-          <thead className="text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="pb-2 pr-4 font-medium">Name</th>
-              <th className="pb-2 pr-4 font-medium">Priority</th>
-              <th className="pb-2 pr-4 font-medium">State</th>
-              <th className="pb-2 pr-4 font-medium">Status</th>
-              <th className="pb-2 pr-4 font-medium">Environments</th>
-              <th className="pb-2 pr-4 font-medium">Policy</th>
-              <th className="pb-2 pr-4 font-medium">Jobs by status</th>
+      <Table
+        label="Job queues"
+        columns={[
+          { header: "Name" },
+          { header: "Priority" },
+          { header: "State" },
+          { header: "Status" },
+          { header: "Environments" },
+          { header: "Policy" },
+          { header: "Jobs by status" },
+          canManage && { header: "Actions", hidden: true },
+        ]}
+        rows={rows}
+        rowKey={(q) => q.arn}
+        rowClassName="align-top"
+        empty={`No job queues yet. ${
+          canManage
+            ? "Create a compute environment first, then a queue that sends jobs to it."
+            : "An admin creates them; jobs are submitted to a queue."
+        }`}
+        renderRow={(q) => {
+          const entry = byName.get(q.name);
+          const c = entry?.counts;
+          return (
+            <>
+              <td className="py-2 pr-4">
+                <Link
+                  href={`/job-queues/${encodeURIComponent(q.name)}`}
+                  className="font-medium text-indigo-700 hover:underline"
+                >
+                  {q.name}
+                </Link>
+              </td>
+              <td className="py-2 pr-4 tabular-nums">{q.priority}</td>
+              <td className="py-2 pr-4">
+                <Badge value={q.state} />
+              </td>
+              <td className="py-2 pr-4">
+                <Badge value={q.status} />
+                {q.statusReason ? <div className="mt-1 max-w-xs text-xs text-slate-600">{q.statusReason}</div> : null}
+              </td>
+              <td className="py-2 pr-4">
+                <ol className="list-inside list-decimal whitespace-nowrap">
+                  {q.environments.map((e) => (
+                    <li key={e}>{e}</li>
+                  ))}
+                </ol>
+              </td>
+              <td className="py-2 pr-4">{q.schedulingPolicy ?? <span className="text-slate-500">FIFO</span>}</td>
+              <td className="py-2 pr-4">
+                <dl className="grid min-w-72 grid-cols-4 gap-x-3 gap-y-1 text-xs">
+                  {JOB_STATUSES.map((s) => (
+                    <div key={s} className={c?.[s] ? "text-slate-900" : "text-slate-500"}>
+                      <dt className="text-[10px] uppercase tracking-wide">{s}</dt>
+                      <dd className="font-semibold tabular-nums" data-testid={`count-${q.name}-${s}`}>
+                        {c ? countText(c[s], entry?.capped?.[s]) : "—"}
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+              </td>
               {canManage ? (
-                <th className="pb-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((q) => {
-              const entry = byName.get(q.name);
-              const c = entry?.counts;
-              return (
-                <tr key={q.arn} className="align-top">
-                  <td className="py-2 pr-4">
+                <td className="py-2 text-right">
+                  <div className="flex flex-wrap justify-end gap-2">
                     <Link
-                      href={`/job-queues/${encodeURIComponent(q.name)}`}
-                      className="font-medium text-indigo-700 hover:underline"
+                      href={`/job-queues/${encodeURIComponent(q.name)}/edit`}
+                      className="inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50"
+                      aria-label={`Edit ${q.name}`}
                     >
-                      {q.name}
+                      Edit
                     </Link>
-                  </td>
-                  <td className="py-2 pr-4 tabular-nums">{q.priority}</td>
-                  <td className="py-2 pr-4">
-                    <Badge value={q.state} />
-                  </td>
-                  <td className="py-2 pr-4">
-                    <Badge value={q.status} />
-                    {q.statusReason ? (
-                      <div className="mt-1 max-w-xs text-xs text-slate-600">{q.statusReason}</div>
-                    ) : null}
-                  </td>
-                  <td className="py-2 pr-4">
-                    <ol className="list-inside list-decimal whitespace-nowrap">
-                      {q.environments.map((e) => (
-                        <li key={e}>{e}</li>
-                      ))}
-                    </ol>
-                  </td>
-                  <td className="py-2 pr-4">{q.schedulingPolicy ?? <span className="text-slate-500">FIFO</span>}</td>
-                  <td className="py-2 pr-4">
-                    <dl className="grid min-w-72 grid-cols-4 gap-x-3 gap-y-1 text-xs">
-                      {JOB_STATUSES.map((s) => (
-                        <div key={s} className={c?.[s] ? "text-slate-900" : "text-slate-500"}>
-                          <dt className="text-[10px] uppercase tracking-wide">{s}</dt>
-                          <dd className="font-semibold tabular-nums" data-testid={`count-${q.name}-${s}`}>
-                            {c ? countText(c[s], entry?.capped?.[s]) : "—"}
-                          </dd>
-                        </div>
-                      ))}
-                    </dl>
-                  </td>
-                  {canManage ? (
-                    <td className="py-2 text-right">
-                      <div className="flex flex-wrap justify-end gap-2">
-                        <Link
-                          href={`/job-queues/${encodeURIComponent(q.name)}/edit`}
-                          className="inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50"
-                          aria-label={`Edit ${q.name}`}
-                        >
-                          Edit
-                        </Link>
-                        <QueueStateButtons name={q.name} state={q.state} />
-                      </div>
-                    </td>
-                  ) : null}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                    <QueueStateButtons name={q.name} state={q.state} />
+                  </div>
+                </td>
+              ) : null}
+            </>
+          );
+        }}
+      />
     </>
   );
 }

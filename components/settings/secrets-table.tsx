@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { Table } from "@/components/ui/table";
 import type { OrgSecretSummary } from "@/lib/org-secrets/schemas";
 import { SecretDeleteDialog } from "./secrets-delete-dialog";
 import { SecretReplaceDialog } from "./secrets-replace-dialog";
@@ -30,73 +31,63 @@ export function SecretsTable({
     setDone(message);
   };
   const notice = done ? <Alert tone="success">{done}</Alert> : null;
-  if (secrets.length === 0)
-    return (
-      <div className="space-y-3">
-        {notice}
-        <p className="text-sm text-slate-500">No secrets yet.</p>
-      </div>
-    );
   return (
-    <div className="space-y-3 overflow-x-auto">
+    <div className="space-y-3">
       {notice}
-      <table className="w-full text-left text-sm" aria-label="Secrets">
-        <thead className="text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th className="pr-4 pb-2 font-medium">Name</th>
-            <th className="pr-4 pb-2 font-medium">Description</th>
-            <th className="pr-4 pb-2 font-medium">Updated (UTC)</th>
-            <th className="pr-4 pb-2 font-medium">Updated by</th>
+      <Table
+        label="Secrets"
+        columns={[
+          { header: "Name" },
+          { header: "Description" },
+          { header: "Updated (UTC)" },
+          { header: "Updated by" },
+          canManage && { header: "Actions", hidden: true },
+        ]}
+        rows={secrets}
+        rowKey={(s) => s.name}
+        rowClassName="align-top"
+        empty="No secrets yet."
+        renderRow={(s) => (
+          <>
+            <td className="py-2 pr-4">
+              <div className="font-mono text-xs text-slate-900">{s.name}</div>
+              <div className="select-all break-all font-mono text-[11px] text-slate-500">
+                {arnPrefix}
+                {s.name}
+              </div>
+            </td>
+            <td className="py-2 pr-4">{s.description || "—"}</td>
+            <td className="py-2 pr-4 whitespace-nowrap">{when(s.updatedAt)}</td>
+            <td className="py-2 pr-4">{s.updatedByEmail ?? "—"}</td>
             {canManage ? (
-              <th className="pb-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {secrets.map((s) => (
-            <tr key={s.name} className="align-top">
-              <td className="py-2 pr-4">
-                <div className="font-mono text-xs text-slate-900">{s.name}</div>
-                <div className="select-all break-all font-mono text-[11px] text-slate-500">
-                  {arnPrefix}
-                  {s.name}
-                </div>
+              <td className="py-2 text-right whitespace-nowrap">
+                <span className="inline-flex gap-2">
+                  <Button
+                    variant="secondary"
+                    aria-label={`Replace the value of ${s.name}`}
+                    onClick={() => {
+                      setDone(null);
+                      setTarget({ kind: "replace", secret: s });
+                    }}
+                  >
+                    Replace value
+                  </Button>
+                  <Button
+                    variant="danger"
+                    aria-label={`Delete secret ${s.name}`}
+                    onClick={() => {
+                      setDone(null);
+                      setTarget({ kind: "delete", secret: s });
+                    }}
+                  >
+                    Delete
+                  </Button>
+                </span>
               </td>
-              <td className="py-2 pr-4">{s.description || "—"}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{when(s.updatedAt)}</td>
-              <td className="py-2 pr-4">{s.updatedByEmail ?? "—"}</td>
-              {canManage ? (
-                <td className="py-2 text-right whitespace-nowrap">
-                  <span className="inline-flex gap-2">
-                    <Button
-                      variant="secondary"
-                      aria-label={`Replace the value of ${s.name}`}
-                      onClick={() => {
-                        setDone(null);
-                        setTarget({ kind: "replace", secret: s });
-                      }}
-                    >
-                      Replace value
-                    </Button>
-                    <Button
-                      variant="danger"
-                      aria-label={`Delete secret ${s.name}`}
-                      onClick={() => {
-                        setDone(null);
-                        setTarget({ kind: "delete", secret: s });
-                      }}
-                    >
-                      Delete
-                    </Button>
-                  </span>
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+            ) : null}
+          </>
+        )}
+      />
       {target?.kind === "replace" ? (
         <SecretReplaceDialog
           secret={target.secret}

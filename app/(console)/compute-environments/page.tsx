@@ -60,21 +60,12 @@ export default backendPage(async function ComputeEnvironmentsPage() {
         }
       />
       <Card title={`Compute environments (${rows.length})`}>
-        {rows.length === 0 ? (
-          <p className="text-sm text-slate-600">
-            No compute environments yet.{" "}
-            {canManage
-              ? "Create one, then attach it to a job queue so jobs have somewhere to run."
-              : "An admin creates them; jobs need one behind their queue to run."}
-          </p>
-        ) : (
-          <ComputeEnvironmentsTable
-            orgId={ctx.organizationId}
-            rows={rows}
-            initialUsage={usage.computeEnvironments}
-            canManage={canManage}
-          />
-        )}
+        <ComputeEnvironmentsTable
+          orgId={ctx.organizationId}
+          rows={rows}
+          initialUsage={usage.computeEnvironments}
+          canManage={canManage}
+        />
       </Card>
     </>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Badge } from "@/components/resources/badges";
 import { Alert } from "@/components/ui/alert";
 import { Card, PageHeader } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
@@ -61,54 +62,43 @@ export default backendPage(async function JobDefinitionsPage() {
         </div>
       ) : null}
       <Card title={`Job definitions (${rows.length})`}>
-        {rows.length === 0 ? (
-          <p className="text-sm text-slate-600">
-            No job definitions yet.{" "}
-            {canManage ? "Register one to describe what your jobs run." : "A developer or admin registers them."}
-          </p>
-        ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm" aria-label="Job definitions">
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="pb-2 pr-4 font-medium">Name</th>
-                  <th className="pb-2 pr-4 font-medium">Latest active</th>
-                  <th className="pb-2 pr-4 font-medium">Image</th>
-                  <th className="pb-2 pr-4 font-medium">vCPUs</th>
-                  <th className="pb-2 pr-4 font-medium">Memory (MiB)</th>
-                  <th className="pb-2 pr-4 font-medium">Revisions</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {rows.map((s) => (
-                  <tr key={s.name}>
-                    <td className="py-2 pr-4">
-                      <Link
-                        href={`/job-definitions/${encodeURIComponent(s.name)}`}
-                        className="font-medium text-indigo-700 hover:underline"
-                      >
-                        {s.name}
-                      </Link>
-                    </td>
-                    <td className="py-2 pr-4">
-                      {s.latest ? (
-                        `${s.name}:${s.latest.revision}`
-                      ) : (
-                        <Badge value="INACTIVE" title="No ACTIVE revision" />
-                      )}
-                    </td>
-                    <td className="py-2 pr-4 font-mono text-xs">
-                      {String((s.latest?.containerProperties as { image?: string } | undefined)?.image ?? "—")}
-                    </td>
-                    <td className="py-2 pr-4 tabular-nums">{requirement(s.latest, "VCPU")}</td>
-                    <td className="py-2 pr-4 tabular-nums">{requirement(s.latest, "MEMORY")}</td>
-                    <td className="py-2 pr-4 tabular-nums">{s.revisions}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Table
+          label="Job definitions"
+          columns={[
+            { header: "Name" },
+            { header: "Latest active" },
+            { header: "Image" },
+            { header: "vCPUs" },
+            { header: "Memory (MiB)" },
+            { header: "Revisions" },
+          ]}
+          rows={rows}
+          rowKey={(s) => s.name}
+          empty={`No job definitions yet. ${
+            canManage ? "Register one to describe what your jobs run." : "A developer or admin registers them."
+          }`}
+          renderRow={(s) => (
+            <>
+              <td className="py-2 pr-4">
+                <Link
+                  href={`/job-definitions/${encodeURIComponent(s.name)}`}
+                  className="font-medium text-indigo-700 hover:underline"
+                >
+                  {s.name}
+                </Link>
+              </td>
+              <td className="py-2 pr-4">
+                {s.latest ? `${s.name}:${s.latest.revision}` : <Badge value="INACTIVE" title="No ACTIVE revision" />}
+              </td>
+              <td className="py-2 pr-4 font-mono text-xs">
+                {String((s.latest?.containerProperties as { image?: string } | undefined)?.image ?? "—")}
+              </td>
+              <td className="py-2 pr-4 tabular-nums">{requirement(s.latest, "VCPU")}</td>
+              <td className="py-2 pr-4 tabular-nums">{requirement(s.latest, "MEMORY")}</td>
+              <td className="py-2 pr-4 tabular-nums">{s.revisions}</td>
+            </>
+          )}
+        />
       </Card>
     </>
   );

@@ -41,21 +41,7 @@ export default backendPage(async function JobQueuesPage() {
         }
       />
       <Card title={`Job queues (${rows.length})`}>
-        {rows.length === 0 ? (
-          <p className="text-sm text-slate-600">
-            No job queues yet.{" "}
-            {canManage
-              ? "Create a compute environment first, then a queue that sends jobs to it."
-              : "An admin creates them; jobs are submitted to a queue."}
-          </p>
-        ) : (
-          <JobQueuesTable
-            orgId={ctx.organizationId}
-            rows={rows}
-            initialCounts={counts.jobQueues}
-            canManage={canManage}
-          />
-        )}
+        <JobQueuesTable orgId={ctx.organizationId} rows={rows} initialCounts={counts.jobQueues} canManage={canManage} />
       </Card>
     </>
   );

@@ -8,6 +8,7 @@ import { lineDiff } from "@/components/resources/lib/line-diff";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { SelectField } from "@/components/ui/field";
+import { Table } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
@@ -84,58 +85,52 @@ export default backendPage(async function JobDefinitionPage({
         </Link>
       </div>
       <Card title="Revisions">
-        <div className="relative overflow-x-auto">
-          <table className="w-full text-left text-sm" aria-label="Revisions">
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="pb-2 pr-4 font-medium">Revision</th>
-                <th className="pb-2 pr-4 font-medium">Status</th>
-                <th className="pb-2 pr-4 font-medium">Image</th>
-                <th className="pb-2 pr-4 font-medium">Command</th>
-                <th className="pb-2 pr-4 font-medium">Resources</th>
+        <Table
+          label="Revisions"
+          columns={[
+            { header: "Revision" },
+            { header: "Status" },
+            { header: "Image" },
+            { header: "Command" },
+            { header: "Resources" },
+            canManage && { header: "Actions", hidden: true },
+          ]}
+          rows={[...revisions].reverse()}
+          rowKey={(r) => `${name}:${r.revision}`}
+          rowClassName="align-top"
+          renderRow={(r) => {
+            const s = summary(r);
+            const ref = `${name}:${r.revision}`;
+            return (
+              <>
+                <td className="py-2 pr-4 font-medium tabular-nums">{String(r.revision)}</td>
+                <td className="py-2 pr-4">
+                  <Badge value={String(r.status)} />
+                </td>
+                <td className="py-2 pr-4 font-mono text-xs">{s.image}</td>
+                <td className="max-w-xs truncate py-2 pr-4 font-mono text-xs" title={s.command}>
+                  {s.command}
+                </td>
+                <td className="py-2 pr-4 whitespace-nowrap">{s.resources || "—"}</td>
                 {canManage ? (
-                  <th className="pb-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {[...revisions].reverse().map((r) => {
-                const s = summary(r);
-                const ref = `${name}:${r.revision}`;
-                return (
-                  <tr key={ref} className="align-top">
-                    <td className="py-2 pr-4 font-medium tabular-nums">{String(r.revision)}</td>
-                    <td className="py-2 pr-4">
-                      <Badge value={String(r.status)} />
-                    </td>
-                    <td className="py-2 pr-4 font-mono text-xs">{s.image}</td>
-                    <td className="max-w-xs truncate py-2 pr-4 font-mono text-xs" title={s.command}>
-                      {s.command}
-                    </td>
-                    <td className="py-2 pr-4 whitespace-nowrap">{s.resources || "—"}</td>
-                    {canManage ? (
-                      <td className="py-2 text-right">
-                        {r.status === "ACTIVE" ? (
-                          <ActionButton
-                            action={deregisterJobDefinitionAction}
-                            input={{ jobDefinition: ref }}
-                            label="Deregister"
-                            pendingLabel="Deregistering…"
-                            variant="danger"
-                            ariaLabel={`Deregister ${ref}`}
-                            confirm={`Deregister ${ref}? It will accept no new jobs; jobs already submitted from it run on.`}
-                          />
-                        ) : null}
-                      </td>
+                  <td className="py-2 text-right">
+                    {r.status === "ACTIVE" ? (
+                      <ActionButton
+                        action={deregisterJobDefinitionAction}
+                        input={{ jobDefinition: ref }}
+                        label="Deregister"
+                        pendingLabel="Deregistering…"
+                        variant="danger"
+                        ariaLabel={`Deregister ${ref}`}
+                        confirm={`Deregister ${ref}? It will accept no new jobs; jobs already submitted from it run on.`}
+                      />
                     ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                  </td>
+                ) : null}
+              </>
+            );
+          }}
+        />
       </Card>
       <Card title="Compare revisions" className="mt-4">
         {numbers.length < 2 ? (

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { Badge } from "@/components/resources/badges";
 import { QueueCounts, QueueStateButtons } from "@/components/resources/job-queues-table";
 import { Card, PageHeader } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
@@ -111,40 +112,34 @@ export default backendPage(async function JobQueuePage({ params }: { params: Pro
               RUNNABLE jobs in the order the engine would dispatch them, as of{" "}
               {when(snapshot.frontOfQueue.lastUpdatedAt)} UTC.
             </p>
-            <div className="relative overflow-x-auto">
-              <table className="w-full text-left text-sm" aria-label="Next to run">
-                <thead className="text-xs uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th className="pb-2 pr-4 font-medium">#</th>
-                    <th className="pb-2 pr-4 font-medium">Job</th>
-                    <th className="pb-2 pr-4 font-medium">Name</th>
-                    <th className="pb-2 pr-4 font-medium">Share</th>
-                    <th className="pb-2 pr-4 font-medium">Waiting since (UTC)</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {front.map((j, i) => {
-                    const job = jobs.get(j.jobId);
-                    return (
-                      <tr key={j.jobId}>
-                        <td className="py-1.5 pr-4 tabular-nums text-slate-500">{i + 1}</td>
-                        <td className="py-1.5 pr-4 font-mono text-xs">
-                          <Link
-                            href={`/jobs/${encodeURIComponent(j.jobId)}`}
-                            className="text-indigo-700 hover:underline"
-                          >
-                            {j.jobId}
-                          </Link>
-                        </td>
-                        <td className="py-1.5 pr-4">{job?.jobName ?? "—"}</td>
-                        <td className="py-1.5 pr-4">{job?.shareIdentifier ?? "—"}</td>
-                        <td className="py-1.5 pr-4 whitespace-nowrap">{when(j.earliestTimeAtPosition)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              label="Next to run"
+              columns={[
+                { header: "#" },
+                { header: "Job" },
+                { header: "Name" },
+                { header: "Share" },
+                { header: "Waiting since (UTC)" },
+              ]}
+              rows={front}
+              rowKey={(j) => j.jobId}
+              renderRow={(j, i) => {
+                const job = jobs.get(j.jobId);
+                return (
+                  <>
+                    <td className="py-1.5 pr-4 tabular-nums text-slate-500">{i + 1}</td>
+                    <td className="py-1.5 pr-4 font-mono text-xs">
+                      <Link href={`/jobs/${encodeURIComponent(j.jobId)}`} className="text-indigo-700 hover:underline">
+                        {j.jobId}
+                      </Link>
+                    </td>
+                    <td className="py-1.5 pr-4">{job?.jobName ?? "—"}</td>
+                    <td className="py-1.5 pr-4">{job?.shareIdentifier ?? "—"}</td>
+                    <td className="py-1.5 pr-4 whitespace-nowrap">{when(j.earliestTimeAtPosition)}</td>
+                  </>
+                );
+              }}
+            />
           </>
         )}
       </Card>

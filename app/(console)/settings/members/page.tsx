@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { AddMemberForm } from "@/components/settings/add-member-form";
-import { MemberRow } from "@/components/settings/member-row";
+import { MemberCells } from "@/components/settings/member-cells";
 import { RevokeInvitationButton } from "@/components/settings/revoke-invitation-button";
 import { Card } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { listMembers } from "@/lib/members/list-members";
@@ -21,32 +22,24 @@ export default async function MembersPage() {
         </Card>
       ) : null}
       <Card title={`Members (${members.length})`}>
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="pb-2 font-medium">Member</th>
-                <th className="pb-2 font-medium">Role</th>
-                <th className="pb-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <MemberRow
-                  key={m.membershipId}
-                  membershipId={m.membershipId}
-                  email={m.email}
-                  name={m.name}
-                  role={m.role}
-                  isSelf={m.userId === ctx.user.id}
-                  canManage={canManage}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          label="Members"
+          columns={[{ header: "Member" }, { header: "Role" }, { header: "Actions", hidden: true }]}
+          rows={members}
+          rowKey={(m) => m.membershipId}
+          rowClassName="align-top"
+          ruledHeader
+          renderRow={(m) => (
+            <MemberCells
+              membershipId={m.membershipId}
+              email={m.email}
+              name={m.name}
+              role={m.role}
+              isSelf={m.userId === ctx.user.id}
+              canManage={canManage}
+            />
+          )}
+        />
       </Card>
       {canManage && invitations.length > 0 ? (
         <Card title="Pending invitations">

@@ -5,7 +5,8 @@ import { changeMemberRoleAction, removeMemberAction } from "@/app/(console)/sett
 import { Button } from "@/components/ui/button";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/permissions";
 
-export function MemberRow({
+/** A member's cells in the members table: who, their role (a select for admins) and removal. */
+export function MemberCells({
   membershipId,
   email,
   name,
@@ -38,7 +39,7 @@ export function MemberRow({
   };
 
   return (
-    <tr className="border-t border-slate-100 align-top">
+    <>
       <td className="py-2 pr-4">
         <div className="font-medium text-slate-800">{name}</div>
         <div className="text-slate-500">
@@ -77,6 +78,6 @@ export function MemberRow({
           </Button>
         ) : null}
       </td>
-    </tr>
+    </>
   );
 }
