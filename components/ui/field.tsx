@@ -1,7 +1,8 @@
 import clsx from "clsx";
 import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from "react";
 
-const control =
+/** A form control's look (a select or input laid out by hand, outside TextField and SelectField). */
+export const controlClass =
   "block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:ring-1 focus:ring-indigo-500 aria-[invalid=true]:border-red-500";
 
 export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
@@ -30,7 +31,7 @@ export function TextField({
         id={id}
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={errors?.length ? `${id}-err` : undefined}
-        className={control}
+        className={controlClass}
         {...props}
       />
       {hint ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
@@ -56,7 +57,7 @@ export function SelectField({
         id={id}
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={errors?.length ? `${id}-err` : undefined}
-        className={clsx(control, "pr-8")}
+        className={clsx(controlClass, "pr-8")}
         {...props}
       >
         {children}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { type DefinitionOption, type QueueOption, SubmitJobForm } from "@/components/jobs/submit-job-form";
+import type { DefinitionOption, QueueOption } from "@/components/jobs/submit-job/options";
+import { SubmitJobForm } from "@/components/jobs/submit-job-form";
 import { Alert } from "@/components/ui/alert";
 import { PageHeader } from "@/components/ui/card";
 import type { OrgContext } from "@/lib/auth/context";

@@ -1,0 +1,67 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Card } from "@/components/ui/card";
+import type { JobDetail } from "@/lib/batch/shapes/jobs";
+import type { JobView } from "@/lib/jobs/console-job-view";
+import { Elapsed, RelativeTime } from "../time";
+import { containerOf } from "./container";
+
+const lastSegment = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+
+function Item({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{term}</dt>
+      <dd className="mt-0.5 text-sm text-slate-800 break-words">{children}</dd>
+    </div>
+  );
+}
+
+/** Where the job runs, what it asked for, and the settings it was submitted with. */
+export function JobDetails({ job, requested }: { job: JobDetail; requested: JobView["explanation"]["requested"] }) {
+  return (
+    <Card title="Details" className="lg:col-span-2">
+      <dl className="grid gap-4 sm:grid-cols-2">
+        <Item term="Queue">{lastSegment(job.jobQueue)}</Item>
+        <Item term="Definition">{lastSegment(job.jobDefinition)}</Item>
+        <Item term="Requested">
+          {requested.vcpus} vCPU · {requested.memoryMiB.toLocaleString("en-US")} MiB
+          {requested.gpus ? ` · ${requested.gpus} GPU` : ""}
+        </Item>
+        <Item term="Image">{containerOf(job).image || "—"}</Item>
+        <Item term="Created">
+          <RelativeTime ms={job.createdAt} />
+        </Item>
+        <Item term="Run time">
+          {job.startedAt ? <Elapsed from={job.startedAt} to={job.stoppedAt} /> : "not started"}
+        </Item>
+        <Item term="Retry strategy">
+          {job.retryStrategy ? `${job.retryStrategy.attempts} attempt(s)` : "1 attempt"}
+          {job.retryStrategy?.evaluateOnExit?.length ? `, ${job.retryStrategy.evaluateOnExit.length} exit rule(s)` : ""}
+        </Item>
+        <Item term="Timeout">{job.timeout ? `${job.timeout.attemptDurationSeconds} s per attempt` : "none"}</Item>
+        <Item term="Share · priority">
+          {job.shareIdentifier ?? "—"} · {job.schedulingPriority}
+        </Item>
+        <Item term="Tags">
+          {Object.keys(job.tags).length
+            ? Object.entries(job.tags)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(", ")
+            : "—"}
+        </Item>
+        {job.arrayProperties?.index !== undefined ? (
+          <Item term="Array child">
+            index {job.arrayProperties.index} of{" "}
+            <Link
+              href={`/jobs/${encodeURIComponent(job.jobId.slice(0, job.jobId.lastIndexOf(":")))}`}
+              className="text-indigo-700 hover:underline"
+            >
+              its array job
+            </Link>
+          </Item>
+        ) : null}
+      </dl>
+    </Card>
+  );
+}

@@ -1,0 +1,59 @@
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import type { JobDetail } from "@/lib/batch/shapes/jobs";
+import { isCancellable, isTerminal } from "@/lib/batch/states";
+import { StatusBadge } from "../status-badge";
+import type { StopKind } from "./stop-job";
+
+/** The job's name, status and reason, with what the reader may do to it. */
+export function JobHeader({
+  job,
+  mayStop,
+  canSubmit,
+  onStop,
+}: {
+  job: JobDetail;
+  /** The reader may stop any job, or submitted this one. */
+  mayStop: boolean;
+  canSubmit: boolean;
+  onStop: (kind: StopKind) => void;
+}) {
+  return (
+    <div className="flex flex-wrap items-start justify-between gap-4">
+      <div className="min-w-0">
+        <p className="text-sm">
+          <Link href="/jobs" className="text-indigo-700 hover:underline">
+            Jobs
+          </Link>{" "}
+          /
+        </p>
+        <h1 className="flex flex-wrap items-center gap-3 text-xl font-semibold text-slate-900">
+          <span className="break-all">{job.jobName}</span>
+          <StatusBadge status={job.status} />
+        </h1>
+        <p className="mt-1 font-mono text-xs text-slate-500">{job.jobId}</p>
+        {job.statusReason ? <p className="mt-1 text-sm text-slate-700">{job.statusReason}</p> : null}
+      </div>
+      <div className="flex flex-wrap gap-2">
+        {mayStop && isCancellable(job.status) ? (
+          <Button variant="danger" onClick={() => onStop("CANCEL")}>
+            Cancel job
+          </Button>
+        ) : null}
+        {mayStop && !isTerminal(job.status) ? (
+          <Button variant="danger" onClick={() => onStop("TERMINATE")}>
+            Terminate job
+          </Button>
+        ) : null}
+        {canSubmit ? (
+          <Link
+            href={`/jobs/new?from=${encodeURIComponent(job.jobId)}`}
+            className="inline-flex items-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-800 ring-1 ring-slate-300 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+          >
+            Submit again
+          </Link>
+        ) : null}
+      </div>
+    </div>
+  );
+}
