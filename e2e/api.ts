@@ -1,7 +1,7 @@
-// Seeding through Batchdeck's own AWS-compatible API, signed with the first admin's access key
-// (set by scripts/e2e-server.mjs and scripts/e2e-hosted-server.mjs), for specs whose subject is
-// not the page that creates the thing they need: the logs spec needs a queue and a job, not the
-// queue form. Calls go to the web server of the running test's project.
+// Clients of Batchdeck's own AWS-compatible API, signed with the first admin's access key (set
+// by scripts/e2e-server.mjs and scripts/e2e-hosted-server.mjs), against the web server of the
+// running test's project. Specs seed through e2e/seed.ts, which is built on these; the API
+// spec drives them directly, since the API is its subject.
 import { BatchClient } from "@aws-sdk/client-batch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { test } from "@playwright/test";

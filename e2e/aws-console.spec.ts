@@ -3,17 +3,10 @@
 // organization's built-in engine). Its pages show what AWS reports and say plainly what AWS
 // cannot tell: memory in use, the jobs depending on a job, finished-job figures. With the
 // endpoint unreachable, a page says so with AWS's words and a retry instead of a bare error.
-import {
-  CreateComputeEnvironmentCommand,
-  CreateJobQueueCommand,
-  DescribeJobsCommand,
-  RegisterJobDefinitionCommand,
-  SubmitJobCommand,
-  TerminateJobCommand,
-} from "@aws-sdk/client-batch";
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN_KEY, batchClient, endpoint, uniqueName } from "./api";
+import { ADMIN_KEY, endpoint, uniqueName } from "./api";
 import { signUpWithOrganization } from "./helpers";
+import { seedDefinition, seedJob, seedQueueWithEnvironment, terminateJob, waitForStatus } from "./seed";
 
 async function saveAwsBackend(page: Page, batchEndpoint: string) {
   await page.goto("/settings/backend");
@@ -35,52 +28,19 @@ test("an AWS-backed organization's pages show AWS's figures and say what AWS can
   await saveAwsBackend(page, endpoint());
 
   // Seed in the "AWS account" (the Default organization): a running job and one waiting on it.
-  const batch = batchClient();
   const ce = uniqueName("awsc-ce");
   const queue = uniqueName("awsc-q");
   const definition = uniqueName("awsc-def");
-  await batch.send(
-    new CreateComputeEnvironmentCommand({
-      computeEnvironmentName: ce,
-      type: "MANAGED",
-      computeResources: { type: "EC2", maxvCpus: 2, desiredvCpus: 1, subnets: [], instanceRole: "local" },
-    }),
-  );
-  await batch.send(
-    new CreateJobQueueCommand({
-      jobQueueName: queue,
-      priority: 1,
-      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
-    }),
-  );
-  await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: definition,
-      type: "container",
-      containerProperties: {
-        image: "local",
-        command: ["sh", "-c", "echo started; sleep 30"],
-        resourceRequirements: [
-          { type: "VCPU", value: "1" },
-          { type: "MEMORY", value: "64" },
-        ],
-      },
-    }),
-  );
-  const blocker = await batch.send(
-    new SubmitJobCommand({ jobName: "blocker", jobQueue: queue, jobDefinition: definition }),
-  );
-  const waiter = await batch.send(
-    new SubmitJobCommand({
-      jobName: "waiter",
-      jobQueue: queue,
-      jobDefinition: definition,
-      dependsOn: [{ jobId: blocker.jobId }],
-    }),
-  );
-  const status = async (jobId: string | undefined) =>
-    (await batch.send(new DescribeJobsCommand({ jobs: [jobId as string] }))).jobs?.[0]?.status ?? "";
-  await expect.poll(() => status(blocker.jobId), { timeout: 15_000, intervals: [100] }).toBe("RUNNING");
+  await seedQueueWithEnvironment({ queue, computeEnvironment: ce }, { maxvCpus: 2, desiredvCpus: 1 });
+  await seedDefinition(definition, { command: ["sh", "-c", "echo started; sleep 30"], memoryMiB: 64 });
+  const blocker = await seedJob({ jobName: "blocker", jobQueue: queue, jobDefinition: definition });
+  const waiter = await seedJob({
+    jobName: "waiter",
+    jobQueue: queue,
+    jobDefinition: definition,
+    dependsOn: [{ jobId: blocker }],
+  });
+  await waitForStatus(blocker, "RUNNING");
 
   try {
     // Capacity: AWS's desired vCPUs of the maximum; memory in use is not reported.
@@ -97,19 +57,19 @@ test("an AWS-backed organization's pages show AWS's figures and say what AWS can
     await expect(page.getByTestId(`count-${queue}-PENDING`)).toHaveText("1");
 
     // The waiting job: why it waits, from AWS's answers.
-    await page.goto(`/jobs/${waiter.jobId}`);
+    await page.goto(`/jobs/${waiter}`);
     const why = page.getByTestId("why-not-running");
     await expect(why.locator('[data-reason="DEPENDENCY"]')).toContainText("blocker");
     await page.screenshot({ path: test.info().outputPath("aws-job-waiting.png"), fullPage: true });
     // The running job: who depends on it is something AWS cannot say, and the page says so.
-    await page.goto(`/jobs/${blocker.jobId}`);
+    await page.goto(`/jobs/${blocker}`);
     await expect(page.getByTestId("dependents-unavailable")).toContainText(
       "AWS Batch has no call that lists the jobs depending on a job",
     );
     await expect(page.getByText("no job depends on it")).toHaveCount(0);
 
     // The live log through CloudWatch Logs' GetLogEvents.
-    await page.goto(`/jobs/${blocker.jobId}/logs`);
+    await page.goto(`/jobs/${blocker}/logs`);
     await expect(page.getByTestId("log-lines")).toContainText("started");
 
     // The dashboard charts what the engine sampled from "AWS" (every second under e2e), and
@@ -137,8 +97,6 @@ test("an AWS-backed organization's pages show AWS's figures and say what AWS can
     await form.getByRole("button", { name: "Save" }).click();
     await expect(form.getByText("Saved. This organization now runs on the built-in engine.")).toBeVisible();
   } finally {
-    for (const job of [waiter, blocker]) {
-      await batch.send(new TerminateJobCommand({ jobId: job.jobId as string, reason: "e2e done" }));
-    }
+    for (const jobId of [waiter, blocker]) await terminateJob(jobId, "e2e done");
   }
 });

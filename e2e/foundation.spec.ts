@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, acceptInvitation, inviteMember, signIn, signOut, uniqueEmail } from "./helpers";
+import { ADMIN, acceptInvitation, inviteMember, signIn, signOut, signUpWithOrganization, uniqueEmail } from "./helpers";
 
 test("health answers without signing in and reveals nothing else", async ({ request }) => {
   const res = await request.get("/api/health");
@@ -70,17 +70,10 @@ test("admin adds a member of each role; each signs in and sees what the role all
 });
 
 test("an admin changes a role and cannot demote the last admin", async ({ page, browser }) => {
-  const email = uniqueEmail("solo");
   // A fresh organization through sign-up, whose only admin is `email`.
   const context = await browser.newContext();
   const owner = await context.newPage();
-  await owner.goto("/signup");
-  await owner.getByLabel("Your name").fill("Solo Owner");
-  await owner.getByLabel("Email").fill(email);
-  await owner.getByLabel("Password").fill("solo-password-1");
-  await owner.getByLabel("Organization name").fill("Solo Org");
-  await owner.getByRole("button", { name: "Create organization" }).click();
-  await expect(owner.getByRole("heading", { name: "Solo Org" })).toBeVisible();
+  const email = await signUpWithOrganization(owner, "Solo Org", "solo");
 
   await owner.goto("/settings/members");
   await owner.getByLabel(`Role of ${email}`).selectOption("developer");
@@ -93,16 +86,9 @@ test("an admin changes a role and cannot demote the last admin", async ({ page, 
 });
 
 test("a user in two organizations switches between them", async ({ page, browser }) => {
-  const email = uniqueEmail("owner");
   const context = await browser.newContext();
   const owner = await context.newPage();
-  await owner.goto("/signup");
-  await owner.getByLabel("Your name").fill("Second Owner");
-  await owner.getByLabel("Email").fill(email);
-  await owner.getByLabel("Password").fill("owner-password-1");
-  await owner.getByLabel("Organization name").fill("Second Org");
-  await owner.getByRole("button", { name: "Create organization" }).click();
-  await expect(owner.getByRole("heading", { name: "Second Org" })).toBeVisible();
+  await signUpWithOrganization(owner, "Second Org", "owner");
   // The first admin already has an account, so they are added at once as a developer.
   await owner.goto("/settings/members");
   const form = owner.getByRole("form", { name: "Add a member" });

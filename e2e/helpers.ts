@@ -43,13 +43,18 @@ export async function acceptInvitation(browser: Browser, link: string, name: str
   return page;
 }
 
-/** Sign up a new user with a new organization (sign-up is on in the e2e server); lands on its overview. */
+/**
+ * Sign up a new user with a new organization (sign-up is on in the e2e server); lands on its
+ * overview. Returns the owner's email; their password is `${label}-password-1`.
+ */
 export async function signUpWithOrganization(page: Page, orgName: string, label: string) {
+  const email = uniqueEmail(label);
   await page.goto("/signup");
   await page.getByLabel("Your name").fill(`${label} owner`);
-  await page.getByLabel("Email").fill(uniqueEmail(label));
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(`${label}-password-1`);
   await page.getByLabel("Organization name").fill(orgName);
   await page.getByRole("button", { name: "Create organization" }).click();
   await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
+  return email;
 }

@@ -1,17 +1,12 @@
 // Jobs in the console, end to end on the real engine: a submitter submits a single job, an
 // array of 20 and a job depending on the array through the form, and watches them succeed;
 // cancels a job still waiting on a dependency; reads why an oversized job never starts. An
-// admin cancels jobs in bulk from the list. Queues and definitions are seeded through /v1.
-import {
-  CreateComputeEnvironmentCommand,
-  CreateJobQueueCommand,
-  DescribeJobsCommand,
-  RegisterJobDefinitionCommand,
-  SubmitJobCommand,
-} from "@aws-sdk/client-batch";
+// admin cancels jobs in bulk from the list. Queues and definitions are seeded through /v1 (e2e/seed.ts).
+import { DescribeJobsCommand } from "@aws-sdk/client-batch";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { batchClient, uniqueName } from "./api";
 import { ADMIN, acceptInvitation, inviteMember, signIn, uniqueEmail } from "./helpers";
+import { seedDefinition, seedJob, seedQueueWithEnvironment } from "./seed";
 
 test.describe.configure({ mode: "serial" });
 
@@ -23,52 +18,14 @@ let submitter: Page;
 let admin: Page;
 
 async function seed() {
-  const batch = batchClient();
-  const ce = `${tag}-ce`;
-  await batch.send(
-    new CreateComputeEnvironmentCommand({
-      computeEnvironmentName: ce,
-      type: "MANAGED",
-      computeResources: { type: "EC2", maxvCpus: 4, subnets: [], instanceRole: "local" },
-      tags: { "batchdeck:memoryMiB": "4096" },
-    }),
-  );
-  await batch.send(
-    new CreateJobQueueCommand({
-      jobQueueName: queue,
-      priority: 1,
-      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
-    }),
-  );
-  await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: echo,
-      type: "container",
-      parameters: { who: "world" },
-      containerProperties: {
-        image: "busybox",
-        command: ["sh", "-c", "echo hello Ref::who"],
-        resourceRequirements: [
-          { type: "VCPU", value: "1" },
-          { type: "MEMORY", value: "64" },
-        ],
-      },
-    }),
-  );
-  await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: sleeper,
-      type: "container",
-      containerProperties: {
-        image: "busybox",
-        command: ["sleep", "60"],
-        resourceRequirements: [
-          { type: "VCPU", value: "1" },
-          { type: "MEMORY", value: "64" },
-        ],
-      },
-    }),
-  );
+  await seedQueueWithEnvironment({ queue, computeEnvironment: `${tag}-ce` }, { maxvCpus: 4, memoryMiB: 4096 });
+  await seedDefinition(echo, {
+    image: "busybox",
+    command: ["sh", "-c", "echo hello Ref::who"],
+    parameters: { who: "world" },
+    memoryMiB: 64,
+  });
+  await seedDefinition(sleeper, { image: "busybox", command: ["sleep", "60"], memoryMiB: 64 });
 }
 
 async function submitterPage(browser: Browser, adminPage: Page) {
@@ -229,18 +186,16 @@ test("a job no environment can hold says so in the not-running panel", async () 
 });
 
 test("an admin cancels the jobs a filter shows, in bulk, after a confirmation that counts them", async () => {
-  const batch = batchClient();
   const adminJobs: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const submitted = await batch.send(
-      new SubmitJobCommand({
+    adminJobs.push(
+      await seedJob({
         jobName: `${tag}-bulk-${i}`,
         jobQueue: queue,
         jobDefinition: echo,
         containerOverrides: { resourceRequirements: [{ type: "MEMORY", value: "999999" }] },
       }),
     );
-    adminJobs.push(submitted.jobId ?? "");
   }
   // A submitter may stop only their own jobs: the admin's show no stop buttons to them.
   await submitter.goto(`/jobs/${adminJobs[0]}`);
@@ -271,7 +226,7 @@ test("an admin cancels the jobs a filter shows, in bulk, after a confirmation th
   await expect(page.getByText("Cancel sent to 3 jobs.")).toBeVisible();
   // The list refreshes itself: no RUNNABLE job is left under this filter.
   await expect(page.getByText("No jobs match this filter.")).toBeVisible();
-  const described = await batch.send(new DescribeJobsCommand({ jobs: adminJobs }));
+  const described = await batchClient().send(new DescribeJobsCommand({ jobs: adminJobs }));
   expect(described.jobs?.map((j) => `${j.status}:${j.statusReason}`)).toEqual(
     adminJobs.map(() => "FAILED:bulk from e2e"),
   );

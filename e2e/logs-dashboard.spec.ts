@@ -1,20 +1,14 @@
 // Live logs and the dashboard against the real engine (1 s samples): a job prints a line,
 // sleeps, prints another, sleeps again; the logs page, opened while it runs, shows the second
 // line while the job still runs (live: before the job ends, however long that took, which is
-// printed). Resources and the job are seeded through the signed /v1 API (e2e/api.ts): the
+// printed). Resources and the job are seeded through the signed /v1 API (e2e/seed.ts): the
 // pages under test are the logs page and the dashboard, not the forms that create them.
 import { readFileSync } from "node:fs";
-import {
-  CreateComputeEnvironmentCommand,
-  CreateJobQueueCommand,
-  DescribeJobsCommand,
-  RegisterJobDefinitionCommand,
-  SubmitJobCommand,
-} from "@aws-sdk/client-batch";
 import { expect, test } from "@playwright/test";
 import { decodeRuns, type WireRun } from "../lib/logs/sse";
-import { batchClient, uniqueName } from "./api";
+import { uniqueName } from "./api";
 import { ADMIN, signIn } from "./helpers";
+import { jobStatus, seedDefinition, seedJob, seedQueueWithEnvironment, waitForStatus } from "./seed";
 
 const SCRIPT = [
   "printf '\\033[32mfirst line\\033[0m\\n'",
@@ -57,45 +51,15 @@ test("a line printed after the logs page opened appears live; the dashboard char
   browser,
 }) => {
   test.setTimeout(50_000);
-  const batch = batchClient();
   const ce = uniqueName("logs-ce");
   const queue = uniqueName("logs-q");
   const definition = uniqueName("logs-def");
-  await batch.send(
-    new CreateComputeEnvironmentCommand({
-      computeEnvironmentName: ce,
-      type: "MANAGED",
-      computeResources: { type: "EC2", maxvCpus: 4, subnets: [], instanceRole: "local" },
-    }),
-  );
-  await batch.send(
-    new CreateJobQueueCommand({
-      jobQueueName: queue,
-      priority: 1,
-      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
-    }),
-  );
-  await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: definition,
-      type: "container",
-      containerProperties: {
-        image: "local",
-        command: ["sh", "-c", SCRIPT],
-        resourceRequirements: [
-          { type: "VCPU", value: "1" },
-          { type: "MEMORY", value: "128" },
-        ],
-      },
-    }),
-  );
+  await seedQueueWithEnvironment({ queue, computeEnvironment: ce }, { maxvCpus: 4 });
+  await seedDefinition(definition, { command: ["sh", "-c", SCRIPT] });
   await signIn(page, ADMIN.email, ADMIN.password);
-  const { jobId } = await batch.send(
-    new SubmitJobCommand({ jobName: "live-logs", jobQueue: queue, jobDefinition: definition }),
-  );
-  const status = async () =>
-    (await batch.send(new DescribeJobsCommand({ jobs: [jobId as string] }))).jobs?.[0]?.status ?? "";
-  await expect.poll(status, { timeout: 15_000, intervals: [100] }).toBe("RUNNING");
+  const jobId = await seedJob({ jobName: "live-logs", jobQueue: queue, jobDefinition: definition });
+  const status = () => jobStatus(jobId);
+  await waitForStatus(jobId, "RUNNING");
 
   await page.goto(`/jobs/${jobId}/logs`);
   await expect(page.getByRole("heading", { name: "Logs: live-logs" })).toBeVisible();
@@ -241,44 +205,13 @@ test(`a long log is virtualized: ${LONG.toLocaleString("en-US")} lines, a few do
   page,
 }) => {
   test.setTimeout(120_000);
-  const batch = batchClient();
   const ce = uniqueName("long-ce");
   const queue = uniqueName("long-q");
   const definition = uniqueName("long-def");
-  await batch.send(
-    new CreateComputeEnvironmentCommand({
-      computeEnvironmentName: ce,
-      type: "MANAGED",
-      computeResources: { type: "EC2", maxvCpus: 2, subnets: [], instanceRole: "local" },
-    }),
-  );
-  await batch.send(
-    new CreateJobQueueCommand({
-      jobQueueName: queue,
-      priority: 1,
-      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
-    }),
-  );
-  await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: definition,
-      type: "container",
-      containerProperties: {
-        image: "local",
-        command: ["seq", "1", String(LONG)],
-        resourceRequirements: [
-          { type: "VCPU", value: "1" },
-          { type: "MEMORY", value: "128" },
-        ],
-      },
-    }),
-  );
-  const { jobId } = await batch.send(
-    new SubmitJobCommand({ jobName: "long-log", jobQueue: queue, jobDefinition: definition }),
-  );
-  const status = async () =>
-    (await batch.send(new DescribeJobsCommand({ jobs: [jobId as string] }))).jobs?.[0]?.status ?? "";
-  await expect.poll(status, { timeout: 60_000, intervals: [200] }).toBe("SUCCEEDED");
+  await seedQueueWithEnvironment({ queue, computeEnvironment: ce });
+  await seedDefinition(definition, { command: ["seq", "1", String(LONG)] });
+  const jobId = await seedJob({ jobName: "long-log", jobQueue: queue, jobDefinition: definition });
+  await waitForStatus(jobId, "SUCCEEDED", { timeout: 60_000, intervalMs: 200 });
 
   await signIn(page, ADMIN.email, ADMIN.password);
   const served = Date.now();
@@ -333,53 +266,22 @@ test(`a long log is virtualized: ${LONG.toLocaleString("en-US")} lines, a few do
 });
 
 test("pause freezes the view while lines keep arriving; resume shows them", async ({ page }) => {
-  const batch = batchClient();
   const ce = uniqueName("pause-ce");
   const queue = uniqueName("pause-q");
   const definition = uniqueName("pause-def");
-  await batch.send(
-    new CreateComputeEnvironmentCommand({
-      computeEnvironmentName: ce,
-      type: "MANAGED",
-      computeResources: { type: "EC2", maxvCpus: 2, subnets: [], instanceRole: "local" },
-    }),
-  );
-  await batch.send(
-    new CreateJobQueueCommand({
-      jobQueueName: queue,
-      priority: 1,
-      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
-    }),
-  );
-  await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: definition,
-      type: "container",
-      containerProperties: {
-        image: "local",
-        // Long enough that "one" is on screen and Pause clicked before "two" is printed, even
-        // on a loaded machine where the page and the first line take seconds.
-        command: ["sh", "-c", "echo one; sleep 10; echo two; echo three"],
-        resourceRequirements: [
-          { type: "VCPU", value: "1" },
-          { type: "MEMORY", value: "128" },
-        ],
-      },
-    }),
-  );
+  await seedQueueWithEnvironment({ queue, computeEnvironment: ce });
+  // Long enough that "one" is on screen and Pause clicked before "two" is printed, even on a
+  // loaded machine where the page and the first line take seconds.
+  await seedDefinition(definition, { command: ["sh", "-c", "echo one; sleep 10; echo two; echo three"] });
   await signIn(page, ADMIN.email, ADMIN.password);
-  const { jobId } = await batch.send(
-    new SubmitJobCommand({ jobName: "pause", jobQueue: queue, jobDefinition: definition }),
-  );
-  const status = async () =>
-    (await batch.send(new DescribeJobsCommand({ jobs: [jobId as string] }))).jobs?.[0]?.status ?? "";
-  await expect.poll(status, { timeout: 15_000, intervals: [100] }).toBe("RUNNING");
+  const jobId = await seedJob({ jobName: "pause", jobQueue: queue, jobDefinition: definition });
+  await waitForStatus(jobId, "RUNNING");
   await page.goto(`/jobs/${jobId}/logs`);
   const texts = page.getByTestId("log-lines").locator(".log-text");
   await expect(texts).toHaveText(["one"]);
   await page.getByRole("button", { name: "Pause" }).click();
   await expect(page.getByRole("button", { name: "Resume" })).toHaveAttribute("aria-pressed", "true");
-  await expect.poll(status, { timeout: 30_000, intervals: [200] }).toBe("SUCCEEDED");
+  await waitForStatus(jobId, "SUCCEEDED", { timeout: 30_000, intervalMs: 200 });
   await expect(page.getByText("Finished: all output shown")).toBeVisible();
   await expect(page.getByText("paused, 2 new")).toBeVisible();
   await expect(texts).toHaveText(["one"]);

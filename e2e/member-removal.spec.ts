@@ -3,66 +3,28 @@
 // closes while the job still runs and without `end` (closed by the removal, not by the job's
 // end or the stream's own five-minute limit; how long after the click is printed), reconnecting
 // is refused, and their next page load goes to sign-in. The job is seeded through the signed
-// /v1 API (e2e/api.ts); the pages under test are the members page and the stream.
-import {
-  CreateComputeEnvironmentCommand,
-  CreateJobQueueCommand,
-  DescribeJobsCommand,
-  RegisterJobDefinitionCommand,
-  SubmitJobCommand,
-  TerminateJobCommand,
-} from "@aws-sdk/client-batch";
+// /v1 API (e2e/seed.ts); the pages under test are the members page and the stream.
 import { expect, test } from "@playwright/test";
-import { batchClient, endpoint, uniqueName } from "./api";
+import { endpoint, uniqueName } from "./api";
 import { ADMIN, acceptInvitation, inviteMember, signIn, uniqueEmail } from "./helpers";
+import { jobStatus, seedDefinition, seedJob, seedQueueWithEnvironment, terminateJob, waitForStatus } from "./seed";
 
 test("a removed member's open log stream closes and their session ends", async ({ page, browser }) => {
   test.setTimeout(50_000);
-  const batch = batchClient();
   const ce = uniqueName("removal-ce");
   const queue = uniqueName("removal-q");
   const definition = uniqueName("removal-def");
-  await batch.send(
-    new CreateComputeEnvironmentCommand({
-      computeEnvironmentName: ce,
-      type: "MANAGED",
-      computeResources: { type: "EC2", maxvCpus: 2, subnets: [], instanceRole: "local" },
-    }),
-  );
-  await batch.send(
-    new CreateJobQueueCommand({
-      jobQueueName: queue,
-      priority: 1,
-      computeEnvironmentOrder: [{ order: 1, computeEnvironment: ce }],
-    }),
-  );
-  await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: definition,
-      type: "container",
-      containerProperties: {
-        image: "local",
-        // Runs until the spec terminates it: the stream can only end by the removal.
-        command: ["sh", "-c", "echo started; sleep 300; echo done"],
-        resourceRequirements: [
-          { type: "VCPU", value: "1" },
-          { type: "MEMORY", value: "64" },
-        ],
-      },
-    }),
-  );
-  const { jobId } = await batch.send(
-    new SubmitJobCommand({ jobName: "watched", jobQueue: queue, jobDefinition: definition }),
-  );
-  const status = async () =>
-    (await batch.send(new DescribeJobsCommand({ jobs: [jobId as string] }))).jobs?.[0]?.status ?? "";
+  await seedQueueWithEnvironment({ queue, computeEnvironment: ce });
+  // Runs until the spec terminates it: the stream can only end by the removal.
+  await seedDefinition(definition, { command: ["sh", "-c", "echo started; sleep 300; echo done"], memoryMiB: 64 });
+  const jobId = await seedJob({ jobName: "watched", jobQueue: queue, jobDefinition: definition });
 
   // The admin invites a developer, who signs in and opens the job's live log.
   await signIn(page, ADMIN.email, ADMIN.password);
   const email = uniqueEmail("removed");
   const link = await inviteMember(page, email, "Developer");
   const member = await acceptInvitation(browser, link, "Soon Gone", "removed-member-password");
-  await expect.poll(status, { timeout: 15_000, intervals: [100] }).toBe("RUNNING");
+  await waitForStatus(jobId, "RUNNING");
   await member.goto(`/jobs/${jobId}/logs`);
   await expect(member.getByTestId("log-lines")).toContainText("started");
 
@@ -90,7 +52,7 @@ test("a removed member's open log stream closes and their session ends", async (
 
   await reading;
   // Closed by the removal, while the job still runs: not by its end, nor by a failed read.
-  expect(await status()).toBe("RUNNING");
+  expect(await jobStatus(jobId)).toBe("RUNNING");
   expect(body).not.toContain("event: end");
   expect(body).not.toContain("event: failure");
   console.log(`stream closed ${endedAt - removedAt} ms after the removal`);
@@ -102,5 +64,5 @@ test("a removed member's open log stream closes and their session ends", async (
   await member.screenshot({ path: test.info().outputPath("removed-member-signed-out.png"), fullPage: true });
   await member.context().close();
 
-  await batch.send(new TerminateJobCommand({ jobId: jobId as string, reason: "spec done" }));
+  await terminateJob(jobId, "spec done");
 });

@@ -1,7 +1,7 @@
-import { CreateComputeEnvironmentCommand, RegisterJobDefinitionCommand, SubmitJobCommand } from "@aws-sdk/client-batch";
 import { expect, type Page, test } from "@playwright/test";
-import { batchClient, uniqueName } from "./api";
+import { uniqueName } from "./api";
 import { ADMIN, acceptInvitation, inviteMember, signIn, uniqueEmail } from "./helpers";
+import { seedDefinition, seedJob, seedUnmanagedEnvironment } from "./seed";
 
 /** Accept every confirmation dialog (delete, deregister) the page raises. */
 const acceptDialogs = (page: Page) => page.on("dialog", (d) => void d.accept());
@@ -69,26 +69,10 @@ test("an admin creates a compute environment, a fair-share policy and a queue, a
   await expect(page.getByTestId(`count-${queue}-SUCCEEDED`)).toHaveText("0");
 
   // A job submitted elsewhere shows up in the live counts without reloading the page.
-  const batch = batchClient();
   const def = uniqueName("def");
-  await batch.send(
-    new RegisterJobDefinitionCommand({
-      jobDefinitionName: def,
-      type: "container",
-      // Small enough for the 1024 MiB environment (a definition without resources asks for 2048).
-      containerProperties: {
-        image: "local",
-        command: ["echo", "hello"],
-        resourceRequirements: [
-          { type: "VCPU", value: "1" },
-          { type: "MEMORY", value: "128" },
-        ],
-      },
-    }),
-  );
-  await batch.send(
-    new SubmitJobCommand({ jobName: "live", jobQueue: queue, jobDefinition: def, shareIdentifier: "teamA" }),
-  );
+  // Small enough for the 1024 MiB environment (a definition without resources asks for 2048).
+  await seedDefinition(def, { command: ["echo", "hello"] });
+  await seedJob({ jobName: "live", jobQueue: queue, jobDefinition: def, shareIdentifier: "teamA" });
   await expect(page.getByTestId(`count-${queue}-SUCCEEDED`)).toHaveText("1", { timeout: 20_000 });
   await page.screenshot({ path: test.info().outputPath("job-queues.png"), fullPage: true });
 
@@ -109,7 +93,7 @@ test("an admin creates a compute environment, a fair-share policy and a queue, a
   await expect(page).toHaveURL(/\/compute-environments$/);
   await expect(ceRow).toContainText("0 / 2048 MiB");
   const spare = uniqueName("spare");
-  await batch.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: spare, type: "UNMANAGED" }));
+  await seedUnmanagedEnvironment(spare);
   await page.goto(`/job-queues/${queue}/edit`);
   const editQ = page.getByRole("form", { name: `Edit job queue ${queue}` });
   await editQ.getByLabel("Add compute environment").selectOption(spare);
@@ -214,9 +198,7 @@ test("a submitter sees no create buttons, and posting the create-queue action di
   browser,
 }) => {
   const ce = uniqueName("ce");
-  await batchClient().send(
-    new CreateComputeEnvironmentCommand({ computeEnvironmentName: ce, type: "UNMANAGED", unmanagedvCpus: 1 }),
-  );
+  await seedUnmanagedEnvironment(ce, 1);
   await signIn(page, ADMIN.email, ADMIN.password);
   const link = await inviteMember(page, uniqueEmail("sub"), "Submitter");
 
