@@ -1,0 +1,61 @@
+import { Card } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
+import type { MetricSeries } from "@/lib/metrics/get-metric-series";
+import { count, formatSeconds } from "./format";
+
+function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-1 text-2xl font-semibold text-slate-900">{value}</dd>
+      {hint ? <dd className="mt-0.5 text-xs text-slate-500">{hint}</dd> : null}
+    </div>
+  );
+}
+
+/** The range at a glance: throughput, outcomes and run-time percentiles. */
+export function Summary({ data }: { data: MetricSeries }) {
+  const rt = data.runTime;
+  return (
+    <dl className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
+      <Stat label="Throughput" value={`${data.totals.perMinute.toFixed(2)}/min`} hint="jobs finished per minute" />
+      <Stat label="Succeeded" value={count(data.totals.succeeded)} />
+      <Stat label="Failed" value={count(data.totals.failed)} />
+      <Stat
+        label="Run time p50"
+        value={rt ? formatSeconds(rt.p50) : "–"}
+        hint={
+          rt
+            ? `${count(rt.count)} ${rt.sampled ? "most recent " : ""}${rt.count === 1 ? "job" : "jobs"}`
+            : "no job finished"
+        }
+      />
+      <Stat label="Run time p90" value={rt ? formatSeconds(rt.p90) : "–"} />
+      <Stat label="Run time p99" value={rt ? formatSeconds(rt.p99) : "–"} />
+    </dl>
+  );
+}
+
+export function TopFailing({ data, label }: { data: MetricSeries; label: string }) {
+  return (
+    <Card title="Job definitions that failed most">
+      <Table
+        label="Job definitions that failed most"
+        columns={[{ header: "Job definition" }, { header: "Failed jobs", align: "right" }]}
+        rows={data.topFailing}
+        rowKey={(d) => d.jobDefinitionId}
+        ruledHeader
+        empty={`No job failed in the last ${label}.`}
+        renderRow={(d) => (
+          <>
+            <td className="py-2 pr-4 font-medium text-slate-800">
+              {d.name}
+              {d.revision ? <span className="text-slate-500">:{d.revision}</span> : null}
+            </td>
+            <td className="py-2 text-right tabular-nums">{count(d.failures)}</td>
+          </>
+        )}
+      />
+    </Card>
+  );
+}
