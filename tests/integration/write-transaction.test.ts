@@ -106,53 +106,49 @@ describe.each(PROVIDERS)("write transactions on %s", (provider) => {
   }
 
   // On SQLite one writer at a time is the database's own rule (and the adapter's: one
-  // transaction at a time per process); these are PostgreSQL's.
-  it.runIf(provider === "postgresql")(
-    "with lockOrganization, makes the organization's next write transaction wait for this one",
-    async () => {
-      const org = orgData("serial");
-      await t.db.organization.create({ data: org });
-      const steps: string[] = [];
-      const locked = deferred();
-      const release = deferred();
-      const first = writeTransaction(t.db, { lockOrganization: org.id }, async () => {
-        steps.push("first has the lock");
-        locked.resolve();
-        await release.promise;
-        steps.push("first commits");
-      });
-      await locked.promise;
-      const second = writeTransaction(t.db, { lockOrganization: org.id }, async () => {
-        steps.push("second has the lock");
-      });
-      await waitFor("the second to wait for the row lock", async () => (await lockWaiters()) > 0, 10_000, 10);
-      expect(steps).toEqual(["first has the lock"]);
-      release.resolve();
-      await Promise.all([first, second]);
-      expect(steps).toEqual(["first has the lock", "first commits", "second has the lock"]);
-    },
-  );
+  // transaction at a time per process), so these are PostgreSQL's only: defined for it alone,
+  // not skipped on SQLite.
+  const onPostgres = provider === "postgresql" ? it : null;
+  onPostgres?.("with lockOrganization, makes the organization's next write transaction wait for this one", async () => {
+    const org = orgData("serial");
+    await t.db.organization.create({ data: org });
+    const steps: string[] = [];
+    const locked = deferred();
+    const release = deferred();
+    const first = writeTransaction(t.db, { lockOrganization: org.id }, async () => {
+      steps.push("first has the lock");
+      locked.resolve();
+      await release.promise;
+      steps.push("first commits");
+    });
+    await locked.promise;
+    const second = writeTransaction(t.db, { lockOrganization: org.id }, async () => {
+      steps.push("second has the lock");
+    });
+    await waitFor("the second to wait for the row lock", async () => (await lockWaiters()) > 0, 10_000, 10);
+    expect(steps).toEqual(["first has the lock"]);
+    release.resolve();
+    await Promise.all([first, second]);
+    expect(steps).toEqual(["first has the lock", "first commits", "second has the lock"]);
+  });
 
-  it.runIf(provider === "postgresql")(
-    "without it, takes no lock there: another write goes through meanwhile",
-    async () => {
-      const org = orgData("unlocked");
-      await t.db.organization.create({ data: org });
-      const opened = deferred();
-      const release = deferred();
-      const first = writeTransaction(t.db, async () => {
-        opened.resolve();
-        await release.promise;
-      });
-      await opened.promise;
-      // Were the row locked, this would wait for `first`, which waits for this: the test would time out.
-      await writeTransaction(t.db, { lockOrganization: org.id }, async (tx) => {
-        await tx.organization.update({ where: { id: org.id }, data: { name: "renamed" } });
-      });
-      release.resolve();
-      await first;
-    },
-  );
+  onPostgres?.("without it, takes no lock there: another write goes through meanwhile", async () => {
+    const org = orgData("unlocked");
+    await t.db.organization.create({ data: org });
+    const opened = deferred();
+    const release = deferred();
+    const first = writeTransaction(t.db, async () => {
+      opened.resolve();
+      await release.promise;
+    });
+    await opened.promise;
+    // Were the row locked, this would wait for `first`, which waits for this: the test would time out.
+    await writeTransaction(t.db, { lockOrganization: org.id }, async (tx) => {
+      await tx.organization.update({ where: { id: org.id }, data: { name: "renamed" } });
+    });
+    release.resolve();
+    await first;
+  });
 });
 
 describe("a plain transaction on SQLite (why writeTransaction exists)", () => {
