@@ -139,7 +139,7 @@ function serverRss(serverPid: number): { web: number; engine: number } {
       continue;
     }
     if (cmd.includes("engine/main.ts")) out.engine += rss(pid);
-    else if (cmd.includes("web-server.mjs")) out.web += rss(pid);
+    else if (cmd.includes("server/web-server.ts")) out.web += rss(pid);
   }
   return out;
 }

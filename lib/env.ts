@@ -30,6 +30,9 @@ const schema = z.object({
   // is the TCP peer; 1: the address the one proxy saw, and so on. Addresses a client puts in the
   // header itself are never trusted beyond these hops.
   BATCHDECK_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  // Requests one web server lets wait per lane before it answers 503 with Retry-After; unset,
+  // server/turn-pump.ts's QUEUE_LIMIT (why that figure is there).
+  BATCHDECK_WEB_QUEUE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
   // Key for secrets at rest (access-key secrets, AWS credentials): 32 bytes, base64 or hex.
   // Unset on a laptop, one is generated into the data directory on first run.
   BATCHDECK_SECRET_KEY: z.string().optional(),

@@ -35,7 +35,7 @@ run(join(root, "node_modules/.bin/tsx"), ["scripts/prepare.ts"], { cwd: root, en
 const children = [
   // One trusted proxy: a spec may act as a client at another address by sending the
   // X-Forwarded-For a proxy would (the sign-in limit per address is tested that way).
-  spawn(process.execPath, ["scripts/web-server.mjs"], {
+  spawn(process.execPath, ["--import", "tsx/esm", "server/web-server.ts"], {
     cwd: root,
     env: { ...env, HOSTNAME: "127.0.0.1", BATCHDECK_TRUSTED_PROXIES: "1" },
     stdio: "inherit",

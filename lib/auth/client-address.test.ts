@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeAddress, rewriteForwardedFor } from "../../scripts/lib/forwarded-for.mjs";
+import { normalizeAddress, rewriteForwardedFor } from "@/server/forwarded-for";
 import { clientAddressFrom } from "./client-address";
 
 const client = (header: string | undefined, peer: string, trusted: number) =>

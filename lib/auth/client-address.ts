@@ -1,5 +1,5 @@
 // The address of the client a request came from, for per-address limits. The web server
-// (scripts/web-server.mjs) rewrites X-Forwarded-For on every request (scripts/lib/forwarded-for.mjs)
+// (server/web-server.ts) rewrites X-Forwarded-For on every request (server/forwarded-for.ts)
 // to the entries our trusted proxies appended, then the TCP peer: what a client wrote into the
 // header itself is gone, and the client is the first entry left.
 import { headers } from "next/headers";

@@ -1,9 +1,8 @@
 // The processes Batchdeck serves with, shared by `npm start` (scripts/start.mjs) and
-// `npm run start:prod` (scripts/start-prod.mjs): the web server (scripts/web-server.mjs), and the engine restarted
-// with backoff when it dies. The supervisor forwards SIGTERM/SIGINT to its children and exits
-// when the web server stops.
+// `npm run start:prod` (scripts/start-prod.mjs): the web server (server/web-server.ts), and the
+// engine restarted with backoff when it dies. The supervisor forwards SIGTERM/SIGINT to its
+// children and exits when the web server stops.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 
 /** Which processes an instance runs: `web`, `engine`, or both (comma-separated). */
 export const PROCESS_KINDS = ["web", "engine"];
@@ -38,8 +37,10 @@ export function createSupervisor({ root, env = process.env, log = (m) => console
   }
 
   function startWeb({ port, host }) {
-    // Our HTTP server in front of Next's handler (it rewrites X-Forwarded-For, see there).
-    const web = spawn(process.execPath, [join(root, "scripts/web-server.mjs")], {
+    // Our HTTP server in front of Next's handler (it rewrites X-Forwarded-For and paces
+    // requests, see there): TypeScript run through tsx as the engine is, one process so signals
+    // reach it, with only tsx's ESM half (why: server/web-server.ts, "Start-up").
+    const web = spawn(process.execPath, ["--import", "tsx/esm", "server/web-server.ts"], {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
       env: { ...env, NODE_ENV: "production", PORT: String(port), HOSTNAME: host },

@@ -4,18 +4,20 @@
 // our own proxies can tell (lib/auth/client-address.ts reads it for per-address limits).
 
 /** IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; one client, one address. */
-export function normalizeAddress(address) {
-  const a = String(address).trim().toLowerCase();
+export function normalizeAddress(address: string): string {
+  const a = address.trim().toLowerCase();
   return a.startsWith("::ffff:") && a.includes(".") ? a.slice(7) : a;
 }
 
 /**
- * @param {string | string[] | undefined} header the X-Forwarded-For that arrived
- * @param {string | undefined} peer the TCP peer's address
- * @param {number} trustedProxies how many proxies in front of us append to the header
- * @returns {string}
+ * The X-Forwarded-For to hand on: the last `trustedProxies` entries of the one that arrived
+ * (what our proxies appended), then the TCP peer's address.
  */
-export function rewriteForwardedFor(header, peer, trustedProxies) {
+export function rewriteForwardedFor(
+  header: string | string[] | undefined,
+  peer: string | undefined,
+  trustedProxies: number,
+): string {
   const arrived = (Array.isArray(header) ? header.join(",") : (header ?? ""))
     .split(",")
     .map((s) => s.trim())
