@@ -38,6 +38,7 @@ import { pruneMetrics, sampleMetrics } from "./sampler";
 import { Scheduler } from "./scheduler";
 import { ShareUsage } from "./share-usage";
 import { EngineStats } from "./stats";
+import { Wakeups } from "./wake";
 import { Writer } from "./writer";
 
 export interface EngineHandle {
@@ -55,7 +56,8 @@ export interface EngineHandle {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const MAINTENANCE_MS = 250;
+/** The loop's longest wait: the periodic duties below are checked at least this often. */
+const TICK_MS = 1_000;
 const TIME_LIMIT_MS = 5_000;
 const PRUNE_MS = 3_600_000;
 /** How often a standby looks for a dead engine's jobs on its machine while the leader is elsewhere. */
@@ -74,7 +76,12 @@ export function startEngine(options: EngineOptions): EngineHandle {
   const warning = isolationWarning(host.users);
   if (warning) o.log(`jobs are not isolated: ${warning}`, { level: "warn" });
   const stats = new EngineStats(o.engineId);
-  const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log, stats);
+  // Passes run when something may have changed, not on a clock (engine/wake.ts).
+  const wakeups = new Wakeups();
+  wakeups.listen({ db: o.db, provider: o.provider, databaseUrl: o.databaseUrl, log: o.log });
+  stats.wakeups = wakeups.counts;
+  // An outcome committed: dependents released, a retry RUNNABLE again.
+  const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log, stats, () => wakeups.signal());
   const cgroups = new CgroupPool(host, o.engineId);
   const runners: Partial<Record<ExecutorKind, AttemptRunner>> = {
     process: new ProcessRunner({
@@ -86,6 +93,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
   };
   const executor = new Executor({
     killGraceMs: o.killGraceMs,
+    // An attempt ended: its slot is free for the next job.
+    onSlotFreed: () => wakeups.signal(),
     runners,
     writer,
     log: o.log,
@@ -222,22 +231,34 @@ export function startEngine(options: EngineOptions): EngineHandle {
   let retention: Promise<void> | null = null;
 
   async function lead(myTerm: number) {
-    let lastMaintenance = 0;
+    let lastPass = 0;
+    let lastStopCheck = 0;
     let lastTimeLimits = 0;
     let lastSample = Date.now();
     let lastPrune = 0;
     let lastAwsSample = 0;
     let lastRetention = Date.now();
     let lastDeferredCheck = Date.now();
+    // The first pass of a term looks whatever anyone said before it led.
+    let again = true;
     while (!stopping && term === myTerm && leadership.isLeader()) {
-      let started = 0;
+      const woken = wakeups.take();
       try {
-        const passStart = performance.now();
-        started = await scheduler.pass();
-        stats.passDuration.observe((performance.now() - passStart) / 1000);
-        const now = Date.now();
-        if (now - lastMaintenance >= MAINTENANCE_MS) {
-          lastMaintenance = now;
+        let now = Date.now();
+        // A pass when something may have let a job start (a wake-up, or the last pass started
+        // jobs and capacity may remain), else only as the safety net every pollMs: a job that
+        // cannot fit is not looked at again until capacity or the queues change.
+        if (woken.topology) scheduler.topologyChanged();
+        if (again || woken.any || now - lastPass >= o.pollMs) {
+          lastPass = now;
+          const passStart = performance.now();
+          again = (await scheduler.pass()) > 0;
+          stats.passDuration.observe((performance.now() - passStart) / 1000);
+          now = Date.now();
+        }
+        // Terminate requests come with a wake-up from whoever made them; the poll is the net.
+        if (woken.external || now - lastStopCheck >= o.pollMs) {
+          lastStopCheck = now;
           await applyStopRequests(o.db, o.engineId, executor);
         }
         if (now - lastTimeLimits >= TIME_LIMIT_MS) {
@@ -280,6 +301,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
         }
         if (deferredJobs > 0 && now - lastDeferredCheck >= DEFERRED_CHECK_MS) {
           lastDeferredCheck = now;
+          const before = deferredJobs;
           ({ deferred: deferredJobs } = await recoverOrphans(
             o.db,
             host,
@@ -288,6 +310,8 @@ export function startEngine(options: EngineOptions): EngineHandle {
             o.log,
             recoverOptions(new Set(executor.running.keys())),
           ));
+          // Attempts recovered at last: their jobs may be RUNNABLE again.
+          if (deferredJobs < before) again = true;
         }
         if (now - lastPrune >= PRUNE_MS) {
           lastPrune = now;
@@ -297,10 +321,13 @@ export function startEngine(options: EngineOptions): EngineHandle {
         }
       } catch (error) {
         o.log("scheduling pass failed", { level: "error", error });
-        await sleep(Math.max(o.pollMs, 250));
+        again = true;
+        await sleep(Math.min(o.pollMs, 1_000));
+        continue;
       }
-      // Busy: go again at once (capacity may remain); idle: poll.
-      if (started === 0) await sleep(o.pollMs);
+      // Busy: go again at once (capacity may remain); else wait for a wake-up, checking the
+      // periodic duties at least every TICK_MS.
+      if (!again) await wakeups.wait(Math.min(o.pollMs, TICK_MS));
     }
   }
 
@@ -365,6 +392,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
     leading: () => leadingPromise,
     async stop() {
       stopping = true;
+      wakeups.close();
       clearInterval(hostTimer);
       await hostTick;
       await leadLoop;

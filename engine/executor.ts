@@ -47,6 +47,8 @@ export interface ExecutorConfig {
   runners: Partial<Record<ClaimedJob["executor"], AttemptRunner>>;
   writer: Writer;
   log: EngineLog;
+  /** Called when an attempt has ended and its capacity is free again. */
+  onSlotFreed?: () => void;
 }
 
 /** AWS reports a container killed by a signal as 128 + the signal number (137 for SIGKILL). */
@@ -191,6 +193,7 @@ export class Executor {
     record(entry.pid, { executor: job.executor });
     this.running.delete(job.id);
     writer.end(this.outcome(entry, exit), capture);
+    this.config.onSlotFreed?.();
   }
 
   private outcome(entry: Running, exit: AttemptExit): AttemptOutcome {

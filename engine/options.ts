@@ -15,7 +15,10 @@ export interface EngineOptions {
   /** Working directories of jobs live under `<dataDir>/work`. */
   dataDir: string;
   engineId?: string;
-  /** Scheduler poll when idle. */
+  /**
+   * The safety net: how often the leader looks for work nobody woke it for (engine/wake.ts),
+   * and for terminate requests. Passes otherwise run only when woken.
+   */
   pollMs?: number;
   /** How often the lease is renewed and the heartbeat written. */
   leaseRenewMs?: number;
@@ -75,7 +78,7 @@ export type ResolvedOptions = Required<Omit<EngineOptions, Optional>> & Pick<Eng
 export function resolveOptions(o: EngineOptions): ResolvedOptions {
   return {
     engineId: `${hostname()}-${process.pid}-${newId().slice(0, 8)}`,
-    pollMs: 20,
+    pollMs: 2_000,
     leaseRenewMs: 1_000,
     leaseTtlMs: 5_000,
     killGraceMs: 30_000,

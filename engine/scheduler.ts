@@ -136,6 +136,11 @@ export class Scheduler {
     return this.topology;
   }
 
+  /** Queues, environments or their tags changed: the next pass reads them afresh. */
+  topologyChanged(): void {
+    this.topology = null;
+  }
+
   /** Capacity free now on each environment, from what this engine is running. */
   private freeEnvironments(topology: Topology): PlacementEnvironment[] {
     const used = new Map<string, { vcpus: number; mem: number; gpus: Set<string> }>();

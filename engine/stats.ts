@@ -44,6 +44,8 @@ export class EngineStats {
   jobsStarted = 0;
   logBytes = 0;
   logChunks = 0;
+  /** The loop's wake-up counts (engine/wake.ts), read at each heartbeat. */
+  wakeups: { external: number; internal: number } | undefined;
   /** Known once the engine has looked for a container runtime. */
   executors: EngineExecutors | undefined;
   private readonly startedAt = Date.now();
@@ -59,6 +61,7 @@ export class EngineStats {
       jobsStarted: this.jobsStarted,
       logBytes: this.logBytes,
       logChunks: this.logChunks,
+      wakeups: this.wakeups ? { ...this.wakeups } : undefined,
       executors: this.executors,
     };
   }

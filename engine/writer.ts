@@ -32,6 +32,8 @@ export class Writer {
     private readonly logFlushMs: number,
     private readonly log: EngineLog,
     private readonly stats?: EngineStats,
+    /** Called after a commit that recorded attempts ending. */
+    private readonly onEnded: () => void = () => {},
   ) {
     this.tick();
   }
@@ -108,6 +110,7 @@ export class Writer {
         { timeout: 60_000, maxWait: 60_000 },
       );
       this.failures = 0;
+      if (ended.length > 0) this.onEnded();
       for (const c of finished) c.dispose();
       if (this.stats) {
         this.stats.logChunks += logs.length;

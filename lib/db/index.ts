@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresClient } from "@/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/generated/sqlite/client";
 import { env } from "@/lib/env";
+import { rememberWakeTarget } from "./engine-wake";
 import { providerOf, rememberProvider } from "./provider";
 import { BatchdeckSqlite } from "./sqlite-adapter";
 import { sqliteFilePath } from "./sqlite-path";
@@ -20,9 +21,14 @@ export function createDb(url: string): Db {
   const provider = providerOf(url);
   if (provider === "postgresql") {
     const adapter = new PrismaPg({ connectionString: url, max: 10 });
-    return rememberProvider(new PostgresClient({ adapter }) as unknown as Db, provider);
+    const client = rememberProvider(new PostgresClient({ adapter }) as unknown as Db, provider);
+    rememberWakeTarget(client, provider);
+    return client;
   }
-  return rememberProvider(new SqliteClient({ adapter: new BatchdeckSqlite(sqliteFilePath(url)) }), provider);
+  const file = sqliteFilePath(url);
+  const client = rememberProvider(new SqliteClient({ adapter: new BatchdeckSqlite(file) }), provider);
+  rememberWakeTarget(client, provider, file);
+  return client;
 }
 
 const globalForDb = globalThis as unknown as { batchdeckDb?: Db };

@@ -11,12 +11,18 @@
 // run one after another, which is what makes name checks, quota counts, "another admin remains"
 // and revision numbers race-free. Without it PostgreSQL takes no lock (work that needs row locks
 // takes its own), so submissions of one organization do not queue behind each other there.
+import { type WakeKind, wakeEngine } from "./engine-wake";
 import type { Db, Tx } from "./index";
 import { type Provider, providerOf } from "./provider";
 
 export interface WriteTransactionOptions {
   /** Serialize with every other change to this organization (locks its row on both databases). */
   lockOrganization?: string;
+  /**
+   * Once committed, wake the engine (lib/db/engine-wake.ts): the change may let a job start
+   * (a submission, a queue or environment change) or ask it to stop one.
+   */
+  wakeEngine?: WakeKind;
   /** Prisma's interactive-transaction limits (ms), for large writes. */
   timeout?: number;
   maxWait?: number;
@@ -35,13 +41,18 @@ export function writeTransaction<T>(
   if (!fn) throw new Error("writeTransaction: no work given");
   const { lockOrganization, timeout, maxWait } = options;
   const provider = providerOf(db);
-  return db.$transaction(
+  const done = db.$transaction(
     async (tx) => {
       await takeWriteLock(tx, provider, lockOrganization);
       return fn(tx);
     },
     { timeout, maxWait },
   );
+  if (!options.wakeEngine) return done;
+  return done.then((result) => {
+    wakeEngine(db, options.wakeEngine!);
+    return result;
+  });
 }
 
 /**

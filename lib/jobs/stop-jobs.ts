@@ -70,7 +70,7 @@ export async function stopJobs(
   if (!stopAny && !can(ctx.role, "jobs.stopOwn")) throw forbidden("Your role does not allow stopping jobs.");
   const ids = [...new Set(jobIds)];
   const organizationId = ctx.organizationId;
-  return writeTransaction(ctx.db, { timeout: 60_000, maxWait: 30_000 }, async (tx) => {
+  return writeTransaction(ctx.db, { timeout: 60_000, maxWait: 30_000, wakeEngine: "jobs" }, async (tx) => {
     const now = Date.now();
     const found = await tx.job.findMany({
       where: { organizationId, id: { in: ids } },

@@ -9,6 +9,7 @@ import { resolveContainer } from "@/lib/batch/resolve-container";
 import { MAX_TAGS, type RetryStrategy, type SubmitJobInput } from "@/lib/batch/shapes/jobs";
 import { STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
 import { type Db, providerOf, type Tx } from "@/lib/db";
+import { wakeEngine } from "@/lib/db/engine-wake";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -43,7 +44,9 @@ function json<T>(text: string | null | undefined): T | undefined {
  */
 export async function submitJob(ctx: OrgContext, input: SubmitJobInput): Promise<SubmitJobResult> {
   if (input.arrayProperties) return submitAlone(ctx, input);
-  return batcherFor(ctx.db).submit({ ctx, input });
+  const result = await batcherFor(ctx.db).submit({ ctx, input });
+  wakeEngine(ctx.db, "jobs");
+  return result;
 }
 
 type SubmitItem = { ctx: OrgContext; input: SubmitJobInput };
@@ -245,7 +248,7 @@ export async function submitInTransaction(
 export async function submitAlone(ctx: OrgContext, input: SubmitJobInput): Promise<SubmitJobResult> {
   const provider = providerOf(ctx.db);
   // A 10,000-child array with per-child dependencies writes tens of thousands of rows.
-  return writeTransaction(ctx.db, { timeout: 60_000, maxWait: 30_000 }, (tx) =>
+  return writeTransaction(ctx.db, { timeout: 60_000, maxWait: 30_000, wakeEngine: "jobs" }, (tx) =>
     submitInTransaction(tx, ctx, input, { provider, now: Date.now() }),
   );
 }

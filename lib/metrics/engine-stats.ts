@@ -36,6 +36,8 @@ export const engineStatsSnapshot = z.object({
   jobsStarted: count,
   logBytes: count,
   logChunks: count,
+  /** Wake-ups of the leader's loop (engine/wake.ts): from outside (submissions, requests) and its own. */
+  wakeups: z.object({ external: count, internal: count }).optional(),
   executors: engineExecutors.optional(),
 });
 

@@ -150,6 +150,15 @@ export async function collectMetrics(db: Db, now = Date.now()): Promise<Family[]
       samples: [{ value: stats?.jobsStarted ?? 0 }],
     },
     {
+      name: "batchdeck_engine_wakeups_total",
+      help: "Wake-ups of the leader's scheduling loop, since it started: external (a submission, a terminate request, a queue or environment change) or internal (an attempt ended).",
+      type: "counter",
+      samples: [
+        { labels: { source: "external" }, value: stats?.wakeups?.external ?? 0 },
+        { labels: { source: "internal" }, value: stats?.wakeups?.internal ?? 0 },
+      ],
+    },
+    {
       name: "batchdeck_log_bytes_total",
       help: "Bytes of job STDOUT and STDERR the leader has stored, since it started.",
       type: "counter",

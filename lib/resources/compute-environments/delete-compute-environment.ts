@@ -20,7 +20,7 @@ export async function deleteComputeEnvironment(
   input: DeleteComputeEnvironmentInput,
 ): Promise<Record<string, never>> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId, wakeEngine: "topology" }, async (tx) => {
     const ce = await resolveComputeEnvironment(tx, organizationId, input.computeEnvironment);
     if (ce.state !== "DISABLED") {
       throw conflict(

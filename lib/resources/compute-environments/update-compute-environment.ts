@@ -27,7 +27,7 @@ export async function updateComputeEnvironment(
   input: UpdateComputeEnvironmentInput,
 ): Promise<{ computeEnvironmentName: string; computeEnvironmentArn: string }> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId, wakeEngine: "topology" }, async (tx) => {
     const ce = await resolveComputeEnvironment(tx, organizationId, input.computeEnvironment);
     if (ce.type === "MANAGED" && input.unmanagedvCpus !== undefined) {
       throw invalid("unmanagedvCpus can only be specified for an UNMANAGED compute environment.");

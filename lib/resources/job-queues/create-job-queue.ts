@@ -25,50 +25,59 @@ export async function createJobQueue(
   const name = input.jobQueueName;
   const exists = () => conflict(`Object already exists: job queue ${name} already exists.`);
   try {
-    return await writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
-      const accountId = await accountIdOf(tx, organizationId);
-      const arn = jobQueueArn(accountId, name);
-      if (await tx.jobQueue.findUnique({ where: { organizationId_liveName: { organizationId, liveName: name } } })) {
-        throw exists();
-      }
-      if ((await tx.jobQueue.count({ where: { organizationId, deletedAt: null } })) >= MAX_JOB_QUEUES) {
-        throw new AppError(
-          "LIMIT_EXCEEDED",
-          `An organization can have at most ${MAX_JOB_QUEUES} job queues; delete one first.`,
-        );
-      }
-      const order = await resolveComputeEnvironmentOrder(tx, organizationId, accountId, input.computeEnvironmentOrder);
-      const policy = input.schedulingPolicyArn
-        ? await resolveSchedulingPolicy(tx, organizationId, input.schedulingPolicyArn)
-        : null;
-      const id = newId();
-      await tx.jobQueue.create({
-        data: {
-          id,
+    return await writeTransaction(
+      ctx.db,
+      { lockOrganization: ctx.organizationId, wakeEngine: "topology" },
+      async (tx) => {
+        const accountId = await accountIdOf(tx, organizationId);
+        const arn = jobQueueArn(accountId, name);
+        if (await tx.jobQueue.findUnique({ where: { organizationId_liveName: { organizationId, liveName: name } } })) {
+          throw exists();
+        }
+        if ((await tx.jobQueue.count({ where: { organizationId, deletedAt: null } })) >= MAX_JOB_QUEUES) {
+          throw new AppError(
+            "LIMIT_EXCEEDED",
+            `An organization can have at most ${MAX_JOB_QUEUES} job queues; delete one first.`,
+          );
+        }
+        const order = await resolveComputeEnvironmentOrder(
+          tx,
           organizationId,
-          name,
-          liveName: name,
-          arn,
-          priority: input.priority,
-          state: input.state ?? "ENABLED",
-          status: "VALID",
-          schedulingPolicyId: policy?.id ?? null,
-          jobStateTimeLimitActions: JSON.stringify(input.jobStateTimeLimitActions ?? []),
-          spec: JSON.stringify(jobQueueSpecOf(input)),
-          tags: JSON.stringify(input.tags ?? {}),
-          computeEnvironments: { create: order },
-        },
-      });
-      await recordAudit(tx, {
-        organizationId,
-        actor: ctx.actor,
-        action: "jobQueue.create",
-        targetType: "jobQueue",
-        targetId: arn,
-        details: { name, priority: input.priority, schedulingPolicyArn: policy?.arn ?? null },
-      });
-      return { jobQueueName: name, jobQueueArn: arn };
-    });
+          accountId,
+          input.computeEnvironmentOrder,
+        );
+        const policy = input.schedulingPolicyArn
+          ? await resolveSchedulingPolicy(tx, organizationId, input.schedulingPolicyArn)
+          : null;
+        const id = newId();
+        await tx.jobQueue.create({
+          data: {
+            id,
+            organizationId,
+            name,
+            liveName: name,
+            arn,
+            priority: input.priority,
+            state: input.state ?? "ENABLED",
+            status: "VALID",
+            schedulingPolicyId: policy?.id ?? null,
+            jobStateTimeLimitActions: JSON.stringify(input.jobStateTimeLimitActions ?? []),
+            spec: JSON.stringify(jobQueueSpecOf(input)),
+            tags: JSON.stringify(input.tags ?? {}),
+            computeEnvironments: { create: order },
+          },
+        });
+        await recordAudit(tx, {
+          organizationId,
+          actor: ctx.actor,
+          action: "jobQueue.create",
+          targetType: "jobQueue",
+          targetId: arn,
+          details: { name, priority: input.priority, schedulingPolicyArn: policy?.arn ?? null },
+        });
+        return { jobQueueName: name, jobQueueArn: arn };
+      },
+    );
   } catch (error) {
     if (isUniqueViolation(error)) throw exists();
     throw error;

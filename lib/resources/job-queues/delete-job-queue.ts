@@ -15,7 +15,7 @@ export { deleteJobQueueInput };
  */
 export async function deleteJobQueue(ctx: OrgContext, input: DeleteJobQueueInput): Promise<Record<string, never>> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId, wakeEngine: "topology" }, async (tx) => {
     const queue = await resolveJobQueue(tx, organizationId, input.jobQueue);
     if (queue.state !== "DISABLED") {
       throw conflict(`Cannot delete job queue ${queue.name}: it is ENABLED. Update its state to DISABLED first.`);

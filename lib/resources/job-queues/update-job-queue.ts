@@ -20,7 +20,7 @@ export async function updateJobQueue(
   input: UpdateJobQueueInput,
 ): Promise<{ jobQueueName: string; jobQueueArn: string }> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId, wakeEngine: "topology" }, async (tx) => {
     const queue = await resolveJobQueue(tx, organizationId, input.jobQueue);
     let schedulingPolicyId = queue.schedulingPolicyId;
     if (input.schedulingPolicyArn !== undefined) {

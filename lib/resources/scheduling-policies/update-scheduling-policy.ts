@@ -16,7 +16,7 @@ export async function updateSchedulingPolicy(
   input: UpdateSchedulingPolicyInput,
 ): Promise<Record<string, never>> {
   const { organizationId } = ctx;
-  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId, wakeEngine: "topology" }, async (tx) => {
     const policy = await resolveSchedulingPolicy(tx, organizationId, input.arn);
     if (input.fairsharePolicy !== undefined) {
       await tx.schedulingPolicy.update({

@@ -9,7 +9,7 @@ export { tagResourceInput };
 
 /** Adds or overwrites tags; the resource may hold at most 50 afterwards. */
 export async function tagResource(ctx: OrgContext, input: TagResourceInput): Promise<Record<string, never>> {
-  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId, wakeEngine: "topology" }, async (tx) => {
     const target = await findTagTarget(tx, ctx.organizationId, input.resourceArn);
     requirePermission(ctx, target.permission(ctx.user.id));
     const tags = { ...target.tags, ...input.tags };

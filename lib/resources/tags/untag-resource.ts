@@ -8,7 +8,7 @@ export { untagResourceInput };
 
 /** Removes the given keys; keys the resource does not have are ignored, as on AWS. */
 export async function untagResource(ctx: OrgContext, input: UntagResourceInput): Promise<Record<string, never>> {
-  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
+  return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId, wakeEngine: "topology" }, async (tx) => {
     const target = await findTagTarget(tx, ctx.organizationId, input.resourceArn);
     requirePermission(ctx, target.permission(ctx.user.id));
     const remove = new Set(input.tagKeys);
