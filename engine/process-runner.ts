@@ -118,14 +118,17 @@ export class ProcessRunner implements AttemptRunner {
     ctx.onSignal(signalGroup);
     // The cgroup's leftovers; where there is no cgroup (or it could not be emptied), whatever
     // left the process group still runs as the attempt's uid, or at least carries its job id.
-    // kill(-1) as the uid costs a process spawn, so it is spent only when the cgroup cannot vouch.
+    // kill(-1) as the uid costs a process spawn and the job-id scan reads every process's
+    // environment (about 2 ms), so either is spent only when the cgroup cannot vouch. A job
+    // sharing the engine's uid could leave its group on purpose, but then it could as well
+    // clear the job id the scan looks for: the scan never covered that case.
     const killRest = async () => {
       if (rest) return rest;
       const released = cgroups.release(limits);
       rest = released;
-      if (identity?.exclusive) {
-        if (!released.emptied) await killUid(identity.uid, identity.gid);
-      } else if (pid !== null) killJobProcesses(job.id);
+      if (released.emptied) return rest;
+      if (identity?.exclusive) await killUid(identity.uid, identity.gid);
+      else if (pid !== null) killJobProcesses(job.id);
       return rest;
     };
     try {

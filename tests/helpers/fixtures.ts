@@ -3,6 +3,7 @@ import type { OrgContext } from "@/lib/auth/context";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
+import { writeTransaction } from "@/lib/db/write-transaction";
 import { newId } from "@/lib/ids";
 import { createOrganization } from "@/lib/organizations/create-organization";
 
@@ -22,7 +23,9 @@ export async function createUser(db: Db, email: string): Promise<{ id: string; e
 
 export async function createOrgWithAdmin(db: Db, name: string) {
   const admin = await createUser(db, `admin-${newId().slice(0, 8)}@example.com`);
-  const org = await db.$transaction((tx) =>
+  // As sign-up does: a transaction that reads before it writes must take the write lock first,
+  // or on SQLite an engine's commit in between fails it with "database is locked".
+  const org = await writeTransaction(db, (tx) =>
     createOrganization(tx, { name, adminUserId: admin.id, adminEmail: admin.email }),
   );
   return { organizationId: org.id, admin };
