@@ -35,7 +35,7 @@ import pg from "pg";
 import { buildIfStale } from "../scripts/lib/build.mjs";
 // @ts-expect-error plain ESM helper without type declarations
 import { freePort, startPgCluster } from "../scripts/lib/pg-cluster.mjs";
-import { signIn, timedGet } from "./lib/console-http";
+import { signIn, timedGet, waitHealthy } from "./lib/console-http";
 import { pct, report, sleep } from "./lib/harness";
 import type { BrowserFigures, BrowserPlan } from "./lib/load-browsers";
 import type { SubmitFigures, SubmitPlan } from "./lib/load-submitters";
@@ -95,19 +95,6 @@ function startServer(port: number, databaseUrl: string | undefined) {
   child.stdout.on("data", watch);
   child.stderr.on("data", watch);
   return { child, serverErrors };
-}
-
-async function waitHealthy(base: string, child: ChildProcess) {
-  for (let i = 0; i < 240; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(500);
-  }
-  throw new Error("server not healthy after 120 s");
 }
 
 /** Resident memory of the web server and of the engine (not its jobs), in MB. */

@@ -2,6 +2,7 @@
 // login page's own form (React renders the server action's reference as hidden fields, so the
 // form works before any script loads) and keeps the session cookie it sets; every later request
 // sends that cookie.
+import type { ChildProcess } from "node:child_process";
 
 const ENTITIES: Record<string, string> = { amp: "&", quot: '"', lt: "<", gt: ">", "#x27": "'", "#39": "'" };
 const unescapeHtml = (s: string) => s.replace(/&(amp|quot|lt|gt|#x27|#39);/g, (_, e: string) => ENTITIES[e]!);
@@ -60,4 +61,18 @@ export async function timedGet(
   const res = await fetch(url, { headers, redirect: "manual", signal });
   const body = await res.text();
   return { status: res.status, ms: performance.now() - t0, body };
+}
+
+/** Resolves once GET /api/health answers 200; fails if the server process exits first or after 120 s. */
+export async function waitHealthy(base: string, child: ChildProcess) {
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode})`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("server not healthy after 120 s");
 }

@@ -2,7 +2,7 @@
 // throwaway PostgreSQL cluster with --postgres), the engine started in-process the way
 // engine/main.ts starts it, an organization context to submit through the real SubmitJob, the
 // raw baselines every figure is compared with, and the final block of figures.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -165,4 +165,22 @@ export function run(main: () => Promise<void>) {
       process.exit(1);
     },
   );
+}
+
+/**
+ * `--both` in argv: runs this benchmark again as a child process on SQLite, then on PostgreSQL
+ * (`--postgres`), each printing its own settings and figures, and exits non-zero if either
+ * failed. Returns (doing nothing) without `--both`.
+ */
+export function runOnBothDatabases() {
+  if (!process.argv.includes("--both")) return;
+  const args = process.argv.slice(2).filter((a) => a !== "--both" && a !== "--postgres");
+  let failed = false;
+  for (const extra of [[], ["--postgres"]]) {
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...args, ...extra], {
+      stdio: "inherit",
+    });
+    if (r.status !== 0) failed = true;
+  }
+  process.exit(failed ? 1 : 0);
 }
