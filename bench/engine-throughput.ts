@@ -5,16 +5,23 @@
 //      jobs; the clock runs from the first submission to the last job's end (logs captured,
 //      every state and attempt written). A job that fails fails the run;
 //   3. submit → RUNNING on the idle engine, one job at a time through SubmitJob, p50/p99.
+// CPU per job, from /proc: this process's tree (the engine, its process spawner, the submitters,
+// SQLite, and the jobs' own processes) plus the PostgreSQL server's processes, over phase 2,
+// less the jobs' own CPU as phase 1 measured it; beside it, phase 1's cost to this process of
+// spawning and reaping one process. The engine's Podman service is left out (no job uses it).
 // The engine runs with its production defaults (bench/lib/harness.ts), printed with the
 // figures; --poll-ms sets another idle poll.
-// Target (DESIGN.md): engine ≥ 50% of raw; p50 ≤ 50 ms, p99 ≤ 250 ms.
+// Targets: engine ≥ 50% of raw; p50 ≤ 50 ms, p99 ≤ 250 ms (DESIGN.md); server CPU ≤ 3 ms per
+// trivial job (issue 20).
 //
 //   node --import tsx bench/engine-throughput.ts [--jobs 2000] [--concurrency 16]
 //     [--latency-samples 100] [--poll-ms 20] [--postgres [--pg-fsync-off]]
+import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { submitJob, submitJobInput } from "@/lib/jobs/submit-job";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import { adminContext, ms, openDatabase, pct, report, run, runEngine, sleep, spawnMany } from "./lib/harness";
+import { argvOf, findPostmaster, TICKS_PER_SECOND, treeCpu } from "./lib/proc-cpu";
 import { submitAndTime, waitUntilIdle, worldNames } from "./lib/submit";
 
 const { values } = parseArgs({
@@ -31,6 +38,35 @@ const N = Number(values.jobs);
 const C = Number(values.concurrency);
 const SAMPLES = Number(values["latency-samples"]);
 const COMMAND = ["sh", "-c", "echo hi"];
+const TICK_MS = 1000 / TICKS_PER_SECOND;
+
+/** CPU ticks: this process alone, its tree without the Podman service, and PostgreSQL's server. */
+function cpuNow(postmaster: number | null) {
+  let podman = 0;
+  for (const t of treeCpu(podmanChildren()).values()) podman += t.ticks;
+  const self = process.cpuUsage();
+  const trees = treeCpu(postmaster ? [process.pid, postmaster] : [process.pid]);
+  return {
+    self: (self.user + self.system) / 1000 / TICK_MS,
+    tree: trees.get(process.pid)!.ticks - podman,
+    database: postmaster ? trees.get(postmaster)!.ticks : 0,
+  };
+}
+
+function podmanChildren(): number[] {
+  const out: number[] = [];
+  for (const line of readdirSync("/proc")) {
+    if (!/^\d+$/.test(line)) continue;
+    try {
+      const stat = readFileSync(`/proc/${line}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && /podman/.test(argvOf(Number(line))?.[0] ?? "")) out.push(Number(line));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
 
 async function main() {
   const d = await openDatabase(values.postgres);
@@ -38,9 +74,16 @@ async function main() {
   const ctx = await adminContext(d.db, world.organizationId);
   const names = await worldNames(d, world);
   const engine = await runEngine(d, values["poll-ms"] ? { pollMs: Number(values["poll-ms"]) } : {});
+  const postmaster = d.provider === "postgresql" ? findPostmaster(Number(new URL(d.url).port || 5432)) : null;
   try {
     console.log(`raw spawn-and-wait: ${N} × ${COMMAND.join(" ")} at concurrency ${C} …`);
+    const rawCpu0 = cpuNow(null);
     const raw = N / ((await spawnMany(COMMAND, N, C)) / 1000);
+    const rawCpu1 = cpuNow(null);
+    // What spawning and reaping one process costs this process, and what the process itself uses.
+    const spawnMsPerJob = ((rawCpu1.self - rawCpu0.self) * TICK_MS) / N;
+    const jobOwnMs = ((rawCpu1.tree - rawCpu0.tree - (rawCpu1.self - rawCpu0.self)) * TICK_MS) / N;
+    const cpu0 = cpuNow(postmaster);
 
     console.log(`engine: ${N} jobs submitted by ${C} SubmitJob callers at once on ${d.provider} …`);
     const start = performance.now();
@@ -66,6 +109,9 @@ async function main() {
     const finished = () => d.db.job.count({ where: { ...these, status: { in: ["SUCCEEDED", "FAILED"] } } });
     while ((await finished()) < N) await sleep(20);
     const engineMs = performance.now() - start;
+    const cpu1 = cpuNow(postmaster);
+    const serverMs = ((cpu1.tree - cpu0.tree) * TICK_MS) / N - jobOwnMs;
+    const databaseMs = ((cpu1.database - cpu0.database) * TICK_MS) / N;
     const failed = await d.db.job.count({ where: { ...these, status: "FAILED" } });
     const succeeded = N - failed;
     // Only these jobs have written anything yet.
@@ -90,6 +136,14 @@ async function main() {
         `${engineRate.toFixed(0)} jobs/s succeeded  (${logged}/${N} stdout chunks stored)`,
       ],
       ["ratio", `${((engineRate / raw) * 100).toFixed(1)}%  (target ≥ 50%)`],
+      [
+        "server CPU per job",
+        `${(serverMs + databaseMs).toFixed(2)} ms  (Node ${serverMs.toFixed(2)}${postmaster ? ` + PostgreSQL ${databaseMs.toFixed(2)}` : ""}; the job's own ${jobOwnMs.toFixed(2)} ms left out; target ≤ 3 ms)`,
+      ],
+      [
+        "baseline: spawn and reap",
+        `${spawnMsPerJob.toFixed(2)} ms of CPU per process  (${((serverMs + databaseMs) / spawnMsPerJob).toFixed(1)}×)`,
+      ],
       ["submit → RUNNING", `p50 ${ms(pct(running, 50))}, p99 ${ms(pct(running, 99))}  (target ≤ 50 / ≤ 250 ms)`],
       ["failed jobs", `${failed}${failed > 0 ? "  (the run fails)" : ""}`],
     ]);

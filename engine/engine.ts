@@ -37,6 +37,7 @@ import { enforceRetention } from "./retention";
 import { pruneMetrics, sampleMetrics } from "./sampler";
 import { Scheduler } from "./scheduler";
 import { ShareUsage } from "./share-usage";
+import { Spawner } from "./spawner";
 import { EngineStats } from "./stats";
 import { Wakeups } from "./wake";
 import { Writer } from "./writer";
@@ -83,8 +84,10 @@ export function startEngine(options: EngineOptions): EngineHandle {
   // An outcome committed: dependents released, a retry RUNNABLE again.
   const writer = new Writer(o.db, o.engineId, o.logFlushMs, o.log, stats, () => wakeups.signal());
   const cgroups = new CgroupPool(host, o.engineId);
+  const spawner = new Spawner(o.log);
   const runners: Partial<Record<ExecutorKind, AttemptRunner>> = {
     process: new ProcessRunner({
+      spawner,
       dataDir: o.dataDir,
       logCapBytes: o.logCapBytes,
       cgroups,
@@ -404,6 +407,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
       await leadership.stop();
       await main;
       writer.stop();
+      spawner.close();
       cgroups.close();
       oom.close();
       // The Podman service this engine started, if any (containers do not need it to run).

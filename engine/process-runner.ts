@@ -13,7 +13,6 @@
 // job is PID 1 of its namespace, as in a container without an init process (AWS's default): a
 // signal it has no handler for does not stop it, so a terminate ends at SIGKILL after the grace
 // period, and when it exits the kernel kills whatever else runs in its namespace.
-import { type SpawnOptions, spawn } from "node:child_process";
 import { chownSync, closeSync, mkdirSync, realpathSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readContainerExecution } from "@/lib/batch/container-settings";
@@ -25,12 +24,15 @@ import { LogCapture } from "./log-capture";
 import { logFiles, openForChild } from "./log-files";
 import { killJobProcesses } from "./processes";
 import { environmentBlock, type SealSpec, sealedArgv, WRAPPER_PATH } from "./sandbox";
+import type { SpawnedProcess, Spawner, SpawnRequest } from "./spawner";
 
 export interface ProcessRunnerConfig {
   dataDir: string;
   logCapBytes: number;
   cgroups: CgroupPool;
   identities: JobIdentities;
+  /** Forks the attempts (spawner.ts): a small process, whose forks cost less than the engine's. */
+  spawner: Spawner;
 }
 
 /**
@@ -107,8 +109,13 @@ export class ProcessRunner implements AttemptRunner {
     let exit: AttemptExit;
     let identity: JobIdentity | null = null;
     let rest: { oomKilled: boolean } | null = null;
+    // A signal asked for while the spawner has not yet said the pid is sent once it has.
+    let early: NodeJS.Signals | null = null;
     const signalGroup = (signal: NodeJS.Signals) => {
-      if (pid === null) return;
+      if (pid === null) {
+        early = signal;
+        return;
+      }
       try {
         process.kill(-pid, signal);
       } catch {
@@ -179,13 +186,14 @@ export class ProcessRunner implements AttemptRunner {
           ? [host.tools.prlimit, ...limits.rlimits, "--", ...command]
           : command;
       // STDOUT/STDERR go straight to the attempt's files (log-files.ts): what the job wrote
-      // survives the engine; the engine tails the files into chunks.
-      const fds = openForChild(capture.files);
+      // survives the engine; the engine tails the files into chunks. Created here, empty, so the
+      // guard watches them from before the job can write.
+      for (const fd of openForChild(capture.files)) closeSync(fd);
       capture.guard();
-      let argv: string[];
-      const options: SpawnOptions = { detached: true };
+      const files = { stdout: capture.files.stdout, stderr: capture.files.stderr };
+      let request: SpawnRequest;
       if (sandbox.available && sealed && identity) {
-        argv = sealedArgv(
+        const [file, ...args] = sealedArgv(
           sandbox,
           {
             uid: identity.uid,
@@ -202,39 +210,34 @@ export class ProcessRunner implements AttemptRunner {
           limited,
         );
         // The wrappers run as root: an environment of their own (see sandbox.ts); the job's comes on fd 3.
-        Object.assign(options, {
+        request = {
+          file: file!,
+          args,
           cwd: "/",
           env: { PATH: WRAPPER_PATH, AWS_BATCH_JOB_ID: job.id },
-          stdio: ["ignore", fds[0], fds[1], "pipe"],
-        });
+          ...files,
+          input: environmentBlock(env),
+        };
       } else {
-        argv = cgroups.wrap(limits, limited);
-        Object.assign(options, { cwd: home, env, stdio: ["ignore", fds[0], fds[1]] });
-        if (identity) Object.assign(options, { uid: identity.uid, gid: identity.gid });
+        const [file, ...args] = cgroups.wrap(limits, limited);
+        request = {
+          file: file!,
+          args,
+          cwd: home,
+          env,
+          ...files,
+          ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
+        };
       }
-      const [file, ...args] = argv;
-      let child: ReturnType<typeof spawn>;
-      try {
-        child = spawn(file!, args, options);
-      } finally {
-        for (const fd of fds) closeSync(fd);
-      }
-      const envPipe = child.stdio[3] as NodeJS.WritableStream | null | undefined;
-      if (envPipe) {
-        // A sandbox that failed before reading it closes the pipe: nothing to report beyond its exit.
-        envPipe.on("error", () => {});
-        envPipe.end(environmentBlock(env));
-      }
-      // Listening at once: the child may end while the files are being opened below.
-      const exited = new Promise<AttemptExit>((resolve) => {
-        child.once("error", (error) => resolve({ code: null, signal: null, error, oomKilled: false }));
-        child.once("exit", (code, signal) => resolve({ code, signal, oomKilled: false }));
-      });
-      pid = child.pid ?? null;
+      // Could not start (no such program, say): the catch below fails the attempt with why.
+      const spawned: SpawnedProcess = await this.config.spawner.spawn(request);
+      pid = spawned.pid;
+      if (early) signalGroup(early);
       ctx.started({ pid, enforcedLimits: enforced, capture });
       await capture.open();
       capture.follow();
-      exit = await exited;
+      const end = await spawned.exited;
+      exit = { code: end.code, signal: end.signal, oomKilled: false, ...(end.error ? { error: end.error } : {}) };
       // Nothing the job started may outlive it: its group, its cgroup and its uid are killed
       // as soon as the job's own process ends.
       signalGroup("SIGKILL");
