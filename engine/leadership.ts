@@ -65,6 +65,13 @@ export function createLeadership(config: LeadershipConfig): Leadership {
 
   async function trySqlite(): Promise<boolean> {
     const now = Date.now();
+    // A standby asks every leaseRenewMs: one read while another engine's lease is good, instead
+    // of three writes that fail (bench/idle-cost.ts: the standby cost more than the idle leader).
+    const lease = await config.db.engineLease.findUnique({
+      where: { name: LEADER },
+      select: { holder: true, expiresAt: true },
+    });
+    if (lease && lease.holder !== config.engineId && Number(lease.expiresAt) >= now) return false;
     if (await heartbeat(now)) return true;
     const taken = await config.db.engineLease.updateMany({
       where: { name: LEADER, expiresAt: { lt: now } },
