@@ -37,3 +37,13 @@ export function killJobProcesses(jobId: string): void {
     }
   }
 }
+
+/** Whether a process with this pid exists (one of another user's counts: EPERM). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

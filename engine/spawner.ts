@@ -11,6 +11,7 @@ import { closeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { EngineLog } from "@/lib/log";
 import { openForChild } from "./log-files";
+import { processAlive } from "./processes";
 
 export interface SpawnRequest {
   file: string;
@@ -48,15 +49,6 @@ interface Pending {
 const SCRIPT = fileURLToPath(new URL("./spawner-process.mjs", import.meta.url));
 /** How often an orphaned attempt (its spawner ended) is checked for its end. */
 const ORPHAN_CHECK_MS = 100;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export class Spawner {
   private child: ChildProcess | null = null;
@@ -161,7 +153,7 @@ export class Spawner {
       }
       const pid = entry.pid;
       const timer = setInterval(() => {
-        if (alive(pid)) return;
+        if (processAlive(pid)) return;
         clearInterval(timer);
         entry.ended({
           code: null,

@@ -19,6 +19,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { delimiter, join } from "node:path";
+import { processAlive } from "../processes";
 import { DockerApi, type DockerVersion } from "./docker-api";
 
 export interface ContainerRuntime {
@@ -416,7 +417,7 @@ async function takeLock(
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
       const owner = readPid(path);
-      if (owner === null || !alive(owner)) {
+      if (owner === null || !processAlive(owner)) {
         rmSync(path, { force: true });
         continue;
       }
@@ -436,15 +437,6 @@ function readPid(path: string): number | null {
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

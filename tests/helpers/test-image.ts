@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { findExecutable } from "@/engine/containers/runtime";
+import { processAlive } from "@/engine/processes";
 
 export const TEST_IMAGE = "localhost/batchdeck-test:busybox";
 export const TEST_IMAGE_LABEL = "batchdeck.test-image";
@@ -134,7 +135,7 @@ async function lock(): Promise<() => void> {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
       const owner = readPid(LOCK);
-      if (owner === null || !alive(owner)) {
+      if (owner === null || !processAlive(owner)) {
         rmSync(LOCK, { force: true });
         continue;
       }
@@ -152,15 +153,6 @@ function readPid(path: string): number | null {
     return pid > 0 ? pid : null;
   } catch {
     return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
