@@ -16,12 +16,11 @@
 //
 //   node --import tsx bench/engine-throughput.ts [--jobs 2000] [--concurrency 16]
 //     [--latency-samples 100] [--poll-ms 20] [--postgres [--pg-fsync-off]]
-import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { submitJob, submitJobInput } from "@/lib/jobs/submit-job";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import { adminContext, ms, openDatabase, pct, report, run, runEngine, sleep, spawnMany } from "./lib/harness";
-import { argvOf, findPostmaster, TICKS_PER_SECOND, treeCpu } from "./lib/proc-cpu";
+import { childrenNamed, findPostmaster, TICKS_PER_SECOND, treeCpu } from "./lib/proc-cpu";
 import { submitAndTime, waitUntilIdle, worldNames } from "./lib/submit";
 
 const { values } = parseArgs({
@@ -43,7 +42,7 @@ const TICK_MS = 1000 / TICKS_PER_SECOND;
 /** CPU ticks: this process alone, its tree without the Podman service, and PostgreSQL's server. */
 function cpuNow(postmaster: number | null) {
   let podman = 0;
-  for (const t of treeCpu(podmanChildren()).values()) podman += t.ticks;
+  for (const t of treeCpu(childrenNamed(process.pid, /podman/)).values()) podman += t.ticks;
   const self = process.cpuUsage();
   const trees = treeCpu(postmaster ? [process.pid, postmaster] : [process.pid]);
   return {
@@ -51,21 +50,6 @@ function cpuNow(postmaster: number | null) {
     tree: trees.get(process.pid)!.ticks - podman,
     database: postmaster ? trees.get(postmaster)!.ticks : 0,
   };
-}
-
-function podmanChildren(): number[] {
-  const out: number[] = [];
-  for (const line of readdirSync("/proc")) {
-    if (!/^\d+$/.test(line)) continue;
-    try {
-      const stat = readFileSync(`/proc/${line}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === process.pid && /podman/.test(argvOf(Number(line))?.[0] ?? "")) out.push(Number(line));
-    } catch {
-      // gone
-    }
-  }
-  return out;
 }
 
 async function main() {

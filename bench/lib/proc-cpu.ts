@@ -51,6 +51,11 @@ function allStats(): Map<number, StatLine> {
   return out;
 }
 
+/** The pids of a process's live children whose command name matches. */
+export function childrenNamed(parent: number, name: RegExp): number[] {
+  return [...allStats().values()].filter((s) => s.ppid === parent && name.test(s.comm)).map((s) => s.pid);
+}
+
 export interface TreeCpu {
   /** Ticks used by the process, its live descendants and the children they have reaped. */
   ticks: number;
