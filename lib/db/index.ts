@@ -2,9 +2,11 @@
 // clients because Prisma ties a client to one provider; both expose the same model API, so the
 // rest of the code sees one type, `Db`.
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient as PostgresClient } from "@/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/generated/sqlite/client";
 import { env } from "@/lib/env";
+import { rememberDirectTarget } from "./direct";
 import { rememberWakeTarget } from "./engine-wake";
 import { providerOf, rememberProvider } from "./provider";
 import { BatchdeckSqlite } from "./sqlite-adapter";
@@ -20,14 +22,25 @@ export type DbOrTx = Db | Tx;
 export function createDb(url: string): Db {
   const provider = providerOf(url);
   if (provider === "postgresql") {
-    const adapter = new PrismaPg({ connectionString: url, max: 10 });
+    // One pool for Prisma's adapter and for lib/db/direct.ts; $disconnect ends it.
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     const client = rememberProvider(new PostgresClient({ adapter }) as unknown as Db, provider);
     rememberWakeTarget(client, provider);
+    rememberDirectTarget(client, { provider, pool });
     return client;
   }
   const file = sqliteFilePath(url);
-  const client = rememberProvider(new SqliteClient({ adapter: new BatchdeckSqlite(file) }), provider);
+  const factory = new BatchdeckSqlite(file);
+  const client = rememberProvider(new SqliteClient({ adapter: factory }), provider);
   rememberWakeTarget(client, provider, file);
+  rememberDirectTarget(client, {
+    provider,
+    connections: () => {
+      const adapter = factory.shared();
+      return { outside: adapter.outside, inside: adapter.inside, turn: () => adapter.turn() };
+    },
+  });
   return client;
 }
 

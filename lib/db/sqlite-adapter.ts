@@ -160,9 +160,15 @@ class SqliteAdapter implements SqlDriverAdapter {
   readonly #turns = new Turns();
 
   constructor(
-    private readonly outside: SqliteConnection,
-    private readonly inside: SqliteConnection,
+    readonly outside: SqliteConnection,
+    readonly inside: SqliteConnection,
+    private readonly onDispose: () => void,
   ) {}
+
+  /** The transaction connection's next turn (lib/db/direct.ts takes turns with Prisma's transactions). */
+  turn(): Promise<() => void> {
+    return this.#turns.take();
+  }
 
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
     return this.outside.queryRaw(query);
@@ -192,19 +198,39 @@ class SqliteAdapter implements SqlDriverAdapter {
   }
 
   async dispose(): Promise<void> {
+    this.onDispose();
     this.outside.db.close();
     this.inside.db.close();
   }
 }
 
-/** The Prisma driver adapter factory for a SQLite file; see the top of this file. */
+/**
+ * The Prisma driver adapter factory for a SQLite file; see the top of this file. One adapter at a
+ * time: Prisma's client and lib/db/direct.ts share its connections (a new one after a disconnect).
+ */
 export class BatchdeckSqlite implements SqlDriverAdapterFactory {
   readonly provider = "sqlite" as const;
   readonly adapterName = ADAPTER_NAME;
+  #adapter: SqliteAdapter | null = null;
 
   constructor(private readonly filePath: string) {}
 
   async connect(): Promise<SqlDriverAdapter> {
-    return new SqliteAdapter(SqliteConnection.open(this.filePath), SqliteConnection.open(this.filePath));
+    return this.shared();
+  }
+
+  /** The open adapter, opened now if there is none. */
+  shared(): SqliteAdapter {
+    if (!this.#adapter) {
+      const adapter: SqliteAdapter = new SqliteAdapter(
+        SqliteConnection.open(this.filePath),
+        SqliteConnection.open(this.filePath),
+        () => {
+          if (this.#adapter === adapter) this.#adapter = null;
+        },
+      );
+      this.#adapter = adapter;
+    }
+    return this.#adapter;
   }
 }

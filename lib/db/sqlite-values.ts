@@ -126,4 +126,4 @@ export function bindValue(arg: unknown, argType: ArgType | undefined): unknown {
 }
 
 // The stock adapter's default timestampFormat, "iso8601": what the existing rows hold.
-const isoText = (date: Date) => date.toISOString().replace("Z", "+00:00");
+export const isoText = (date: Date) => date.toISOString().replace("Z", "+00:00");
