@@ -6,7 +6,9 @@
 // neither gets the quieter or the warmer machine; each side's rate is its requests over its time.
 //
 //   node --import tsx bench/api-submit.ts [--requests 4000] [--clients 16] [--rounds 8]
-//     [--database-url postgres://…]
+//     [--postgres | --database-url postgres://…]
+//
+// --postgres starts a throwaway PostgreSQL cluster (bench/lib/harness.ts) for the run.
 //
 // The server runs in a child process (bench/lib/api-server-main.ts) so clients and server do
 // not share an event loop; on this 2-core machine they still share the CPU, as they would on
@@ -22,6 +24,7 @@ import { createDb, providerOf } from "@/lib/db";
 import { migrate } from "@/lib/db/migrate";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import { contextFor } from "@/tests/helpers/fixtures";
+import { openDatabase } from "./lib/harness";
 import { databaseSettings } from "./lib/settings";
 
 const { values } = parseArgs({
@@ -30,6 +33,8 @@ const { values } = parseArgs({
     clients: { type: "string", default: "16" },
     rounds: { type: "string", default: "8" },
     "database-url": { type: "string" },
+    postgres: { type: "boolean", default: false },
+    "pg-fsync-off": { type: "boolean", default: false },
   },
 });
 const N = Number(values.requests);
@@ -106,9 +111,10 @@ function summary(s: Side) {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "batchdeck-bench-api-"));
-  const url = values["database-url"] ?? `file:${join(dir, "bench.db")}`;
-  await migrate(url);
-  const db = createDb(url);
+  const throwaway = values.postgres ? await openDatabase(true) : null;
+  const url = throwaway?.url ?? values["database-url"] ?? `file:${join(dir, "bench.db")}`;
+  if (!throwaway) await migrate(url);
+  const db = throwaway?.db ?? createDb(url);
   const world = await seedEngineWorld(db);
   const admin = await db.membership.findFirstOrThrow({
     where: { organizationId: world.organizationId },
@@ -190,7 +196,8 @@ jobs stored: ${stored} of ${N}; failures: ${submit.failures} submit, ${base.fail
   } finally {
     for (const c of clients) c.destroy();
     server.stop();
-    await db.$disconnect();
+    if (throwaway) await throwaway.close();
+    else await db.$disconnect();
     rmSync(dir, { recursive: true, force: true });
   }
 }

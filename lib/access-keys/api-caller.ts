@@ -4,6 +4,7 @@
 import type { OrgContext } from "@/lib/auth/context";
 import { isRole } from "@/lib/auth/permissions";
 import type { Db } from "@/lib/db";
+import { direct } from "@/lib/db/direct";
 import { type RawDate, rawDate } from "@/lib/db/raw";
 import { decryptSecret } from "@/lib/secrets";
 
@@ -30,7 +31,7 @@ interface CallerRow {
  * key must be unrevoked and its owner still a member of the key's organization.
  */
 export async function findApiCaller(db: Db, accessKeyId: string): Promise<ApiCaller | null> {
-  const rows = await db.$queryRaw<CallerRow[]>`
+  const rows = await direct(db).$queryRaw<CallerRow[]>`
     SELECT k."accessKeyId", k."secretEncrypted", k."organizationId", k."lastUsedAt",
            u."id" AS "userId", u."email", u."name", m."role"
     FROM "AccessKey" k

@@ -4,7 +4,7 @@
 // 32,766 and PostgreSQL's 65,535 limits.
 import { Prisma } from "@/generated/sqlite/client";
 import type { InitialStatus } from "@/lib/batch/states";
-import type { Tx } from "@/lib/db";
+import type { RawSql } from "@/lib/db/direct";
 
 /** What every row of one submission shares. */
 export interface JobCommon {
@@ -93,7 +93,7 @@ const COLUMNS = Prisma.raw(
 /** Bound parameters per statement: below both databases' limits with room to spare. */
 const MAX_PARAMS = 30_000;
 
-export async function insertJobs(tx: Tx, common: JobCommon, rows: JobRowInsert[]): Promise<void> {
+export async function insertJobs(tx: RawSql, common: JobCommon, rows: JobRowInsert[]): Promise<void> {
   const perChunk = Math.floor(MAX_PARAMS / PER_ROW);
   for (let i = 0; i < rows.length; i += perChunk) {
     const values = rows
@@ -119,7 +119,7 @@ export async function insertJobs(tx: Tx, common: JobCommon, rows: JobRowInsert[]
  * Single jobs of different submissions in one statement (group commit): every column bound
  * per row. Directly in INSERT … VALUES, PostgreSQL types each value from its target column.
  */
-export async function insertJobRows(tx: Tx, jobs: { common: JobCommon; row: JobRowInsert }[]): Promise<void> {
+export async function insertJobRows(tx: RawSql, jobs: { common: JobCommon; row: JobRowInsert }[]): Promise<void> {
   const perChunk = Math.floor(MAX_PARAMS / 28);
   for (let i = 0; i < jobs.length; i += perChunk) {
     const values = jobs
@@ -133,7 +133,7 @@ export async function insertJobRows(tx: Tx, jobs: { common: JobCommon; row: JobR
   }
 }
 
-export async function insertDependencies(tx: Tx, edges: DependencyInsert[]): Promise<void> {
+export async function insertDependencies(tx: RawSql, edges: DependencyInsert[]): Promise<void> {
   const perChunk = Math.floor(MAX_PARAMS / 3);
   for (let i = 0; i < edges.length; i += perChunk) {
     const values = edges.slice(i, i + perChunk).map((e) => Prisma.sql`(${e.jobId}, ${e.dependsOnJobId}, ${e.type})`);

@@ -14,7 +14,7 @@
 import { Prisma } from "@/generated/sqlite/client";
 import type { DependsOn } from "@/lib/batch/shapes/jobs";
 import { JobStatus } from "@/lib/batch/states";
-import type { Tx } from "@/lib/db";
+import { type RawSql, requirePrisma } from "@/lib/db/direct";
 import { AppError, invalid } from "@/lib/errors";
 import type { DependencyInsert } from "./insert-jobs";
 
@@ -42,11 +42,19 @@ interface Edge {
   state: DepState;
 }
 
+/** `tx` must be a Prisma transaction when `dependsOn` names any job (a direct one otherwise suffices). */
 export async function planDependencies(
-  tx: Tx,
+  rawTx: RawSql,
   opts: { organizationId: string; jobId: string; arraySize: number | null; dependsOn: DependsOn[]; lock: boolean },
 ): Promise<DependencyPlan> {
   const { organizationId, jobId, arraySize } = opts;
+  if (opts.dependsOn.length === 0)
+    return {
+      edges: [],
+      parent: { pending: 0, failed: false },
+      children: arraySize === null ? [] : Array.from({ length: arraySize }, () => ({ pending: 0, failed: false })),
+    };
+  const tx = requirePrisma(rawTx);
   let sequential = false;
   const byId = new Map<string, string | null>();
   for (const d of opts.dependsOn) {

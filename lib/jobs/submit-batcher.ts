@@ -8,7 +8,11 @@
 // checks before its first write, so it leaves nothing in the shared transaction. Any other
 // error rolls the whole batch back, and each request is then retried in a transaction of its
 // own, so one request can never fail another.
-import type { Db, Tx } from "@/lib/db";
+//
+// A batch runs in a direct transaction (lib/db/direct.ts: raw SQL without Prisma's client) unless
+// one of its requests needs Prisma's model API, when it runs in a Prisma transaction.
+import type { Db } from "@/lib/db";
+import { directTransaction, type RawSql } from "@/lib/db/direct";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { AppError } from "@/lib/errors";
 
@@ -16,9 +20,12 @@ import { AppError } from "@/lib/errors";
 export interface BatchWork<I, R, S> {
   /** Per-transaction state shared by the items of one batch (lookup caches). */
   newState(): S;
-  run(tx: Tx, item: I, state: S, now: number): Promise<R>;
+  /** `tx` is a Prisma transaction when `needsPrisma` said so for an item of the batch. */
+  run(tx: RawSql, item: I, state: S, now: number): Promise<R>;
   /** Writes the batch deferred to its end; a failure here rolls the whole batch back. */
-  finish(tx: Tx, state: S): Promise<void>;
+  finish(tx: RawSql, state: S): Promise<void>;
+  /** Whether an item's work uses Prisma's model API, not raw SQL only. */
+  needsPrisma(item: I): boolean;
 }
 
 interface Pending<I, R> {
@@ -92,21 +99,26 @@ export class TransactionBatcher<I, R, S> {
   }
 
   private transaction(items: I[]): Promise<Outcome<R>[]> {
-    return writeTransaction(this.db, { timeout: 30_000, maxWait: 30_000 }, async (tx) => {
-      if (items.length === 0) return [];
-      const state = this.work.newState();
-      const now = Date.now();
-      const out: Outcome<R>[] = [];
-      for (const item of items) {
-        try {
-          out.push({ ok: true, value: await this.work.run(tx, item, state, now) });
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          out.push({ ok: false, error });
-        }
+    const work = (tx: RawSql) => this.items(tx, items);
+    return items.some((item) => this.work.needsPrisma(item))
+      ? writeTransaction(this.db, { timeout: 30_000, maxWait: 30_000 }, work)
+      : directTransaction(this.db, {}, work);
+  }
+
+  private async items(tx: RawSql, items: I[]): Promise<Outcome<R>[]> {
+    if (items.length === 0) return [];
+    const state = this.work.newState();
+    const now = Date.now();
+    const out: Outcome<R>[] = [];
+    for (const item of items) {
+      try {
+        out.push({ ok: true, value: await this.work.run(tx, item, state, now) });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        out.push({ ok: false, error });
       }
-      await this.work.finish(tx, state);
-      return out;
-    });
+    }
+    await this.work.finish(tx, state);
+    return out;
   }
 }

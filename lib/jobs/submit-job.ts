@@ -1,14 +1,15 @@
 // SubmitJob on the built-in backend: in one transaction, resolve the queue and the definition,
 // resolve the container the engine will run, plan dependencies and write the job (and for an
 // array, its parent row and every child) with one audit event.
-import { recordAudit } from "@/lib/audit";
+import { recordAudit, recordAudits } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { jobArn, parseArn } from "@/lib/batch/arn";
 import { mergeParameters } from "@/lib/batch/parameters";
 import { resolveContainer } from "@/lib/batch/resolve-container";
 import { MAX_TAGS, type RetryStrategy, type SubmitJobInput } from "@/lib/batch/shapes/jobs";
 import { STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
-import { type Db, providerOf, type Tx } from "@/lib/db";
+import { type Db, providerOf } from "@/lib/db";
+import { type RawSql, requirePrisma } from "@/lib/db/direct";
 import { wakeEngine } from "@/lib/db/engine-wake";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
@@ -62,6 +63,8 @@ function batcherFor(db: Db): TransactionBatcher<SubmitItem, SubmitJobResult, Sub
         newState: newBatchState,
         finish: flushDeferred,
         run: (tx, { ctx, input }, cache, now) => submitInTransaction(tx, ctx, input, { provider, now, cache }),
+        // Dependencies are planned with Prisma's model API; a job without any is raw SQL only.
+        needsPrisma: ({ input }) => (input.dependsOn?.length ?? 0) > 0,
       },
       // One batch at a time on PostgreSQL too: measured, fewer and larger batches beat parallel
       // ones, since the cost is mostly the client's own work per statement, not the database.
@@ -90,25 +93,10 @@ export const newSubmitCache = (): SubmitCache => ({ queues: new Map(), definitio
 
 const newBatchState = (): SubmitCache => ({ ...newSubmitCache(), deferred: { jobs: [], audits: [] } });
 
-async function flushDeferred(tx: Tx, cache: SubmitCache): Promise<void> {
+async function flushDeferred(tx: RawSql, cache: SubmitCache): Promise<void> {
   if (!cache.deferred) return;
   await insertJobRows(tx, cache.deferred.jobs);
-  if (cache.deferred.audits.length > 0) {
-    // The rows recordAudit writes, many at once.
-    await tx.auditEvent.createMany({
-      data: cache.deferred.audits.map((e) => ({
-        id: newId(),
-        organizationId: e.organizationId,
-        actorUserId: e.actor.userId,
-        actorEmail: e.actor.email,
-        source: e.actor.source,
-        action: e.action,
-        targetType: e.targetType,
-        targetId: e.targetId,
-        details: JSON.stringify(e.details ?? {}),
-      })),
-    });
-  }
+  await recordAudits(tx, cache.deferred.audits);
 }
 
 export interface SubmitOptions {
@@ -123,7 +111,7 @@ export interface SubmitOptions {
  * shares the transaction with others.
  */
 export async function submitInTransaction(
-  tx: Tx,
+  tx: RawSql,
   ctx: Pick<OrgContext, "organizationId" | "actor" | "user">,
   input: SubmitJobInput,
   opts: SubmitOptions,
@@ -221,7 +209,7 @@ export async function submitInTransaction(
   const failed = rows
     .filter((r) => r.status === TRANSITIONS.submitDependencyFailed.to)
     .map((r) => ({ id: r.id, status: TRANSITIONS.submitDependencyFailed.to }));
-  if (failed.length > 0) await afterJobsFinished(tx, failed, now);
+  if (failed.length > 0) await afterJobsFinished(requirePrisma(tx), failed, now);
 
   const audit: AuditEntry = {
     organizationId,

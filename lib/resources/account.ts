@@ -1,5 +1,5 @@
 // The organization's twelve-digit account id is part of every ARN it owns.
-import type { DbOrTx } from "@/lib/db";
+import { type RawSql, rawSql } from "@/lib/db/direct";
 import { notFound } from "@/lib/errors";
 
 /**
@@ -11,10 +11,11 @@ const known = new Map<string, string>();
 /** Past this many organizations the map starts afresh (a bound, not an expected size). */
 const KEEP = 10_000;
 
-export async function accountIdOf(db: DbOrTx, organizationId: string): Promise<string> {
+export async function accountIdOf(db: RawSql, organizationId: string): Promise<string> {
   const hit = known.get(organizationId);
   if (hit !== undefined) return hit;
-  const org = await db.organization.findUnique({ where: { id: organizationId }, select: { accountId: true } });
+  const [org] = await rawSql(db).$queryRaw<{ accountId: string }[]>`
+    SELECT "accountId" FROM "Organization" WHERE "id" = ${organizationId}`;
   if (!org) throw notFound("Organization");
   if (known.size >= KEEP) known.clear();
   known.set(organizationId, org.accountId);

@@ -74,6 +74,8 @@ describe.each(PROVIDERS)("submission batching on %s", (provider) => {
           return item * 2;
         },
         finish: async () => {},
+        // Raw SQL only: the batches run in direct transactions (lib/db/direct.ts).
+        needsPrisma: () => false,
       },
       1,
     );

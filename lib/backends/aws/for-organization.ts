@@ -5,6 +5,7 @@
 // changes, that is, once per saved configuration per process.
 import type { OrgContext } from "@/lib/auth/context";
 import type { DbOrTx } from "@/lib/db";
+import { rawSql } from "@/lib/db/direct";
 import { AppError } from "@/lib/errors";
 import { type AwsClients, cachedAwsClients, peekAwsClients } from "./clients";
 import { openAwsConfig, readAwsConfigRow } from "./config";
@@ -24,7 +25,7 @@ const stampOf = (value: BackendRow["configUpdatedAt"]) =>
   value === null || value === undefined ? null : value instanceof Date ? String(value.getTime()) : String(value);
 
 export async function organizationBackend(db: DbOrTx, organizationId: string): Promise<OrganizationBackend> {
-  const rows = await db.$queryRaw<BackendRow[]>`
+  const rows = await rawSql(db).$queryRaw<BackendRow[]>`
     SELECT o."backend" AS "backend", c."updatedAt" AS "configUpdatedAt"
     FROM "Organization" o LEFT JOIN "AwsBackendConfig" c ON c."organizationId" = o."id"
     WHERE o."id" = ${organizationId}`;

@@ -4,7 +4,7 @@
 // name only ever picks an ACTIVE revision, as AWS does.
 import type { JobDefinition } from "@/generated/sqlite/client";
 import { jobDefinitionArn, looksLikeArn, parseArn } from "@/lib/batch/arn";
-import type { DbOrTx } from "@/lib/db";
+import { type RawSql, rawSql } from "@/lib/db/direct";
 import { type RawBoolean, type RawDate, rawBoolean, rawDateRequired } from "@/lib/db/raw";
 import { AppError, invalid } from "@/lib/errors";
 import { accountIdOf } from "../account";
@@ -19,7 +19,7 @@ export interface JobDefinitionRef {
 
 /** Parses `name`, `name:revision` or an ARN; the ARN's account is checked against the organization. */
 export async function parseJobDefinitionRef(
-  db: DbOrTx,
+  db: RawSql,
   organizationId: string,
   ref: string,
 ): Promise<JobDefinitionRef> {
@@ -51,15 +51,16 @@ type RawJobDefinition = Omit<JobDefinition, "propagateTags" | "createdAt"> & {
  * The definition a reference names. Every SubmitJob reads one, so it is one raw statement
  * (Prisma's builder compiles each query afresh, and that costs more than the read).
  */
-export async function resolveJobDefinition(db: DbOrTx, organizationId: string, ref: string): Promise<JobDefinitionRow> {
+export async function resolveJobDefinition(db: RawSql, organizationId: string, ref: string): Promise<JobDefinitionRow> {
   const { name, revision } = await parseJobDefinitionRef(db, organizationId, ref);
+  const sql = rawSql(db);
   const [raw] =
     revision === undefined
-      ? await db.$queryRaw<RawJobDefinition[]>`
+      ? await sql.$queryRaw<RawJobDefinition[]>`
           SELECT * FROM "JobDefinition"
           WHERE "organizationId" = ${organizationId} AND "name" = ${name} AND "status" = 'ACTIVE'
           ORDER BY "revision" DESC LIMIT 1`
-      : await db.$queryRaw<RawJobDefinition[]>`
+      : await sql.$queryRaw<RawJobDefinition[]>`
           SELECT * FROM "JobDefinition"
           WHERE "organizationId" = ${organizationId} AND "name" = ${name} AND "revision" = ${revision}`;
   const row: JobDefinitionRow | undefined = raw && {

@@ -4,7 +4,7 @@
 // exist. Deleted queues (kept for their jobs' history) are never found.
 import type { JobQueue } from "@/generated/sqlite/client";
 import { jobQueueArn, looksLikeArn, parseArn } from "@/lib/batch/arn";
-import type { DbOrTx } from "@/lib/db";
+import { type RawSql, rawSql } from "@/lib/db/direct";
 import { type RawDate, rawDate, rawDateRequired } from "@/lib/db/raw";
 import { AppError, invalid } from "@/lib/errors";
 import { accountIdOf } from "../account";
@@ -21,9 +21,9 @@ type RawJobQueue = Omit<JobQueue, "deletedAt" | "createdAt" | "updatedAt"> & {
  * The live queue a name or ARN names. Every SubmitJob starts here, so the row is read with one
  * raw statement (Prisma's builder compiles each query afresh, and that costs more than the read).
  */
-export async function resolveJobQueue(db: DbOrTx, organizationId: string, nameOrArn: string): Promise<JobQueueRow> {
+export async function resolveJobQueue(db: RawSql, organizationId: string, nameOrArn: string): Promise<JobQueueRow> {
   const name = await jobQueueNameFrom(db, organizationId, nameOrArn);
-  const [row] = await db.$queryRaw<RawJobQueue[]>`
+  const [row] = await rawSql(db).$queryRaw<RawJobQueue[]>`
     SELECT * FROM "JobQueue" WHERE "organizationId" = ${organizationId} AND "liveName" = ${name}`;
   if (!row) throw await jobQueueMissing(db, organizationId, nameOrArn);
   return {
@@ -35,7 +35,7 @@ export async function resolveJobQueue(db: DbOrTx, organizationId: string, nameOr
 }
 
 /** The queue name a name-or-ARN refers to, after checking the ARN belongs to this organization. */
-export async function jobQueueNameFrom(db: DbOrTx, organizationId: string, nameOrArn: string): Promise<string> {
+export async function jobQueueNameFrom(db: RawSql, organizationId: string, nameOrArn: string): Promise<string> {
   if (!looksLikeArn(nameOrArn)) {
     if (nameOrArn.length === 0) throw invalid("jobQueue: a job queue name or ARN is required.");
     return nameOrArn;
@@ -50,7 +50,7 @@ export async function jobQueueNameFrom(db: DbOrTx, organizationId: string, nameO
   return parsed.name;
 }
 
-async function jobQueueMissing(db: DbOrTx, organizationId: string, nameOrArn: string): Promise<AppError> {
+async function jobQueueMissing(db: RawSql, organizationId: string, nameOrArn: string): Promise<AppError> {
   const arn = looksLikeArn(nameOrArn) ? nameOrArn : jobQueueArn(await accountIdOf(db, organizationId), nameOrArn);
   return new AppError("NOT_FOUND", `${arn} does not exist`);
 }
