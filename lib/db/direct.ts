@@ -1,5 +1,5 @@
 // Raw SQL on the hot paths without Prisma's client in between. A `$queryRaw` through Prisma costs
-// about 110 µs on SQLite and an interactive transaction about 60 µs more (bench/_direct-sql.ts in
+// about 110 µs on SQLite and an interactive transaction about 60 µs more (bench/direct-sql.ts in
 // the figures of bench/README.md) although the statement itself runs in a few microseconds, and
 // the SubmitJob path ran eight of them per request. The same statements here run on the same
 // connections Prisma uses:
