@@ -3,12 +3,13 @@
 // lib/batch/states.ts). Many jobs go in one transaction with a
 // few grouped statements, because per-job autocommits would cap the engine at a few hundred
 // jobs per second on SQLite. Every job update is guarded by the engine's lease, so an engine
-// that lost leadership cannot overwrite what its successor decided.
+// that lost leadership cannot overwrite what its successor decided. Raw statements only: the
+// writer runs them in a direct transaction (lib/db/direct.ts), recovery in a Prisma one.
 import { Prisma } from "@/generated/sqlite/client";
 import { type AttemptEndTransition, STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
-import type { Tx } from "@/lib/db";
+import type { RawSql } from "@/lib/db/direct";
 import { afterJobsFinished, type FinishedJob } from "@/lib/jobs/finish";
-import { transitionJobs } from "@/lib/jobs/transition-jobs";
+import { transitionJobsSql } from "@/lib/jobs/transition-jobs";
 
 export interface StartedAttempt {
   jobId: string;
@@ -42,38 +43,42 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
 export const EXITED = STATUS_REASONS.essentialContainerExited;
 /** Ended attempts per UPDATE: 5 bound parameters each, far below both databases' limits. */
 const ATTEMPTS_PER_STATEMENT = 1_000;
+/** Job ids per IN list, under SQLite's bound-parameter limit as Prisma counts it (999). */
+const IDS_PER_STATEMENT = 900;
 
-export async function applyStarted(tx: Tx, engineId: string, started: StartedAttempt[], now: number) {
-  if (started.length === 0) return;
-  const ids = started.map((s) => s.jobId);
-  await transitionJobs(
-    tx,
-    "processStarted",
-    { id: { in: ids }, leaseOwner: engineId },
-    { startedAt: now, updatedAt: now },
-  );
+/** Started attempts per statement: 9 bound parameters each. */
+const STARTED_PER_STATEMENT = 100;
+
+export async function applyStarted(tx: RawSql, engineId: string, started: StartedAttempt[], now: number) {
+  for (let i = 0; i < started.length; i += STARTED_PER_STATEMENT) {
+    await applyStartedChunk(tx, engineId, started.slice(i, i + STARTED_PER_STATEMENT), now);
+  }
+}
+
+async function applyStartedChunk(tx: RawSql, engineId: string, started: StartedAttempt[], now: number) {
+  const ids = Prisma.join(started.map((s) => s.jobId));
+  await transitionJobsSql(tx, "processStarted", {
+    set: Prisma.sql`"startedAt" = ${now}, "updatedAt" = ${now}`,
+    where: Prisma.sql`"id" IN (${ids}) AND "leaseOwner" = ${engineId}`,
+  });
   // Only jobs still leased to this engine get their attempt row: after a lost lease the
   // successor has already written the row for that attempt number.
   const ours = new Set(
-    (await tx.job.findMany({ where: { id: { in: ids }, leaseOwner: engineId }, select: { id: true } })).map(
-      (j) => j.id,
-    ),
+    (
+      await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Job" WHERE "id" IN (${ids}) AND "leaseOwner" = ${engineId}`
+    ).map((j) => j.id),
   );
   const rows = started.filter((s) => ours.has(s.jobId));
   if (rows.length === 0) return;
-  await tx.jobAttempt.createMany({
-    data: rows.map((s) => ({
-      id: s.attemptId,
-      jobId: s.jobId,
-      attemptNumber: s.attemptNumber,
-      computeEnvironmentId: s.computeEnvironmentId,
-      startedAt: s.startedAt,
-      logStreamName: s.logStreamName,
-      enforcedLimits: JSON.stringify(s.enforcedLimits),
-      engineId,
-      pid: s.pid,
-    })),
-  });
+  const values = rows.map(
+    (s) =>
+      Prisma.sql`(${s.attemptId}, ${s.jobId}, ${s.attemptNumber}, ${s.computeEnvironmentId}, ${s.startedAt}, ${s.logStreamName}, ${JSON.stringify(s.enforcedLimits)}, ${engineId}, ${s.pid})`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO "JobAttempt"
+      ("id", "jobId", "attemptNumber", "computeEnvironmentId", "startedAt", "logStreamName", "enforcedLimits", "engineId", "pid")
+    VALUES ${Prisma.join(values)}`;
 }
 
 /**
@@ -81,7 +86,7 @@ export async function applyStarted(tx: Tx, engineId: string, started: StartedAtt
  * whatever engine held them. Returns the jobs that reached a terminal state.
  */
 export async function applyOutcomes(
-  tx: Tx,
+  tx: RawSql,
   leaseOwner: string | null,
   outcomes: AttemptOutcome[],
   now: number,
@@ -96,39 +101,23 @@ export async function applyOutcomes(
   const finished: FinishedJob[] = [];
   for (const group of groups.values()) {
     const { result, statusReason, exitCode } = group[0]!;
-    const data =
+    const set =
       result === "retry"
-        ? {
-            runnableAt: now,
-            leaseOwner: null,
-            leaseExpiresAt: null,
-            computeEnvironmentId: null,
-            statusReason,
-            exitCode,
-            updatedAt: now,
-          }
-        : {
-            statusReason,
-            exitCode,
-            stoppedAt: now,
-            leaseOwner: null,
-            leaseExpiresAt: null,
-            updatedAt: now,
-          };
-    const ids = group.map((o) => o.jobId);
-    const moved = await transitionJobs(tx, result, { id: { in: ids }, ...(leaseOwner ? { leaseOwner } : {}) }, data);
-    if (result === "retry") continue;
-    const status = TRANSITIONS[result].to;
-    if (moved === ids.length) {
-      finished.push(...ids.map((id) => ({ id, status })));
-      continue;
+        ? Prisma.sql`"runnableAt" = ${now}, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "computeEnvironmentId" = NULL,
+            "statusReason" = ${statusReason}, "exitCode" = ${exitCode}, "updatedAt" = ${now}`
+        : Prisma.sql`"statusReason" = ${statusReason}, "exitCode" = ${exitCode}, "stoppedAt" = ${now},
+            "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${now}`;
+    for (let i = 0; i < group.length; i += IDS_PER_STATEMENT) {
+      const ids = group.slice(i, i + IDS_PER_STATEMENT).map((o) => o.jobId);
+      const where = leaseOwner
+        ? Prisma.sql`"id" IN (${Prisma.join(ids)}) AND "leaseOwner" = ${leaseOwner}`
+        : Prisma.sql`"id" IN (${Prisma.join(ids)})`;
+      // RETURNING names the jobs that moved: only those release dependents.
+      const moved = await transitionJobsSql(tx, result, { set, where });
+      if (result === "retry") continue;
+      const status = TRANSITIONS[result].to;
+      finished.push(...moved.map((id) => ({ id, status })));
     }
-    // Some were no longer ours: find out which did move, so only those release dependents.
-    const rows = await tx.job.findMany({
-      where: { id: { in: ids }, status, stoppedAt: now },
-      select: { id: true },
-    });
-    finished.push(...rows.map((r) => ({ id: r.id, status })));
   }
   await afterJobsFinished(tx, finished, now);
   return finished;
@@ -142,7 +131,7 @@ export async function applyOutcomes(
  * to record, after a lost lease) simply matches nothing. The casts type the VALUES columns for
  * PostgreSQL, as in lib/jobs/insert-jobs.ts.
  */
-async function recordEndedAttempts(tx: Tx, outcomes: AttemptOutcome[]): Promise<void> {
+async function recordEndedAttempts(tx: RawSql, outcomes: AttemptOutcome[]): Promise<void> {
   for (let i = 0; i < outcomes.length; i += ATTEMPTS_PER_STATEMENT) {
     const values = outcomes
       .slice(i, i + ATTEMPTS_PER_STATEMENT)

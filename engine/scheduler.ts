@@ -2,6 +2,8 @@
 // that has somewhere to run, ask placement.ts where jobs go, and claim them (RUNNABLE →
 // STARTING with this engine as lease owner) in one transaction before spawning anything.
 // Only the leader runs passes, one at a time, so a job is claimed at most once.
+
+import { Prisma } from "@/generated/sqlite/client";
 import { parseResolvedContainer, type ResolvedContainer } from "@/lib/batch/container";
 import { chooseExecutor, type EngineExecutorSet } from "@/lib/batch/executor-choice";
 import { type ExecutorKind, type ExecutorPolicy, executorPolicyOf } from "@/lib/batch/executor-policy";
@@ -15,10 +17,10 @@ import {
 import { parseEvaluateOnExit } from "@/lib/batch/retry";
 import { TRANSITIONS } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
-import { writeTransaction } from "@/lib/db/write-transaction";
+import { direct, directTransaction } from "@/lib/db/direct";
 import { newId } from "@/lib/ids";
 import { readQueueFront } from "@/lib/jobs/queue-snapshot";
-import { canMove, transitionJobs } from "@/lib/jobs/transition-jobs";
+import { canMoveSql, transitionJobsSql } from "@/lib/jobs/transition-jobs";
 import type { ClaimedJob, Executor } from "./executor";
 import { LEADER } from "./leadership";
 import type { ShareUsage } from "./share-usage";
@@ -43,6 +45,25 @@ interface Topology {
 const TOPOLOGY_TTL_MS = 1_000;
 const MIN_WINDOW = 32;
 const CLAIM_CHUNK = 500;
+
+/** A claimed job as the claim's read returns it (raw: 64-bit columns as number or bigint). */
+interface ClaimedRow {
+  id: string;
+  attemptCount: number;
+  attemptsAllowed: number;
+  retryStrategy: string | null;
+  container: string;
+  arrayIndex: number | null;
+  timeoutSeconds: number | null;
+  vcpus: number;
+  memoryMiB: number;
+  organizationId: string;
+  jobQueueId: string;
+  shareIdentifier: string | null;
+  runnableAt: number | bigint | null;
+  createdAt: number | bigint;
+  definitionName: string;
+}
 
 function parseJson<T>(text: string | null | undefined, fallback: T): T {
   try {
@@ -166,7 +187,10 @@ export class Scheduler {
   async pass(): Promise<number> {
     const now = Date.now();
     // Idle engines poll often: one index probe decides whether there is anything to do.
-    if (!(await this.db.job.findFirst({ where: canMove("place"), select: { id: true } }))) return 0;
+    const [any] = await direct(this.db).$queryRaw<
+      unknown[]
+    >`SELECT "id" FROM "Job" WHERE ${canMoveSql("place")} LIMIT 1`;
+    if (!any) return 0;
     const topology = await this.loadTopology(now);
     const environments = this.freeEnvironments(topology);
     const byId = new Map(environments.map((e) => [e.id, e]));
@@ -230,51 +254,29 @@ export class Scheduler {
     // one's connection lives, so the check is only needed on SQLite. A write transaction: on
     // SQLite a commit by the web server between the lease read and the claim would otherwise
     // fail the claim with SQLITE_BUSY_SNAPSHOT.
-    const claimed = await writeTransaction(this.db, async (tx) => {
+    const claimed = await directTransaction(this.db, {}, async (tx) => {
       if (this.provider === "sqlite") {
-        const lease = await tx.engineLease.findFirst({
-          where: { name: LEADER, holder: this.engineId, expiresAt: { gt: Date.now() } },
-          select: { name: true },
-        });
+        const [lease] = await tx.$queryRaw<unknown[]>`
+          SELECT "name" FROM "EngineLease"
+          WHERE "name" = ${LEADER} AND "holder" = ${this.engineId} AND "expiresAt" > ${Date.now()}`;
         if (!lease) return false;
       }
       for (const [environmentId, jobIds] of byEnv) {
-        await transitionJobs(
-          tx,
-          "place",
-          { id: { in: jobIds } },
-          {
-            leaseOwner: this.engineId,
-            computeEnvironmentId: environmentId,
-            attemptCount: { increment: 1 },
-            statusReason: null,
-            updatedAt: now,
-          },
-        );
+        await transitionJobsSql(tx, "place", {
+          set: Prisma.sql`"leaseOwner" = ${this.engineId}, "computeEnvironmentId" = ${environmentId},
+            "attemptCount" = "attemptCount" + 1, "statusReason" = NULL, "updatedAt" = ${now}`,
+          where: Prisma.sql`"id" IN (${Prisma.join(jobIds)})`,
+        });
       }
       return true;
     });
     if (!claimed) return 0;
-    const rows = await this.db.job.findMany({
-      where: { id: { in: ids }, status: TRANSITIONS.place.to, leaseOwner: this.engineId },
-      select: {
-        id: true,
-        attemptCount: true,
-        attemptsAllowed: true,
-        retryStrategy: true,
-        container: true,
-        arrayIndex: true,
-        timeoutSeconds: true,
-        vcpus: true,
-        memoryMiB: true,
-        organizationId: true,
-        jobQueueId: true,
-        shareIdentifier: true,
-        runnableAt: true,
-        createdAt: true,
-        jobDefinition: { select: { name: true } },
-      },
-    });
+    const rows = await direct(this.db).$queryRaw<ClaimedRow[]>`
+      SELECT j."id", j."attemptCount", j."attemptsAllowed", j."retryStrategy", j."container", j."arrayIndex",
+        j."timeoutSeconds", j."vcpus", j."memoryMiB", j."organizationId", j."jobQueueId", j."shareIdentifier",
+        j."runnableAt", j."createdAt", d."name" AS "definitionName"
+      FROM "Job" j JOIN "JobDefinition" d ON d."id" = j."jobDefinitionId"
+      WHERE j."id" IN (${Prisma.join(ids)}) AND j."status" = ${TRANSITIONS.place.to} AND j."leaseOwner" = ${this.engineId}`;
     const placementOf = new Map(placements.map((p) => [p.jobId, p]));
     const envOf = new Map(topology.environments.map((e) => [e.id, e]));
     const queueName = new Map(topology.queues.map((q) => [q.id, q.name]));
@@ -298,7 +300,7 @@ export class Scheduler {
         executor: env.executor ?? "process",
         policy: env.policy,
         // AWS: <definition name, 200 chars>/default/<task id>; each attempt has its own stream.
-        logStreamName: `${r.jobDefinition.name.slice(0, 200)}/default/${attemptId}`,
+        logStreamName: `${r.definitionName.slice(0, 200)}/default/${attemptId}`,
         timeoutSeconds: r.timeoutSeconds,
         vcpus: r.vcpus,
         memoryMiB: r.memoryMiB,

@@ -17,13 +17,14 @@
 // Every newly finished job (a failed dependent, a settled parent) is fed back in, so chains of
 // any length resolve in one call. Each round costs a handful of statements whatever the
 // number of jobs, chunked to stay under the databases' bound-parameter limits.
+import { Prisma } from "@/generated/sqlite/client";
 import { ACTIVE_STATUSES, JobStatus, STATUS_REASONS, type TerminalStatus, TRANSITIONS } from "@/lib/batch/states";
-import type { Tx } from "@/lib/db";
-import { canMove, transitionJobs } from "./transition-jobs";
+import type { RawSql } from "@/lib/db/direct";
+import { canMoveSql, transitionJobsSql } from "./transition-jobs";
 
 export type FinishedJob = { id: string; status: TerminalStatus };
 
-/** Ids per IN list: Prisma refuses queries over 999 bound parameters on SQLite (P2029). */
+/** Ids per IN list, under SQLite's bound-parameter limit as Prisma counts it (999). */
 const CHUNK = 900;
 
 function chunks<T>(items: T[]): T[][] {
@@ -32,7 +33,13 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
-export async function afterJobsFinished(tx: Tx, finished: FinishedJob[], now: number): Promise<void> {
+const inList = (ids: readonly string[]) => Prisma.join([...ids]);
+
+/**
+ * Raw statements only, so it runs in a Prisma transaction or a direct one (lib/db/direct.ts):
+ * the engine calls it for every flush of ended attempts.
+ */
+export async function afterJobsFinished(tx: RawSql, finished: FinishedJob[], now: number): Promise<void> {
   let round = dedupe(finished);
   while (round.length > 0) {
     const next: FinishedJob[] = [];
@@ -49,12 +56,10 @@ function dedupe(jobs: FinishedJob[]): FinishedJob[] {
   return [...new Map(jobs.map((j) => [j.id, j])).values()];
 }
 
-async function releaseDependents(tx: Tx, succeededIds: string[], now: number): Promise<void> {
+async function releaseDependents(tx: RawSql, succeededIds: string[], now: number): Promise<void> {
   for (const ids of chunks(succeededIds)) {
-    const edges = await tx.jobDependency.findMany({
-      where: { dependsOnJobId: { in: ids } },
-      select: { jobId: true },
-    });
+    const edges = await tx.$queryRaw<{ jobId: string }[]>`
+      SELECT "jobId" FROM "JobDependency" WHERE "dependsOnJobId" IN (${inList(ids)})`;
     if (edges.length === 0) continue;
     // A dependent may wait on several of these jobs: group by how much to subtract, so the
     // common case is one UPDATE for every dependent.
@@ -69,20 +74,17 @@ async function releaseDependents(tx: Tx, succeededIds: string[], now: number): P
     for (const [amount, jobIds] of byAmount) {
       for (const part of chunks(jobIds)) {
         // Only jobs still waiting count down: the jobs the release below may move.
-        await tx.job.updateMany({
-          where: { id: { in: part }, ...canMove("dependenciesSatisfied") },
-          data: { pendingDependencies: { decrement: amount }, updatedAt: now },
-        });
+        await tx.$executeRaw`
+          UPDATE "Job" SET "pendingDependencies" = "pendingDependencies" - ${amount}, "updatedAt" = ${now}
+          WHERE "id" IN (${inList(part)}) AND ${canMoveSql("dependenciesSatisfied")}`;
       }
     }
     const dependentIds = [...perJob.keys()];
     for (const part of chunks(dependentIds)) {
-      await transitionJobs(
-        tx,
-        "dependenciesSatisfied",
-        { id: { in: part }, pendingDependencies: { lte: 0 }, arraySize: null },
-        { runnableAt: now, updatedAt: now },
-      );
+      await transitionJobsSql(tx, "dependenciesSatisfied", {
+        set: Prisma.sql`"runnableAt" = ${now}, "updatedAt" = ${now}`,
+        where: Prisma.sql`"id" IN (${inList(part)}) AND "pendingDependencies" <= 0 AND "arraySize" IS NULL`,
+      });
       await releaseArrayChildren(tx, part, now);
     }
   }
@@ -91,87 +93,74 @@ async function releaseDependents(tx: Tx, succeededIds: string[], now: number): P
 // An array parent whose own dependencies are met stays PENDING (it never runs), but children
 // that were only waiting for it — PENDING with nothing of their own outstanding — may start.
 // Children with their own edges (SEQUENTIAL, N_TO_N) are released by those edges instead.
-async function releaseArrayChildren(tx: Tx, candidateIds: string[], now: number): Promise<void> {
-  const parents = await tx.job.findMany({
-    where: {
-      id: { in: candidateIds },
-      status: JobStatus.PENDING,
-      pendingDependencies: { lte: 0 },
-      arraySize: { not: null },
-    },
-    select: { id: true },
-  });
+async function releaseArrayChildren(tx: RawSql, candidateIds: string[], now: number): Promise<void> {
+  const parents = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Job"
+    WHERE "id" IN (${inList(candidateIds)}) AND "status" = ${JobStatus.PENDING} AND "pendingDependencies" <= 0
+      AND "arraySize" IS NOT NULL`;
   if (parents.length === 0) return;
-  await transitionJobs(
-    tx,
-    "dependenciesSatisfied",
-    { arrayParentId: { in: parents.map((p) => p.id) }, pendingDependencies: { lte: 0 } },
-    { runnableAt: now, updatedAt: now },
-  );
+  await transitionJobsSql(tx, "dependenciesSatisfied", {
+    set: Prisma.sql`"runnableAt" = ${now}, "updatedAt" = ${now}`,
+    where: Prisma.sql`"arrayParentId" IN (${inList(parents.map((p) => p.id))}) AND "pendingDependencies" <= 0`,
+  });
 }
 
-async function failDependents(tx: Tx, failedIds: string[], now: number): Promise<FinishedJob[]> {
+async function failDependents(tx: RawSql, failedIds: string[], now: number): Promise<FinishedJob[]> {
   const out: FinishedJob[] = [];
-  for (const ids of chunks(failedIds)) {
-    const dependents = await tx.job.findMany({
-      where: { ...canMove("dependencyFailed"), dependsOn: { some: { dependsOnJobId: { in: ids } } } },
-      select: { id: true, arraySize: true },
+  const failed = (ids: string[]) =>
+    transitionJobsSql(tx, "dependencyFailed", {
+      set: Prisma.sql`"statusReason" = ${STATUS_REASONS.dependentJobFailed}, "stoppedAt" = ${now}, "updatedAt" = ${now}`,
+      where: Prisma.sql`"id" IN (${inList(ids)})`,
     });
+  const status = TRANSITIONS.dependencyFailed.to;
+  for (const ids of chunks(failedIds)) {
+    const dependents = await tx.$queryRaw<{ id: string; arraySize: number | bigint | null }[]>`
+      SELECT j."id", j."arraySize" FROM "Job" j
+      WHERE ${canMoveSql("dependencyFailed", Prisma.raw('j."status"'))}
+        AND EXISTS (SELECT 1 FROM "JobDependency" d WHERE d."jobId" = j."id" AND d."dependsOnJobId" IN (${inList(ids)}))`;
     if (dependents.length === 0) continue;
     const dependentIds = dependents.map((d) => d.id);
-    const failed = { statusReason: STATUS_REASONS.dependentJobFailed, stoppedAt: now, updatedAt: now };
-    const status = TRANSITIONS.dependencyFailed.to;
-    for (const part of chunks(dependentIds)) {
-      await transitionJobs(tx, "dependencyFailed", { id: { in: part } }, failed);
-    }
+    for (const part of chunks(dependentIds)) await failed(part);
     out.push(...dependentIds.map((id) => ({ id, status })));
     // The children of an array that can no longer run fail with it: they wait on their parent,
     // so they are still PENDING (a parent with a dependency outstanding never released them).
     const arrayIds = dependents.filter((d) => d.arraySize !== null).map((d) => d.id);
     for (const part of chunks(arrayIds)) {
-      const children = await tx.job.findMany({
-        where: { arrayParentId: { in: part }, ...canMove("dependencyFailed") },
-        select: { id: true },
-      });
+      const children = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Job" WHERE "arrayParentId" IN (${inList(part)}) AND ${canMoveSql("dependencyFailed")}`;
       if (children.length === 0) continue;
-      await transitionJobs(tx, "dependencyFailed", { id: { in: children.map((c) => c.id) } }, failed);
+      for (const some of chunks(children.map((c) => c.id))) await failed(some);
       out.push(...children.map((c) => ({ id: c.id, status })));
     }
   }
   return out;
 }
 
-async function settleArrayParents(tx: Tx, round: FinishedJob[], now: number): Promise<FinishedJob[]> {
+async function settleArrayParents(tx: RawSql, round: FinishedJob[], now: number): Promise<FinishedJob[]> {
   const out: FinishedJob[] = [];
   for (const ids of chunks(round.map((j) => j.id))) {
-    const children = await tx.job.findMany({
-      where: { id: { in: ids }, arrayParentId: { not: null } },
-      select: { arrayParentId: true },
-    });
-    const parentIds = [...new Set(children.map((c) => c.arrayParentId as string))].sort();
+    const children = await tx.$queryRaw<{ arrayParentId: string }[]>`
+      SELECT "arrayParentId" FROM "Job" WHERE "id" IN (${inList(ids)}) AND "arrayParentId" IS NOT NULL`;
+    const parentIds = [...new Set(children.map((c) => c.arrayParentId))].sort();
     if (parentIds.length === 0) continue;
     // Touching the parents first takes their row locks, so two transactions finishing the last
     // two children at once are serialized and the second sees the first's child as finished
     // (otherwise each could see the other's child still running and neither would settle).
-    await tx.job.updateMany({ where: { id: { in: parentIds }, status: JobStatus.PENDING }, data: { updatedAt: now } });
+    await tx.$executeRaw`
+      UPDATE "Job" SET "updatedAt" = ${now} WHERE "id" IN (${inList(parentIds)}) AND "status" = ${JobStatus.PENDING}`;
     for (const parentId of parentIds) {
-      const unfinished = await tx.job.findFirst({
-        where: { arrayParentId: parentId, status: { in: [...ACTIVE_STATUSES] } },
-        select: { id: true },
-      });
+      const [unfinished] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Job"
+        WHERE "arrayParentId" = ${parentId} AND "status" IN (${Prisma.join([...ACTIVE_STATUSES])}) LIMIT 1`;
       if (unfinished) continue;
-      const failedChild = await tx.job.findFirst({
-        where: { arrayParentId: parentId, status: JobStatus.FAILED },
-        select: { id: true },
-      });
+      const [failedChild] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "Job" WHERE "arrayParentId" = ${parentId} AND "status" = ${JobStatus.FAILED} LIMIT 1`;
       const move = failedChild ? "arrayChildFailed" : "arrayChildrenSucceeded";
-      const moved = await transitionJobs(
-        tx,
-        move,
-        { id: parentId },
-        { statusReason: failedChild ? STATUS_REASONS.arrayChildFailed : null, stoppedAt: now, updatedAt: now },
-      );
-      if (moved === 1) out.push({ id: parentId, status: TRANSITIONS[move].to });
+      const moved = await transitionJobsSql(tx, move, {
+        set: Prisma.sql`"statusReason" = ${failedChild ? STATUS_REASONS.arrayChildFailed : null}, "stoppedAt" = ${now}, "updatedAt" = ${now}`,
+        where: Prisma.sql`"id" = ${parentId}`,
+      });
+      if (moved.length === 1) out.push({ id: parentId, status: TRANSITIONS[move].to });
     }
   }
   return out;

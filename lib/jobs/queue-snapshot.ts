@@ -4,11 +4,13 @@
 // vCPUs as their usage; the engine also weighs recent history it keeps in memory, so on a
 // busy fair-share queue the snapshot is a close approximation, as AWS's own is.
 import { z } from "zod";
+import { Prisma } from "@/generated/sqlite/client";
 import type { OrgContext } from "@/lib/auth/context";
 import { jobArn } from "@/lib/batch/arn";
 import { dispatchOrder, type FairShare, type PlacementJob } from "@/lib/batch/placement";
 import { JobStatus, ON_HOST_STATUSES } from "@/lib/batch/states";
 import type { DbOrTx } from "@/lib/db";
+import { type RawSql, rawSql } from "@/lib/db/direct";
 import { accountIdOf } from "@/lib/resources/account";
 import { resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
 
@@ -27,16 +29,17 @@ const MAX_LEVELS = 20;
 /** Candidates read before ordering: fair share may pull jobs from well behind the FIFO front. */
 const WINDOW = 1_000;
 
-const frontSelect = {
-  id: true,
-  vcpus: true,
-  memoryMiB: true,
-  gpus: true,
-  schedulingPriority: true,
-  createdAt: true,
-  runnableAt: true,
-  shareIdentifier: true,
-} as const;
+/** A RUNNABLE job as the front's raw read returns it (64-bit columns as number or bigint). */
+export interface FrontRow {
+  id: string;
+  vcpus: number;
+  memoryMiB: number;
+  gpus: number;
+  schedulingPriority: number;
+  createdAt: number | bigint;
+  runnableAt: number | bigint | null;
+  shareIdentifier: string | null;
+}
 
 /**
  * The first `take` RUNNABLE jobs of a queue, schedulingPriority desc then createdAt asc (also
@@ -45,33 +48,28 @@ const frontSelect = {
  * at 100,000 queued jobs is the whole cost of a scheduling pass. Each level here is an index
  * range read of at most `take` rows.
  */
-export async function readQueueFront(db: DbOrTx, queueId: string, take: number) {
-  const out: Awaited<ReturnType<typeof readLevel>> = [];
+export async function readQueueFront(db: RawSql, queueId: string, take: number): Promise<FrontRow[]> {
+  const sql = rawSql(db);
+  const out: FrontRow[] = [];
   let below: number | undefined;
   for (let levels = 0; out.length < take && levels < MAX_LEVELS; levels++) {
-    const top = await db.job.findFirst({
-      where: {
-        jobQueueId: queueId,
-        status: JobStatus.RUNNABLE,
-        ...(below === undefined ? {} : { schedulingPriority: { lt: below } }),
-      },
-      orderBy: { schedulingPriority: "desc" },
-      select: { schedulingPriority: true },
-    });
+    const lower = below === undefined ? Prisma.empty : Prisma.sql`AND "schedulingPriority" < ${below}`;
+    const [top] = await sql.$queryRaw<{ schedulingPriority: number }[]>`
+      SELECT "schedulingPriority" FROM "Job"
+      WHERE "status" = ${JobStatus.RUNNABLE} AND "jobQueueId" = ${queueId} ${lower}
+      ORDER BY "schedulingPriority" DESC LIMIT 1`;
     if (!top) break;
-    out.push(...(await readLevel(db, queueId, top.schedulingPriority, take - out.length)));
-    below = top.schedulingPriority;
+    const level = Number(top.schedulingPriority);
+    out.push(
+      ...(await sql.$queryRaw<FrontRow[]>`
+        SELECT "id", "vcpus", "memoryMiB", "gpus", "schedulingPriority", "createdAt", "runnableAt", "shareIdentifier"
+        FROM "Job"
+        WHERE "status" = ${JobStatus.RUNNABLE} AND "jobQueueId" = ${queueId} AND "schedulingPriority" = ${level}
+        ORDER BY "createdAt" ASC LIMIT ${take - out.length}`),
+    );
+    below = level;
   }
   return out;
-}
-
-function readLevel(db: DbOrTx, queueId: string, schedulingPriority: number, take: number) {
-  return db.job.findMany({
-    where: { jobQueueId: queueId, status: JobStatus.RUNNABLE, schedulingPriority },
-    orderBy: { createdAt: "asc" },
-    take,
-    select: frontSelect,
-  });
 }
 
 export async function getJobQueueSnapshot(ctx: OrgContext, input: GetJobQueueSnapshotInput): Promise<JobQueueSnapshot> {

@@ -6,6 +6,7 @@
 import { Prisma } from "@/generated/sqlite/client";
 import { type JobStatus, TRANSITIONS, type TransitionName } from "@/lib/batch/states";
 import type { DbOrTx } from "@/lib/db";
+import { type RawSql, rawSql } from "@/lib/db/direct";
 
 /** Anything but the status, which the move decides. */
 export type JobWhere = Omit<Prisma.JobWhereInput, "status">;
@@ -50,21 +51,27 @@ export async function transitionJobsReturningIds(
   return rows.map((r) => r.id);
 }
 
+/** canMove as SQL on the column `column` (`"status"` unless a query names its table). */
+export function canMoveSql(name: TransitionName, column: Prisma.Sql = Prisma.raw('"status"')): Prisma.Sql {
+  const from: readonly JobStatus[] = TRANSITIONS[name].from;
+  return from.length === 1 ? Prisma.sql`${column} = ${from[0]}` : Prisma.sql`${column} IN (${Prisma.join([...from])})`;
+}
+
 /**
- * The raw form, for statements Prisma cannot build within SQLite's bound-parameter limit
- * (thousands of ids in one IN list): `UPDATE "Job" SET "status" = to, <set> WHERE (<where>)
- * AND "status" IN (from) RETURNING "id"`. Returns the ids of the jobs that moved.
+ * The raw form, for the hot paths (lib/db/direct.ts runs it without Prisma's client) and for
+ * statements Prisma cannot build within SQLite's bound-parameter limit (thousands of ids in
+ * one IN list): `UPDATE "Job" SET "status" = to, <set> WHERE (<where>) AND <canMove>
+ * RETURNING "id"`. Returns the ids of the jobs that moved.
  */
 export async function transitionJobsSql(
-  db: DbOrTx,
+  db: RawSql,
   name: TransitionName,
   statement: { set: Prisma.Sql; where: Prisma.Sql },
 ): Promise<string[]> {
-  const { from, to } = TRANSITIONS[name];
-  const rows = await db.$queryRaw<{ id: string }[]>`
+  const rows = await rawSql(db).$queryRaw<{ id: string }[]>`
     UPDATE "Job"
-    SET "status" = ${to}, ${statement.set}
-    WHERE (${statement.where}) AND "status" IN (${Prisma.join([...from])})
+    SET "status" = ${TRANSITIONS[name].to}, ${statement.set}
+    WHERE (${statement.where}) AND ${canMoveSql(name)}
     RETURNING "id"`;
   return rows.map((r) => r.id);
 }
