@@ -16,6 +16,7 @@
 // machine, heartbeatAt = the engine's last sign of life) and "host:<machine>" (holder = the engine
 // that cleaned it, heartbeatAt = when).
 import type { Db } from "@/lib/db";
+import { direct } from "@/lib/db/direct";
 import { LEADER } from "./leadership";
 
 const engineRow = (engineId: string) => `engine:${engineId}`;
@@ -38,12 +39,13 @@ export class Hosts {
 
   /** This engine's sign of life (every engine, leader or standby, every lease renewal). */
   async heartbeat(now = Date.now()): Promise<void> {
+    // Every leaseRenewMs: a direct statement (lib/db/direct.ts), as the leader's renewal.
     const name = engineRow(this.c.engineId);
-    await this.c.db.engineLease.upsert({
-      where: { name },
-      create: { name, holder: this.c.hostId, acquiredAt: now, heartbeatAt: now, expiresAt: now + this.c.leaseTtlMs },
-      update: { heartbeatAt: now, expiresAt: now + this.c.leaseTtlMs },
-    });
+    const expiresAt = now + this.c.leaseTtlMs;
+    await direct(this.c.db).$executeRaw`
+      INSERT INTO "EngineLease" ("name", "holder", "acquiredAt", "heartbeatAt", "expiresAt", "stats")
+      VALUES (${name}, ${this.c.hostId}, ${now}, ${now}, ${expiresAt}, '{}')
+      ON CONFLICT ("name") DO UPDATE SET "heartbeatAt" = ${now}, "expiresAt" = ${expiresAt}`;
   }
 
   /** Every attempt of a dead engine of this machine has been stopped, as of now. */

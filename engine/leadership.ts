@@ -8,7 +8,9 @@
 // Either way the leader writes its heartbeat into the "leader" row (read by /api/health), with
 // its figures (engine/stats.ts) for /api/metrics; a new holder replaces the previous one's.
 import pg from "pg";
+import { Prisma } from "@/generated/sqlite/client";
 import type { Db } from "@/lib/db";
+import { direct } from "@/lib/db/direct";
 import type { EngineLog } from "@/lib/log";
 
 /** Arbitrary but fixed: the advisory lock key every Batchdeck engine contends for. */
@@ -54,23 +56,23 @@ export function createLeadership(config: LeadershipConfig): Leadership {
     lostHandler();
   };
 
+  // The renewal and the standby's read run every leaseRenewMs, so they are direct statements
+  // (lib/db/direct.ts): through Prisma's client each cost more CPU than an idle second has.
   async function heartbeat(now: number) {
     const expiresAt = now + config.leaseTtlMs;
-    const r = await config.db.engineLease.updateMany({
-      where: { name: LEADER, holder: config.engineId },
-      data: { heartbeatAt: now, expiresAt, ...(config.stats ? { stats: config.stats() } : {}) },
-    });
-    return r.count === 1;
+    const stats = config.stats ? Prisma.sql`, "stats" = ${config.stats()}` : Prisma.empty;
+    const changed = await direct(config.db).$executeRaw`
+      UPDATE "EngineLease" SET "heartbeatAt" = ${now}, "expiresAt" = ${expiresAt} ${stats}
+      WHERE "name" = ${LEADER} AND "holder" = ${config.engineId}`;
+    return changed === 1;
   }
 
   async function trySqlite(): Promise<boolean> {
     const now = Date.now();
     // A standby asks every leaseRenewMs: one read while another engine's lease is good, instead
     // of three writes that fail (bench/idle-cost.ts: the standby cost more than the idle leader).
-    const lease = await config.db.engineLease.findUnique({
-      where: { name: LEADER },
-      select: { holder: true, expiresAt: true },
-    });
+    const [lease] = await direct(config.db).$queryRaw<{ holder: string; expiresAt: number | bigint }[]>`
+      SELECT "holder", "expiresAt" FROM "EngineLease" WHERE "name" = ${LEADER}`;
     if (lease && lease.holder !== config.engineId && Number(lease.expiresAt) >= now) return false;
     if (await heartbeat(now)) return true;
     const taken = await config.db.engineLease.updateMany({
