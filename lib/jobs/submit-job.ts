@@ -13,7 +13,7 @@ import { type RawSql, requirePrisma } from "@/lib/db/direct";
 import { wakeEngine } from "@/lib/db/engine-wake";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
-import { newId } from "@/lib/ids";
+import { newJobId } from "@/lib/ids";
 import { accountIdOf } from "@/lib/resources/account";
 import { type JobDefinitionRow, resolveJobDefinition } from "@/lib/resources/job-definitions/resolve-job-definition";
 import { type JobQueueRow, resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
@@ -165,7 +165,7 @@ export async function submitInTransaction(
     }
   }
 
-  const jobId = newId();
+  const jobId = newJobId();
   const arraySize = input.arrayProperties?.size ?? null;
   const plan = await planDependencies(tx, {
     organizationId,

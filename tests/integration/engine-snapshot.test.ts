@@ -1,6 +1,7 @@
 // GetJobQueueSnapshot: front of the queue in dispatch order, scoped to the organization.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
+import { submitJob } from "@/lib/jobs/submit-job";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { insertJobs, seedEngineWorld } from "../helpers/engine-fixtures";
 import { contextFor, createUser } from "../helpers/fixtures";
@@ -45,6 +46,27 @@ describe.each(PROVIDERS)("job queue snapshot on %s", (provider) => {
     // By ARN as well as by name.
     const byArn = await getJobQueueSnapshot(await ctxFor(world.organizationId), { jobQueue: queue.arn });
     expect(byArn.frontOfQueue.jobs).toHaveLength(100);
+  });
+
+  it("keeps jobs submitted in the same millisecond in the order they were submitted", async () => {
+    const world = await seedEngineWorld(t.db);
+    const queue = await t.db.jobQueue.findUniqueOrThrow({ where: { id: world.queueId } });
+    const definition = await t.db.jobDefinition.findUniqueOrThrow({ where: { id: world.definitionId } });
+    const ctx = await ctxFor(world.organizationId);
+    // Submitted one after another without waiting: all but the first go in one group-commit
+    // batch, which gives its jobs one timestamp.
+    const submitted = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        submitJob(ctx, { jobName: `fifo-${i}`, jobQueue: queue.name, jobDefinition: definition.arn }),
+      ),
+    );
+    const createdAt = await t.db.job.findMany({
+      where: { id: { in: submitted.map((s) => s.jobId) } },
+      select: { createdAt: true },
+    });
+    expect(new Set(createdAt.map((j) => j.createdAt)).size).toBeLessThan(10);
+    const snap = await getJobQueueSnapshot(ctx, { jobQueue: queue.name });
+    expect(snap.frontOfQueue.jobs.map((j) => j.jobArn.split("/").pop())).toEqual(submitted.map((s) => s.jobId));
   });
 
   it("interleaves shares on a fair-share queue", async () => {
