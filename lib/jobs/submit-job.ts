@@ -1,7 +1,7 @@
 // SubmitJob on the built-in backend: in one transaction, resolve the queue and the definition,
 // resolve the container the engine will run, plan dependencies and write the job (and for an
 // array, its parent row and every child) with one audit event.
-import { recordAudit, recordAudits } from "@/lib/audit";
+import { type AuditEntry, recordAudit, recordAudits } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { jobArn, parseArn } from "@/lib/batch/arn";
 import { mergeParameters } from "@/lib/batch/parameters";
@@ -9,7 +9,7 @@ import { resolveContainer } from "@/lib/batch/resolve-container";
 import { MAX_TAGS, type RetryStrategy, type SubmitJobInput } from "@/lib/batch/shapes/jobs";
 import { STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
 import { type Db, providerOf } from "@/lib/db";
-import { type RawSql, requirePrisma } from "@/lib/db/direct";
+import type { RawSql } from "@/lib/db/direct";
 import { wakeEngine } from "@/lib/db/engine-wake";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
@@ -86,8 +86,6 @@ export interface SubmitCache {
   definitions: Map<string, JobDefinitionRow>;
   deferred?: { jobs: { common: JobCommon; row: JobRowInsert }[]; audits: AuditEntry[] };
 }
-
-type AuditEntry = Parameters<typeof recordAudit>[1];
 
 export const newSubmitCache = (): SubmitCache => ({ queues: new Map(), definitions: new Map() });
 
@@ -209,7 +207,7 @@ export async function submitInTransaction(
   const failed = rows
     .filter((r) => r.status === TRANSITIONS.submitDependencyFailed.to)
     .map((r) => ({ id: r.id, status: TRANSITIONS.submitDependencyFailed.to }));
-  if (failed.length > 0) await afterJobsFinished(requirePrisma(tx), failed, now);
+  if (failed.length > 0) await afterJobsFinished(tx, failed, now);
 
   const audit: AuditEntry = {
     organizationId,
