@@ -28,8 +28,7 @@ run(async () => {
   const d = await openDatabase(values.postgres);
   try {
     const { organizationId, queueId } = await seedEngineWorld(d.db);
-    const read = (sql: RawSql) =>
-      sql.$queryRaw`SELECT "id", "name", "state" FROM "JobQueue" WHERE "id" = ${queueId}`;
+    const read = (sql: RawSql) => sql.$queryRaw`SELECT "id", "name", "state" FROM "JobQueue" WHERE "id" = ${queueId}`;
     const insert = (sql: RawSql) =>
       sql.$executeRaw`
         INSERT INTO "AuditEvent"
@@ -38,7 +37,9 @@ run(async () => {
     const transaction = async (tx: RawSql) => {
       await tx.$executeRaw`UPDATE "Organization" SET "name" = "name" WHERE "id" = ${organizationId}`;
       await read(tx);
-      await tx.$queryRaw(Prisma.sql`SELECT "id" FROM "JobDefinition" WHERE "organizationId" = ${organizationId} LIMIT 1`);
+      await tx.$queryRaw(
+        Prisma.sql`SELECT "id" FROM "JobDefinition" WHERE "organizationId" = ${organizationId} LIMIT 1`,
+      );
       await insert(tx);
     };
     const cases: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
