@@ -48,7 +48,7 @@ run(async () => {
       [
         "write transaction, 4 statements",
         () => writeTransaction(d.db, transaction),
-        () => directTransaction(d.db, {}, transaction),
+        () => directTransaction(d.db, transaction),
       ],
     ];
     const rows: [string, string][] = [];

@@ -254,7 +254,7 @@ export class Scheduler {
     // one's connection lives, so the check is only needed on SQLite. A write transaction: on
     // SQLite a commit by the web server between the lease read and the claim would otherwise
     // fail the claim with SQLITE_BUSY_SNAPSHOT.
-    const claimed = await directTransaction(this.db, {}, async (tx) => {
+    const claimed = await directTransaction(this.db, async (tx) => {
       if (this.provider === "sqlite") {
         const [lease] = await tx.$queryRaw<unknown[]>`
           SELECT "name" FROM "EngineLease"

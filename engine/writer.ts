@@ -103,7 +103,7 @@ export class Writer {
       return;
     }
     try {
-      await directTransaction(this.db, {}, async (tx) => {
+      await directTransaction(this.db, async (tx) => {
         const now = Date.now();
         await applyStarted(tx, this.engineId, started, now);
         for (let i = 0; i < logs.length; i += LOG_ROWS_PER_STATEMENT) {

@@ -17,8 +17,6 @@
 // as 0/1 on SQLite, 64-bit integers as numbers on SQLite and bigint on PostgreSQL.
 import pg from "pg";
 import { Prisma } from "@/generated/sqlite/client";
-import type { WakeKind } from "./engine-wake";
-import { wakeEngine } from "./engine-wake";
 import type { Db, Tx } from "./index";
 import type { SqliteConnection } from "./sqlite-adapter";
 import { whenUnlocked } from "./sqlite-lock-wait";
@@ -156,26 +154,14 @@ export function direct(db: Db): RawSql {
   return new SqliteRaw(target.connections().outside);
 }
 
-export interface DirectTransactionOptions {
-  /** Once committed, wake the engine (lib/db/engine-wake.ts). */
-  wakeEngine?: WakeKind;
-}
-
 /**
  * `fn` in one transaction that reads and writes, committed when it resolves and rolled back when
  * it throws. On SQLite it holds the write lock from its first statement (BEGIN IMMEDIATE), as a
  * Prisma transaction opened by writeTransaction does; on PostgreSQL it takes no lock of its own.
  */
-export async function directTransaction<T>(
-  db: Db,
-  options: DirectTransactionOptions,
-  fn: (tx: RawSql) => Promise<T>,
-): Promise<T> {
+export function directTransaction<T>(db: Db, fn: (tx: RawSql) => Promise<T>): Promise<T> {
   const target = targetOf(db);
-  const result =
-    target.provider === "postgresql" ? await pgTransaction(target.pool, fn) : await sqliteTransaction(target, fn);
-  if (options.wakeEngine) wakeEngine(db, options.wakeEngine);
-  return result;
+  return target.provider === "postgresql" ? pgTransaction(target.pool, fn) : sqliteTransaction(target, fn);
 }
 
 async function sqliteTransaction<T>(

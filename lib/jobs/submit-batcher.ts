@@ -102,7 +102,7 @@ export class TransactionBatcher<I, R, S> {
     const work = (tx: RawSql) => this.items(tx, items);
     return items.some((item) => this.work.needsPrisma(item))
       ? writeTransaction(this.db, { timeout: 30_000, maxWait: 30_000 }, work)
-      : directTransaction(this.db, {}, work);
+      : directTransaction(this.db, work);
   }
 
   private async items(tx: RawSql, items: I[]): Promise<Outcome<R>[]> {

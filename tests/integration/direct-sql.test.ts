@@ -66,14 +66,14 @@ describe.each(PROVIDERS)("direct SQL on %s", (provider) => {
 
   it("commits a transaction whole, and rolls it back whole when its work throws", async () => {
     const kept = newId();
-    await directTransaction(t.db, {}, async (tx) => {
+    await directTransaction(t.db, async (tx) => {
       await tx.$executeRaw(insertAudit(organizationId, kept, new Date()));
     });
     expect(await t.db.auditEvent.count({ where: { id: kept } })).toBe(1);
 
     const dropped = newId();
     await expect(
-      directTransaction(t.db, {}, async (tx) => {
+      directTransaction(t.db, async (tx) => {
         await tx.$executeRaw(insertAudit(organizationId, dropped, new Date()));
         throw new Error("the work fails after its write");
       }),
@@ -85,11 +85,11 @@ describe.each(PROVIDERS)("direct SQL on %s", (provider) => {
     // More failures than the PostgreSQL pool has connections (10): a leaked one would hang here.
     for (let i = 0; i < 12; i++) {
       await expect(
-        directTransaction(t.db, {}, (tx) => tx.$executeRaw`INSERT INTO "NoSuchTable" ("id") VALUES (${i})`),
+        directTransaction(t.db, (tx) => tx.$executeRaw`INSERT INTO "NoSuchTable" ("id") VALUES (${i})`),
       ).rejects.toThrow();
     }
     const id = newId();
-    await directTransaction(t.db, {}, async (tx) => {
+    await directTransaction(t.db, async (tx) => {
       await tx.$executeRaw(insertAudit(organizationId, id, new Date()));
     });
     expect(await t.db.auditEvent.count({ where: { id } })).toBe(1);
@@ -125,7 +125,7 @@ describe("direct SQL on SQLite beside Prisma", () => {
       events.push("prisma ends");
     });
     await started;
-    const viaDirect = directTransaction(t.db, {}, async (tx) => {
+    const viaDirect = directTransaction(t.db, async (tx) => {
       events.push("direct begins");
       // Inside a transaction of its own: the Prisma transaction's row is committed, not pending.
       const [row] = await tx.$queryRaw<
