@@ -39,7 +39,11 @@ interface Topology {
     /** The executor its jobs get here; null: the one it names is missing on this engine. */
     executor: ExecutorKind | null;
   }[];
-  queues: (PlacementQueue & { name: string; fairsharePolicy: Record<string, unknown> | null })[];
+  queues: (PlacementQueue & {
+    name: string;
+    organizationId: string;
+    fairsharePolicy: Record<string, unknown> | null;
+  })[];
 }
 
 const TOPOLOGY_TTL_MS = 1_000;
@@ -120,6 +124,7 @@ export class Scheduler {
         select: {
           id: true,
           name: true,
+          organizationId: true,
           priority: true,
           state: true,
           computeEnvironments: { select: { computeEnvironmentId: true }, orderBy: { order: "asc" } },
@@ -148,6 +153,7 @@ export class Scheduler {
       queues: queues.map((q) => ({
         id: q.id,
         name: q.name,
+        organizationId: q.organizationId,
         priority: q.priority,
         enabled: q.state === "ENABLED",
         environmentIds: q.computeEnvironments.map((c) => c.computeEnvironmentId),
@@ -207,7 +213,11 @@ export class Scheduler {
       // plus room for backfill): a busy engine frees one slot at a time and must not re-read
       // a thousand rows to fill it.
       const take = Math.min(this.windowPerQueue, Math.max(MIN_WINDOW, Math.ceil(freeVcpus * 4)));
-      const rows = await readQueueFront(this.db, q.id, take);
+      const rows = await readQueueFront(
+        this.db,
+        { id: q.id, organizationId: q.organizationId, fairShare: q.fairsharePolicy !== null },
+        take,
+      );
       if (rows.length === 0) continue;
       const fairShare: FairShare | undefined = q.fairsharePolicy
         ? this.usage.fairShare(q.id, q.fairsharePolicy, now)

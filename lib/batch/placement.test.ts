@@ -82,10 +82,20 @@ describe("place", () => {
       expected: [["h", "e"]],
     },
     {
-      name: "schedulingPriority before age",
+      // AWS: schedulingPriority orders jobs only in fair-share queues.
+      name: "a FIFO queue starts the oldest job whatever its schedulingPriority",
       queues: [queue("q", 1, ["e"])],
       envs: [env("e", 1, 1000)],
       jobs: [job("old", "q"), job("urgent", "q", { schedulingPriority: 5 })],
+      expected: [["old", "e"]],
+    },
+    {
+      name: "a fair-share queue starts a share's higher schedulingPriority first",
+      queues: [
+        queue("q", 1, ["e"], { fairShare: { computeReservation: 0, weights: [], usage: {}, running: {} } }),
+      ],
+      envs: [env("e", 1, 1000)],
+      jobs: [job("old", "q", { shareIdentifier: "A" }), job("urgent", "q", { shareIdentifier: "A", schedulingPriority: 5 })],
       expected: [["urgent", "e"]],
     },
     {

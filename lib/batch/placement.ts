@@ -3,10 +3,11 @@
 //
 // - Queues are served in priority order (higher first); a job goes to the first environment
 //   in its queue's order that is ENABLED and has the vCPU, memory and GPUs free.
-// - Within a queue: FIFO (schedulingPriority desc, then createdAt), or fair share when the
-//   queue has a policy: the share with the lowest weighted usage goes next (AWS: usage ×
-//   weightFactor, lower weight = larger share), and computeReservation holds back vCPUs for
-//   shares that have nothing running yet.
+// - Within a queue: first in, first out (createdAt), or fair share when the queue has a
+//   policy: the share with the lowest weighted usage goes next (AWS: usage × weightFactor, lower
+//   weight = larger share), within a share schedulingPriority desc then createdAt, and
+//   computeReservation holds back vCPUs for shares that have nothing running yet. As in AWS,
+//   schedulingPriority counts only in fair-share queues.
 // - Backfill: a job that does not fit yet does not block smaller ones behind it, until it has
 //   waited STARVATION_MS; from then on the environment it is waiting for is reserved for it
 //   (nothing else is placed there) until it fits.
@@ -77,13 +78,18 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
   else map.set(key, [value]);
 }
 
-const fifo = (a: PlacementJob, b: PlacementJob) =>
-  b.schedulingPriority - a.schedulingPriority || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Submission order: job ids are UUIDv7, monotonic within a millisecond (lib/ids.ts). */
+const fifo = (a: PlacementJob, b: PlacementJob) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const priorityThenFifo = (a: PlacementJob, b: PlacementJob) => b.schedulingPriority - a.schedulingPriority || fifo(a, b);
 
-/** The queue's jobs in dispatch order. Fair share interleaves shares by weighted usage. */
+/**
+ * The queue's jobs in dispatch order: a FIFO queue's in submission order, whatever their
+ * schedulingPriority; fair share interleaves shares by weighted usage, each share's jobs by
+ * schedulingPriority then age.
+ */
 export function dispatchOrder(jobs: PlacementJob[], fairShare?: FairShare): PlacementJob[] {
-  const sorted = [...jobs].sort(fifo);
-  if (!fairShare) return sorted;
+  if (!fairShare) return [...jobs].sort(fifo);
+  const sorted = [...jobs].sort(priorityThenFifo);
   const byShare = new Map<string, PlacementJob[]>();
   for (const j of sorted) {
     const key = j.shareIdentifier ?? "";

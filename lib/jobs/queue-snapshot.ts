@@ -41,22 +41,38 @@ export interface FrontRow {
   shareIdentifier: string | null;
 }
 
+/** The queue as the front's read needs it: a fair-share queue orders by schedulingPriority. */
+export interface FrontQueue {
+  id: string;
+  organizationId: string;
+  fairShare: boolean;
+}
+
 /**
- * The first `take` RUNNABLE jobs of a queue, schedulingPriority desc then createdAt asc (also
- * what the engine reads each pass). One priority level at a time, because no index serves the
- * mixed-direction ORDER BY: asking for it directly sorts every RUNNABLE job of the queue, which
- * at 100,000 queued jobs is the whole cost of a scheduling pass. Each level here is an index
- * range read of at most `take` rows.
+ * The first `take` RUNNABLE jobs of a queue, as the engine reads them each pass. A FIFO queue's
+ * in submission order (createdAt, then id: UUIDv7 ids sort in submission order), one index range
+ * read. A fair-share queue's by schedulingPriority desc then createdAt (AWS: the priority counts
+ * only there), one priority level at a time, because no index serves the mixed-direction ORDER
+ * BY: asking for it directly sorts every RUNNABLE job of the queue, which at 100,000 queued jobs
+ * is the whole cost of a scheduling pass. Each level here is an index range read of at most
+ * `take` rows.
  */
-export async function readQueueFront(db: RawSql, queueId: string, take: number): Promise<FrontRow[]> {
+export async function readQueueFront(db: RawSql, queue: FrontQueue, take: number): Promise<FrontRow[]> {
   const sql = rawSql(db);
+  if (!queue.fairShare) {
+    return sql.$queryRaw<FrontRow[]>`
+      SELECT "id", "vcpus", "memoryMiB", "gpus", "schedulingPriority", "createdAt", "runnableAt", "shareIdentifier"
+      FROM "Job"
+      WHERE "organizationId" = ${queue.organizationId} AND "jobQueueId" = ${queue.id} AND "status" = ${JobStatus.RUNNABLE}
+      ORDER BY "createdAt" ASC, "id" ASC LIMIT ${take}`;
+  }
   const out: FrontRow[] = [];
   let below: number | undefined;
   for (let levels = 0; out.length < take && levels < MAX_LEVELS; levels++) {
     const lower = below === undefined ? Prisma.empty : Prisma.sql`AND "schedulingPriority" < ${below}`;
     const [top] = await sql.$queryRaw<{ schedulingPriority: number }[]>`
       SELECT "schedulingPriority" FROM "Job"
-      WHERE "status" = ${JobStatus.RUNNABLE} AND "jobQueueId" = ${queueId} ${lower}
+      WHERE "status" = ${JobStatus.RUNNABLE} AND "jobQueueId" = ${queue.id} ${lower}
       ORDER BY "schedulingPriority" DESC LIMIT 1`;
     if (!top) break;
     const level = Number(top.schedulingPriority);
@@ -64,7 +80,7 @@ export async function readQueueFront(db: RawSql, queueId: string, take: number):
       ...(await sql.$queryRaw<FrontRow[]>`
         SELECT "id", "vcpus", "memoryMiB", "gpus", "schedulingPriority", "createdAt", "runnableAt", "shareIdentifier"
         FROM "Job"
-        WHERE "status" = ${JobStatus.RUNNABLE} AND "jobQueueId" = ${queueId} AND "schedulingPriority" = ${level}
+        WHERE "status" = ${JobStatus.RUNNABLE} AND "jobQueueId" = ${queue.id} AND "schedulingPriority" = ${level}
         ORDER BY "createdAt" ASC LIMIT ${take - out.length}`),
     );
     below = level;
@@ -99,7 +115,11 @@ export async function queueDispatchOrder(
   queue: { id: string; schedulingPolicyId: string | null },
   take = queue.schedulingPolicyId ? WINDOW : FRONT,
 ): Promise<PlacementJob[]> {
-  const rows = await readQueueFront(db, queue.id, take);
+  const rows = await readQueueFront(
+    db,
+    { id: queue.id, organizationId, fairShare: queue.schedulingPolicyId !== null },
+    take,
+  );
   const jobs: PlacementJob[] = rows.map((r) => ({
     id: r.id,
     queueId: queue.id,

@@ -21,7 +21,11 @@ export function SchedulingSection({ form, update, errors, queue }: SectionProps 
           value={form.schedulingPriorityOverride}
           onChange={(e) => update({ schedulingPriorityOverride: e.target.value })}
           errors={errors.schedulingPriorityOverride}
-          hint="0 to 9999; higher runs first."
+          hint={
+            queue && !queue.fairShare
+              ? "Counts only in fair-share queues: this queue runs jobs first in, first out."
+              : "0 to 9999; higher runs first within its share (fair-share queues only)."
+          }
         />
       </div>
       <PairRows
