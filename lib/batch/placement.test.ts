@@ -91,11 +91,12 @@ describe("place", () => {
     },
     {
       name: "a fair-share queue starts a share's higher schedulingPriority first",
-      queues: [
-        queue("q", 1, ["e"], { fairShare: { computeReservation: 0, weights: [], usage: {}, running: {} } }),
-      ],
+      queues: [queue("q", 1, ["e"], { fairShare: { computeReservation: 0, weights: [], usage: {}, running: {} } })],
       envs: [env("e", 1, 1000)],
-      jobs: [job("old", "q", { shareIdentifier: "A" }), job("urgent", "q", { shareIdentifier: "A", schedulingPriority: 5 })],
+      jobs: [
+        job("old", "q", { shareIdentifier: "A" }),
+        job("urgent", "q", { shareIdentifier: "A", schedulingPriority: 5 }),
+      ],
       expected: [["urgent", "e"]],
     },
     {

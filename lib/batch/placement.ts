@@ -79,8 +79,10 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
 }
 
 /** Submission order: job ids are UUIDv7, monotonic within a millisecond (lib/ids.ts). */
-const fifo = (a: PlacementJob, b: PlacementJob) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const priorityThenFifo = (a: PlacementJob, b: PlacementJob) => b.schedulingPriority - a.schedulingPriority || fifo(a, b);
+const fifo = (a: PlacementJob, b: PlacementJob) =>
+  a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const priorityThenFifo = (a: PlacementJob, b: PlacementJob) =>
+  b.schedulingPriority - a.schedulingPriority || fifo(a, b);
 
 /**
  * The queue's jobs in dispatch order: a FIFO queue's in submission order, whatever their
