@@ -60,6 +60,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The loop's longest wait: the periodic duties below are checked at least this often. */
 const TICK_MS = 1_000;
 const TIME_LIMIT_MS = 5_000;
+/** How often the leader saves fair-share usage for its successor (engine/share-usage.ts). */
+const SHARE_SAVE_MS = 2_000;
 const PRUNE_MS = 3_600_000;
 /** How often a standby looks for a dead engine's jobs on its machine while the leader is elsewhere. */
 const HOST_CLEAN_MS = 2_000;
@@ -237,6 +239,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
     let lastPass = 0;
     let lastStopCheck = 0;
     let lastTimeLimits = 0;
+    let lastShareSave = Date.now();
     let lastSample = Date.now();
     let lastPrune = 0;
     let lastAwsSample = 0;
@@ -263,6 +266,10 @@ export function startEngine(options: EngineOptions): EngineHandle {
         if (woken.external || now - lastStopCheck >= o.pollMs) {
           lastStopCheck = now;
           await applyStopRequests(o.db, o.engineId, executor);
+        }
+        if (now - lastShareSave >= SHARE_SAVE_MS) {
+          lastShareSave = now;
+          await usage.save(o.db, o.engineId, now);
         }
         if (now - lastTimeLimits >= TIME_LIMIT_MS) {
           lastTimeLimits = now;
@@ -343,6 +350,11 @@ export function startEngine(options: EngineOptions): EngineHandle {
         return; // stopped while waiting
       }
       const myTerm = term;
+      try {
+        await usage.load(o.db);
+      } catch (error) {
+        o.log("could not read the fair-share usage the previous leader saved", { level: "warn", error });
+      }
       o.log("leading", { engineId: o.engineId, memoryLimits: host.mechanism, jobsRunAs: describeUsers(host.users) });
       try {
         const containerRunner = runners.container as ContainerRunner | undefined;
@@ -404,6 +416,9 @@ export function startEngine(options: EngineOptions): EngineHandle {
       await executor.killAll(STATUS_REASONS.hostTerminated(o.engineId));
       // A database that is gone must not hold shutdown forever; recovery covers what is unwritten.
       await Promise.race([writer.drain(), sleep(10_000)]);
+      if (leadership.isLeader()) {
+        await usage.save(o.db, o.engineId).catch((error) => o.log("saving fair-share usage failed", { error }));
+      }
       await leadership.stop();
       await main;
       writer.stop();

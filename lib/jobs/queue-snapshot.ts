@@ -1,8 +1,8 @@
 // GetJobQueueSnapshot: the first 100 RUNNABLE jobs of a queue in the order the engine would
 // dispatch them (AWS shape: frontOfQueue {jobs[{jobArn, earliestTimeAtPosition}],
 // lastUpdatedAt}). Fair-share queues are ordered by placement.ts with the shares' running
-// vCPUs as their usage; the engine also weighs recent history it keeps in memory, so on a
-// busy fair-share queue the snapshot is a close approximation, as AWS's own is.
+// vCPUs and the recent usage the leading engine last saved (lib/jobs/share-usage-row.ts, every
+// 2 s), so on a busy fair-share queue the snapshot is a close approximation, as AWS's own is.
 import { z } from "zod";
 import { Prisma } from "@/generated/sqlite/client";
 import type { OrgContext } from "@/lib/auth/context";
@@ -13,6 +13,7 @@ import type { DbOrTx } from "@/lib/db";
 import { type RawSql, rawSql } from "@/lib/db/direct";
 import { accountIdOf } from "@/lib/resources/account";
 import { resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
+import { decayMsOf, queueUsage, readSavedUsage } from "./share-usage-row";
 
 export const getJobQueueSnapshotInput = z.object({
   jobQueue: z.string({ message: "jobQueue is required." }).min(1, "jobQueue is required."),
@@ -138,6 +139,7 @@ export async function queueDispatchOrder(
       select: { fairsharePolicy: true },
     });
     const parsed = safeJson(policy?.fairsharePolicy) as {
+      shareDecaySeconds?: number;
       computeReservation?: number;
       shareDistribution?: { shareIdentifier: string; weightFactor?: number }[];
     };
@@ -152,7 +154,7 @@ export async function queueDispatchOrder(
         shareIdentifier: d.shareIdentifier,
         weightFactor: d.weightFactor ?? 1,
       })),
-      usage: {},
+      usage: queueUsage(await readSavedUsage(db), queue.id, decayMsOf(parsed.shareDecaySeconds), Date.now()),
       running: Object.fromEntries(running.map((r) => [r.shareIdentifier ?? "", r._sum.vcpus ?? 0])),
     };
   }
