@@ -2,7 +2,8 @@
 // dispatch them (AWS shape: frontOfQueue {jobs[{jobArn, earliestTimeAtPosition}],
 // lastUpdatedAt}). Fair-share queues are ordered by placement.ts with the shares' running
 // vCPUs and the recent usage the leading engine last saved (lib/jobs/share-usage-row.ts, every
-// 2 s), so on a busy fair-share queue the snapshot is a close approximation, as AWS's own is.
+// 2 s), so on a busy fair-share queue the snapshot is a close approximation, as AWS's own is. Beside the
+// front, queueUtilization: the vCPUs the queue's jobs hold now (queue-utilization.ts).
 import { z } from "zod";
 import { Prisma } from "@/generated/sqlite/client";
 import type { OrgContext } from "@/lib/auth/context";
@@ -13,6 +14,7 @@ import type { DbOrTx } from "@/lib/db";
 import { type RawSql, rawSql } from "@/lib/db/direct";
 import { accountIdOf } from "@/lib/resources/account";
 import { resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
+import { type QueueUtilization, queueUtilization } from "./queue-utilization";
 import { decayMsOf, queueUsage, readSavedUsage } from "./share-usage-row";
 
 export const getJobQueueSnapshotInput = z.object({
@@ -22,6 +24,8 @@ export type GetJobQueueSnapshotInput = z.infer<typeof getJobQueueSnapshotInput>;
 
 export interface JobQueueSnapshot {
   frontOfQueue: { jobs: { jobArn: string; earliestTimeAtPosition: number }[]; lastUpdatedAt: number };
+  /** Capacity in use by the queue's jobs (queue-utilization.ts); absent only when AWS leaves it out. */
+  queueUtilization?: QueueUtilization;
 }
 
 const FRONT = 100;
@@ -102,6 +106,7 @@ export async function getJobQueueSnapshot(ctx: OrgContext, input: GetJobQueueSna
       jobs: front.map((j) => ({ jobArn: jobArn(accountId, j.id), earliestTimeAtPosition: j.runnableAt })),
       lastUpdatedAt: now,
     },
+    queueUtilization: await queueUtilization(ctx, queue, now),
   };
 }
 

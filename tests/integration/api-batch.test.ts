@@ -37,6 +37,7 @@ import type { Role } from "@/lib/auth/permissions";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { addMembership, contextFor, createOrgWithAdmin, createUser } from "../helpers/fixtures";
+import { forceStatus } from "../helpers/job-fixtures";
 
 process.env.BATCHDECK_SECRET_KEY ??= randomBytes(32).toString("base64");
 
@@ -308,5 +309,72 @@ describe.each(PROVIDERS)("the /v1 API through @aws-sdk/client-batch on %s", (pro
     expect((await admin.send(new DescribeJobQueuesCommand({ jobQueues: ["iso-q"] }))).jobQueues?.[0]?.state).toBe(
       "ENABLED",
     );
+  });
+
+  it("returns the queue's capacity in use through the SDK, by share on a fair-share queue", async () => {
+    const u = await createOrgWithAdmin(t.db, "Org U");
+    const client = await clientFor(u.organizationId, u.admin, "admin");
+    await client.send(new CreateComputeEnvironmentCommand({ computeEnvironmentName: "u-ce", type: "MANAGED" }));
+    const policy = await client.send(new CreateSchedulingPolicyCommand({ name: "u-fair", fairsharePolicy: {} }));
+    const environments = [{ order: 1, computeEnvironment: "u-ce" }];
+    await client.send(
+      new CreateJobQueueCommand({
+        jobQueueName: "u-fs",
+        priority: 1,
+        schedulingPolicyArn: policy.arn,
+        computeEnvironmentOrder: environments,
+      }),
+    );
+    await client.send(
+      new CreateJobQueueCommand({ jobQueueName: "u-fifo", priority: 1, computeEnvironmentOrder: environments }),
+    );
+    await client.send(
+      new RegisterJobDefinitionCommand({
+        jobDefinitionName: "u-d",
+        type: "container",
+        containerProperties: { image: "x", command: ["true"] },
+      }),
+    );
+    const submit = (jobQueue: string, vcpus: string, shareIdentifier?: string) =>
+      client.send(
+        new SubmitJobCommand({
+          jobName: "u",
+          jobQueue,
+          jobDefinition: "u-d",
+          shareIdentifier,
+          containerOverrides: { resourceRequirements: [{ type: "VCPU", value: vcpus }] },
+        }),
+      );
+    const running = [
+      await submit("u-fs", "2", "blue"),
+      await submit("u-fs", "1", "blue"),
+      await submit("u-fs", "4", "red"),
+      await submit("u-fifo", "3"),
+    ];
+    await submit("u-fs", "8", "green"); // still RUNNABLE: no capacity in use
+    await forceStatus(
+      t.db,
+      running.map((j) => j.jobId as string),
+      "RUNNING",
+      { runnableAt: null },
+    );
+
+    const fair = await client.send(new GetJobQueueSnapshotCommand({ jobQueue: "u-fs" }));
+    expect(fair.frontOfQueue?.jobs).toHaveLength(1);
+    expect(fair.queueUtilization).toEqual({
+      totalCapacityUsage: [{ capacityUnit: "VCPU", quantity: 7 }],
+      fairshareUtilization: {
+        activeShareCount: 2,
+        topCapacityUtilization: [
+          { shareIdentifier: "red", capacityUsage: [{ capacityUnit: "VCPU", quantity: 4 }] },
+          { shareIdentifier: "blue", capacityUsage: [{ capacityUnit: "VCPU", quantity: 3 }] },
+        ],
+      },
+      lastUpdatedAt: fair.frontOfQueue?.lastUpdatedAt,
+    });
+    const fifo = await client.send(new GetJobQueueSnapshotCommand({ jobQueue: "u-fifo" }));
+    expect(fifo.queueUtilization?.totalCapacityUsage).toEqual([{ capacityUnit: "VCPU", quantity: 3 }]);
+    expect(fifo.queueUtilization?.fairshareUtilization).toBeUndefined();
+    expect(typeof fifo.queueUtilization?.lastUpdatedAt).toBe("number");
   });
 });

@@ -169,6 +169,12 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
       j1.jobArn,
       j2.jobArn,
     ]);
+    // The queue's utilization comes back from "AWS" too: nothing on a host yet, and no
+    // fair-share breakdown on a FIFO queue.
+    expect(snapshot.queueUtilization).toEqual({
+      totalCapacityUsage: [{ capacityUnit: "VCPU", quantity: 0 }],
+      lastUpdatedAt: expect.any(Number),
+    });
 
     // Tags
     await run(local, "TagResource", { resourceArn: queueArn, tags: { team: "data" } });

@@ -5,6 +5,7 @@ import { submitJob } from "@/lib/jobs/submit-job";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { insertJobs, seedEngineWorld } from "../helpers/engine-fixtures";
 import { contextFor, createUser } from "../helpers/fixtures";
+import { forceStatus, seedQueue, seedSchedulingPolicy } from "../helpers/job-fixtures";
 
 describe.each(PROVIDERS)("job queue snapshot on %s", (provider) => {
   let t: TestDatabase;
@@ -108,5 +109,78 @@ describe.each(PROVIDERS)("job queue snapshot on %s", (provider) => {
     ).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+  });
+
+  it("reports the vCPUs of the queue's STARTING and RUNNING jobs, by share on a fair-share queue", async () => {
+    const world = await seedEngineWorld(t.db);
+    const policy = await seedSchedulingPolicy(t.db, world.organizationId, `fs-${crypto.randomUUID().slice(0, 6)}`);
+    await t.db.jobQueue.update({ where: { id: world.queueId }, data: { schedulingPolicyId: policy.id } });
+    const queue = await t.db.jobQueue.findUniqueOrThrow({ where: { id: world.queueId } });
+    const ctx = await ctxFor(world.organizationId);
+
+    const idle = await getJobQueueSnapshot(ctx, { jobQueue: queue.name });
+    expect(idle.queueUtilization).toEqual({
+      totalCapacityUsage: [{ capacityUnit: "VCPU", quantity: 0 }],
+      fairshareUtilization: { activeShareCount: 0, topCapacityUtilization: [] },
+      lastUpdatedAt: idle.frontOfQueue.lastUpdatedAt,
+    });
+
+    const [a1, a2, b1, noShare, done] = await insertJobs(t.db, world, [
+      { command: ["true"], shareIdentifier: "A", vcpus: 2 },
+      { command: ["true"], shareIdentifier: "A", vcpus: 0.5 },
+      { command: ["true"], shareIdentifier: "B", vcpus: 1 },
+      // A leftover without a share identifier: capacity in use, but no share.
+      { command: ["true"], vcpus: 1.5 },
+      { command: ["true"], shareIdentifier: "D", vcpus: 8 },
+    ]);
+    await insertJobs(t.db, world, [{ command: ["true"], shareIdentifier: "C", vcpus: 4 }]); // still RUNNABLE
+    const onHost = { computeEnvironmentId: world.environmentId, runnableAt: null };
+    await forceStatus(t.db, [a1!, b1!, noShare!], "RUNNING", onHost);
+    await forceStatus(t.db, [a2!], "STARTING", onHost);
+    await forceStatus(t.db, [done!], "SUCCEEDED", onHost);
+    // The same organization's other queue, and another organization's fair-share queue with a
+    // share of the same name, hold capacity that is not this queue's.
+    const otherQueue = await seedQueue(t.db, world.organizationId, {
+      name: `other-${crypto.randomUUID().slice(0, 6)}`,
+      computeEnvironmentId: world.environmentId,
+    });
+    const elsewhere = await insertJobs(t.db, { ...world, queueId: otherQueue.id }, [{ command: ["true"], vcpus: 3 }]);
+    await forceStatus(t.db, elsewhere, "RUNNING", onHost);
+    const stranger = await seedEngineWorld(t.db);
+    const strangerPolicy = await seedSchedulingPolicy(t.db, stranger.organizationId);
+    await t.db.jobQueue.update({ where: { id: stranger.queueId }, data: { schedulingPolicyId: strangerPolicy.id } });
+    const theirs = await insertJobs(t.db, stranger, [{ command: ["true"], shareIdentifier: "A", vcpus: 3 }]);
+    await forceStatus(t.db, theirs, "RUNNING", { computeEnvironmentId: stranger.environmentId, runnableAt: null });
+
+    const snap = await getJobQueueSnapshot(ctx, { jobQueue: queue.name });
+    expect(snap.queueUtilization).toEqual({
+      totalCapacityUsage: [{ capacityUnit: "VCPU", quantity: 5 }],
+      fairshareUtilization: {
+        activeShareCount: 2,
+        topCapacityUtilization: [
+          { shareIdentifier: "A", capacityUsage: [{ capacityUnit: "VCPU", quantity: 2.5 }] },
+          { shareIdentifier: "B", capacityUsage: [{ capacityUnit: "VCPU", quantity: 1 }] },
+        ],
+      },
+      lastUpdatedAt: snap.frontOfQueue.lastUpdatedAt,
+    });
+  });
+
+  it("reports a FIFO queue's capacity in use without a fair-share breakdown", async () => {
+    const world = await seedEngineWorld(t.db);
+    const running = await insertJobs(t.db, world, [
+      { command: ["true"], vcpus: 1 },
+      { command: ["true"], vcpus: 2 },
+    ]);
+    await insertJobs(t.db, world, [{ command: ["true"], vcpus: 4 }]); // still RUNNABLE
+    await forceStatus(t.db, running, "RUNNING", { computeEnvironmentId: world.environmentId, runnableAt: null });
+    const queue = await t.db.jobQueue.findUniqueOrThrow({ where: { id: world.queueId } });
+    const snap = await getJobQueueSnapshot(await ctxFor(world.organizationId), { jobQueue: queue.name });
+    expect(snap.frontOfQueue.jobs).toHaveLength(1);
+    expect(snap.queueUtilization).toEqual({
+      totalCapacityUsage: [{ capacityUnit: "VCPU", quantity: 3 }],
+      lastUpdatedAt: snap.frontOfQueue.lastUpdatedAt,
+    });
+    expect(snap.queueUtilization).not.toHaveProperty("fairshareUtilization");
   });
 });

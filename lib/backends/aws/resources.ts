@@ -20,6 +20,7 @@ import {
   GetJobQueueSnapshotCommand,
   ListSchedulingPoliciesCommand,
   ListTagsForResourceCommand,
+  type QueueSnapshotUtilizationDetail,
   RegisterJobDefinitionCommand,
   type RegisterJobDefinitionCommandInput,
   TagResourceCommand,
@@ -36,6 +37,7 @@ import { requirePermission } from "@/lib/auth/context";
 import type { Permission } from "@/lib/auth/permissions";
 import { parseArn } from "@/lib/batch/arn";
 import { invalid } from "@/lib/errors";
+import type { CapacityUsage, QueueUtilization } from "@/lib/jobs/queue-utilization";
 import type { BatchBackend } from "../types";
 import { auditAws, callBatch } from "./call";
 import type { AwsClients } from "./clients";
@@ -69,6 +71,40 @@ type Records = Record<string, unknown>[];
 const EMPTY = {} as Record<string, never>;
 const withToken = <T extends object>(body: T, nextToken: string | undefined) =>
   nextToken ? { ...body, nextToken } : body;
+
+const toUsage = (list: { capacityUnit?: string; quantity?: number }[] | undefined): CapacityUsage[] =>
+  (list ?? []).map((u) => ({ capacityUnit: u.capacityUnit ?? "", quantity: u.quantity ?? 0 }));
+
+/** AWS's queueUtilization as it came, its parts present when AWS sent them (fair share, quota shares). */
+function toQueueUtilization(u: QueueSnapshotUtilizationDetail): QueueUtilization {
+  const fair = u.fairshareUtilization;
+  const quota = u.quotaShareUtilization;
+  return {
+    totalCapacityUsage: toUsage(u.totalCapacityUsage),
+    ...(fair
+      ? {
+          fairshareUtilization: {
+            activeShareCount: fair.activeShareCount ?? 0,
+            topCapacityUtilization: (fair.topCapacityUtilization ?? []).map((s) => ({
+              shareIdentifier: s.shareIdentifier ?? "",
+              capacityUsage: toUsage(s.capacityUsage),
+            })),
+          },
+        }
+      : {}),
+    ...(quota
+      ? {
+          quotaShareUtilization: {
+            topCapacityUtilization: (quota.topCapacityUtilization ?? []).map((s) => ({
+              quotaShareName: s.quotaShareName ?? "",
+              capacityUsage: toUsage(s.capacityUsage),
+            })),
+          },
+        }
+      : {}),
+    lastUpdatedAt: u.lastUpdatedAt ?? Date.now(),
+  };
+}
 
 export function awsResourceMethods(clients: AwsClients): Methods {
   const batch = <T extends { $metadata?: unknown }>(send: (c: AwsClients["batch"]) => Promise<T>) =>
@@ -153,6 +189,7 @@ export function awsResourceMethods(clients: AwsClients): Methods {
           })),
           lastUpdatedAt: out.frontOfQueue?.lastUpdatedAt ?? Date.now(),
         },
+        ...(out.queueUtilization ? { queueUtilization: toQueueUtilization(out.queueUtilization) } : {}),
       };
     },
 

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge } from "@/components/resources/badges";
 import { QueueCounts, QueueStateButtons } from "@/components/resources/job-queues-table";
+import { QueueCapacity } from "@/components/resources/queue-capacity";
 import { Card, PageHeader } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import { can } from "@/lib/auth/permissions";
@@ -85,6 +86,7 @@ export default backendPage(async function JobQueuePage({ params }: { params: Pro
             </dd>
             <dt className="text-slate-500">Scheduling</dt>
             <dd>{row.schedulingPolicy ? `Fair share: ${row.schedulingPolicy}` : "First in, first out"}</dd>
+            <QueueCapacity utilization={snapshot.queueUtilization} />
             <dt className="text-slate-500">Stuck RUNNABLE</dt>
             <dd>
               {limits.length === 0
