@@ -105,6 +105,8 @@ async function main() {
       new ShareUsage(executor as unknown as Executor),
       1_000,
       { available: ["process"], default: "process" },
+      // The machine-wide check runs in every pass; a machine large enough never to be what binds.
+      { vcpus: 1_000_000, memoryMiB: 1_000_000_000 },
     );
     const putBack = async () => {
       await d.db.job.updateMany({

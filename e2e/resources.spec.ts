@@ -85,6 +85,9 @@ test("an admin creates a compute environment, a fair-share policy and a queue, a
   // Editing: more memory for the environment (a capacity tag), and a second environment put
   // first in the queue's order.
   await page.goto("/compute-environments");
+  // Every environment shares the engine's machine, and the page says what it hands out
+  // (scripts/e2e-server.mjs runs the engine with an overcommit of 128).
+  await expect(page.getByTestId("engine-machine")).toContainText(/cores? × overcommit 128 = [\d,]+ vCPUs/);
   await page.getByRole("link", { name: `Edit ${ce}` }).click();
   const editCe = page.getByRole("form", { name: `Edit compute environment ${ce}` });
   await expect(editCe.getByLabel("Memory (MiB)")).toHaveValue("1024");

@@ -20,6 +20,7 @@ import { ContainerRunner } from "./containers/container-runner";
 import { KernelOomWatch } from "./containers/oom-watch";
 import { type ContainerRuntime, findContainerRuntime } from "./containers/runtime";
 import { Executor } from "./executor";
+import { HeadOfQueue } from "./head-of-queue";
 import { stopDeadEnginesHere } from "./host-cleanup";
 import { Hosts } from "./hosts";
 import { installId } from "./install-id";
@@ -28,7 +29,7 @@ import { createLeadership } from "./leadership";
 import { CgroupPool, detectHostLimits, type HostLimits } from "./limits";
 import { ensureLogsDir } from "./log-files";
 import { onLogGuardRestart, startLogGuard } from "./log-guard";
-import { applyStopRequests, applyTimeLimitActions } from "./maintenance";
+import { applyStopRequests } from "./maintenance";
 import { compactMetrics } from "./metric-compaction";
 import { type EngineOptions, resolveOptions } from "./options";
 import { ProcessRunner } from "./process-runner";
@@ -59,7 +60,6 @@ export interface EngineHandle {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The loop's longest wait: the periodic duties below are checked at least this often. */
 const TICK_MS = 1_000;
-const TIME_LIMIT_MS = 5_000;
 /** How often the leader saves fair-share usage for its successor (engine/share-usage.ts). */
 const SHARE_SAVE_MS = 2_000;
 const PRUNE_MS = 3_600_000;
@@ -151,6 +151,9 @@ export function startEngine(options: EngineOptions): EngineHandle {
       });
       return executors;
     });
+  // What every environment of every organization shares on this machine (engine/options.ts).
+  const hostCapacity = { vcpus: o.hostCores * o.vcpuOvercommit, memoryMiB: o.hostMemoryMiB };
+  stats.host = { cores: o.hostCores, overcommit: o.vcpuOvercommit, ...hostCapacity };
   const scheduler = new Scheduler(
     o.db,
     o.provider,
@@ -166,8 +169,10 @@ export function startEngine(options: EngineOptions): EngineHandle {
         return stats.executors?.default ?? null;
       },
     },
+    hostCapacity,
     stats,
   );
+  const heads = new HeadOfQueue(o.db);
   const leadership = createLeadership({ ...o, provider: o.provider, stats: () => stats.toJSON() });
   let stopping = false;
   let term = 0;
@@ -238,7 +243,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
   async function lead(myTerm: number) {
     let lastPass = 0;
     let lastStopCheck = 0;
-    let lastTimeLimits = 0;
+    let lastHeads = 0;
     let lastShareSave = Date.now();
     let lastSample = Date.now();
     let lastPrune = 0;
@@ -271,9 +276,9 @@ export function startEngine(options: EngineOptions): EngineHandle {
           lastShareSave = now;
           await usage.save(o.db, o.engineId, now);
         }
-        if (now - lastTimeLimits >= TIME_LIMIT_MS) {
-          lastTimeLimits = now;
-          await applyTimeLimitActions(o.db, now);
+        if (now - lastHeads >= o.headOfQueueMs) {
+          lastHeads = now;
+          if ((await heads.run(() => scheduler.capacityView(now), now)) > 0) again = true;
         }
         if (o.sampleMs > 0 && now - lastSample >= o.sampleMs) {
           await sampleMetrics(o.db, lastSample, now);

@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { startEngine } from "./engine";
 import { parseUidRange } from "./job-users";
+import { parseOvercommit } from "./options";
 
 const ms = z.coerce.number().int().min(1).optional();
 const engineEnv = z
@@ -30,6 +31,18 @@ const engineEnv = z
     BATCHDECK_HOST_ID: z.string().min(1).max(128).optional(),
     // How long a machine whose engines are all silent is given before its jobs are retried elsewhere.
     BATCHDECK_HOST_DEAD_MS: ms,
+    // vCPUs handed out per core of this machine across all environments (engine/options.ts).
+    BATCHDECK_VCPU_OVERCOMMIT: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        try {
+          return parseOvercommit(v);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
     // Unset: each attempt runs as a uid of its own from BATCHDECK_JOB_UID_RANGE (when root).
     // A name: every job as that user. Empty string: as the engine's own user even when root.
     BATCHDECK_JOB_USER: z.string().optional(),
@@ -74,6 +87,7 @@ const engine = startEngine({
   hostId: engineEnv.BATCHDECK_HOST_ID,
   hostDeadMs: engineEnv.BATCHDECK_HOST_DEAD_MS,
   hosted: config.BATCHDECK_HOSTED,
+  vcpuOvercommit: engineEnv.BATCHDECK_VCPU_OVERCOMMIT,
 });
 const log = logger().child({ component: "engine" });
 log.info("started; waiting for leadership", { engineId: engine.engineId });

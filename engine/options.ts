@@ -1,5 +1,5 @@
 // Everything the engine can be tuned with. Defaults suit a laptop; tests shorten the intervals.
-import { hostname } from "node:os";
+import { availableParallelism, hostname, totalmem } from "node:os";
 import { AWS_SAMPLE_MS } from "@/lib/backends/aws/metrics";
 import type { Db } from "@/lib/db";
 import { newId } from "@/lib/ids";
@@ -50,6 +50,8 @@ export interface EngineOptions {
   jobUidRange?: { first: number; last: number };
   /** Where .env files may be; tightened to the owner at start (lib/host-files.ts). */
   configDir?: string;
+  /** How often the heads of the queues get AWS's reasons and their time limit actions (head-of-queue.ts). */
+  headOfQueueMs?: number;
   /** Candidate jobs read per queue per scheduling pass. */
   windowPerQueue?: number;
   /**
@@ -70,6 +72,27 @@ export interface EngineOptions {
   hosted?: boolean;
   /** Where the engine writes its log entries; default the JSON/text logger (lib/log.ts). */
   log?: EngineLog;
+  /**
+   * vCPUs handed out per core of this machine, across every environment and organization
+   * (BATCHDECK_VCPU_OVERCOMMIT, default 1): jobs never hold more than cores × this, nor more
+   * memory than the machine has, whatever the environments promise.
+   */
+  vcpuOvercommit?: number;
+  /** The machine's cores and memory; default what the operating system reports. */
+  hostCores?: number;
+  hostMemoryMiB?: number;
+}
+
+/** BATCHDECK_VCPU_OVERCOMMIT: a positive number of vCPUs per core, at most 1,000. */
+export function parseOvercommit(text: string | undefined): number {
+  if (text === undefined || text.trim() === "") return 1;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 1000) {
+    throw new Error(
+      `BATCHDECK_VCPU_OVERCOMMIT must be a number of vCPUs per core above 0 and at most 1000, not "${text}".`,
+    );
+  }
+  return n;
 }
 
 type Optional = "databaseUrl" | "runAsUser" | "jobUidRange" | "configDir" | "containerHost";
@@ -90,11 +113,16 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     retentionDefaults: { jobDays: 0, logDays: 0 },
     retentionBatch: { size: 500, maxBatches: 20, pauseMs: 100 },
     windowPerQueue: 1_000,
+    headOfQueueMs: 5_000,
     hostId: hostname(),
     hostDeadMs: 300_000,
     diskWatchMs: 5_000,
     hosted: false,
     log: engineLog(),
+    // In-process engines (tests, benchmarks) take the setting from the environment as main.ts does.
+    vcpuOvercommit: parseOvercommit(process.env.BATCHDECK_VCPU_OVERCOMMIT),
+    hostCores: availableParallelism(),
+    hostMemoryMiB: Math.floor(totalmem() / (1024 * 1024)),
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
   } as ResolvedOptions;
 }

@@ -4,11 +4,13 @@
 // Only the leader runs passes, one at a time, so a job is claimed at most once.
 
 import { Prisma } from "@/generated/sqlite/client";
+import { consumableAvailability, reserveInOrder } from "@/lib/batch/consumable";
 import { parseResolvedContainer, type ResolvedContainer } from "@/lib/batch/container";
 import { chooseExecutor, type EngineExecutorSet } from "@/lib/batch/executor-choice";
 import { type ExecutorKind, type ExecutorPolicy, executorPolicyOf } from "@/lib/batch/executor-policy";
 import {
   type FairShare,
+  type HostCapacity,
   type PlacementEnvironment,
   type PlacementJob,
   type PlacementQueue,
@@ -19,9 +21,11 @@ import { TRANSITIONS } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 import { direct, directTransaction } from "@/lib/db/direct";
 import { newId } from "@/lib/ids";
+import { consumeNonReplenishable, readPassConsumables } from "@/lib/jobs/consumable-usage";
 import { readQueueFront } from "@/lib/jobs/queue-snapshot";
 import { canMoveSql, transitionJobsSql } from "@/lib/jobs/transition-jobs";
 import type { ClaimedJob, Executor } from "./executor";
+import type { CapacityView } from "./head-of-queue";
 import { LEADER } from "./leadership";
 import type { ShareUsage } from "./share-usage";
 import type { EngineStats } from "./stats";
@@ -105,6 +109,8 @@ export class Scheduler {
     private readonly windowPerQueue: number,
     /** The executors this engine has, and the one an environment without the tag gets. */
     private readonly executors: EngineExecutorSet,
+    /** What this machine may hand out across every environment: cores × overcommit, its memory. */
+    private readonly host: { vcpus: number; memoryMiB: number },
     private readonly stats?: EngineStats,
   ) {}
 
@@ -168,25 +174,41 @@ export class Scheduler {
     this.topology = null;
   }
 
-  /** Capacity free now on each environment, from what this engine is running. */
-  private freeEnvironments(topology: Topology): PlacementEnvironment[] {
-    const used = new Map<string, { vcpus: number; mem: number; gpus: Set<string> }>();
+  /**
+   * Capacity free now on each environment and on the machine, from what this engine is running.
+   * A GPU id held by a job of any environment is free on none (environments may list the same
+   * device).
+   */
+  private freeCapacity(topology: Topology): { environments: PlacementEnvironment[]; host: HostCapacity } {
+    const used = new Map<string, { vcpus: number; mem: number }>();
+    const gpusHeld = new Set<string>();
+    let hostVcpus = 0;
+    let hostMem = 0;
     for (const { job } of this.executor.running.values()) {
-      const u = used.get(job.environmentId) ?? { vcpus: 0, mem: 0, gpus: new Set<string>() };
+      const u = used.get(job.environmentId) ?? { vcpus: 0, mem: 0 };
       u.vcpus += job.vcpus;
       u.mem += job.memoryMiB;
-      for (const g of job.gpuIds) u.gpus.add(g);
+      hostVcpus += job.vcpus;
+      hostMem += job.memoryMiB;
+      for (const g of job.gpuIds) gpusHeld.add(g);
       used.set(job.environmentId, u);
     }
-    return topology.environments.map((e) => {
+    const environments = topology.environments.map((e) => {
       const u = used.get(e.id);
       return {
         ...e,
         freeVcpus: e.maxVcpus - (u?.vcpus ?? 0),
         freeMemoryMiB: e.memoryMiB - (u?.mem ?? 0),
-        freeGpuIds: e.gpuIds.filter((g) => !u?.gpus.has(g)),
+        freeGpuIds: e.gpuIds.filter((g) => !gpusHeld.has(g)),
       };
     });
+    const host: HostCapacity = {
+      maxVcpus: this.host.vcpus,
+      memoryMiB: this.host.memoryMiB,
+      freeVcpus: this.host.vcpus - hostVcpus,
+      freeMemoryMiB: this.host.memoryMiB - hostMem,
+    };
+    return { environments, host };
   }
 
   /** Returns how many jobs were started. */
@@ -198,7 +220,9 @@ export class Scheduler {
     >`SELECT "id" FROM "Job" WHERE ${canMoveSql("place")} LIMIT 1`;
     if (!any) return 0;
     const topology = await this.loadTopology(now);
-    const environments = this.freeEnvironments(topology);
+    const { environments, host } = this.freeCapacity(topology);
+    // The machine is full whatever the environments have free: nothing to read.
+    if (host.freeVcpus <= 0 || host.freeMemoryMiB <= 0) return 0;
     const byId = new Map(environments.map((e) => [e.id, e]));
     const candidates: PlacementJob[] = [];
     const queues: PlacementQueue[] = [];
@@ -209,10 +233,11 @@ export class Scheduler {
         return e?.enabled && e.freeMemoryMiB > 0 ? n + Math.max(0, e.freeVcpus) : n;
       }, 0);
       if (freeVcpus <= 0) continue;
+      const reach = Math.min(freeVcpus, host.freeVcpus);
       // Read only as far down the queue as free capacity could reach (jobs of a quarter vCPU,
       // plus room for backfill): a busy engine frees one slot at a time and must not re-read
       // a thousand rows to fill it.
-      const take = Math.min(this.windowPerQueue, Math.max(MIN_WINDOW, Math.ceil(freeVcpus * 4)));
+      const take = Math.min(this.windowPerQueue, Math.max(MIN_WINDOW, Math.ceil(reach * 4)));
       const rows = await readQueueFront(
         this.db,
         { id: q.id, organizationId: q.organizationId, fairShare: q.fairsharePolicy !== null },
@@ -239,9 +264,46 @@ export class Scheduler {
       }
     }
     if (candidates.length === 0) return 0;
-    const placements = place({ queues, environments, jobs: candidates, now });
+    // Consumable resources (lib/batch/consumable.ts): a job whose quantities are not there now
+    // is left out of placement, so it takes no capacity while it waits; of the jobs placed, each
+    // takes its quantities in placement order, so two cannot both take the last seat.
+    const consumables = await readPassConsumables(
+      direct(this.db),
+      candidates.map((c) => c.id),
+    );
+    const ledger = consumableAvailability(consumables.available);
+    const placeable =
+      consumables.requirements.size === 0
+        ? candidates
+        : candidates.filter((c) => ledger.shortfall(consumables.requirements.get(c.id) ?? []) === null);
+    const placements = reserveInOrder(
+      place({ queues, environments, jobs: placeable, now, host }),
+      consumables.requirements,
+      ledger,
+    );
     if (placements.length === 0) return 0;
     return this.claimAndStart(placements, topology, now);
+  }
+
+  /**
+   * Each enabled queue with its environments' free capacity now, and the machine's, as the next
+   * pass would see them (engine/head-of-queue.ts words why a queue's head waits from this).
+   */
+  async capacityView(now: number): Promise<CapacityView> {
+    const topology = await this.loadTopology(now);
+    const { environments, host } = this.freeCapacity(topology);
+    const byId = new Map(environments.map((e) => [e.id, e]));
+    return {
+      host,
+      queues: topology.queues
+        .filter((q) => q.enabled)
+        .map((q) => ({
+          id: q.id,
+          organizationId: q.organizationId,
+          environments: q.environmentIds.map((id) => byId.get(id)).filter((e) => e !== undefined),
+          fairShare: q.fairsharePolicy ? this.usage.fairShare(q.id, q.fairsharePolicy, now) : null,
+        })),
+    };
   }
 
   private async claimAndStart(placements: ReturnType<typeof place>, topology: Topology, now: number): Promise<number> {
@@ -271,13 +333,17 @@ export class Scheduler {
           WHERE "name" = ${LEADER} AND "holder" = ${this.engineId} AND "expiresAt" > ${Date.now()}`;
         if (!lease) return false;
       }
+      const moved: string[] = [];
       for (const [environmentId, jobIds] of byEnv) {
-        await transitionJobsSql(tx, "place", {
+        const ids = await transitionJobsSql(tx, "place", {
           set: Prisma.sql`"leaseOwner" = ${this.engineId}, "computeEnvironmentId" = ${environmentId},
             "attemptCount" = "attemptCount" + 1, "statusReason" = NULL, "updatedAt" = ${now}`,
           where: Prisma.sql`"id" IN (${Prisma.join(jobIds)})`,
         });
+        moved.push(...ids);
       }
+      // A NON_REPLENISHABLE consumable resource loses what these jobs take, with the claim.
+      await consumeNonReplenishable(tx, moved);
       return true;
     });
     if (!claimed) return 0;

@@ -3,7 +3,7 @@
 // and published as JSON in EngineLease.stats with each heartbeat, since the web servers share
 // no memory with the engine. The published shape is lib/metrics/engine-stats.ts. Observing is a
 // few array increments; publishing is one small JSON string per heartbeat.
-import type { EngineExecutors, EngineStatsSnapshot, HistogramSnapshot } from "@/lib/metrics/engine-stats";
+import type { EngineExecutors, EngineHost, EngineStatsSnapshot, HistogramSnapshot } from "@/lib/metrics/engine-stats";
 
 /** Seconds from RUNNABLE to claimed (STARTING): the scheduler's share of submit → RUNNING. */
 export const SCHEDULING_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
@@ -48,6 +48,8 @@ export class EngineStats {
   wakeups: { external: number; internal: number } | undefined;
   /** Known once the engine has looked for a container runtime. */
   executors: EngineExecutors | undefined;
+  /** The machine's capacity the scheduler holds every environment to. */
+  host: EngineHost | undefined;
   private readonly startedAt = Date.now();
 
   constructor(private readonly engineId: string) {}
@@ -63,6 +65,7 @@ export class EngineStats {
       logChunks: this.logChunks,
       wakeups: this.wakeups ? { ...this.wakeups } : undefined,
       executors: this.executors,
+      host: this.host,
     };
   }
 

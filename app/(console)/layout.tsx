@@ -15,6 +15,7 @@ const NAV: NavItem[] = [
   { href: "/compute-environments", label: "Compute environments", available: true },
   { href: "/job-definitions", label: "Job definitions", available: true },
   { href: "/scheduling-policies", label: "Scheduling policies", available: true },
+  { href: "/consumable-resources", label: "Consumable resources", available: true },
   { href: "/settings", label: "Settings", available: true },
 ];
 

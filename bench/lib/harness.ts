@@ -78,6 +78,8 @@ export async function runEngine(
     dataDir: d.dir,
     sampleMs: 0,
     runAsUser: null,
+    // Benchmarks choose their concurrency with the environment's vCPUs, not with this machine's cores.
+    vcpuOvercommit: 64,
     log: (m: string) => {
       if (m !== "leading") console.log(`[engine] ${m}`);
     },

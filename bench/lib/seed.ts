@@ -41,6 +41,7 @@ export async function insertRunnableJobs(
         tags: "{}",
         propagateTags: false,
         submittedById: null,
+        consumableResources: "[]",
       };
       const rows: JobRowInsert[] = Array.from({ length: Math.min(BATCH, perQueue - i) }, () => ({
         id: newId(),

@@ -101,6 +101,23 @@ function Reason({ reason }: { reason: JobWaitReason }) {
           {RESOURCE[reason.resource]?.unit(reason.max)} are free. It starts when running jobs finish.
         </>
       );
+    case "HOST_SHORT":
+      return (
+        <>
+          The engine's machine is full: its environment has room, but jobs of other environments hold the machine. It
+          needs {RESOURCE[reason.resource]?.unit(reason.requested)}; {RESOURCE[reason.resource]?.unit(reason.free ?? 0)}{" "}
+          of the {RESOURCE[reason.resource]?.unit(reason.max)} the machine hands out are free. It starts when running
+          jobs finish.
+        </>
+      );
+    case "CONSUMABLE_RESOURCE":
+      return (
+        <>
+          It needs {reason.requested.toLocaleString("en-US")} of consumable resource <strong>{reason.resource}</strong>,
+          and {reason.available.toLocaleString("en-US")} {reason.available === 1 ? "is" : "are"} available now. It
+          starts when running jobs that hold it finish, or when its total is raised.
+        </>
+      );
     case "POSITION":
       return (
         <>

@@ -131,7 +131,7 @@ export function ComputeEnvironmentForm({
           value={values.maxvCpus}
           onChange={(e) => set({ maxvCpus: e.target.value })}
           placeholder={host ? String(host.cpus) : undefined}
-          hint={host ? `Empty: all ${host.cpus} of this host's CPUs.` : undefined}
+          hint={host ? `Empty: all ${host.cpus} vCPUs the engine's machine hands out.` : undefined}
           errors={errors.maxvCpus}
         />
         <TextField
@@ -140,7 +140,7 @@ export function ComputeEnvironmentForm({
           value={values.memoryMiB}
           onChange={(e) => set({ memoryMiB: e.target.value })}
           placeholder={host ? String(host.memoryMiB) : undefined}
-          hint={host ? `Empty: all ${host.memoryMiB} MiB of this host.` : undefined}
+          hint={host ? `Empty: all ${host.memoryMiB} MiB of the engine's machine.` : undefined}
           errors={errors.memoryMiB}
         />
         <TextField

@@ -78,7 +78,8 @@ describe("the /v1 operation registry", () => {
     ["submitjob", "served"],
     ["SubmitJob", "served"],
     ["getjobqueuesnapshot", "served"],
-    ["createconsumableresource", "unsupported"],
+    ["createconsumableresource", "served"],
+    ["createquotashare", "unsupported"],
     ["tagresource", "unknown"],
     ["nosuchoperation", "unknown"],
   ])("findOperation(%s) is %s", (segment, kind) => {

@@ -13,6 +13,9 @@ const EXPECTED: Record<Permission, Role[]> = {
   "schedules.manage": ["admin", "developer"],
   // Not a row of DESIGN.md's table: secrets are managed by those who manage job definitions.
   "secrets.manage": ["admin", "developer"],
+  // Not a row of DESIGN.md's table either: job definitions and submissions name consumable
+  // resources, so those who manage job definitions manage them.
+  "consumableResources.manage": ["admin", "developer"],
   "computeEnvironments.manage": ["admin"],
   "jobQueues.manage": ["admin"],
   "schedulingPolicies.manage": ["admin"],

@@ -21,6 +21,11 @@ export const PERMISSIONS = {
    * Those who register job definitions decide what a job receives; every member sees the names.
    */
   "secrets.manage": MANAGERS,
+  /**
+   * Consumable resources (licence seats and the like): job definitions and submissions name
+   * them, so those who register job definitions declare and adjust them; every member sees them.
+   */
+  "consumableResources.manage": MANAGERS,
   "computeEnvironments.manage": ADMIN,
   "jobQueues.manage": ADMIN,
   "schedulingPolicies.manage": ADMIN,

@@ -21,6 +21,12 @@ import type { createComputeEnvironment } from "@/lib/resources/compute-environme
 import type { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
 import type { describeComputeEnvironments } from "@/lib/resources/compute-environments/describe-compute-environments";
 import type { updateComputeEnvironment } from "@/lib/resources/compute-environments/update-compute-environment";
+import type { createConsumableResource } from "@/lib/resources/consumable-resources/create-consumable-resource";
+import type { deleteConsumableResource } from "@/lib/resources/consumable-resources/delete-consumable-resource";
+import type { describeConsumableResource } from "@/lib/resources/consumable-resources/describe-consumable-resource";
+import type { listConsumableResources } from "@/lib/resources/consumable-resources/list-consumable-resources";
+import type { listJobsByConsumableResource } from "@/lib/resources/consumable-resources/list-jobs-by-consumable-resource";
+import type { updateConsumableResource } from "@/lib/resources/consumable-resources/update-consumable-resource";
 import type { deregisterJobDefinition } from "@/lib/resources/job-definitions/deregister-job-definition";
 import type { describeJobDefinitions } from "@/lib/resources/job-definitions/describe-job-definitions";
 import type { registerJobDefinition } from "@/lib/resources/job-definitions/register-job-definition";
@@ -63,6 +69,13 @@ export interface BatchBackend {
   listSchedulingPolicies: typeof listSchedulingPolicies;
   updateSchedulingPolicy: typeof updateSchedulingPolicy;
   deleteSchedulingPolicy: typeof deleteSchedulingPolicy;
+
+  createConsumableResource: typeof createConsumableResource;
+  describeConsumableResource: typeof describeConsumableResource;
+  listConsumableResources: typeof listConsumableResources;
+  updateConsumableResource: typeof updateConsumableResource;
+  deleteConsumableResource: typeof deleteConsumableResource;
+  listJobsByConsumableResource: typeof listJobsByConsumableResource;
 
   registerJobDefinition: typeof registerJobDefinition;
   describeJobDefinitions: typeof describeJobDefinitions;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   computeEnvironmentArn,
+  consumableResourceArn,
   jobArn,
   jobDefinitionArn,
   jobQueueArn,
@@ -17,6 +18,7 @@ describe("building ARNs", () => {
     [jobQueueArn(acct, "q_1"), `arn:aws:batch:us-east-1:${acct}:job-queue/q_1`],
     [schedulingPolicyArn(acct, "fair"), `arn:aws:batch:us-east-1:${acct}:scheduling-policy/fair`],
     [jobDefinitionArn(acct, "def", 7), `arn:aws:batch:us-east-1:${acct}:job-definition/def:7`],
+    [consumableResourceArn(acct, "seats"), `arn:aws:batch:us-east-1:${acct}:consumable-resource/seats`],
     [jobArn(acct, "abc-123"), `arn:aws:batch:us-east-1:${acct}:job/abc-123`],
   ])("%s", (built, expected) => {
     expect(built).toBe(expected);
@@ -37,6 +39,10 @@ describe("parsing ARNs", () => {
       { resourceType: "scheduling-policy", name: "p" },
     ],
     [`arn:aws:batch:us-east-1:${acct}:job/uuid-1:3`, { resourceType: "job", name: "uuid-1:3" }],
+    [
+      `arn:aws:batch:us-east-1:${acct}:consumable-resource/seats`,
+      { resourceType: "consumable-resource", name: "seats" },
+    ],
   ])("%s", (arn, expected) => {
     expect(parseArn(arn)).toMatchObject({ accountId: acct, ...expected });
   });

@@ -5,12 +5,19 @@
 // resources.
 import { env } from "@/lib/env";
 
-export type ArnResourceType = "compute-environment" | "job-queue" | "scheduling-policy" | "job-definition" | "job";
+export type ArnResourceType =
+  | "compute-environment"
+  | "job-queue"
+  | "scheduling-policy"
+  | "consumable-resource"
+  | "job-definition"
+  | "job";
 
 export const ARN_RESOURCE_TYPES: readonly ArnResourceType[] = [
   "compute-environment",
   "job-queue",
   "scheduling-policy",
+  "consumable-resource",
   "job-definition",
   "job",
 ];
@@ -35,6 +42,8 @@ export const computeEnvironmentArn = (accountId: string, name: string) =>
   buildArn("compute-environment", accountId, name);
 export const jobQueueArn = (accountId: string, name: string) => buildArn("job-queue", accountId, name);
 export const schedulingPolicyArn = (accountId: string, name: string) => buildArn("scheduling-policy", accountId, name);
+export const consumableResourceArn = (accountId: string, name: string) =>
+  buildArn("consumable-resource", accountId, name);
 export const jobDefinitionArn = (accountId: string, name: string, revision: number) =>
   buildArn("job-definition", accountId, `${name}:${revision}`);
 export const jobArn = (accountId: string, jobId: string) => buildArn("job", accountId, jobId);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   dispatchOrder,
+  headOfQueueBlock,
   type PlacementEnvironment,
   type PlacementJob,
   type PlacementQueue,
@@ -164,6 +165,75 @@ describe("place", () => {
   });
 });
 
+describe("the engine's machine", () => {
+  const host = (vcpus: number, mem: number, patch = {}) => ({
+    maxVcpus: vcpus,
+    memoryMiB: mem,
+    freeVcpus: vcpus,
+    freeMemoryMiB: mem,
+    ...patch,
+  });
+
+  it("holds every environment together to the machine's vCPUs and memory", () => {
+    const queues = [queue("q1", 1, ["e1"]), queue("q2", 1, ["e2"])];
+    const environments = [env("e1", 4, 8000), env("e2", 4, 8000)];
+    const jobs = [job("a", "q1"), job("b", "q2"), job("c", "q1")];
+    expect(place({ queues, environments, jobs, now: NOW }).map((p) => p.jobId)).toEqual(["a", "c", "b"]);
+    expect(place({ queues, environments, jobs, now: NOW, host: host(2, 8000) }).map((p) => p.jobId)).toEqual([
+      "a",
+      "c",
+    ]);
+    const big = [job("m1", "q1", { memoryMiB: 600 }), job("m2", "q2", { memoryMiB: 600 })];
+    expect(place({ queues, environments, jobs: big, now: NOW, host: host(8, 1000) }).map((p) => p.jobId)).toEqual([
+      "m1",
+    ]);
+  });
+
+  it("starts nothing while running jobs hold the machine", () => {
+    const got = place({
+      queues: [queue("q", 1, ["e"])],
+      environments: [env("e", 4, 8000)],
+      jobs: [job("a", "q")],
+      now: NOW,
+      host: host(2, 8000, { freeVcpus: 0.5 }),
+    });
+    expect(got).toEqual([]);
+  });
+
+  it("hands a GPU listed by two environments to one job", () => {
+    const got = place({
+      queues: [queue("q1", 2, ["e1"]), queue("q2", 1, ["e2"])],
+      environments: [env("e1", 4, 8000, ["0", "1"]), env("e2", 4, 8000, ["1", "2"])],
+      jobs: [job("a", "q1", { gpus: 2 }), job("b", "q2", { gpus: 2 }), job("c", "q2", { gpus: 1 })],
+      now: NOW,
+    });
+    expect(got.map((p) => [p.jobId, p.gpuIds])).toEqual([
+      ["a", ["0", "1"]],
+      ["c", ["2"]],
+    ]);
+  });
+
+  it("says when the machine, not the environment, is full", () => {
+    const reasons = whyNotRunning({
+      job: job("a", "q", { vcpus: 2 }),
+      queue: queue("q", 1, ["e"]),
+      environments: [env("e", 4, 8000)],
+      waitingOn: [],
+      host: host(4, 8000, { freeVcpus: 1 }),
+    });
+    expect(reasons).toEqual([{ kind: "HOST_SHORT", resource: "VCPU", requested: 2, available: 1, max: 4 }]);
+    // The environment is what is short: that is said, and the machine is not blamed.
+    const envShort = whyNotRunning({
+      job: job("a", "q", { vcpus: 2 }),
+      queue: queue("q", 1, ["e"]),
+      environments: [env("e", 4, 8000, [], { freeVcpus: 1 })],
+      waitingOn: [],
+      host: host(4, 8000, { freeVcpus: 1 }),
+    });
+    expect(envShort.map((r) => r.kind)).toEqual(["RESOURCE_SHORT"]);
+  });
+});
+
 describe("fair share", () => {
   const fs = (patch = {}) => ({ computeReservation: 0, weights: [], usage: {}, running: {}, ...patch });
 
@@ -269,5 +339,65 @@ describe("whyNotRunning", () => {
       requested: 500,
       available: 100,
     });
+  });
+});
+
+describe("the head of a queue, in AWS's words", () => {
+  const host = { maxVcpus: 8, memoryMiB: 16_000, freeVcpus: 8, freeMemoryMiB: 16_000 };
+  const cases: {
+    name: string;
+    job: Partial<PlacementJob>;
+    envs: PlacementEnvironment[];
+    host?: typeof host;
+    expected: string | null;
+  }[] = [
+    { name: "fits now: no reason", job: {}, envs: [env("e", 4, 1000)], expected: null },
+    {
+      name: "more vCPUs than any environment",
+      job: { vcpus: 16 },
+      envs: [env("e1", 4, 100_000), env("e2", 8, 100_000)],
+      expected: "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
+    },
+    {
+      name: "more memory than any environment",
+      job: { memoryMiB: 5000 },
+      envs: [env("e", 4, 1000)],
+      expected: "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
+    },
+    {
+      name: "one environment lacks vCPUs, the other memory",
+      job: { vcpus: 8, memoryMiB: 5000 },
+      envs: [env("e1", 4, 100_000), env("e2", 16, 1000)],
+      expected: "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
+    },
+    {
+      name: "more than the machine hands out",
+      job: { vcpus: 12 },
+      envs: [env("e", 16, 100_000)],
+      host,
+      expected: "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
+    },
+    {
+      name: "waits for room in its environment",
+      job: { vcpus: 2 },
+      envs: [env("e", 4, 1000, [], { freeVcpus: 1 })],
+      expected: "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+    },
+    {
+      name: "waits for room on the machine",
+      job: { vcpus: 2 },
+      envs: [env("e", 4, 1000)],
+      host: { ...host, freeVcpus: 1 },
+      expected: "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+    },
+    {
+      name: "a disabled environment is not counted; none enabled: nothing AWS names",
+      job: { vcpus: 16 },
+      envs: [env("e", 32, 100_000, [], { enabled: false })],
+      expected: null,
+    },
+  ];
+  it.each(cases)("$name", ({ job: patch, envs, host: h, expected }) => {
+    expect(headOfQueueBlock(job("j", "q", patch), envs, h)?.reason ?? null).toBe(expected);
   });
 });

@@ -8,6 +8,10 @@
 //   weight = larger share), within a share schedulingPriority desc then createdAt, and
 //   computeReservation holds back vCPUs for shares that have nothing running yet. As in AWS,
 //   schedulingPriority counts only in fair-share queues.
+// - The host: environments (of any organization) may together promise more than the machine
+//   the engine runs on has. Whatever they say, the jobs placed never hold more vCPUs than the
+//   host's cores times the operator's overcommit factor, nor more memory than the host has, and a
+//   GPU id goes to one job at a time.
 // - Backfill: a job that does not fit yet does not block smaller ones behind it, until it has
 //   waited STARVATION_MS; from then on the environment it is waiting for is reserved for it
 //   (nothing else is placed there) until it fits.
@@ -24,6 +28,15 @@ export interface PlacementEnvironment {
   freeVcpus: number;
   freeMemoryMiB: number;
   freeGpuIds: string[];
+}
+
+/** What the engine's host can still give, across every environment and organization. */
+export interface HostCapacity {
+  /** Cores × the operator's overcommit factor. */
+  maxVcpus: number;
+  memoryMiB: number;
+  freeVcpus: number;
+  freeMemoryMiB: number;
 }
 
 export interface FairShare {
@@ -126,6 +139,15 @@ export function dispatchOrder(jobs: PlacementJob[], fairShare?: FairShare): Plac
 
 export type Shortfall = "VCPU" | "MEMORY" | "GPU";
 
+/** What the host lacks right now for this job (GPUs are per id, on the environments). */
+export function hostShortfalls(host: HostCapacity | undefined, job: PlacementJob): Shortfall[] {
+  if (!host) return [];
+  const out: Shortfall[] = [];
+  if (job.vcpus > host.freeVcpus) out.push("VCPU");
+  if (job.memoryMiB > host.freeMemoryMiB) out.push("MEMORY");
+  return out;
+}
+
 /** What the environment lacks right now for this job (empty: it fits). */
 export function shortfalls(env: PlacementEnvironment, job: PlacementJob): Shortfall[] {
   const out: Shortfall[] = [];
@@ -151,14 +173,20 @@ export interface PlaceInput {
   jobs: PlacementJob[];
   now: number;
   starvationMs?: number;
+  /** The engine's host; absent: only the environments bound what runs. */
+  host?: HostCapacity;
 }
 
 export function place(input: PlaceInput): Placement[] {
   const starvationMs = input.starvationMs ?? STARVATION_MS;
   // Copies: the free amounts shrink as jobs are placed in this pass.
   const envs = new Map(
-    input.environments.map((e) => [e.id, { ...e, freeGpuIds: [...e.freeGpuIds], reserved: false }] as const),
+    input.environments.map((e): [string, PlacementEnvironment & { reserved: boolean }] => [
+      e.id,
+      { ...e, freeGpuIds: [...e.freeGpuIds], reserved: false },
+    ]),
   );
+  const host = input.host ? { ...input.host } : undefined;
   const jobsByQueue = new Map<string, PlacementJob[]>();
   for (const j of input.jobs) pushTo(jobsByQueue, j.queueId, j);
   const queues = [...input.queues]
@@ -183,11 +211,23 @@ export function place(input: PlaceInput): Placement[] {
         | (PlacementEnvironment & { reserved: boolean })
         | undefined
       )[];
-      const target = candidates.find((e) => e && !e.reserved && shortfalls(e, job).length === 0);
+      const hostFits = hostShortfalls(host, job).length === 0;
+      const target = hostFits && candidates.find((e) => e && !e.reserved && shortfalls(e, job).length === 0);
       if (target) {
         target.freeVcpus -= job.vcpus;
         target.freeMemoryMiB -= job.memoryMiB;
+        if (host) {
+          host.freeVcpus -= job.vcpus;
+          host.freeMemoryMiB -= job.memoryMiB;
+        }
         const gpuIds = target.freeGpuIds.splice(0, job.gpus);
+        // Environments that list the same device: it is taken for all of them.
+        for (const e of envs.values()) {
+          for (const g of gpuIds) {
+            const at = e.freeGpuIds.indexOf(g);
+            if (at >= 0) e.freeGpuIds.splice(at, 1);
+          }
+        }
         placements.push({ jobId: job.id, environmentId: target.id, gpuIds });
         running[share] = (running[share] ?? 0) + job.vcpus;
         queueUsed += job.vcpus;
@@ -209,6 +249,8 @@ export type WhyNotRunning =
   | { kind: "ENVIRONMENT_DISABLED"; environmentId: string }
   | { kind: "NEVER_FITS"; environmentId: string; resources: Shortfall[] }
   | { kind: "RESOURCE_SHORT"; environmentId: string; resource: Shortfall; requested: number; available: number }
+  /** The environment has room but the engine's host does not (other environments use it). */
+  | { kind: "HOST_SHORT"; resource: Shortfall; requested: number; available: number; max: number }
   | { kind: "POSITION"; position: number; ahead: number };
 
 export interface WhyInput {
@@ -220,6 +262,8 @@ export interface WhyInput {
   waitingOn: string[];
   /** 0-based place in the queue's dispatch order, if RUNNABLE. */
   position?: number;
+  /** The engine's host, when known. */
+  host?: HostCapacity;
 }
 
 /**
@@ -254,8 +298,82 @@ export function whyNotRunning(input: WhyInput): WhyNotRunning[] {
       out.push({ kind: "RESOURCE_SHORT", environmentId: env.id, resource, requested, available });
     }
   }
+  // An environment has room for the job but the host does not: the others hold it.
+  const roomy = input.environments.some(
+    (e) => e.enabled && neverFits(e, job).length === 0 && shortfalls(e, job).length === 0,
+  );
+  if (roomy && input.host) {
+    for (const resource of hostShortfalls(input.host, job)) {
+      out.push(
+        resource === "VCPU"
+          ? {
+              kind: "HOST_SHORT",
+              resource,
+              requested: job.vcpus,
+              available: input.host.freeVcpus,
+              max: input.host.maxVcpus,
+            }
+          : {
+              kind: "HOST_SHORT",
+              resource,
+              requested: job.memoryMiB,
+              available: input.host.freeMemoryMiB,
+              max: input.host.memoryMiB,
+            },
+      );
+    }
+  }
   if (input.position !== undefined && input.position > 0) {
     out.push({ kind: "POSITION", position: input.position + 1, ahead: input.position });
   }
   return out;
+}
+
+/** AWS's reasons for a RUNNABLE job blocked at the head of its queue (JobDetail.statusReason). */
+export type HeadOfQueueReason =
+  | "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE"
+  | "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT"
+  | "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY";
+
+/**
+ * Why the job at the head of a queue cannot start, in AWS's terms, or null when it can (the next
+ * pass starts it) or when no environment of the queue is enabled (nothing AWS names). A job no
+ * enabled environment can ever fit is a misconfiguration: COMPUTE_ENVIRONMENT_MAX_RESOURCE when
+ * every environment has too few vCPUs, JOB_RESOURCE_REQUIREMENT otherwise (memory, GPUs, or more
+ * than the engine's machine hands out); one that only waits for room is CAPACITY.
+ */
+export function headOfQueueBlock(
+  job: PlacementJob,
+  environments: PlacementEnvironment[],
+  host?: HostCapacity,
+): { reason: HeadOfQueueReason; detail: string } | null {
+  const usable = environments.filter((e) => e.enabled);
+  if (usable.length === 0) return null;
+  const never = usable.map((e) => neverFits(e, job));
+  if (never.every((n) => n.length > 0)) {
+    if (never.every((n) => n.includes("VCPU"))) {
+      const most = Math.max(...usable.map((e) => e.maxVcpus));
+      return {
+        reason: "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE",
+        detail: `The job needs ${job.vcpus} vCPUs; the compute environments of its queue have at most ${most}.`,
+      };
+    }
+    return {
+      reason: "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
+      detail:
+        "The job's resource requirement (memory or GPUs) is higher than any compute environment of its queue has.",
+    };
+  }
+  if (host && (job.vcpus > host.maxVcpus || job.memoryMiB > host.memoryMiB)) {
+    return {
+      reason: "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
+      detail: `The job needs more than the engine's machine hands out (${host.maxVcpus} vCPUs, ${host.memoryMiB} MiB).`,
+    };
+  }
+  const fitsNow = usable.some((e) => shortfalls(e, job).length === 0) && hostShortfalls(host, job).length === 0;
+  if (fitsNow) return null;
+  return {
+    reason: "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY",
+    detail: "The compute environments of its queue have no room for it now; it starts when running jobs finish.",
+  };
 }

@@ -238,4 +238,21 @@ describe("submit form ⇄ SubmitJob JSON", () => {
     expect((bare.containerOverrides as Record<string, unknown>).command).toEqual(["echo", "mon"]);
     expect(submitJobInput.safeParse(bare).success).toBe(true);
   });
+
+  it("asks again for the consumable resources the job required", () => {
+    const seats = "arn:aws:batch:us-east-1:123456789012:consumable-resource/seats";
+    const request = resubmitRequest({
+      jobName: "licensed",
+      jobQueue: "q",
+      jobDefinition: "d:1",
+      consumableResourceProperties: { consumableResourceList: [{ consumableResource: seats, quantity: 2 }] },
+    });
+    expect(request.consumableResourcePropertiesOverride).toEqual({
+      consumableResourceList: [{ consumableResource: seats, quantity: 2 }],
+    });
+    expect(submitJobInput.safeParse(request).success).toBe(true);
+    expect(resubmitRequest({ jobName: "j", jobQueue: "q", jobDefinition: "d:1" })).not.toHaveProperty(
+      "consumableResourcePropertiesOverride",
+    );
+  });
 });

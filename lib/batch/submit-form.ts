@@ -345,6 +345,7 @@ export interface ResubmittableJob {
   timeout?: { attemptDurationSeconds: number };
   tags?: Record<string, string>;
   propagateTags?: boolean;
+  consumableResourceProperties?: { consumableResourceList?: { consumableResource?: string; quantity?: number }[] };
 }
 
 /** What the job's definition would have produced without overrides, to leave out of a resubmission. */
@@ -408,5 +409,16 @@ export function resubmitRequest(
     request.schedulingPriorityOverride = job.schedulingPriority;
   }
   if (job.tags && Object.keys(job.tags).length) request.tags = { ...job.tags };
+  // The consumable resources the job required, as it required them (its definition's may have
+  // been overridden at submission).
+  const consumables = job.consumableResourceProperties?.consumableResourceList;
+  if (consumables?.length) {
+    request.consumableResourcePropertiesOverride = {
+      consumableResourceList: consumables.map((c) => ({
+        consumableResource: c.consumableResource,
+        quantity: c.quantity,
+      })),
+    };
+  }
   return request;
 }

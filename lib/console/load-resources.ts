@@ -42,3 +42,13 @@ export async function allJobDefinitions(backend: BatchBackend, ctx: OrgContext, 
     return { items: r.jobDefinitions, nextToken: r.nextToken };
   });
 }
+
+/** Every consumable resource with its quantities, ordered by name. */
+export async function allConsumableResources(backend: BatchBackend, ctx: OrgContext) {
+  return (
+    await collectPages(async (nextToken) => {
+      const r = await backend.listConsumableResources(ctx, { maxResults: 100, nextToken });
+      return { items: r.consumableResources, nextToken: r.nextToken };
+    })
+  ).items;
+}

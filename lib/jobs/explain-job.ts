@@ -11,6 +11,7 @@ import type { OrgContext } from "@/lib/auth/context";
 import { chooseExecutor } from "@/lib/batch/executor-choice";
 import { type ExecutorKind, executorPolicyOf } from "@/lib/batch/executor-policy";
 import {
+  type HostCapacity,
   neverFits,
   type PlacementEnvironment,
   type PlacementJob,
@@ -21,7 +22,8 @@ import {
 import { CANCELLABLE_STATUSES, isJobStatus, JobStatus, ON_HOST_STATUSES } from "@/lib/batch/states";
 import type { DbOrTx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { readEngineExecutors } from "./engine-executors";
+import { consumableShortfalls } from "./consumable-usage";
+import { readEngineExecutors, readEngineHost } from "./engine-executors";
 import { queueDispatchOrder } from "./queue-snapshot";
 
 export const explainJobInput = z.object({
@@ -47,7 +49,14 @@ export type JobWaitReason =
   | { kind: "NEVER_FITS"; environment: string; resources: ResourceFigures[] }
   /** No environment of the queue can ever run the job: waiting will not help. */
   | { kind: "UNSATISFIABLE"; queue: string }
+  /** A consumable resource (licence seats, …) has less left now than the job requires. */
+  | { kind: "CONSUMABLE_RESOURCE"; resource: string; requested: number; available: number }
   | ({ kind: "RESOURCE_SHORT"; environment: string } & ResourceFigures)
+  /**
+   * The environment has room but the engine's machine does not: other environments (of any
+   * organization) hold it. `max` is what the machine hands out (cores × overcommit, its memory).
+   */
+  | ({ kind: "HOST_SHORT" } & ResourceFigures)
   /**
    * 1-based place among the queue's RUNNABLE jobs; `approximate` past the snapshot's window;
    * `runnable` null when the backend did not count them all (AWS: past one ListJobs page).
@@ -198,6 +207,7 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
     // Dependencies are reported above with names and statuses.
     waitingOn: [],
     position: place ? place.position - 1 : undefined,
+    host: runnable ? await hostFreeCapacity(db) : undefined,
   });
   const byId = new Map(environments.map((e) => [e.id, e]));
   const nameOf = (id: string) => byId.get(id)?.name ?? id;
@@ -241,6 +251,15 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
         });
         break;
       }
+      case "HOST_SHORT":
+        reasons.push({
+          kind: r.kind,
+          resource: r.resource,
+          requested: r.requested,
+          free: Math.max(0, r.available),
+          max: r.max,
+        });
+        break;
       case "POSITION":
         break;
     }
@@ -250,6 +269,13 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
   const usable = environments.filter((e) => e.enabled && neverFits(e, placementJob).length === 0);
   if (environments.some((e) => e.enabled) && usable.length === 0) {
     reasons.push({ kind: "UNSATISFIABLE", queue: queue.name });
+  }
+  // Like capacity that is short now, only for a job that could start now (engine/scheduler.ts
+  // leaves it out of placement until enough is given back).
+  if (runnable) {
+    for (const short of await consumableShortfalls(db, organizationId, job.id)) {
+      reasons.push({ kind: "CONSUMABLE_RESOURCE", ...short });
+    }
   }
   if (place) {
     reasons.push({
@@ -269,6 +295,25 @@ const amountOf = (r: { vcpus: number; memoryMiB: number; gpus: number }, resourc
 
 const maxOf = (env: PlacementEnvironment, resource: Shortfall) =>
   resource === "VCPU" ? env.maxVcpus : resource === "MEMORY" ? env.memoryMiB : env.gpuIds.length;
+
+/**
+ * What the leading engine's machine has free now: what it hands out less what every STARTING and
+ * RUNNING job holds, of any organization (only the total is used, and only said as a total).
+ */
+async function hostFreeCapacity(db: DbOrTx): Promise<HostCapacity | undefined> {
+  const host = await readEngineHost(db);
+  if (!host) return undefined;
+  const held = await db.job.aggregate({
+    where: { status: { in: [...ON_HOST_STATUSES] } },
+    _sum: { vcpus: true, memoryMiB: true },
+  });
+  return {
+    maxVcpus: host.vcpus,
+    memoryMiB: host.memoryMiB,
+    freeVcpus: host.vcpus - (held._sum.vcpus ?? 0),
+    freeMemoryMiB: host.memoryMiB - (held._sum.memoryMiB ?? 0),
+  };
+}
 
 /** The dependencies of these jobs (a job and its array parent) that have not SUCCEEDED. */
 async function unfinishedDependencies(db: DbOrTx, organizationId: string, jobIds: (string | null)[]) {
@@ -366,8 +411,8 @@ function parseGpuIds(text: string): string[] {
 /**
  * The job's 1-based place in its queue and how many jobs are RUNNABLE there. Within the front
  * the snapshot orders (fair share included), the place is the engine's dispatch order; further
- * back, it is the count of jobs ahead in FIFO order (schedulingPriority, then age), which on a
- * fair-share queue is an approximation.
+ * back, it is the count of jobs ahead: submitted earlier on a FIFO queue, or ahead by
+ * schedulingPriority then age on a fair-share queue, where it is an approximation.
  */
 async function placeInQueue(
   db: DbOrTx,
@@ -383,12 +428,21 @@ async function placeInQueue(
   const order = await queueDispatchOrder(db, organizationId, queue);
   const index = order.findIndex((j) => j.id === job.id);
   if (index >= 0) return { position: index + 1, runnable, approximate: false };
+  // A FIFO queue is in submission order whatever the jobs' schedulingPriority (AWS: it counts
+  // only in fair-share queues).
   const p = job.schedulingPriority;
-  const counts = await Promise.all([
-    db.job.count({ where: { ...inQueue, schedulingPriority: { gt: p } } }),
-    db.job.count({ where: { ...inQueue, schedulingPriority: p, createdAt: { lt: job.createdAt } } }),
-    db.job.count({ where: { ...inQueue, schedulingPriority: p, createdAt: job.createdAt, id: { lt: job.id } } }),
-  ]);
+  const counts = await Promise.all(
+    queue.schedulingPolicyId === null
+      ? [
+          db.job.count({ where: { ...inQueue, createdAt: { lt: job.createdAt } } }),
+          db.job.count({ where: { ...inQueue, createdAt: job.createdAt, id: { lt: job.id } } }),
+        ]
+      : [
+          db.job.count({ where: { ...inQueue, schedulingPriority: { gt: p } } }),
+          db.job.count({ where: { ...inQueue, schedulingPriority: p, createdAt: { lt: job.createdAt } } }),
+          db.job.count({ where: { ...inQueue, schedulingPriority: p, createdAt: job.createdAt, id: { lt: job.id } } }),
+        ],
+  );
   const ahead = counts.reduce((a, b) => a + b, 0);
   return { position: ahead + 1, runnable, approximate: queue.schedulingPolicyId !== null };
 }

@@ -26,6 +26,8 @@ export interface JobCommon {
   tags: string;
   propagateTags: boolean;
   submittedById: string | null;
+  /** consumableResourceList as resolved (JSON; "[]" for none). */
+  consumableResources: string;
 }
 
 /** What differs per row: identity, place in an array, and where the job starts. */
@@ -85,6 +87,7 @@ const COLUMNS = Prisma.raw(
     "tags",
     "propagateTags",
     "submittedById",
+    "consumableResources",
   ]
     .map((c) => `"${c}"`)
     .join(", "),
@@ -110,7 +113,7 @@ export async function insertJobs(tx: RawSql, common: JobCommon, rows: JobRowInse
         ${common.jobDefinitionId}, ${common.createdAt}, ${common.createdAt}, ${common.schedulingPriority},
         ${common.shareIdentifier}, ${common.attemptsAllowed}, ${common.vcpus}, ${common.memoryMiB}, ${common.gpus},
         ${common.container}, ${common.parameters}, ${common.retryStrategy}, ${common.timeoutSeconds}, ${common.tags},
-        ${common.propagateTags}, ${common.submittedById}
+        ${common.propagateTags}, ${common.submittedById}, ${common.consumableResources}
       FROM (VALUES ${Prisma.join(values)}) AS v`;
   }
 }
@@ -120,13 +123,13 @@ export async function insertJobs(tx: RawSql, common: JobCommon, rows: JobRowInse
  * per row. Directly in INSERT … VALUES, PostgreSQL types each value from its target column.
  */
 export async function insertJobRows(tx: RawSql, jobs: { common: JobCommon; row: JobRowInsert }[]): Promise<void> {
-  const perChunk = Math.floor(MAX_PARAMS / 28);
+  const perChunk = Math.floor(MAX_PARAMS / 29);
   for (let i = 0; i < jobs.length; i += perChunk) {
     const values = jobs
       .slice(i, i + perChunk)
       .map(
         ({ common: c, row: r }) =>
-          Prisma.sql`(${r.id}, ${r.status}, ${r.statusReason}, ${r.runnableAt}, ${r.stoppedAt}, ${r.arrayParentId}, ${r.arrayIndex}, ${r.arraySize}, ${r.pendingDependencies}, ${c.organizationId}, ${c.name}, ${c.jobQueueId}, ${c.jobDefinitionId}, ${c.createdAt}, ${c.createdAt}, ${c.schedulingPriority}, ${c.shareIdentifier}, ${c.attemptsAllowed}, ${c.vcpus}, ${c.memoryMiB}, ${c.gpus}, ${c.container}, ${c.parameters}, ${c.retryStrategy}, ${c.timeoutSeconds}, ${c.tags}, ${c.propagateTags}, ${c.submittedById})`,
+          Prisma.sql`(${r.id}, ${r.status}, ${r.statusReason}, ${r.runnableAt}, ${r.stoppedAt}, ${r.arrayParentId}, ${r.arrayIndex}, ${r.arraySize}, ${r.pendingDependencies}, ${c.organizationId}, ${c.name}, ${c.jobQueueId}, ${c.jobDefinitionId}, ${c.createdAt}, ${c.createdAt}, ${c.schedulingPriority}, ${c.shareIdentifier}, ${c.attemptsAllowed}, ${c.vcpus}, ${c.memoryMiB}, ${c.gpus}, ${c.container}, ${c.parameters}, ${c.retryStrategy}, ${c.timeoutSeconds}, ${c.tags}, ${c.propagateTags}, ${c.submittedById}, ${c.consumableResources})`,
       );
     await tx.$executeRaw`
       INSERT INTO "Job" (${COLUMNS}) VALUES ${Prisma.join(values)}`;

@@ -17,6 +17,7 @@ import { newJobId } from "@/lib/ids";
 import { accountIdOf } from "@/lib/resources/account";
 import { type JobDefinitionRow, resolveJobDefinition } from "@/lib/resources/job-definitions/resolve-job-definition";
 import { type JobQueueRow, resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
+import { insertJobConsumables, requestedConsumables, resolveConsumables } from "./consumable-requirements";
 import { afterJobsFinished } from "./finish";
 import { insertDependencies, insertJobRows, insertJobs, type JobCommon, type JobRowInsert } from "./insert-jobs";
 import { type JobDeps, planDependencies } from "./plan-dependencies";
@@ -163,6 +164,13 @@ export async function submitInTransaction(
     }
   }
 
+  // Array children inherit the parent's list (insertJobConsumables writes it for every row).
+  const consumables = await resolveConsumables(
+    tx,
+    organizationId,
+    requestedConsumables(definition.spec, input.consumableResourcePropertiesOverride),
+  );
+
   const jobId = newJobId();
   const arraySize = input.arrayProperties?.size ?? null;
   const plan = await planDependencies(tx, {
@@ -192,14 +200,17 @@ export async function submitInTransaction(
     tags: JSON.stringify(tags),
     propagateTags,
     submittedById: ctx.user.id,
+    consumableResources: JSON.stringify(consumables.list),
   };
   const rows = buildRows(jobId, arraySize, plan.parent, plan.children, now);
   const [only] = rows;
-  if (cache.deferred && only && rows.length === 1 && plan.edges.length === 0) {
+  // A job with consumable resources goes in at once: its counting rows refer to it.
+  if (cache.deferred && only && rows.length === 1 && plan.edges.length === 0 && consumables.rows.length === 0) {
     cache.deferred.jobs.push({ common, row: only });
   } else {
     await insertJobs(tx, common, rows);
     await insertDependencies(tx, plan.edges);
+    await insertJobConsumables(tx, jobId, consumables);
   }
 
   // Jobs born FAILED (a dependency had already failed) are finished like any other, so a

@@ -28,6 +28,17 @@ export const engineExecutors = z.object({
   default: z.enum(["container", "process"]).nullable(),
 });
 
+/**
+ * The machine the leading engine runs jobs on (engine/options.ts): what every environment of
+ * every organization shares. vcpus = cores × the operator's overcommit factor.
+ */
+export const engineHost = z.object({
+  cores: z.number().int().positive(),
+  overcommit: z.number().positive(),
+  vcpus: z.number().positive(),
+  memoryMiB: z.number().int().positive(),
+});
+
 export const engineStatsSnapshot = z.object({
   engineId: z.string(),
   startedAt: count,
@@ -39,9 +50,11 @@ export const engineStatsSnapshot = z.object({
   /** Wake-ups of the leader's loop (engine/wake.ts): from outside (submissions, requests) and its own. */
   wakeups: z.object({ external: count, internal: count }).optional(),
   executors: engineExecutors.optional(),
+  host: engineHost.optional(),
 });
 
 export type EngineExecutors = z.infer<typeof engineExecutors>;
+export type EngineHost = z.infer<typeof engineHost>;
 
 export type HistogramSnapshot = z.infer<typeof histogramSnapshot>;
 export type EngineStatsSnapshot = z.infer<typeof engineStatsSnapshot>;

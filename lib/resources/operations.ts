@@ -21,6 +21,30 @@ import {
   updateComputeEnvironment,
   updateComputeEnvironmentInput,
 } from "./compute-environments/update-compute-environment";
+import {
+  createConsumableResource,
+  createConsumableResourceInput,
+} from "./consumable-resources/create-consumable-resource";
+import {
+  deleteConsumableResource,
+  deleteConsumableResourceInput,
+} from "./consumable-resources/delete-consumable-resource";
+import {
+  describeConsumableResource,
+  describeConsumableResourceInput,
+} from "./consumable-resources/describe-consumable-resource";
+import {
+  listConsumableResources,
+  listConsumableResourcesInput,
+} from "./consumable-resources/list-consumable-resources";
+import {
+  listJobsByConsumableResource,
+  listJobsByConsumableResourceInput,
+} from "./consumable-resources/list-jobs-by-consumable-resource";
+import {
+  updateConsumableResource,
+  updateConsumableResourceInput,
+} from "./consumable-resources/update-consumable-resource";
 import { deregisterJobDefinition, deregisterJobDefinitionInput } from "./job-definitions/deregister-job-definition";
 import { describeJobDefinitions, describeJobDefinitionsInput } from "./job-definitions/describe-job-definitions";
 import { registerJobDefinition, registerJobDefinitionInput } from "./job-definitions/register-job-definition";
@@ -120,6 +144,42 @@ export const RESOURCE_OPERATIONS = {
     permission: "schedulingPolicies.manage",
     input: deleteSchedulingPolicyInput,
     run: deleteSchedulingPolicy,
+  }),
+  CreateConsumableResource: op({
+    name: "CreateConsumableResource",
+    permission: "consumableResources.manage",
+    input: createConsumableResourceInput,
+    run: createConsumableResource,
+  }),
+  DescribeConsumableResource: op({
+    name: "DescribeConsumableResource",
+    permission: "resources.view",
+    input: describeConsumableResourceInput,
+    run: describeConsumableResource,
+  }),
+  ListConsumableResources: op({
+    name: "ListConsumableResources",
+    permission: "resources.view",
+    input: listConsumableResourcesInput,
+    run: listConsumableResources,
+  }),
+  UpdateConsumableResource: op({
+    name: "UpdateConsumableResource",
+    permission: "consumableResources.manage",
+    input: updateConsumableResourceInput,
+    run: updateConsumableResource,
+  }),
+  DeleteConsumableResource: op({
+    name: "DeleteConsumableResource",
+    permission: "consumableResources.manage",
+    input: deleteConsumableResourceInput,
+    run: deleteConsumableResource,
+  }),
+  ListJobsByConsumableResource: op({
+    name: "ListJobsByConsumableResource",
+    permission: "resources.view",
+    input: listJobsByConsumableResourceInput,
+    run: listJobsByConsumableResource,
   }),
   RegisterJobDefinition: op({
     name: "RegisterJobDefinition",

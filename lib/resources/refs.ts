@@ -8,6 +8,7 @@ const LABELS: Record<ArnResourceType, string> = {
   "compute-environment": "compute environment",
   "job-queue": "job queue",
   "scheduling-policy": "scheduling policy",
+  "consumable-resource": "consumable resource",
   "job-definition": "job definition",
   job: "job",
 };

@@ -160,7 +160,7 @@ describe.each(PROVIDERS)("/v1 authentication and request errors on %s", (provide
       status: 404,
       type: "UnknownOperationException",
     });
-    const unsupported = await call(key, { path: "/v1/createconsumableresource" });
+    const unsupported = await call(key, { path: "/v1/createserviceenvironment" });
     expect(unsupported).toMatchObject({ status: 400, type: "ClientException" });
     expect(unsupported.body.message).toMatch(/not supported/);
   });

@@ -1,7 +1,7 @@
 // The real AWS CLI (botocore: a second, independent SigV4 signer and serializer) against the
 // /v1 and CloudWatch Logs handlers over HTTP, the way a user points it at Batchdeck with
 // --endpoint-url.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,16 @@ import { contextFor } from "../helpers/fixtures";
 
 process.env.BATCHDECK_SECRET_KEY ??= randomBytes(32).toString("base64");
 const run = promisify(execFile);
+
+/** Consumable resources came to the CLI in 2025: Debian's awscli 2.9 lacks them, newer ones have them. */
+const CLI_HAS_CONSUMABLE_RESOURCES = (() => {
+  try {
+    execFileSync("aws", ["batch", "describe-consumable-resource", "help"], { stdio: "ignore", timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 describe.each(PROVIDERS)("the AWS CLI against Batchdeck on %s", (provider) => {
   let t: TestDatabase;
@@ -125,6 +135,64 @@ describe.each(PROVIDERS)("the AWS CLI against Batchdeck on %s", (provider) => {
     });
     expect(audit.map((a) => a.action)).toContain("job.submit");
   }, 60_000);
+
+  it.skipIf(!CLI_HAS_CONSUMABLE_RESOURCES)(
+    "creates, describes, updates, lists and deletes a consumable resource through the CLI",
+    async () => {
+      const created = await aws([
+        "batch",
+        "create-consumable-resource",
+        "--consumable-resource-name",
+        "cli-seats",
+        "--total-quantity",
+        "3",
+        "--resource-type",
+        "NON_REPLENISHABLE",
+      ]);
+      expect(created.code).toBe(0);
+      expect(created.json).toEqual({
+        consumableResourceName: "cli-seats",
+        consumableResourceArn: expect.stringMatching(/^arn:aws:batch:us-east-1:\d{12}:consumable-resource\/cli-seats$/),
+      });
+      const described = await aws(["batch", "describe-consumable-resource", "--consumable-resource", "cli-seats"]);
+      expect(described.json).toMatchObject({
+        consumableResourceName: "cli-seats",
+        consumableResourceArn: created.json.consumableResourceArn,
+        totalQuantity: 3,
+        inUseQuantity: 0,
+        availableQuantity: 3,
+        resourceType: "NON_REPLENISHABLE",
+      });
+      expect(typeof described.json.createdAt).toBe("number");
+      const updated = await aws([
+        "batch",
+        "update-consumable-resource",
+        "--consumable-resource",
+        created.json.consumableResourceArn,
+        "--operation",
+        "ADD",
+        "--quantity",
+        "2",
+      ]);
+      expect(updated.json.totalQuantity).toBe(5);
+      const listed = await aws([
+        "batch",
+        "list-consumable-resources",
+        "--filters",
+        "name=CONSUMABLE_RESOURCE_NAME,values=CLI*",
+      ]);
+      expect(
+        listed.json.consumableResources.map((r: { consumableResourceName: string }) => r.consumableResourceName),
+      ).toEqual(["cli-seats"]);
+      expect(
+        (await aws(["batch", "list-jobs-by-consumable-resource", "--consumable-resource", "cli-seats"])).json.jobs,
+      ).toEqual([]);
+      expect((await aws(["batch", "delete-consumable-resource", "--consumable-resource", "cli-seats"])).code).toBe(0);
+      const gone = await aws(["batch", "describe-consumable-resource", "--consumable-resource", "cli-seats"]);
+      expect(gone.stderr).toMatch(/\(ClientException\).*does not exist/);
+    },
+    60_000,
+  );
 
   it("shows AWS's error types on refusal", async () => {
     const wrong = await aws(["batch", "describe-job-queues"], "x".repeat(40));

@@ -29,6 +29,10 @@ const ACTIONS: Record<string, Role[]> = {
   "schedulingPolicies.create": ADMIN,
   "schedulingPolicies.update": ADMIN,
   "schedulingPolicies.delete": ADMIN,
+  // Not a row of DESIGN.md's table: managed by those who manage job definitions (see OPERATIONS).
+  "consumableResources.create": MANAGERS,
+  "consumableResources.update": MANAGERS,
+  "consumableResources.delete": MANAGERS,
   "jobDefinitions.register": MANAGERS,
   "jobDefinitions.deregister": MANAGERS,
   "jobs.submit": EVERYONE,
@@ -66,6 +70,14 @@ const OPERATIONS: Record<string, Role[]> = {
   DeleteSchedulingPolicy: ADMIN,
   DescribeSchedulingPolicies: EVERYONE,
   ListSchedulingPolicies: EVERYONE,
+  // Consumable resources: not a row of DESIGN.md's table; job definitions and submissions name
+  // them, so they are managed by those who manage job definitions (as secrets are), seen by all.
+  CreateConsumableResource: MANAGERS,
+  UpdateConsumableResource: MANAGERS,
+  DeleteConsumableResource: MANAGERS,
+  DescribeConsumableResource: EVERYONE,
+  ListConsumableResources: EVERYONE,
+  ListJobsByConsumableResource: EVERYONE,
   RegisterJobDefinition: MANAGERS,
   DeregisterJobDefinition: MANAGERS,
   DescribeJobDefinitions: EVERYONE,

@@ -219,6 +219,88 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     }
   });
 
+  it("carries consumable resources, and the requirements of definitions and jobs, to AWS", async () => {
+    const created = await run(local, "CreateConsumableResource", {
+      consumableResourceName: "licences",
+      totalQuantity: 2,
+      tags: { team: "x" },
+    });
+    expect(created.consumableResourceArn).toMatch(/:consumable-resource\/licences$/);
+    // It lives in the remote organization.
+    expect(await t.db.consumableResource.count({ where: { organizationId: remote.organizationId } })).toBe(1);
+    expect(await t.db.consumableResource.count({ where: { organizationId: local.organizationId } })).toBe(0);
+    expect(
+      await run(local, "UpdateConsumableResource", { consumableResource: "licences", operation: "ADD", quantity: 1 }),
+    ).toEqual({
+      consumableResourceName: "licences",
+      consumableResourceArn: created.consumableResourceArn,
+      totalQuantity: 3,
+    });
+    expect(await run(local, "DescribeConsumableResource", { consumableResource: "licences" })).toMatchObject({
+      consumableResourceName: "licences",
+      totalQuantity: 3,
+      inUseQuantity: 0,
+      availableQuantity: 3,
+      resourceType: "REPLENISHABLE",
+      tags: { team: "x" },
+    });
+    const listed = await run(local, "ListConsumableResources", {
+      filters: [{ name: "CONSUMABLE_RESOURCE_NAME", values: ["LIC*"] }],
+    });
+    expect(listed.consumableResources).toEqual([
+      {
+        consumableResourceArn: created.consumableResourceArn,
+        consumableResourceName: "licences",
+        totalQuantity: 3,
+        inUseQuantity: 0,
+        resourceType: "REPLENISHABLE",
+      },
+    ]);
+
+    // Queue q is the first test's.
+    await run(local, "RegisterJobDefinition", {
+      jobDefinitionName: "d-cr",
+      type: "container",
+      containerProperties: { image: "busybox", command: ["true"] },
+      consumableResourceProperties: { consumableResourceList: [{ consumableResource: "licences", quantity: 1 }] },
+    });
+    const backend = await backendFor(local);
+    const { jobDefinitions } = await backend.describeJobDefinitions(local, { jobDefinitionName: "d-cr" });
+    expect(jobDefinitions[0]?.consumableResourceProperties).toEqual({
+      consumableResourceList: [{ consumableResource: "licences", quantity: 1 }],
+    });
+    const job = await run(local, "SubmitJob", {
+      jobName: "licensed",
+      jobQueue: "q",
+      jobDefinition: "d-cr",
+      consumableResourcePropertiesOverride: {
+        consumableResourceList: [{ consumableResource: "licences", quantity: 2 }],
+      },
+    });
+    const { jobs } = await backend.describeJobs(local, { jobs: [job.jobId as string] });
+    expect(jobs[0]?.consumableResourceProperties).toEqual({
+      consumableResourceList: [{ consumableResource: created.consumableResourceArn, quantity: 2 }],
+    });
+    const byResource = await run(local, "ListJobsByConsumableResource", { consumableResource: "licences" });
+    expect(byResource.jobs).toEqual([
+      expect.objectContaining({ jobName: "licensed", jobStatus: "RUNNABLE", quantity: 2 }),
+    ]);
+    // AWS's refusal comes back as AWS worded it.
+    const refused = await refusal(run(local, "DeleteConsumableResource", { consumableResource: "licences" }));
+    expect(refused.message).toContain("unfinished jobs require it");
+    await run(local, "CancelJob", { jobId: job.jobId, reason: "done" });
+    expect(await run(local, "DeleteConsumableResource", { consumableResource: "licences" })).toEqual({});
+    const audit = await t.db.auditEvent.findMany({
+      where: { organizationId: local.organizationId, targetType: "consumableResource" },
+      select: { action: true },
+    });
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      "consumableResource.create",
+      "consumableResource.delete",
+      "consumableResource.update",
+    ]);
+  });
+
   it("lets a submitter stop only the jobs they submitted", async () => {
     const [alice, bob] = [
       await createUser(t.db, `alice-${provider}@example.com`),

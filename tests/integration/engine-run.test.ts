@@ -200,28 +200,7 @@ describe.each(PROVIDERS)("engine runs jobs on %s", (provider) => {
   // The memory limit and its OOM reason are proven in job-isolation.test.ts, with the rest of
   // what a job may not do.
 
-  it("cancels jobs RUNNABLE longer than the queue's jobStateTimeLimitActions allow", async () => {
-    const limited = await seedEngineWorld(t.db, {
-      maxVcpus: 1,
-      queuePatch: {
-        jobStateTimeLimitActions: JSON.stringify([
-          {
-            reason: "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT",
-            state: "RUNNABLE",
-            maxTimeSeconds: 600,
-            action: "CANCEL",
-          },
-        ]),
-      },
-    });
-    const [stale, fresh] = await insertJobs(t.db, limited, [
-      { command: ["true"], vcpus: 8, runnableAt: Date.now() - 700_000 },
-      { command: ["true"], vcpus: 8 },
-    ]);
-    const done = await waitForTerminal(t.db, stale!, 10_000);
-    expect(done).toMatchObject({ status: "FAILED", statusReason: "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT" });
-    expect((await t.db.job.findUniqueOrThrow({ where: { id: fresh! } })).status).toBe("RUNNABLE");
-  });
+  // jobStateTimeLimitActions and the reasons of a blocked queue head: engine-head-of-queue.test.ts.
 
   it("hands GPU ids to jobs through CUDA_VISIBLE_DEVICES, never the same id twice at once", async () => {
     const gpuWorld = await seedEngineWorld(t.db, { maxVcpus: 8, gpuIds: ["0", "1"] });

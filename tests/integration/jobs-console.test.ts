@@ -115,11 +115,12 @@ describe.each(PROVIDERS)("console job queries on %s", (provider) => {
         { kind: "POSITION", position: 1, runnable: 3, approximate: false },
         { kind: "NEXT" },
       ]);
-      // A higher scheduling priority goes ahead of older jobs.
+      // The queue is FIFO: a higher scheduling priority does not go ahead of older jobs (AWS: it
+      // counts only in fair-share queues).
       await forceStatus(t.db, [ids[2]!], "RUNNABLE", { schedulingPriority: 5 });
       expect((await explain(ids[2]!)).reasons).toContainEqual({
         kind: "POSITION",
-        position: 1,
+        position: 3,
         runnable: 3,
         approximate: false,
       });
@@ -132,18 +133,19 @@ describe.each(PROVIDERS)("console job queries on %s", (provider) => {
       const ids = Array.from({ length: 120 }, (_, i) => `${array.jobId}:${i}`);
       for (const [i, id] of ids.entries()) await t.db.job.update({ where: { id }, data: { createdAt: 1_000 + i } });
       const last = ids[119] as string;
+      // Its priority does not move it up a FIFO queue, behind the front either.
+      await t.db.job.update({ where: { id: last }, data: { schedulingPriority: 9 } });
       expect((await explain(last)).reasons).toContainEqual({
         kind: "POSITION",
         position: 120,
         runnable: 120,
         approximate: false,
       });
-      // Jobs of a higher priority go first wherever they are.
-      await forceStatus(t.db, [last], "RUNNABLE", { schedulingPriority: 1 });
+      // Nor does the higher priority of a job behind it put it ahead of one in the middle.
       const middle = ids[110] as string;
       expect((await explain(middle)).reasons).toContainEqual({
         kind: "POSITION",
-        position: 112,
+        position: 111,
         runnable: 120,
         approximate: false,
       });

@@ -3,6 +3,7 @@
 // before touching anything (the buttons being hidden is not the check).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "@/app/(console)/compute-environments/actions";
+import "@/app/(console)/consumable-resources/actions";
 import "@/app/(console)/job-definitions/actions";
 import "@/app/(console)/job-queues/actions";
 import "@/app/(console)/scheduling-policies/actions";
@@ -31,6 +32,9 @@ const EXPECTED = {
     "schedulingPolicies.manage",
     { arn: "arn:aws:batch:us-east-1:000000000000:scheduling-policy/ghost" },
   ],
+  "consumableResources.create": ["consumableResources.manage", { consumableResourceName: "seats", totalQuantity: 1 }],
+  "consumableResources.update": ["consumableResources.manage", { consumableResource: "ghost", quantity: 1 }],
+  "consumableResources.delete": ["consumableResources.manage", { consumableResource: "ghost" }],
   "jobDefinitions.register": [
     "jobDefinitions.manage",
     { jobDefinitionName: "d", type: "container", containerProperties: { image: "x" } },

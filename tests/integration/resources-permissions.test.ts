@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { executeOperation, type Operation } from "@/lib/auth/operation";
 import { can, ROLES } from "@/lib/auth/permissions";
-import { computeEnvironmentArn, jobArn, jobDefinitionArn, jobQueueArn, schedulingPolicyArn } from "@/lib/batch/arn";
+import {
+  computeEnvironmentArn,
+  consumableResourceArn,
+  jobArn,
+  jobDefinitionArn,
+  jobQueueArn,
+  schedulingPolicyArn,
+} from "@/lib/batch/arn";
 import { RESOURCE_OPERATIONS, type ResourceOperationName } from "@/lib/resources/operations";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { addMembership, contextFor, createOrgWithAdmin, createUser } from "../helpers/fixtures";
@@ -56,6 +63,12 @@ describe.each(PROVIDERS)("resource operation permissions on %s", (provider) => {
       ListSchedulingPolicies: {},
       UpdateSchedulingPolicy: { arn: schedulingPolicyArn(accountId, "ghost") },
       DeleteSchedulingPolicy: { arn: schedulingPolicyArn(accountId, "ghost") },
+      CreateConsumableResource: { consumableResourceName: "seats", totalQuantity: 1 },
+      DescribeConsumableResource: { consumableResource: consumableResourceArn(accountId, "ghost") },
+      ListConsumableResources: {},
+      UpdateConsumableResource: { consumableResource: "ghost", quantity: 1 },
+      DeleteConsumableResource: { consumableResource: "ghost" },
+      ListJobsByConsumableResource: { consumableResource: "ghost" },
       RegisterJobDefinition: { jobDefinitionName: "d", type: "container", containerProperties: { image: "x" } },
       DescribeJobDefinitions: {},
       DeregisterJobDefinition: { jobDefinition: "ghost:1" },

@@ -146,7 +146,7 @@ describe.each(PROVIDERS)("tags on %s", (provider) => {
     });
     await untag(ctx, { resourceArn: arns.ce, tagKeys: ["batchdeck:memoryMiB", "batchdeck:gpuIds"] });
     ce = await t.db.computeEnvironment.findFirstOrThrow({ where: { organizationId } });
-    expect([ce.memoryMiB, JSON.parse(ce.gpuIds)]).toEqual([hostCapacity().memoryMiB, []]);
+    expect([ce.memoryMiB, JSON.parse(ce.gpuIds)]).toEqual([(await hostCapacity(t.db)).memoryMiB, []]);
   });
 
   it("checks a compute environment's executor tags at TagResource, merged with the ones it has", async () => {

@@ -8,7 +8,7 @@ import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
 import { describeExecutor } from "@/lib/console/executor-label";
 import { allComputeEnvironments, allJobQueues } from "@/lib/console/load-resources";
-import { readEngineExecutors } from "@/lib/jobs/engine-executors";
+import { readEngineExecutors, readEngineHost } from "@/lib/jobs/engine-executors";
 
 export const metadata: Metadata = { title: "Compute environments" };
 
@@ -23,6 +23,8 @@ export default backendPage(async function ComputeEnvironmentsPage() {
   const canManage = can(ctx.role, "computeEnvironments.manage");
   // The built-in engine says which executors it has; each environment's tag (or the default) picks one.
   const executors = backend.kind === "aws" ? undefined : await readEngineExecutors(ctx.db);
+  // What every environment of every organization shares: the engine's machine.
+  const machine = backend.kind === "aws" ? null : await readEngineHost(ctx.db);
   const rows = environments.map((ce) => ({
     name: String(ce.computeEnvironmentName),
     arn: String(ce.computeEnvironmentArn),
@@ -59,6 +61,14 @@ export default backendPage(async function ComputeEnvironmentsPage() {
           ) : null
         }
       />
+      {machine ? (
+        <p className="mb-4 text-sm text-gray-600" data-testid="engine-machine">
+          The engine's machine: {machine.cores} {machine.cores === 1 ? "core" : "cores"} × overcommit{" "}
+          {machine.overcommit} = {machine.vcpus.toLocaleString("en-US")} vCPUs and{" "}
+          {machine.memoryMiB.toLocaleString("en-US")} MiB, shared by every environment. Jobs never hold more than that
+          together, whatever the environments promise; the operator sets the overcommit (BATCHDECK_VCPU_OVERCOMMIT).
+        </p>
+      ) : null}
       <Card title={`Compute environments (${rows.length})`}>
         <ComputeEnvironmentsTable
           orgId={ctx.organizationId}

@@ -5,6 +5,7 @@ import { COUNT_CAP } from "@/lib/jobs/list-jobs";
 import type { BatchBackend } from "../types";
 import type { AwsClients } from "./clients";
 import * as consoleReads from "./console";
+import { awsConsumableResourceMethods } from "./consumable-resources";
 import { cancelJobs, describeJobs, listJobs, stopJobs, stopOne, submitJob, terminateJobs } from "./jobs";
 import { listJobsForConsole } from "./list-jobs-for-console";
 import { getJobLogEvents } from "./logs";
@@ -15,6 +16,7 @@ export function awsBackend(clients: AwsClients): BatchBackend {
   return {
     kind: "aws",
     ...awsResourceMethods(clients),
+    ...awsConsumableResourceMethods(clients),
     submitJob: (ctx, input) => submitJob(clients, ctx, input),
     describeJobs: (_ctx, input) => describeJobs(clients, input.jobs),
     listJobs: (_ctx, input) => listJobs(clients, input),

@@ -290,6 +290,7 @@ const TAG_PERMISSIONS = {
   "compute-environment": ["computeEnvironment", "computeEnvironments.manage"],
   "job-queue": ["jobQueue", "jobQueues.manage"],
   "scheduling-policy": ["schedulingPolicy", "schedulingPolicies.manage"],
+  "consumable-resource": ["consumableResource", "consumableResources.manage"],
   "job-definition": ["jobDefinition", "jobDefinitions.manage"],
 } as const satisfies Record<string, readonly [string, Permission]>;
 

@@ -15,6 +15,12 @@ import { createComputeEnvironment } from "@/lib/resources/compute-environments/c
 import { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
 import { describeComputeEnvironments } from "@/lib/resources/compute-environments/describe-compute-environments";
 import { updateComputeEnvironment } from "@/lib/resources/compute-environments/update-compute-environment";
+import { createConsumableResource } from "@/lib/resources/consumable-resources/create-consumable-resource";
+import { deleteConsumableResource } from "@/lib/resources/consumable-resources/delete-consumable-resource";
+import { describeConsumableResource } from "@/lib/resources/consumable-resources/describe-consumable-resource";
+import { listConsumableResources } from "@/lib/resources/consumable-resources/list-consumable-resources";
+import { listJobsByConsumableResource } from "@/lib/resources/consumable-resources/list-jobs-by-consumable-resource";
+import { updateConsumableResource } from "@/lib/resources/consumable-resources/update-consumable-resource";
 import { deregisterJobDefinition } from "@/lib/resources/job-definitions/deregister-job-definition";
 import { describeJobDefinitions } from "@/lib/resources/job-definitions/describe-job-definitions";
 import { registerJobDefinition } from "@/lib/resources/job-definitions/register-job-definition";
@@ -50,6 +56,12 @@ export const builtinBackend: BatchBackend = {
   listSchedulingPolicies,
   updateSchedulingPolicy,
   deleteSchedulingPolicy,
+  createConsumableResource,
+  describeConsumableResource,
+  listConsumableResources,
+  updateConsumableResource,
+  deleteConsumableResource,
+  listJobsByConsumableResource,
   registerJobDefinition,
   describeJobDefinitions,
   deregisterJobDefinition,

@@ -18,6 +18,7 @@ import {
   safeJson,
   stringMap,
 } from "./common";
+import { consumableResourcePropertiesSchema } from "./consumable-resources";
 import { type Tags, tagsSchema } from "./tags";
 
 /** AWS's cap on a RegisterJobDefinition request. */
@@ -120,6 +121,8 @@ export const registerJobDefinitionInput = z
       awsEnum("platformCapabilities", ["EC2", "FARGATE"]),
       2,
     ).optional(),
+    // Stored in `spec` with the other fields without a column; SubmitJob resolves the names.
+    consumableResourceProperties: consumableResourcePropertiesSchema.optional(),
   })
   .superRefine((input, ctx) => {
     const size = jsonByteLength(input);

@@ -7,6 +7,7 @@ import { jobArn } from "@/lib/batch/arn";
 import type { ResolvedContainer } from "@/lib/batch/container";
 import { JOB_STATUSES, type JobStatus } from "@/lib/batch/states";
 import { awsInt } from "./common";
+import { type ConsumableResourceProperties, consumableResourcePropertiesSchema } from "./consumable-resources";
 import { MAX_TAGS, tagsSchema } from "./tags";
 
 export { MAX_TAGS };
@@ -152,6 +153,8 @@ export const submitJobInput = z.object({
   propagateTags: z.boolean().optional(),
   timeout: timeoutSchema.optional(),
   tags: jobTagsSchema.optional(),
+  /** Replaces the definition's consumableResourceProperties when it gives a list. */
+  consumableResourcePropertiesOverride: consumableResourcePropertiesSchema.optional(),
   nodeOverrides: unsupported("nodeOverrides"),
   ecsPropertiesOverride: unsupported("ecsPropertiesOverride"),
   eksPropertiesOverride: unsupported("eksPropertiesOverride"),
@@ -298,6 +301,7 @@ export interface JobDetail {
   platformCapabilities: string[];
   isCancelled: boolean;
   isTerminated: boolean;
+  consumableResourceProperties?: ConsumableResourceProperties;
 }
 
 /** The parts of a job row the builders read, with the names of its queue and definition. */
@@ -440,7 +444,14 @@ export function toJobDetail(row: JobRow, ctx: ArnContext, extras: JobDetailExtra
     platformCapabilities: extras.platformCapabilities ?? ["EC2"],
     isCancelled: row.stopRequest === "CANCEL",
     isTerminated: row.stopRequest === "TERMINATE",
+    consumableResourceProperties: consumableResourcesOf(row.consumableResources),
   });
+}
+
+/** The job's consumable resources as AWS reports them; absent when it requires none. */
+function consumableResourcesOf(text: string | undefined): ConsumableResourceProperties | undefined {
+  const list = parseJson<ConsumableResourceProperties["consumableResourceList"]>(text, []);
+  return Array.isArray(list) && list.length > 0 ? { consumableResourceList: list } : undefined;
 }
 
 /** AWS omits absent members rather than sending null; so do we. */

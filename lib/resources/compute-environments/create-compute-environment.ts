@@ -41,7 +41,7 @@ export async function createComputeEnvironment(
         }
         const spec = specOf(input);
         const tags = input.tags ?? {};
-        const capacity = builtinCapacity({ type: input.type, spec, tags }, hostCapacity());
+        const capacity = builtinCapacity({ type: input.type, spec, tags }, await hostCapacity(tx));
         await tx.computeEnvironment.create({
           data: {
             id: newId(),

@@ -53,7 +53,7 @@ export async function updateComputeEnvironment(
     const tags = safeJson<Tags>(ce.tags, {});
     const capacity = builtinCapacity(
       { type: ce.type, spec: spec as Parameters<typeof builtinCapacity>[0]["spec"], tags },
-      hostCapacity(),
+      await hostCapacity(tx),
     );
     await tx.computeEnvironment.update({
       where: { id: ce.id },

@@ -27,6 +27,7 @@ const TARGET_TYPES: Record<ArnResourceType, string> = {
   "compute-environment": "computeEnvironment",
   "job-queue": "jobQueue",
   "scheduling-policy": "schedulingPolicy",
+  "consumable-resource": "consumableResource",
   "job-definition": "jobDefinition",
   job: "job",
 };
@@ -53,7 +54,7 @@ export async function findTagTarget(db: DbOrTx, organizationId: string, arn: str
           if (problems[0]) throw invalid(problems[0]);
           const capacity = builtinCapacity(
             { type: row.type, spec: safeJson(row.spec, {}), tags: pick(tags, [MEMORY_TAG, GPU_IDS_TAG]) },
-            hostCapacity(),
+            await hostCapacity(tx),
           );
           await tx.computeEnvironment.update({
             where: { id: row.id },
@@ -80,6 +81,13 @@ export async function findTagTarget(db: DbOrTx, organizationId: string, arn: str
       if (!row) throw doesNotExist(arn);
       return simple(targetType, "schedulingPolicies.manage", row, (tx, tags) =>
         tx.schedulingPolicy.update({ where: { id: row.id }, data: { tags: JSON.stringify(tags) } }),
+      );
+    }
+    case "consumable-resource": {
+      const row = await db.consumableResource.findUnique({ where: { organizationId_name: { organizationId, name } } });
+      if (!row) throw doesNotExist(arn);
+      return simple(targetType, "consumableResources.manage", row, (tx, tags) =>
+        tx.consumableResource.update({ where: { id: row.id }, data: { tags: JSON.stringify(tags) } }),
       );
     }
     case "job-definition": {

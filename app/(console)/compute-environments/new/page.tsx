@@ -22,7 +22,7 @@ export default backendPage(async function NewComputeEnvironmentPage() {
           <ComputeEnvironmentForm
             mode="create"
             initial={EMPTY_COMPUTE_ENVIRONMENT}
-            host={backend.kind === "builtin" ? hostCapacity() : null}
+            host={backend.kind === "builtin" ? await hostCapacity(ctx.db) : null}
           />
         </Card>
       ) : (

@@ -34,7 +34,7 @@ export default backendPage(async function EditComputeEnvironmentPage({
           <ComputeEnvironmentForm
             mode="edit"
             initial={valuesFromDetail(detail)}
-            host={backend.kind === "builtin" ? hostCapacity() : null}
+            host={backend.kind === "builtin" ? await hostCapacity(ctx.db) : null}
           />
         </Card>
       ) : (
