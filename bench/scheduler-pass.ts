@@ -27,11 +27,15 @@ import { type BenchDatabase, ms, openDatabase, pct, ratio, report, run } from ".
 import { insertRunnableJobs } from "./lib/seed";
 
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     jobs: { type: "string", default: "100000" },
     queues: { type: "string", default: "10" },
     vcpus: { type: "string", default: "256" },
     passes: { type: "string", default: "20" },
+    // Every job requires 1 of a consumable resource (with plenty to go round), so the pass reads
+    // requirements and quantities as it does when an install uses them; --no-consumables leaves them out.
+    consumables: { type: "boolean", default: true },
     postgres: { type: "boolean", default: false },
     "pg-fsync-off": { type: "boolean", default: false },
   },
@@ -79,6 +83,21 @@ async function seed(d: BenchDatabase) {
     queueIds.push(id);
   }
   await insertRunnableJobs(d.db, { ...world, queueIds, jobs: N, command: ["true"] });
+  if (values.consumables) {
+    const resourceId = newId();
+    await d.db.consumableResource.create({
+      data: {
+        id: resourceId,
+        organizationId: world.organizationId,
+        name: "bench-seats",
+        arn: `arn:aws:batch:us-east-1:${accountId}:consumable-resource/bench-seats`,
+        totalQuantity: 1_000_000_000,
+      },
+    });
+    await d.db.$executeRaw`
+      INSERT INTO "JobConsumableResource" ("jobId", "consumableResourceId", "quantity")
+      SELECT "id", ${resourceId}, 1 FROM "Job" WHERE "organizationId" = ${world.organizationId}`;
+  }
   // The claim is refused on SQLite unless this engine holds the lease.
   await d.db.engineLease.create({
     data: { name: LEADER, holder: ENGINE_ID, acquiredAt: 0, heartbeatAt: 0, expiresAt: Date.now() + 3_600_000 },
@@ -149,8 +168,8 @@ async function main() {
       for (const q of queueIds) {
         const r = await d.db.$queryRaw<unknown[]>(
           Prisma.sql`SELECT "id", "vcpus", "memoryMiB", "gpus", "schedulingPriority", "createdAt", "runnableAt", "shareIdentifier"
-            FROM "Job" WHERE "status" = 'RUNNABLE' AND "jobQueueId" = ${q} AND "schedulingPriority" = 0
-            ORDER BY "createdAt" ASC LIMIT ${take}`,
+            FROM "Job" WHERE "organizationId" = ${world.organizationId} AND "jobQueueId" = ${q} AND "status" = 'RUNNABLE'
+            ORDER BY "createdAt" ASC, "id" ASC LIMIT ${take}`,
         );
         rows += r.length;
       }
@@ -172,7 +191,8 @@ async function main() {
     const line = (t: number[]) => `p50 ${ms(pct(t, 50))}, p99 ${ms(pct(t, 99))}`;
     const p50Full = pct(full.times, 50);
     const p50One = pct(one.times, 50);
-    report(`scheduler pass over ${N} RUNNABLE jobs in ${QUEUES} queues (${d.provider}, ${PASSES} passes each)`, [
+    const what = values.consumables ? ", each requiring a consumable resource" : "";
+    report(`scheduler pass over ${N} RUNNABLE jobs in ${QUEUES} queues${what} (${d.provider}, ${PASSES} passes each)`, [
       ["baseline: SELECT fronts (1,000/queue)", `${line(fullSelect.times)}  (${fullSelect.rows} rows)`],
       ["pass, all free", `${line(full.times)}  (claims ${full.claimed} jobs)`],
       ["ratio pass / SELECT, all free", `p50 ${ratio(p50Full, pct(fullSelect.times, 50))}`],

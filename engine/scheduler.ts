@@ -4,7 +4,7 @@
 // Only the leader runs passes, one at a time, so a job is claimed at most once.
 
 import { Prisma } from "@/generated/sqlite/client";
-import { consumableAvailability, reserveInOrder } from "@/lib/batch/consumable";
+import { type ConsumableRequirement, consumableAvailability, reserveInOrder } from "@/lib/batch/consumable";
 import { parseResolvedContainer, type ResolvedContainer } from "@/lib/batch/container";
 import { chooseExecutor, type EngineExecutorSet } from "@/lib/batch/executor-choice";
 import { type ExecutorKind, type ExecutorPolicy, executorPolicyOf } from "@/lib/batch/executor-policy";
@@ -21,7 +21,12 @@ import { TRANSITIONS } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 import { direct, directTransaction } from "@/lib/db/direct";
 import { newId } from "@/lib/ids";
-import { consumeNonReplenishable, readPassConsumables } from "@/lib/jobs/consumable-usage";
+import {
+  anyConsumableResources,
+  consumeNonReplenishable,
+  readConsumableQuantities,
+  readJobRequirements,
+} from "@/lib/jobs/consumable-usage";
 import { readQueueFront } from "@/lib/jobs/queue-snapshot";
 import { canMoveSql, transitionJobsSql } from "@/lib/jobs/transition-jobs";
 import type { ClaimedJob, Executor } from "./executor";
@@ -53,6 +58,8 @@ interface Topology {
 const TOPOLOGY_TTL_MS = 1_000;
 const MIN_WINDOW = 32;
 const CLAIM_CHUNK = 500;
+/** Placement rounds of one pass that leave out jobs short of consumable resources. */
+const CONSUMABLE_ROUNDS = 4;
 
 /** A claimed job as the claim's read returns it (raw: 64-bit columns as number or bigint). */
 interface ClaimedRow {
@@ -264,25 +271,48 @@ export class Scheduler {
       }
     }
     if (candidates.length === 0) return 0;
-    // Consumable resources (lib/batch/consumable.ts): a job whose quantities are not there now
-    // is left out of placement, so it takes no capacity while it waits; of the jobs placed, each
-    // takes its quantities in placement order, so two cannot both take the last seat.
-    const consumables = await readPassConsumables(
-      direct(this.db),
-      candidates.map((c) => c.id),
-    );
-    const ledger = consumableAvailability(consumables.available);
-    const placeable =
-      consumables.requirements.size === 0
-        ? candidates
-        : candidates.filter((c) => ledger.shortfall(consumables.requirements.get(c.id) ?? []) === null);
-    const placements = reserveInOrder(
-      place({ queues, environments, jobs: placeable, now, host }),
-      consumables.requirements,
-      ledger,
-    );
+    const placements = await this.placeWithConsumables(queues, environments, candidates, host, now);
     if (placements.length === 0) return 0;
     return this.claimAndStart(placements, topology, now);
+  }
+
+  /**
+   * Placement with consumable resources (lib/batch/consumable.ts). Requirements are read only for
+   * the jobs placed (at most as many as there is room for, not the whole window of candidates):
+   * each placed job takes its quantities in placement order, so two cannot both take the last
+   * seat; a job that cannot is left out and placement runs again without it, so a job waiting on
+   * seats takes no capacity from the jobs behind it. A few rounds at most: what is still left
+   * over goes to the next pass.
+   */
+  private async placeWithConsumables(
+    queues: PlacementQueue[],
+    environments: PlacementEnvironment[],
+    candidates: PlacementJob[],
+    host: HostCapacity,
+    now: number,
+  ): Promise<ReturnType<typeof place>> {
+    const db = direct(this.db);
+    let placements = place({ queues, environments, jobs: candidates, now, host });
+    if (placements.length === 0 || !(await anyConsumableResources(db))) return placements;
+    const requirements = new Map<string, ConsumableRequirement[]>();
+    const available = new Map<string, number>();
+    const waiting = new Set<string>();
+    for (let round = 0; round < CONSUMABLE_ROUNDS; round++) {
+      const unknown = placements.map((p) => p.jobId).filter((id) => !requirements.has(id));
+      for (const [id, list] of await readJobRequirements(db, unknown)) requirements.set(id, list);
+      for (const id of unknown) if (!requirements.has(id)) requirements.set(id, []);
+      const resources = [...new Set(unknown.flatMap((id) => requirements.get(id)!.map((r) => r.resourceId)))];
+      const fresh = resources.filter((id) => !available.has(id));
+      for (const [id, q] of await readConsumableQuantities(db, fresh)) available.set(id, q.availableQuantity);
+      const kept = reserveInOrder(placements, requirements, consumableAvailability(available));
+      if (kept.length === placements.length) return kept;
+      const keptIds = new Set(kept.map((p) => p.jobId));
+      for (const p of placements) if (!keptIds.has(p.jobId)) waiting.add(p.jobId);
+      const last = round === CONSUMABLE_ROUNDS - 1;
+      if (last) return kept;
+      placements = place({ queues, environments, jobs: candidates.filter((c) => !waiting.has(c.id)), now, host });
+    }
+    return [];
   }
 
   /**

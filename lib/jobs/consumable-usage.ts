@@ -81,28 +81,10 @@ export async function readJobRequirements(
   return out;
 }
 
-/** Whether any consumable resource exists at all: a pass without any skips the two reads above. */
+/** Whether any consumable resource exists at all: a pass without any reads nothing more. */
 export async function anyConsumableResources(db: RawSql): Promise<boolean> {
   const [row] = await db.$queryRaw<unknown[]>`SELECT "id" FROM "ConsumableResource" LIMIT 1`;
   return row !== undefined;
-}
-
-/**
- * The candidates' requirements and what is left of the resources they require, for one
- * scheduling pass: two reads, or one when no candidate requires anything. `available` is what
- * lib/batch/consumable.ts's ledger starts from.
- */
-export async function readPassConsumables(
-  db: RawSql,
-  jobIds: readonly string[],
-): Promise<{ requirements: Map<string, ConsumableRequirement[]>; available: Map<string, number> }> {
-  const requirements: Map<string, ConsumableRequirement[]> =
-    jobIds.length > 0 && (await anyConsumableResources(db)) ? await readJobRequirements(db, jobIds) : new Map();
-  const resourceIds = [...requirements.values()].flatMap((list) => list.map((r) => r.resourceId));
-  const quantities = resourceIds.length > 0 ? await readConsumableQuantities(db, resourceIds) : new Map();
-  const available = new Map<string, number>();
-  for (const [id, q] of quantities) available.set(id, q.availableQuantity);
-  return { requirements, available };
 }
 
 /**

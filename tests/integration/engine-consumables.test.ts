@@ -105,6 +105,42 @@ describe.each(PROVIDERS)("the engine and consumable resources on %s", (provider)
     });
   });
 
+  it("lets a job waiting for a seat take no room from the jobs behind it", async () => {
+    // Two vCPUs: one for the seat holder, one that the job waiting for the seat must not take.
+    const small = await seedEngineWorld(t.db, { maxVcpus: 2 });
+    const { accountId } = await t.db.organization.findUniqueOrThrow({ where: { id: small.organizationId } });
+    const seat = await t.db.consumableResource.create({
+      data: {
+        id: newId(),
+        organizationId: small.organizationId,
+        name: "solo",
+        arn: consumableResourceArn(accountId, "solo"),
+        totalQuantity: 1n,
+      },
+    });
+    const base = Date.now() - 1_000;
+    const [holder, waiter] = [newId(), newId()];
+    await t.db.$transaction(async (tx) => {
+      await insertJobs(tx as unknown as typeof t.db, small, [
+        { id: holder, command: ["sleep", "2"], createdAt: base, runnableAt: base },
+        { id: waiter, command: ["true"], createdAt: base + 1, runnableAt: base + 1 },
+      ]);
+      await tx.jobConsumableResource.createMany({
+        data: [holder, waiter].map((jobId) => ({ jobId, consumableResourceId: seat.id, quantity: 1n })),
+      });
+    });
+    await waitFor(
+      "the holder to run",
+      async () => (await t.db.job.findUniqueOrThrow({ where: { id: holder } })).status === "RUNNING",
+    );
+    // Behind the waiter in the queue, needing no seat: it runs at once, beside the holder.
+    const [free] = await insertJobs(t.db, small, [{ command: ["true"] }]);
+    expect(await waitForTerminal(t.db, free!)).toMatchObject({ status: "SUCCEEDED" });
+    expect((await t.db.job.findUniqueOrThrow({ where: { id: holder } })).status).toBe("RUNNING");
+    expect((await t.db.job.findUniqueOrThrow({ where: { id: waiter } })).status).toBe("RUNNABLE");
+    expect(await waitForTerminal(t.db, waiter)).toMatchObject({ status: "SUCCEEDED" });
+  });
+
   it("uses up a NON_REPLENISHABLE resource: the job past its total waits RUNNABLE", async () => {
     const credits = await resource("credits", 2, "NON_REPLENISHABLE");
     const ids = await jobsRequiring(credits.id, [["true"], ["true"], ["true"]]);

@@ -9,7 +9,7 @@ import { executeOperation, type Operation } from "@/lib/auth/operation";
 import type { Role } from "@/lib/auth/permissions";
 import { consumableResourceArn } from "@/lib/batch/arn";
 import { directTransaction } from "@/lib/db/direct";
-import { consumeNonReplenishable, readPassConsumables } from "@/lib/jobs/consumable-usage";
+import { consumeNonReplenishable, readConsumableQuantities, readJobRequirements } from "@/lib/jobs/consumable-usage";
 import { explainJob } from "@/lib/jobs/explain-job";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { addMembership, contextFor, createOrgWithAdmin, createUser } from "../helpers/fixtures";
@@ -343,9 +343,11 @@ describe.each(PROVIDERS)("consumable resources on %s", (provider) => {
     expect((await call(ctx, "ListConsumableResources", {})).consumableResources[0].inUseQuantity).toBe(2);
 
     // What the engine's pass reads: requirements of its candidates and what is left.
-    const pass = await readPassConsumables(t.db, [second.jobId, third.jobId]);
-    expect([...pass.requirements.keys()]).toEqual([second.jobId]);
-    expect([...pass.available.values()]).toEqual([1]);
+    const requirements = await readJobRequirements(t.db, [second.jobId, third.jobId]);
+    expect([...requirements.keys()]).toEqual([second.jobId]);
+    const resourceId = requirements.get(second.jobId)![0]!.resourceId;
+    const quantities = await readConsumableQuantities(t.db, [resourceId]);
+    expect(quantities.get(resourceId)).toMatchObject({ totalQuantity: 3, inUseQuantity: 2, availableQuantity: 1 });
 
     const listed = await call(ctx, "ListJobsByConsumableResource", { consumableResource: "seats" });
     expect(listed.jobs.map((j: { jobName: string }) => j.jobName)).toEqual(["Second", "first"]);
