@@ -56,24 +56,26 @@ export function DependencyGraph({
   upstream,
   downstream,
   moreDownstream,
-  downstreamUnavailable,
+  downstreamPartial,
 }: {
   job: GraphJob;
   upstream: GraphJob[];
   downstream: GraphJob[];
   moreDownstream: boolean;
-  /** Why the jobs depending on this one cannot be listed (AWS), shown instead of "none". */
-  downstreamUnavailable?: string;
+  /** Why the jobs depending on this one may not all be listed (AWS), shown beside them. */
+  downstreamPartial?: string;
 }) {
-  const note = downstreamUnavailable ? (
-    <p className="mt-2 text-sm text-slate-600" data-testid="dependents-unavailable">
-      Jobs that depend on this one: not available. {downstreamUnavailable}
+  const note = downstreamPartial ? (
+    <p className="mt-2 text-sm text-slate-600" data-testid="dependents-partial">
+      {downstreamPartial}
     </p>
   ) : null;
   if (upstream.length === 0 && downstream.length === 0) {
-    return downstreamUnavailable ? (
+    return downstreamPartial ? (
       <>
-        <p className="text-sm text-slate-600">This job depends on no other job.</p>
+        <p className="text-sm text-slate-600">
+          This job depends on no other job, and no job submitted through Batchdeck depends on it.
+        </p>
         {note}
       </>
     ) : (
@@ -138,12 +140,10 @@ export function DependencyGraph({
       ) : null}
       <div className="sr-only">
         <p>Depends on: {upstream.length ? upstream.map((u) => `${u.jobName} (${u.status})`).join(", ") : "nothing"}.</p>
-        {downstreamUnavailable ? null : (
-          <p>
-            Depended on by:{" "}
-            {downstream.length ? downstream.map((d) => `${d.jobName} (${d.status})`).join(", ") : "nothing"}.
-          </p>
-        )}
+        <p>
+          Depended on by{downstreamPartial ? " (of the jobs submitted through Batchdeck)" : ""}:{" "}
+          {downstream.length ? downstream.map((d) => `${d.jobName} (${d.status})`).join(", ") : "nothing"}.
+        </p>
       </div>
       {note}
     </div>

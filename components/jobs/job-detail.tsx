@@ -32,7 +32,7 @@ export function JobDetailView({
 }) {
   const jobId = initial.job.jobId;
   const view = useQuery({ ...jobQueries.detail(orgId, jobId), initialData: initial });
-  const { job, explanation, upstream, downstream, moreDownstream, downstreamUnavailable } = view.data ?? initial;
+  const { job, explanation, upstream, downstream, moreDownstream, downstreamPartial } = view.data ?? initial;
   const stopJob = useStopJob(orgId, jobId);
   const arraySize = job.arrayProperties?.size;
 
@@ -75,7 +75,7 @@ export function JobDetailView({
           upstream={upstream}
           downstream={downstream}
           moreDownstream={moreDownstream}
-          downstreamUnavailable={downstreamUnavailable}
+          downstreamPartial={downstreamPartial}
         />
       </Card>
 

@@ -23,8 +23,8 @@ export interface JobView {
   upstream: GraphJob[];
   downstream: DependentJob[];
   moreDownstream: boolean;
-  /** Set when the backend cannot list dependents (AWS Batch): the page says so instead. */
-  downstreamUnavailable?: string;
+  /** Set when the dependents listed may not be all of them (AWS Batch): the page says so. */
+  downstreamPartial?: string;
 }
 
 export async function loadJobView(backend: BatchBackend, ctx: OrgContext, jobId: string): Promise<JobView | null> {
@@ -63,6 +63,6 @@ export async function loadJobView(backend: BatchBackend, ctx: OrgContext, jobId:
     upstream,
     downstream: dependents.dependents,
     moreDownstream: dependents.more,
-    ...(dependents.unavailable ? { downstreamUnavailable: dependents.unavailable } : {}),
+    ...(dependents.partial ? { downstreamPartial: dependents.partial } : {}),
   };
 }

@@ -22,10 +22,11 @@ export interface DependentsResult {
   dependents: DependentJob[];
   more: boolean;
   /**
-   * Set when the backend cannot answer at all (AWS Batch has no "who depends on this job"
-   * call): the console shows this instead of an empty list, which would claim there are none.
+   * Set when the list may be incomplete (AWS Batch has no "who depends on this job" call, so
+   * only jobs submitted through Batchdeck are known): the console shows it beside the list,
+   * so that an empty one does not claim there are none.
    */
-  unavailable?: string;
+  partial?: string;
 }
 
 export async function listDependents(ctx: OrgContext, input: ListDependentsInput): Promise<DependentsResult> {

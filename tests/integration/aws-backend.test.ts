@@ -407,9 +407,17 @@ describe.each(PROVIDERS)("the AWS backend against a Batchdeck /v1 on %s", (provi
     expect(await backend.countJobsForConsole(local, { name: "wait-*" })).toEqual({ count: 3, capped: false });
     expect(await backend.countJobsForConsole(local, { status: "RUNNABLE" }, 2)).toEqual({ count: 2, capped: true });
 
-    // Dependents: AWS has no such call, and says so rather than "none".
+    // Dependents: AWS has no such call; the jobs submitted through Batchdeck are known, and the
+    // answer says the list may not be all of them.
     const dependents = await backend.listDependents(local, { jobId: a.jobId as string });
-    expect(dependents).toEqual({ dependents: [], more: false, unavailable: expect.stringMatching(/AWS Batch/) });
+    expect(dependents).toEqual({
+      dependents: [{ jobId: c.jobId, jobName: "wait-c", status: "PENDING" }],
+      more: false,
+      partial: expect.stringMatching(/Only jobs submitted through Batchdeck.*AWS Batch has no call/),
+    });
+    // Kept per organization: the remote's own organization submitted nothing through this one.
+    expect(await t.db.awsJobDependency.count({ where: { organizationId: local.organizationId } })).toBe(1);
+    expect((await backend.listDependents(local, { jobId: b.jobId as string })).dependents).toEqual([]);
 
     // Why not running: the dependency and the place in line match the remote engine's own answer.
     const whyC = await backend.whyNotRunning(local, { jobId: c.jobId as string });

@@ -7,7 +7,9 @@
 //   environment to); AWS does not say what memory or how many jobs are on it, so those are null;
 // - counts: ListJobs per queue and status, one page of up to COUNT_PAGE_SIZE, "N+" past it;
 // - the filter: the console's job list (list-jobs-for-console.ts) page by page;
-// - dependents: AWS cannot list who depends on a job, so the answer says it is unavailable;
+// - dependents: AWS cannot list who depends on a job; those submitted through Batchdeck are
+//   known (AwsJobDependency, written by SubmitJob in jobs.ts), and the answer says that the list
+//   may be incomplete;
 // - why a job waits: AWS's statusReason, its dependencies' statuses (DescribeJobs), the queue's
 //   state and its environments' state and status, and its place in GetJobQueueSnapshot;
 // - dashboard series: sampled from these counts by the engine (metrics.ts).
@@ -24,7 +26,7 @@ import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { CANCELLABLE_STATUSES, isJobStatus, JOB_STATUSES, JobStatus } from "@/lib/batch/states";
 import { notFound } from "@/lib/errors";
 import type { JobExplanation, JobWaitReason } from "@/lib/jobs/explain-job";
-import type { DependentsResult } from "@/lib/jobs/list-dependents";
+import type { DependentJob, DependentsResult, ListDependentsInput } from "@/lib/jobs/list-dependents";
 import type { ConsoleJobListInput } from "@/lib/jobs/list-jobs";
 import type { JobQueueCounts } from "@/lib/jobs/queue-counts";
 import type { ComputeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
@@ -41,8 +43,8 @@ export const AWS_COUNT_CAP = 2_000;
 const MAX_FILTER_PAGES = 20;
 const CONCURRENCY = 4;
 
-export const DEPENDENTS_UNAVAILABLE =
-  "AWS Batch has no call that lists the jobs depending on a job, so they cannot be shown here.";
+export const DEPENDENTS_PARTIAL =
+  "Only jobs submitted through Batchdeck are listed here: AWS Batch has no call that lists the jobs depending on a job.";
 
 export async function describeAllComputeEnvironments(clients: AwsClients, names?: string[]) {
   const out: ComputeEnvironmentDetail[] = [];
@@ -206,8 +208,51 @@ export async function countJobsForConsole(
   return { count, capped: true };
 }
 
-export function listDependents(): DependentsResult {
-  return { dependents: [], more: false, unavailable: DEPENDENTS_UNAVAILABLE };
+/**
+ * The jobs submitted through Batchdeck that depend on this one, with their statuses from AWS. A
+ * child `P:i` of an array is depended on by child `D:i` of every array D that depends on P with
+ * N_TO_N; the graph names the dependent array D. Jobs AWS no longer knows (past its retention)
+ * are left out.
+ */
+export async function listDependents(
+  clients: AwsClients,
+  ctx: OrgContext,
+  input: ListDependentsInput,
+): Promise<DependentsResult> {
+  const limit = input.limit ?? 50;
+  const [parentId] = input.jobId.split(":");
+  const rows = await ctx.db.awsJobDependency.findMany({
+    where: {
+      organizationId: ctx.organizationId,
+      OR: [
+        { dependsOnJobId: input.jobId },
+        ...(parentId && parentId !== input.jobId ? [{ dependsOnJobId: parentId, type: "N_TO_N" }] : []),
+      ],
+    },
+    orderBy: [{ createdAt: "asc" }, { jobId: "asc" }],
+    take: limit + 1,
+    select: { jobId: true, jobName: true, type: true },
+  });
+  const page = rows.slice(0, limit);
+  const { jobs } = page.length
+    ? await describeJobs(
+        clients,
+        page.map((r) => r.jobId),
+      )
+    : { jobs: [] };
+  const statusOf = new Map(jobs.map((j) => [j.jobId, j.status]));
+  const dependents: DependentJob[] = [];
+  for (const r of page) {
+    const status = statusOf.get(r.jobId);
+    if (!status || !isJobStatus(status)) continue;
+    dependents.push({
+      jobId: r.jobId,
+      jobName: r.jobName,
+      status,
+      ...(r.type === "N_TO_N" || r.type === "SEQUENTIAL" ? { type: r.type } : {}),
+    });
+  }
+  return { dependents, more: rows.length > limit, partial: DEPENDENTS_PARTIAL };
 }
 
 /** vCPUs, memory and GPUs the job asks for, from resourceRequirements or the legacy fields. */

@@ -32,7 +32,7 @@ export function awsBackend(clients: AwsClients): BatchBackend {
     jobQueueCounts: async (_ctx, options) => consoleReads.sharedJobQueueCounts(clients, options?.terminalMaxAgeMs),
     resolveJobFilter: (_ctx, input) => consoleReads.resolveJobFilter(clients, input),
     countJobsForConsole: (_ctx, input, cap = COUNT_CAP) => consoleReads.countJobsForConsole(clients, input, cap),
-    listDependents: async () => consoleReads.listDependents(),
+    listDependents: (ctx, input) => consoleReads.listDependents(clients, ctx, input),
     whyNotRunning: (ctx, input) => consoleReads.whyNotRunning(clients, ctx, input),
     getLogEvents: (ctx, input) => getJobLogEvents(clients, ctx, input),
     getMetricSeries: (ctx, input) => getMetricSeries(clients, ctx, input),

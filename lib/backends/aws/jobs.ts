@@ -27,6 +27,7 @@ import {
   type StopJobsResult,
   type SubmitJobInput,
 } from "@/lib/batch/shapes/jobs";
+import type { Db } from "@/lib/db";
 import { AppError, forbidden } from "@/lib/errors";
 import { auditAws, callBatch, mapLimit } from "./call";
 import type { AwsClients } from "./clients";
@@ -47,6 +48,7 @@ export async function submitJob(clients: AwsClients, ctx: OrgContext, input: Sub
     c.send(new SubmitJobCommand({ ...input, tags } as unknown as SubmitJobCommandInput)),
   );
   const result = { jobArn: out.jobArn ?? "", jobName: out.jobName ?? input.jobName, jobId: out.jobId ?? "" };
+  await recordDependencies(ctx, result, input.dependsOn ?? []);
   await auditAws(ctx, {
     action: "job.submit",
     targetType: "job",
@@ -54,6 +56,41 @@ export async function submitJob(clients: AwsClients, ctx: OrgContext, input: Sub
     details: { jobName: input.jobName, jobQueue: input.jobQueue, jobDefinition: input.jobDefinition },
   });
   return result;
+}
+
+/**
+ * What the job depends on, kept so that its upstream jobs' pages can list it: AWS has no call
+ * that answers "who depends on this job" (console.ts listDependents).
+ */
+async function recordDependencies(
+  ctx: OrgContext,
+  job: { jobId: string; jobName: string },
+  dependsOn: { jobId?: string; type?: string }[],
+) {
+  const edges = dependsOn.filter((d): d is { jobId: string; type?: string } => typeof d.jobId === "string");
+  if (!job.jobId || edges.length === 0) return;
+  const createdAt = BigInt(Date.now());
+  await ctx.db.awsJobDependency.createMany({
+    data: [...new Map(edges.map((d) => [d.jobId, d])).values()].map((d) => ({
+      organizationId: ctx.organizationId,
+      jobId: job.jobId,
+      jobName: job.jobName,
+      dependsOnJobId: d.jobId,
+      type: d.type ?? null,
+      createdAt,
+    })),
+  });
+}
+
+/** AWS keeps finished jobs for about a week; what depended on them is kept for 30 days. */
+export const AWS_DEPENDENCY_DAYS = 30;
+
+/** The engine's hourly prune: dependencies of jobs submitted more than 30 days ago. */
+export async function pruneAwsJobDependencies(db: Db, now = Date.now()): Promise<number> {
+  const { count } = await db.awsJobDependency.deleteMany({
+    where: { createdAt: { lt: BigInt(now - AWS_DEPENDENCY_DAYS * 86_400_000) } },
+  });
+  return count;
 }
 
 export async function describeJobs(clients: AwsClients, ids: string[]): Promise<{ jobs: JobDetail[] }> {
