@@ -308,4 +308,38 @@ describe.each(PROVIDERS)("compute environments on %s", (provider) => {
     const audit = await t.db.auditEvent.findFirst({ where: { organizationId, action: "computeEnvironment.delete" } });
     expect(audit?.targetId).toBe(computeEnvironmentArn(accountId, "a"));
   });
+  it("gives a new environment the leading engine's machine by default, not the web server's", async () => {
+    const { ctx } = await newOrg("Engine elsewhere");
+    // The leader publishes its machine with its heartbeat (engine/stats.ts): 3 cores × 2.
+    const host = { cores: 3, overcommit: 2, vcpus: 6, memoryMiB: 12_345 };
+    const now = Date.now();
+    await t.db.engineLease.create({
+      data: {
+        name: "leader",
+        holder: "engine-elsewhere",
+        acquiredAt: now,
+        heartbeatAt: now,
+        expiresAt: now + 60_000,
+        stats: JSON.stringify({
+          engineId: "engine-elsewhere",
+          startedAt: now,
+          schedulingLatencySeconds: { buckets: [], counts: [], sum: 0, count: 0 },
+          passDurationSeconds: { buckets: [], counts: [], sum: 0, count: 0 },
+          jobsStarted: 0,
+          logBytes: 0,
+          logChunks: 0,
+          host,
+        }),
+      },
+    });
+    try {
+      await createCe(ctx, { computeEnvironmentName: "engine-sized", type: "UNMANAGED" });
+      const row = await t.db.computeEnvironment.findFirstOrThrow({
+        where: { organizationId: ctx.organizationId, name: "engine-sized" },
+      });
+      expect([row.maxVcpus, row.memoryMiB]).toEqual([6, 12_345]);
+    } finally {
+      await t.db.engineLease.delete({ where: { name: "leader" } });
+    }
+  });
 });
