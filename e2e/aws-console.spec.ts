@@ -101,3 +101,53 @@ test("an AWS-backed organization's pages show AWS's figures and say what AWS can
     for (const jobId of [waiter, blocker]) await terminateJob(jobId, "e2e done");
   }
 });
+
+test("an AWS-backed organization creates a Fargate compute environment from AWS Batch's own fields", async ({
+  page,
+}) => {
+  await signUpWithOrganization(page, `AWS CE ${Date.now().toString(36)}`, "aws-ce");
+  await saveAwsBackend(page, endpoint());
+  const name = uniqueName("awsc-fargate");
+
+  await page.goto("/compute-environments/new");
+  const form = page.getByRole("form", { name: "Create compute environment" });
+  await expect(page.getByTestId("aws-ids-note")).toContainText("cannot list subnets, security groups");
+  // EC2 first: the instance fields are offered, with suggestions for the instance types.
+  await expect(form.getByLabel("Instance types")).toHaveValue("optimal");
+  await expect(form.getByLabel("Allocation strategy")).toBeVisible();
+  await form.getByLabel("Name").fill(name);
+  await page.screenshot({ path: test.info().outputPath("aws-create-ec2-form.png"), fullPage: true });
+  await form.getByLabel("Provisioning model").selectOption("FARGATE");
+  // Fargate takes none of the EC2 fields, so the form does not offer them.
+  for (const label of ["Minimum vCPUs", "Desired vCPUs", "Instance types", "Instance role", "Launch template"]) {
+    await expect(form.getByLabel(label, { exact: true })).toHaveCount(0);
+  }
+  await form.getByLabel("Maximum vCPUs").fill("lots");
+  await form.getByLabel("Subnets").fill("subnet-0aaa, subnet-0bbb");
+  await form.getByLabel("Security groups").fill("sg-0111");
+  await form.getByRole("button", { name: "Create compute environment" }).click();
+  // The request reached the server's CreateComputeEnvironment; its refusal is told in the form's words.
+  await expect(form.getByText("Maximum vCPUs must be an integer at least 0.")).toBeVisible();
+  await form.getByLabel("Maximum vCPUs").fill("16");
+
+  // The JSON tab shows the request the form builds, and submits it as written.
+  await form.getByRole("tab", { name: "JSON" }).click();
+  const json = form.getByLabel("CreateComputeEnvironment request (JSON)");
+  const request = JSON.parse(await json.inputValue());
+  expect(request).toEqual({
+    computeEnvironmentName: name,
+    type: "MANAGED",
+    state: "ENABLED",
+    computeResources: {
+      type: "FARGATE",
+      maxvCpus: 16,
+      subnets: ["subnet-0aaa", "subnet-0bbb"],
+      securityGroupIds: ["sg-0111"],
+    },
+  });
+  await page.screenshot({ path: test.info().outputPath("aws-create-fargate.png"), fullPage: true });
+  await form.getByRole("button", { name: "Create compute environment" }).click();
+
+  await expect(page).toHaveURL(/\/compute-environments$/);
+  await expect(page.getByRole("row").filter({ hasText: name })).toBeVisible();
+});
