@@ -4,15 +4,14 @@
 // shape. The database and the clock are injected so tests drive it with real requests against a
 // throwaway database; the route files pass the process-wide client.
 import { randomUUID } from "node:crypto";
-import type { z } from "zod";
 import { findApiCaller, markAccessKeyUsed } from "@/lib/access-keys/api-caller";
 import type { OrgContext } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
 import { RELAY_HEADER } from "@/lib/backends/aws/clients";
 import type { Db } from "@/lib/db";
-import { findUnstorableText } from "@/lib/text-input";
 import { ApiError, clientError, errorResponse, jsonBody, parseJsonObject, readBody } from "./errors";
 import { type AnyOperation, API_OPERATIONS, findOperation } from "./operations";
+import { parseApiInput } from "./parse-input";
 import { verifySigV4 } from "./sigv4";
 
 export interface ApiDeps {
@@ -88,23 +87,6 @@ export async function runOperation(ctx: OrgContext, operation: AnyOperation, raw
   return operation.run(ctx, parseApiInput(operation.input, raw));
 }
 
-/** The first problem, named by its field unless the message already names it. */
-function parseApiInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const unstorable = findUnstorableText(raw);
-  if (unstorable) {
-    throw clientError(
-      unstorable.path.length ? `${unstorable.path.join(".")}: ${unstorable.message}` : unstorable.message,
-    );
-  }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const message = issue?.message ?? "Invalid input.";
-  const path = issue?.path.map(String) ?? [];
-  const named = path.length === 0 || message.includes(path[path.length - 1] as string);
-  throw clientError(named ? message : `${path.join(".")}: ${message}`);
-}
-
 function ok(body: unknown, requestId: string): Response {
   return new Response(jsonBody(body ?? {}), {
     status: 200,
@@ -122,9 +104,6 @@ export function createV1Handler(deps: ApiDeps) {
         const found = findOperation(segment);
         if (found.kind === "unknown") {
           throw new ApiError("UnknownOperationException", 404, `Unknown operation "${segment}".`);
-        }
-        if (found.kind === "unsupported") {
-          throw clientError(`${found.name} is not supported by Batchdeck's built-in backend.`);
         }
         const raw = parseJsonObject(body, req.headers.get("content-type"));
         return ok(await runOperation(ctx, found.operation, raw), requestId);

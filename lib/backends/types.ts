@@ -16,6 +16,7 @@ import type { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } fro
 import type { submitJob } from "@/lib/jobs/submit-job";
 import type { getLogEvents } from "@/lib/logs/get-log-events";
 import type { getMetricSeries } from "@/lib/metrics/get-metric-series";
+import type { AwsOnlyMethod } from "@/lib/resources/aws-only/aws-only-operations";
 import type { computeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import type { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import type { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
@@ -108,6 +109,23 @@ export interface BatchBackend {
   tagResource: typeof tagResource;
   untagResource: typeof untagResource;
   listTagsForResource: typeof listTagsForResource;
+
+  // AWS only (lib/resources/aws-only): the built-in backend refuses them with a ClientException.
+  createServiceEnvironment: AwsOnlyMethod;
+  describeServiceEnvironments: AwsOnlyMethod;
+  updateServiceEnvironment: AwsOnlyMethod;
+  deleteServiceEnvironment: AwsOnlyMethod;
+  submitServiceJob: AwsOnlyMethod;
+  describeServiceJob: AwsOnlyMethod;
+  listServiceJobs: AwsOnlyMethod;
+  updateServiceJob: AwsOnlyMethod;
+  terminateServiceJob: AwsOnlyMethod;
+  terminateServiceJobs: AwsOnlyMethod;
+  createQuotaShare: AwsOnlyMethod;
+  describeQuotaShare: AwsOnlyMethod;
+  listQuotaShares: AwsOnlyMethod;
+  updateQuotaShare: AwsOnlyMethod;
+  deleteQuotaShare: AwsOnlyMethod;
 }
 
 export type BackendResolver = (ctx: OrgContext) => Promise<BatchBackend>;

@@ -88,6 +88,25 @@ const OPERATIONS: Record<string, Role[]> = {
   TerminateJob: EVERYONE,
   CancelJobs: EVERYONE,
   TerminateJobs: EVERYONE,
+  // Operations only AWS runs (a built-in organization gets a ClientException once past this
+  // door): service environments as compute environments, quota shares as the job queues they
+  // divide. AWS's service jobs carry no submitter Batchdeck could check, so changing or
+  // terminating one is "anyone's jobs".
+  CreateServiceEnvironment: ADMIN,
+  UpdateServiceEnvironment: ADMIN,
+  DeleteServiceEnvironment: ADMIN,
+  DescribeServiceEnvironments: EVERYONE,
+  SubmitServiceJob: EVERYONE,
+  DescribeServiceJob: EVERYONE,
+  ListServiceJobs: EVERYONE,
+  UpdateServiceJob: MANAGERS,
+  TerminateServiceJob: MANAGERS,
+  TerminateServiceJobs: MANAGERS,
+  CreateQuotaShare: ADMIN,
+  UpdateQuotaShare: ADMIN,
+  DeleteQuotaShare: ADMIN,
+  DescribeQuotaShare: EVERYONE,
+  ListQuotaShares: EVERYONE,
   ListTagsForResource: EVERYONE,
   // Tagging needs, besides this, the right to manage the tagged resource: checked per ARN
   // inside (tests/integration/resources-tags).

@@ -2,8 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { orgAction } from "@/lib/auth/action";
+import { parseInput } from "@/lib/auth/operation";
 import { backendFor } from "@/lib/backends";
-import { submitJobInput } from "@/lib/batch/shapes/jobs";
+import { inputForBackend } from "@/lib/backends/input-for-backend";
+import { submitJobAwsInput, submitJobInput } from "@/lib/batch/shapes/jobs";
 import { resubmitJobs, resubmitJobsInput } from "@/lib/jobs/resubmit-jobs";
 import {
   stopJobsByFilter,
@@ -15,9 +17,11 @@ import {
 export const submitJobAction = orgAction({
   name: "jobs.submit",
   permission: "jobs.submit",
-  input: submitJobInput,
+  // The JSON tab may hold what only AWS runs (nodeOverrides, …): a built-in organization's is refused.
+  input: submitJobAwsInput,
   run: async (ctx, input) => {
-    const result = await (await backendFor(ctx)).submitJob(ctx, input);
+    const backend = await backendFor(ctx);
+    const result = await backend.submitJob(ctx, inputForBackend(backend, submitJobInput, input, parseInput));
     revalidatePath("/jobs");
     return result;
   },

@@ -11,12 +11,14 @@ import { listJobsForConsole } from "./list-jobs-for-console";
 import { getJobLogEvents } from "./logs";
 import { getMetricSeries } from "./metrics";
 import { awsResourceMethods } from "./resources";
+import { awsServiceMethods } from "./service-operations";
 
 export function awsBackend(clients: AwsClients): BatchBackend {
   return {
     kind: "aws",
     ...awsResourceMethods(clients),
     ...awsConsumableResourceMethods(clients),
+    ...awsServiceMethods(clients),
     submitJob: (ctx, input) => submitJob(clients, ctx, input),
     describeJobs: (_ctx, input) => describeJobs(clients, input.jobs),
     listJobs: (_ctx, input) => listJobs(clients, input),

@@ -10,6 +10,7 @@ import { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } from "@/
 import { submitJob } from "@/lib/jobs/submit-job";
 import { getLogEvents } from "@/lib/logs/get-log-events";
 import { getMetricSeries } from "@/lib/metrics/get-metric-series";
+import { awsOnlyBuiltinMethods } from "@/lib/resources/aws-only/aws-only-operations";
 import { computeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { createComputeEnvironment } from "@/lib/resources/compute-environments/create-compute-environment";
 import { deleteComputeEnvironment } from "@/lib/resources/compute-environments/delete-compute-environment";
@@ -40,6 +41,7 @@ import type { BatchBackend } from "../types";
 
 export const builtinBackend: BatchBackend = {
   kind: "builtin",
+  ...awsOnlyBuiltinMethods,
   createComputeEnvironment,
   describeComputeEnvironments,
   updateComputeEnvironment,

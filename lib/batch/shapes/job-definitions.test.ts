@@ -3,6 +3,7 @@ import {
   describeJobDefinitionsInput,
   jobDefinitionDetail,
   jobDefinitionSpecOf,
+  registerJobDefinitionAwsInput,
   registerJobDefinitionInput,
 } from "./job-definitions";
 
@@ -161,5 +162,20 @@ describe("JobDefinition response", () => {
       containerOrchestrationType: "ECS",
       tags: { a: "b" },
     });
+  });
+});
+
+describe("RegisterJobDefinition as AWS accepts it (organizations on the AWS backend)", () => {
+  it.each([
+    { jobDefinitionName: "mnp", type: "multinode", nodeProperties: { numNodes: 2, mainNode: 0 } },
+    { jobDefinitionName: "eks", type: "container", eksProperties: { podProperties: { containers: [] } } },
+    { jobDefinitionName: "ecs", type: "container", ecsProperties: { taskProperties: [] } },
+  ])("passes %j through whole, which the built-in schema refuses", (raw) => {
+    expect(registerJobDefinitionAwsInput.parse(raw)).toEqual(raw);
+    expect(err(raw)).toMatch(/not supported by the built-in backend.*AWS Batch backend/);
+  });
+
+  it("still checks what both share", () => {
+    expect(registerJobDefinitionAwsInput.safeParse({ ...base, type: "docker" }).success).toBe(false);
   });
 });

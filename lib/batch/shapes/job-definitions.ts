@@ -104,65 +104,82 @@ export const timeoutSchema = z.object({
 });
 
 const UNSUPPORTED_PROPERTIES = ["nodeProperties", "ecsProperties", "eksProperties"] as const;
+const ON_AWS = "organizations on the AWS Batch backend can register it";
 
-export const registerJobDefinitionInput = z
+const registerJobDefinitionShape = {
+  jobDefinitionName: resourceName("jobDefinitionName"),
+  type: awsEnum("type", ["container", "multinode"]),
+  parameters: stringMap("parameters").optional(),
+  schedulingPriority: awsInt("schedulingPriority", 0, 9999).optional(),
+  containerProperties: containerPropertiesSchema.optional(),
+  retryStrategy: retryStrategySchema.optional(),
+  propagateTags: z.boolean({ message: "propagateTags must be true or false." }).optional(),
+  timeout: timeoutSchema.optional(),
+  tags: tagsSchema.optional(),
+  platformCapabilities: awsList(
+    "platformCapabilities",
+    awsEnum("platformCapabilities", ["EC2", "FARGATE"]),
+    2,
+  ).optional(),
+  // Stored in `spec` with the other fields without a column; SubmitJob resolves the names.
+  consumableResourceProperties: consumableResourcePropertiesSchema.optional(),
+};
+
+function checkDefinitionSize(input: Record<string, unknown>, ctx: z.RefinementCtx) {
+  const size = jsonByteLength(input);
+  if (size === null) {
+    ctx.addIssue({
+      code: "custom",
+      message: `The job definition is nested too deeply to store: at most ${MAX_STORED_NESTING} levels.`,
+    });
+  } else if (size > MAX_JOB_DEFINITION_BYTES) {
+    ctx.addIssue({
+      code: "custom",
+      message: `A job definition can be at most ${MAX_JOB_DEFINITION_BYTES} bytes (24 KiB); this one is ${size}.`,
+    });
+  }
+}
+
+/**
+ * RegisterJobDefinition as AWS accepts it: multi-node, ECS-properties and EKS definitions
+ * included. An organization on the AWS backend sends this to AWS, which validates the rest.
+ */
+export const registerJobDefinitionAwsInput = z
   .looseObject({
-    jobDefinitionName: resourceName("jobDefinitionName"),
-    type: awsEnum("type", ["container", "multinode"]),
-    parameters: stringMap("parameters").optional(),
-    schedulingPriority: awsInt("schedulingPriority", 0, 9999).optional(),
-    containerProperties: containerPropertiesSchema.optional(),
-    retryStrategy: retryStrategySchema.optional(),
-    propagateTags: z.boolean({ message: "propagateTags must be true or false." }).optional(),
-    timeout: timeoutSchema.optional(),
-    tags: tagsSchema.optional(),
-    platformCapabilities: awsList(
-      "platformCapabilities",
-      awsEnum("platformCapabilities", ["EC2", "FARGATE"]),
-      2,
-    ).optional(),
-    // Stored in `spec` with the other fields without a column; SubmitJob resolves the names.
-    consumableResourceProperties: consumableResourcePropertiesSchema.optional(),
+    ...registerJobDefinitionShape,
+    nodeProperties: z.unknown().optional(),
+    ecsProperties: z.unknown().optional(),
+    eksProperties: z.unknown().optional(),
   })
-  .superRefine((input, ctx) => {
-    const size = jsonByteLength(input);
-    if (size === null) {
+  .superRefine(checkDefinitionSize);
+
+/** What the built-in engine runs: container definitions only, the others refused by name. */
+export const registerJobDefinitionInput = registerJobDefinitionAwsInput.superRefine((input, ctx) => {
+  if (input.type === "multinode") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["type"],
+      message: `Multi-node parallel (multinode) job definitions are not supported by the built-in backend, which cannot run them; use type container (organizations on the AWS Batch backend can register them).`,
+    });
+    return;
+  }
+  for (const field of UNSUPPORTED_PROPERTIES) {
+    if (input[field] !== undefined) {
       ctx.addIssue({
         code: "custom",
-        message: `The job definition is nested too deeply to store: at most ${MAX_STORED_NESTING} levels.`,
-      });
-    } else if (size > MAX_JOB_DEFINITION_BYTES) {
-      ctx.addIssue({
-        code: "custom",
-        message: `A job definition can be at most ${MAX_JOB_DEFINITION_BYTES} bytes (24 KiB); this one is ${size}.`,
+        path: [field],
+        message: `${field} is not supported by the built-in backend, which cannot run it; describe the container in containerProperties (${ON_AWS}).`,
       });
     }
-    if (input.type === "multinode") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["type"],
-        message:
-          "Multi-node parallel (multinode) job definitions are not supported by the built-in backend; use type container.",
-      });
-      return;
-    }
-    for (const field of UNSUPPORTED_PROPERTIES) {
-      if (input[field] !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: [field],
-          message: `${field} is not supported by the built-in backend; describe the container in containerProperties.`,
-        });
-      }
-    }
-    if (!input.containerProperties) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["containerProperties"],
-        message: "containerProperties is required for a job definition of type container.",
-      });
-    }
-  });
+  }
+  if (!input.containerProperties) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["containerProperties"],
+      message: "containerProperties is required for a job definition of type container.",
+    });
+  }
+});
 
 const refsList = awsList("jobDefinitions", z.string().min(1, "jobDefinitions entries must not be empty."), 100);
 

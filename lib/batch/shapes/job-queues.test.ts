@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { createJobQueueInput, jobQueueDetail, jobQueueSpecOf, updateJobQueueInput } from "./job-queues";
+import {
+  createJobQueueAwsInput,
+  createJobQueueInput,
+  jobQueueDetail,
+  jobQueueSpecOf,
+  updateJobQueueAwsInput,
+  updateJobQueueInput,
+} from "./job-queues";
 
 const base = { jobQueueName: "q", priority: 1, computeEnvironmentOrder: [{ order: 1, computeEnvironment: "ce" }] };
 const err = (raw: unknown) => createJobQueueInput.safeParse(raw).error?.issues[0]?.message;
@@ -121,5 +128,23 @@ describe("JobQueueDetail", () => {
       jobQueueType: "ECS",
       tags: {},
     });
+  });
+});
+
+describe("job queues as AWS accepts them (organizations on the AWS backend)", () => {
+  const sagemaker = {
+    jobQueueName: "sm",
+    priority: 1,
+    jobQueueType: "SAGEMAKER_TRAINING",
+    serviceEnvironmentOrder: [{ order: 1, serviceEnvironment: "se" }],
+    jobStateTimeLimitActions: [{ ...action, action: "TERMINATE" }],
+  };
+
+  it("passes a SageMaker Training queue through whole, which the built-in schema refuses", () => {
+    expect(createJobQueueAwsInput.parse(sagemaker)).toEqual(sagemaker);
+    expect(createJobQueueInput.safeParse(sagemaker).success).toBe(false);
+    const update = { jobQueue: "sm", serviceEnvironmentOrder: [{ order: 1, serviceEnvironment: "se2" }] };
+    expect(updateJobQueueAwsInput.parse(update)).toEqual(update);
+    expect(updateJobQueueInput.safeParse(update).error?.issues[0]?.message).toMatch(/serviceEnvironmentOrder/);
   });
 });

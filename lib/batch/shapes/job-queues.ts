@@ -63,21 +63,27 @@ const timeLimitActionsSchema = awsList(
 
 export type JobStateTimeLimitAction = z.infer<typeof jobStateTimeLimitActionSchema>;
 
-function checkQueueRequest(input: { serviceEnvironmentOrder?: unknown; jobQueueType?: string }, ctx: z.RefinementCtx) {
+function checkQueueSize(input: object, ctx: z.RefinementCtx) {
   const tooBig = requestSizeProblem(input);
   if (tooBig) ctx.addIssue({ code: "custom", message: tooBig });
+}
+
+const ON_AWS = "organizations on the AWS Batch backend can use it";
+
+/** What only AWS runs: service environments (SageMaker Training queues). */
+function checkBuiltinQueue(input: { serviceEnvironmentOrder?: unknown; jobQueueType?: string }, ctx: z.RefinementCtx) {
   if (input.serviceEnvironmentOrder !== undefined) {
     ctx.addIssue({
       code: "custom",
       path: ["serviceEnvironmentOrder"],
-      message: "serviceEnvironmentOrder is not supported by the built-in backend; use computeEnvironmentOrder.",
+      message: `serviceEnvironmentOrder is not supported by the built-in backend, which has no service environments; use computeEnvironmentOrder (${ON_AWS}).`,
     });
   }
   if (input.jobQueueType === "SAGEMAKER_TRAINING") {
     ctx.addIssue({
       code: "custom",
       path: ["jobQueueType"],
-      message: "jobQueueType SAGEMAKER_TRAINING is not supported by the built-in backend.",
+      message: `jobQueueType SAGEMAKER_TRAINING is not supported by the built-in backend, which cannot run SageMaker Training jobs (${ON_AWS}).`,
     });
   }
 }
@@ -86,31 +92,55 @@ const priority = awsInt("priority", 0, 2_147_483_647);
 const queueRef = (field: string) =>
   z.string({ message: `${field} (a name or ARN) is required.` }).min(1, `${field} (a name or ARN) is required.`);
 
+const createJobQueueShape = {
+  jobQueueName: resourceName("jobQueueName"),
+  state: awsEnum("state", JQ_STATES).optional(),
+  schedulingPolicyArn: z.string().min(1, "schedulingPolicyArn must not be empty.").optional(),
+  priority,
+  computeEnvironmentOrder: computeEnvironmentOrderSchema,
+  jobStateTimeLimitActions: timeLimitActionsSchema.optional(),
+  jobQueueType: awsEnum("jobQueueType", JQ_TYPES).optional(),
+  serviceEnvironmentOrder: z.unknown().optional(),
+  tags: tagsSchema.optional(),
+};
+
+const updateJobQueueShape = {
+  jobQueue: queueRef("jobQueue"),
+  state: awsEnum("state", JQ_STATES).optional(),
+  schedulingPolicyArn: z.string().min(1, "schedulingPolicyArn must not be empty.").optional(),
+  priority: priority.optional(),
+  computeEnvironmentOrder: computeEnvironmentOrderSchema.optional(),
+  jobStateTimeLimitActions: timeLimitActionsSchema.optional(),
+  serviceEnvironmentOrder: z.unknown().optional(),
+};
+
+/**
+ * The queue fields as AWS accepts them on a SageMaker Training queue too: its jobs wait on
+ * service environments rather than compute environments, and its time limits may TERMINATE.
+ * AWS validates the rest.
+ */
+const awsQueueFields = {
+  computeEnvironmentOrder: computeEnvironmentOrderSchema.optional(),
+  jobStateTimeLimitActions: z.array(z.unknown()).optional(),
+};
+
 export const createJobQueueInput = z
-  .looseObject({
-    jobQueueName: resourceName("jobQueueName"),
-    state: awsEnum("state", JQ_STATES).optional(),
-    schedulingPolicyArn: z.string().min(1, "schedulingPolicyArn must not be empty.").optional(),
-    priority,
-    computeEnvironmentOrder: computeEnvironmentOrderSchema,
-    jobStateTimeLimitActions: timeLimitActionsSchema.optional(),
-    jobQueueType: awsEnum("jobQueueType", JQ_TYPES).optional(),
-    serviceEnvironmentOrder: z.unknown().optional(),
-    tags: tagsSchema.optional(),
-  })
-  .superRefine(checkQueueRequest);
+  .looseObject(createJobQueueShape)
+  .superRefine(checkQueueSize)
+  .superRefine(checkBuiltinQueue);
+
+export const createJobQueueAwsInput = z
+  .looseObject({ ...createJobQueueShape, ...awsQueueFields })
+  .superRefine(checkQueueSize);
 
 export const updateJobQueueInput = z
-  .looseObject({
-    jobQueue: queueRef("jobQueue"),
-    state: awsEnum("state", JQ_STATES).optional(),
-    schedulingPolicyArn: z.string().min(1, "schedulingPolicyArn must not be empty.").optional(),
-    priority: priority.optional(),
-    computeEnvironmentOrder: computeEnvironmentOrderSchema.optional(),
-    jobStateTimeLimitActions: timeLimitActionsSchema.optional(),
-    serviceEnvironmentOrder: z.unknown().optional(),
-  })
-  .superRefine(checkQueueRequest);
+  .looseObject(updateJobQueueShape)
+  .superRefine(checkQueueSize)
+  .superRefine(checkBuiltinQueue);
+
+export const updateJobQueueAwsInput = z
+  .looseObject({ ...updateJobQueueShape, ...awsQueueFields })
+  .superRefine(checkQueueSize);
 
 export const describeJobQueuesInput = z.object({
   jobQueues: awsList("jobQueues", z.string(), 100).optional(),

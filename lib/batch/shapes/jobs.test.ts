@@ -5,6 +5,7 @@ import {
   type JobRow,
   listJobsInput,
   MAX_DEPENDENCIES,
+  submitJobAwsInput,
   submitJobInput,
   terminateJobsInput,
   toJobDetail,
@@ -284,5 +285,19 @@ describe("toJobSummary / toJobDetail", () => {
       statusSummary: { SUBMITTED: 0, PENDING: 0, RUNNABLE: 0, STARTING: 0, RUNNING: 1, SUCCEEDED: 2, FAILED: 0 },
       statusSummaryLastUpdatedAt: 2_000,
     });
+  });
+});
+
+describe("SubmitJob as AWS accepts it (organizations on the AWS backend)", () => {
+  it.each([
+    "nodeOverrides",
+    "ecsPropertiesOverride",
+    "eksPropertiesOverride",
+  ])("passes %s through whole, which the built-in schema refuses", (field) => {
+    const raw = { ...base, [field]: { numNodes: 2 } };
+    expect(submitJobAwsInput.parse(raw)).toEqual(raw);
+    expect(submitJobInput.safeParse(raw).error?.issues[0]?.message).toMatch(
+      `${field} is not supported by the built-in backend`,
+    );
   });
 });

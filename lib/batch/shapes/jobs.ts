@@ -116,7 +116,11 @@ export const dependsOnSchema = z.object({
 export type DependsOn = z.infer<typeof dependsOnSchema>;
 
 const unsupported = (field: string) =>
-  z.undefined({ message: `${field} is not supported by the built-in backend (container jobs only).` }).optional();
+  z
+    .undefined({
+      message: `${field} is not supported by the built-in backend, which runs container jobs only (organizations on the AWS Batch backend can submit it).`,
+    })
+    .optional();
 
 export const submitJobInput = z.object({
   jobName,
@@ -160,6 +164,18 @@ export const submitJobInput = z.object({
   eksPropertiesOverride: unsupported("eksPropertiesOverride"),
 });
 export type SubmitJobInput = z.output<typeof submitJobInput>;
+
+/**
+ * SubmitJob as AWS accepts it: the multi-node, ECS-properties and EKS overrides included, and
+ * fields this schema does not know kept. An organization on the AWS backend sends this to AWS,
+ * which validates the overrides against the job definition.
+ */
+export const submitJobAwsInput = z.looseObject({
+  ...submitJobInput.shape,
+  nodeOverrides: z.unknown().optional(),
+  ecsPropertiesOverride: z.unknown().optional(),
+  eksPropertiesOverride: z.unknown().optional(),
+});
 
 export const describeJobsInput = z.object({
   jobs: z

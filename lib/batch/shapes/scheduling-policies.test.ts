@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { createSchedulingPolicyInput, normalizeFairsharePolicy, shareOverlapProblem } from "./scheduling-policies";
+import {
+  createSchedulingPolicyAwsInput,
+  createSchedulingPolicyInput,
+  normalizeFairsharePolicy,
+  shareOverlapProblem,
+  updateSchedulingPolicyAwsInput,
+  updateSchedulingPolicyInput,
+} from "./scheduling-policies";
 
 const parse = (fairsharePolicy: unknown) => createSchedulingPolicyInput.safeParse({ name: "p", fairsharePolicy });
 const err = (r: ReturnType<typeof parse>) => r.error?.issues[0]?.message;
@@ -40,6 +47,16 @@ describe("fairsharePolicy", () => {
     ],
   ])("refuses %j", (policy, message) => {
     expect(err(parse(policy))).toContain(message);
+  });
+
+  it("passes quotaSharePolicy through for AWS, create and update", () => {
+    const raw = { name: "p", quotaSharePolicy: { idleResourceAssignmentStrategy: "FIFO" } };
+    expect(createSchedulingPolicyAwsInput.parse(raw)).toEqual(raw);
+    const update = { arn: "arn:p", quotaSharePolicy: { idleResourceAssignmentStrategy: "FIFO" } };
+    expect(updateSchedulingPolicyAwsInput.parse(update)).toEqual(update);
+    expect(updateSchedulingPolicyInput.safeParse(update).error?.issues[0]?.message).toContain(
+      "quotaSharePolicy is not supported",
+    );
   });
 
   it("refuses quotaSharePolicy on the built-in backend", () => {

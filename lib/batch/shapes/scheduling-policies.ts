@@ -62,27 +62,41 @@ function covers(pattern: string, other: string): boolean {
 
 const arnField = (field: string) => z.string({ message: `${field} is required.` }).min(1, `${field} is required.`);
 
-export const createSchedulingPolicyInput = z
-  .looseObject({
-    name: resourceName("name"),
-    fairsharePolicy: fairsharePolicySchema.optional(),
-    quotaSharePolicy: z.unknown().optional(),
-    tags: tagsSchema.optional(),
-  })
-  .superRefine((input, ctx) => {
-    if (input.quotaSharePolicy !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["quotaSharePolicy"],
-        message: "quotaSharePolicy is not supported by the built-in backend; use fairsharePolicy.",
-      });
-    }
-  });
+const ON_AWS = "organizations on the AWS Batch backend can use it";
 
-export const updateSchedulingPolicyInput = z.object({
+function refuseQuotaShares(input: { quotaSharePolicy?: unknown }, ctx: z.RefinementCtx) {
+  if (input.quotaSharePolicy !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["quotaSharePolicy"],
+      message: `quotaSharePolicy is not supported by the built-in backend, which has no quota shares; use fairsharePolicy (${ON_AWS}).`,
+    });
+  }
+}
+
+/** CreateSchedulingPolicy as AWS accepts it, a quota-share policy included (AWS validates it). */
+export const createSchedulingPolicyAwsInput = z.looseObject({
+  name: resourceName("name"),
+  fairsharePolicy: fairsharePolicySchema.optional(),
+  quotaSharePolicy: z.unknown().optional(),
+  tags: tagsSchema.optional(),
+});
+
+export const createSchedulingPolicyInput = createSchedulingPolicyAwsInput.superRefine(refuseQuotaShares);
+
+export const updateSchedulingPolicyAwsInput = z.looseObject({
   arn: arnField("arn"),
   fairsharePolicy: fairsharePolicySchema.optional(),
+  quotaSharePolicy: z.unknown().optional(),
 });
+
+export const updateSchedulingPolicyInput = z
+  .object({
+    arn: arnField("arn"),
+    fairsharePolicy: fairsharePolicySchema.optional(),
+    quotaSharePolicy: z.unknown().optional(),
+  })
+  .superRefine(refuseQuotaShares);
 
 export const describeSchedulingPoliciesInput = z.object({
   arns: awsList("arns", z.string(), 100, 1),
