@@ -70,6 +70,9 @@ const shared = {
   BATCHDECK_ADMIN_SECRET_ACCESS_KEY: "e2e-admin-secret-access-key-0000000000",
   BATCHDECK_PROCESSES: "web,engine",
   BATCHDECK_ENGINE_KILL_GRACE_MS: "2000",
+  // Specs run side by side on these engines, each with environments that together promise more
+  // vCPUs than a 2-core CI machine has; the engine holds them all to cores × this.
+  BATCHDECK_VCPU_OVERCOMMIT: process.env.BATCHDECK_VCPU_OVERCOMMIT ?? "128",
   BATCHDECK_ENGINE_SAMPLE_MS: "1000",
   BATCHDECK_ENGINE_AWS_SAMPLE_MS: "1000",
 };

@@ -34,7 +34,8 @@ export default backendPage(async function ComputeEnvironmentsPage() {
     statusReason: typeof ce.statusReason === "string" ? ce.statusReason : undefined,
     queues: queues
       .filter((q) =>
-        (q.computeEnvironmentOrder as { computeEnvironment: string }[]).some(
+        // A SageMaker Training queue (AWS) has service environments instead.
+        ((q.computeEnvironmentOrder ?? []) as { computeEnvironment: string }[]).some(
           (o) => o.computeEnvironment === ce.computeEnvironmentArn,
         ),
       )

@@ -8,6 +8,7 @@ import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
+import { summarizeDefinition } from "@/lib/console/job-definition-summary";
 import { allJobDefinitions } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Job definitions" };
@@ -17,11 +18,6 @@ interface Summary {
   revisions: number;
   latest: Record<string, unknown> | null;
   latestRevision: number;
-}
-
-function requirement(def: Record<string, unknown> | null, type: string): string {
-  const container = (def?.containerProperties ?? {}) as { resourceRequirements?: { type: string; value: string }[] };
-  return container.resourceRequirements?.find((r) => r.type === type)?.value ?? "—";
 }
 
 export default backendPage(async function JobDefinitionsPage() {
@@ -90,11 +86,9 @@ export default backendPage(async function JobDefinitionsPage() {
               <td className="py-2 pr-4">
                 {s.latest ? `${s.name}:${s.latest.revision}` : <Badge value="INACTIVE" title="No ACTIVE revision" />}
               </td>
-              <td className="py-2 pr-4 font-mono text-xs">
-                {String((s.latest?.containerProperties as { image?: string } | undefined)?.image ?? "—")}
-              </td>
-              <td className="py-2 pr-4 tabular-nums">{requirement(s.latest, "VCPU")}</td>
-              <td className="py-2 pr-4 tabular-nums">{requirement(s.latest, "MEMORY")}</td>
+              <td className="py-2 pr-4 font-mono text-xs">{summarizeDefinition(s.latest).image ?? "—"}</td>
+              <td className="py-2 pr-4 tabular-nums">{summarizeDefinition(s.latest).vcpus ?? "—"}</td>
+              <td className="py-2 pr-4 tabular-nums">{summarizeDefinition(s.latest).memoryMiB ?? "—"}</td>
               <td className="py-2 pr-4 tabular-nums">{s.revisions}</td>
             </>
           )}

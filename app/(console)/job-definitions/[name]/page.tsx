@@ -13,6 +13,7 @@ import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
+import { summarizeDefinition } from "@/lib/console/job-definition-summary";
 import { allJobDefinitions } from "@/lib/console/load-resources";
 import { deregisterJobDefinitionAction } from "../actions";
 
@@ -21,20 +22,12 @@ export const metadata: Metadata = { title: "Job definition" };
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
 function summary(def: Record<string, unknown>) {
-  const container = (def.containerProperties ?? {}) as {
-    image?: string;
-    command?: string[];
-    resourceRequirements?: { type: string; value: string }[];
-  };
-  const req = (t: string) => container.resourceRequirements?.find((r) => r.type === t)?.value;
+  const s = summarizeDefinition(def);
+  const where = s.kind && s.kind !== "container" ? ` (${s.kind})` : "";
   return {
-    image: container.image ?? "—",
-    command: container.command?.length ? JSON.stringify(container.command) : "—",
-    resources: [
-      req("VCPU") && `${req("VCPU")} vCPU`,
-      req("MEMORY") && `${req("MEMORY")} MiB`,
-      req("GPU") && `${req("GPU")} GPU`,
-    ]
+    image: s.image ? `${s.image}${where}` : "—",
+    command: s.command.length ? JSON.stringify(s.command) : "—",
+    resources: [s.vcpus && `${s.vcpus} vCPU`, s.memoryMiB && `${s.memoryMiB} MiB`, s.gpus && `${s.gpus} GPU`]
       .filter(Boolean)
       .join(", "),
   };
