@@ -271,9 +271,15 @@ export class Scheduler {
       }
     }
     if (candidates.length === 0) return 0;
-    const placements = await this.placeWithConsumables(queues, environments, candidates, host, now);
+    const { placements, requireConsumables } = await this.placeWithConsumables(
+      queues,
+      environments,
+      candidates,
+      host,
+      now,
+    );
     if (placements.length === 0) return 0;
-    return this.claimAndStart(placements, topology, now);
+    return this.claimAndStart(placements, topology, now, requireConsumables);
   }
 
   /**
@@ -282,7 +288,8 @@ export class Scheduler {
    * each placed job takes its quantities in placement order, so two cannot both take the last
    * seat; a job that cannot is left out and placement runs again without it, so a job waiting on
    * seats takes no capacity from the jobs behind it. A few rounds at most: what is still left
-   * over goes to the next pass.
+   * over goes to the next pass. `requireConsumables`: some placed job requires a resource, so
+   * the claim must take NON_REPLENISHABLE quantities (without any, it reads nothing more).
    */
   private async placeWithConsumables(
     queues: PlacementQueue[],
@@ -290,10 +297,12 @@ export class Scheduler {
     candidates: PlacementJob[],
     host: HostCapacity,
     now: number,
-  ): Promise<ReturnType<typeof place>> {
+  ): Promise<{ placements: ReturnType<typeof place>; requireConsumables: boolean }> {
     const db = direct(this.db);
     let placements = place({ queues, environments, jobs: candidates, now, host });
-    if (placements.length === 0 || !(await anyConsumableResources(db))) return placements;
+    if (placements.length === 0 || !(await anyConsumableResources(db))) {
+      return { placements, requireConsumables: false };
+    }
     const requirements = new Map<string, ConsumableRequirement[]>();
     const available = new Map<string, number>();
     const waiting = new Set<string>();
@@ -305,14 +314,14 @@ export class Scheduler {
       const fresh = resources.filter((id) => !available.has(id));
       for (const [id, q] of await readConsumableQuantities(db, fresh)) available.set(id, q.availableQuantity);
       const kept = reserveInOrder(placements, requirements, consumableAvailability(available));
-      if (kept.length === placements.length) return kept;
+      const done = { placements: kept, requireConsumables: kept.some((p) => requirements.get(p.jobId)!.length > 0) };
+      if (kept.length === placements.length) return done;
       const keptIds = new Set(kept.map((p) => p.jobId));
       for (const p of placements) if (!keptIds.has(p.jobId)) waiting.add(p.jobId);
-      const last = round === CONSUMABLE_ROUNDS - 1;
-      if (last) return kept;
+      if (round === CONSUMABLE_ROUNDS - 1) return done;
       placements = place({ queues, environments, jobs: candidates.filter((c) => !waiting.has(c.id)), now, host });
     }
-    return [];
+    return { placements: [], requireConsumables: false };
   }
 
   /**
@@ -336,16 +345,26 @@ export class Scheduler {
     };
   }
 
-  private async claimAndStart(placements: ReturnType<typeof place>, topology: Topology, now: number): Promise<number> {
+  private async claimAndStart(
+    placements: ReturnType<typeof place>,
+    topology: Topology,
+    now: number,
+    requireConsumables: boolean,
+  ): Promise<number> {
     let started = 0;
     // Prisma refuses more than 999 bound parameters per statement on SQLite.
     for (let i = 0; i < placements.length; i += CLAIM_CHUNK) {
-      started += await this.claimChunk(placements.slice(i, i + CLAIM_CHUNK), topology, now);
+      started += await this.claimChunk(placements.slice(i, i + CLAIM_CHUNK), topology, now, requireConsumables);
     }
     return started;
   }
 
-  private async claimChunk(placements: ReturnType<typeof place>, topology: Topology, now: number): Promise<number> {
+  private async claimChunk(
+    placements: ReturnType<typeof place>,
+    topology: Topology,
+    now: number,
+    requireConsumables: boolean,
+  ): Promise<number> {
     const byEnv = new Map<string, string[]>();
     for (const p of placements) pushTo(byEnv, p.environmentId, p.jobId);
     const ids = placements.map((p) => p.jobId);
@@ -373,7 +392,7 @@ export class Scheduler {
         moved.push(...ids);
       }
       // A NON_REPLENISHABLE consumable resource loses what these jobs take, with the claim.
-      await consumeNonReplenishable(tx, moved);
+      if (requireConsumables) await consumeNonReplenishable(tx, moved);
       return true;
     });
     if (!claimed) return 0;
