@@ -3,6 +3,8 @@
 // jobs already RUNNABLE (or PENDING behind dependencies).
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { type EngineHandle, startEngine } from "@/engine/engine";
+import type { EngineOptions } from "@/engine/options";
 import { computeEnvironmentArn, jobDefinitionArn, jobQueueArn } from "@/lib/batch/arn";
 import type { ResolvedContainer } from "@/lib/batch/container";
 import type { Db } from "@/lib/db";
@@ -205,4 +207,31 @@ export async function stopEngineProcess(child: ChildProcess | null): Promise<voi
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
+}
+
+/**
+ * An in-process engine on a test database with fast timings (10 ms poll, 200 ms lease renewal,
+ * no sampling, silent), leading before it is returned. `options` override any of them.
+ */
+export async function startTestEngine(
+  t: { db: Db; url: string },
+  provider: "sqlite" | "postgresql",
+  dataDir: string,
+  options: Partial<Omit<EngineOptions, "db" | "provider" | "dataDir">> = {},
+): Promise<EngineHandle> {
+  const engine = startEngine({
+    db: t.db,
+    provider,
+    databaseUrl: t.url,
+    dataDir,
+    pollMs: 10,
+    leaseRenewMs: 200,
+    leaseTtlMs: 1_000,
+    killGraceMs: 300,
+    sampleMs: 0,
+    log: () => {},
+    ...options,
+  });
+  await engine.leading();
+  return engine;
 }

@@ -4,12 +4,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, startEngine } from "@/engine/engine";
+import type { EngineHandle } from "@/engine/engine";
 import { consumableResourceArn } from "@/lib/batch/arn";
 import { newId } from "@/lib/ids";
 import { readConsumableQuantities } from "@/lib/jobs/consumable-usage";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { type EngineWorld, insertJobs, seedEngineWorld, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
+import {
+  type EngineWorld,
+  insertJobs,
+  seedEngineWorld,
+  startTestEngine,
+  waitFor,
+  waitForTerminal,
+} from "../helpers/engine-fixtures";
 
 describe.each(PROVIDERS)("the engine and consumable resources on %s", (provider) => {
   let t: TestDatabase;
@@ -21,20 +28,7 @@ describe.each(PROVIDERS)("the engine and consumable resources on %s", (provider)
     t = await freshDatabase(provider);
     dataDir = mkdtempSync(join(tmpdir(), "batchdeck-engine-"));
     world = await seedEngineWorld(t.db, { maxVcpus: 4 });
-    engine = startEngine({
-      db: t.db,
-      provider,
-      databaseUrl: t.url,
-      dataDir,
-      pollMs: 10,
-      leaseRenewMs: 200,
-      leaseTtlMs: 1_000,
-      killGraceMs: 300,
-      logFlushMs: 50,
-      sampleMs: 200,
-      log: () => {},
-    });
-    await engine.leading();
+    engine = await startTestEngine(t, provider, dataDir, { logFlushMs: 50, sampleMs: 200 });
   });
   afterAll(async () => {
     await engine.stop();

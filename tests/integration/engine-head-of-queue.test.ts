@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, startEngine } from "@/engine/engine";
+import type { EngineHandle } from "@/engine/engine";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { insertJobs, seedEngineWorld, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
+import { insertJobs, seedEngineWorld, startTestEngine, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
 
 const action = (reason: string) =>
   JSON.stringify([{ reason, state: "RUNNABLE", maxTimeSeconds: 600, action: "CANCEL" }]);
@@ -20,20 +20,7 @@ describe.each(PROVIDERS)("the head of a queue on %s", (provider) => {
   beforeAll(async () => {
     t = await freshDatabase(provider);
     dataDir = mkdtempSync(join(tmpdir(), "batchdeck-head-"));
-    engine = startEngine({
-      db: t.db,
-      provider,
-      databaseUrl: t.url,
-      dataDir,
-      pollMs: 10,
-      leaseRenewMs: 200,
-      leaseTtlMs: 1_000,
-      killGraceMs: 300,
-      sampleMs: 0,
-      headOfQueueMs: 200,
-      log: () => {},
-    });
-    await engine.leading();
+    engine = await startTestEngine(t, provider, dataDir, { headOfQueueMs: 200 });
   });
   afterAll(async () => {
     await engine.stop();

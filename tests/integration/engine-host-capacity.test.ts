@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, startEngine } from "@/engine/engine";
+import type { EngineHandle } from "@/engine/engine";
 import { newId } from "@/lib/ids";
 import { explainJob } from "@/lib/jobs/explain-job";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { insertJobs, seedEngineWorld, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
+import { insertJobs, seedEngineWorld, startTestEngine, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
 import { contextFor, createUser } from "../helpers/fixtures";
 
 describe.each(PROVIDERS)("the engine's machine bounds every environment on %s", (provider) => {
@@ -21,23 +21,13 @@ describe.each(PROVIDERS)("the engine's machine bounds every environment on %s", 
   beforeAll(async () => {
     t = await freshDatabase(provider);
     dataDir = mkdtempSync(join(tmpdir(), "batchdeck-host-capacity-"));
-    engine = startEngine({
-      db: t.db,
-      provider,
-      databaseUrl: t.url,
-      dataDir,
-      pollMs: 10,
+    engine = await startTestEngine(t, provider, dataDir, {
       leaseRenewMs: 100,
-      leaseTtlMs: 1_000,
-      killGraceMs: 300,
-      sampleMs: 0,
       // A machine of one core, no overcommit: one vCPU for everyone.
       hostCores: 1,
       vcpuOvercommit: 1,
       hostMemoryMiB: 64 * 1024,
-      log: () => {},
     });
-    await engine.leading();
   });
   afterAll(async () => {
     await engine.stop();

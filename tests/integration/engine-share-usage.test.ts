@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, startEngine } from "@/engine/engine";
+import type { EngineHandle } from "@/engine/engine";
 import { newId } from "@/lib/ids";
 import { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
 import { readSavedUsage, shareKey } from "@/lib/jobs/share-usage-row";
@@ -16,6 +16,7 @@ import {
   insertJobs,
   seedEngineWorld,
   spawnEngineProcess,
+  startTestEngine,
   stopEngineProcess,
   waitFor,
   waitForTerminal,
@@ -84,19 +85,7 @@ describe.each(PROVIDERS)("fair-share usage across engines on %s", (provider) => 
     const snapshot = await getJobQueueSnapshot(ctx, { jobQueue: queue.name });
     expect(snapshot.frontOfQueue.jobs.map((j) => j.jobArn.split("/").pop())).toEqual([fromB, fromA]);
 
-    successor = startEngine({
-      db: t.db,
-      provider,
-      databaseUrl: t.url,
-      dataDir,
-      pollMs: 10,
-      leaseRenewMs: 200,
-      leaseTtlMs: 800,
-      killGraceMs: 300,
-      sampleMs: 0,
-      log: () => {},
-    });
-    await successor.leading();
+    successor = await startTestEngine(t, provider, dataDir, { leaseTtlMs: 800 });
     for (const id of [fromA!, fromB!]) expect((await waitForTerminal(t.db, id, 60_000)).status).toBe("SUCCEEDED");
     const started = await t.db.job.findMany({
       where: { id: { in: [fromA!, fromB!] } },
