@@ -16,6 +16,7 @@ import { protectHostFiles } from "@/lib/host-files";
 import type { EngineExecutors } from "@/lib/metrics/engine-stats";
 import { resolveJobSecrets } from "@/lib/org-secrets/resolve-job-secrets";
 import type { AttemptRunner } from "./attempt";
+import { Automation } from "./automation";
 import { adoptContainers } from "./containers/adopt";
 import { ContainerRunner } from "./containers/container-runner";
 import { KernelOomWatch } from "./containers/oom-watch";
@@ -240,6 +241,9 @@ export function startEngine(options: EngineOptions): EngineHandle {
   let awsSampling: Promise<void> | null = null;
   // The retention run in flight, if any: beside the loop, in small pauses, never blocking a pass.
   let retention: Promise<void> | null = null;
+  // Schedules and events (engine/automation.ts): beside the loop too, since a fire may call AWS.
+  const automation = new Automation(o.db, { hosted: o.hosted, log: o.log });
+  let automating: Promise<void> | null = null;
 
   async function lead(myTerm: number) {
     let lastPass = 0;
@@ -251,6 +255,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
     let lastAwsSample = 0;
     let lastRetention = Date.now();
     let lastDeferredCheck = Date.now();
+    let lastAutomation = 0;
     // The first pass of a term looks whatever anyone said before it led.
     let again = true;
     while (!stopping && term === myTerm && leadership.isLeader()) {
@@ -313,6 +318,15 @@ export function startEngine(options: EngineOptions): EngineHandle {
             .catch((error) => o.log("retention failed", { level: "error", error }))
             .finally(() => {
               retention = null;
+            });
+        }
+        if (o.automationMs > 0 && !automating && now - lastAutomation >= o.automationMs) {
+          lastAutomation = now;
+          automating = automation
+            .tick(now, () => stopping || term !== myTerm || !leadership.isLeader())
+            .catch((error) => o.log("automation failed", { level: "error", error }))
+            .finally(() => {
+              automating = null;
             });
         }
         if (deferredJobs > 0 && now - lastDeferredCheck >= DEFERRED_CHECK_MS) {
@@ -420,6 +434,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
       await leadLoop;
       await awsSampling;
       await retention;
+      await automating;
       await executor.killAll(STATUS_REASONS.hostTerminated(o.engineId));
       // A database that is gone must not hold shutdown forever; recovery covers what is unwritten.
       await Promise.race([writer.drain(), sleep(10_000)]);

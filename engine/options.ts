@@ -50,6 +50,8 @@ export interface EngineOptions {
   jobUidRange?: { first: number; last: number };
   /** Where .env files may be; tightened to the owner at start (lib/host-files.ts). */
   configDir?: string;
+  /** How often the leader fires due schedules and routes job state change events; 0 turns it off. */
+  automationMs?: number;
   /** How often the heads of the queues get AWS's reasons and their time limit actions (head-of-queue.ts). */
   headOfQueueMs?: number;
   /** Candidate jobs read per queue per scheduling pass. */
@@ -114,6 +116,7 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     retentionBatch: { size: 500, maxBatches: 20, pauseMs: 100 },
     windowPerQueue: 1_000,
     headOfQueueMs: 5_000,
+    automationMs: 1_000,
     hostId: hostname(),
     hostDeadMs: 300_000,
     diskWatchMs: 5_000,

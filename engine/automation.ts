@@ -1,0 +1,32 @@
+// The leader's automation duties, run beside the scheduling loop once a second: fire due
+// schedules (schedule-clock.ts), turn job state changes into events for the organizations' rules
+// and deliver them to webhooks (event-router.ts). Each step is bounded per tick; `cancelled` says
+// the leader is stopping or has lost the lease, and the tick ends at the next step.
+import { backendFireDeps } from "@/lib/automation/fire-deps";
+import type { Db } from "@/lib/db";
+import type { EngineLog } from "@/lib/log";
+import { Deliveries, EventRouter } from "./event-router";
+import { ScheduleClock } from "./schedule-clock";
+
+export class Automation {
+  private readonly clock: ScheduleClock;
+  private readonly router: EventRouter;
+  private readonly deliveries: Deliveries;
+
+  constructor(db: Db, opts: { hosted: boolean; log: EngineLog }) {
+    const deps = backendFireDeps(db);
+    this.clock = new ScheduleClock(deps, (message, fields) => opts.log(message, { level: "warn", ...fields }));
+    this.router = new EventRouter(db, deps, opts.log);
+    this.deliveries = new Deliveries(db, { hosted: opts.hosted, log: opts.log });
+  }
+
+  async tick(now: number, cancelled: () => boolean): Promise<void> {
+    await this.clock.tick(now);
+    // Events in bounded rounds until they are all routed, then the deliveries that are due.
+    for (let round = 0; round < 20 && !cancelled(); round++) {
+      if ((await this.router.tick(Date.now())) === 0) break;
+    }
+    if (cancelled()) return;
+    await this.deliveries.tick(Date.now());
+  }
+}
