@@ -26,7 +26,8 @@ export class Automation {
     for (let round = 0; round < 20 && !cancelled(); round++) {
       if ((await this.router.tick(Date.now())) === 0) break;
     }
-    if (cancelled()) return;
-    await this.deliveries.tick(Date.now());
+    for (let round = 0; round < 20 && !cancelled(); round++) {
+      if ((await this.deliveries.tick(Date.now())) === 0) break;
+    }
   }
 }

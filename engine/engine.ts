@@ -63,6 +63,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The loop's longest wait: the periodic duties below are checked at least this often. */
 const TICK_MS = 1_000;
 /** How often the leader saves fair-share usage for its successor (engine/share-usage.ts). */
+/** How soon automation runs again while jobs are changing state (events to route). */
+const ACTIVE_AUTOMATION_MS = 50;
 const SHARE_SAVE_MS = 2_000;
 const PRUNE_MS = 3_600_000;
 /** How often a standby looks for a dead engine's jobs on its machine while the leader is elsewhere. */
@@ -320,7 +322,10 @@ export function startEngine(options: EngineOptions): EngineHandle {
               retention = null;
             });
         }
-        if (o.automationMs > 0 && !automating && now - lastAutomation >= o.automationMs) {
+        // While jobs move (a wake-up, or a pass that started jobs) their events go out promptly;
+        // an idle engine looks every automationMs for due schedules and deliveries.
+        const automationEvery = woken.any || again ? Math.min(ACTIVE_AUTOMATION_MS, o.automationMs) : o.automationMs;
+        if (o.automationMs > 0 && !automating && now - lastAutomation >= automationEvery) {
           lastAutomation = now;
           automating = automation
             .tick(now, () => stopping || term !== myTerm || !leadership.isLeader())

@@ -12,9 +12,16 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/sqlite/client";
 import type { OrgContext } from "@/lib/auth/context";
 import { type EventPattern, matchesEventPattern, parseEventPattern } from "@/lib/automation/event-pattern";
+import type { StoredBatchParameters } from "@/lib/automation/event-rules";
 import { jobStateChangeEvent } from "@/lib/automation/job-event";
 import type { FireDeps } from "@/lib/automation/schedule-fire";
-import { DELIVERY_GIVE_UP_MS, deliverWebhook, nextRetryDelayMs, shouldGiveUp } from "@/lib/automation/webhook";
+import {
+  DELIVERY_GIVE_UP_MS,
+  type DeliveryResult,
+  deliverWebhook,
+  nextRetryDelayMs,
+  shouldGiveUp,
+} from "@/lib/automation/webhook";
 import type { Db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
@@ -26,8 +33,8 @@ import { decryptSecret } from "@/lib/secrets";
 /** Tag of a job a rule's job-queue target submitted: its events do not trigger that rule again. */
 export const RULE_TAG = "batchdeck:rule";
 const EVENTS_PER_TICK = 500;
-const DELIVERIES_PER_TICK = 50;
-const DELIVERY_CONCURRENCY = 8;
+const DELIVERIES_PER_TICK = 200;
+const DELIVERY_CONCURRENCY = 16;
 export const DELIVERY_TIMEOUT_MS = 10_000;
 
 interface RuleView {
@@ -125,10 +132,11 @@ export class EventRouter {
       }
     }
     for (const s of submissions) await this.submitFor(s.organizationId, s.rule, s.target);
-    const lastSeq = events[events.length - 1]!.seq;
+    // Exactly the events read: a sequence number is taken when a change is written, not when it
+    // commits, so on PostgreSQL a lower one can still be in flight behind a higher one read here.
     await this.db.$transaction([
       this.db.eventDelivery.createMany({ data: deliveries }),
-      this.db.jobStateEvent.deleteMany({ where: { seq: { lte: lastSeq } } }),
+      this.db.jobStateEvent.deleteMany({ where: { seq: { in: events.map((e) => e.seq) } } }),
     ]);
     return events.length;
   }
@@ -156,20 +164,15 @@ export class EventRouter {
   }
 
   private async submitFor(organizationId: string, rule: RuleView, target: RuleView["targets"][number]) {
-    const p = JSON.parse(target.batchParameters ?? "{}") as {
-      JobDefinition?: string;
-      JobName?: string;
-      ArrayProperties?: { Size?: number };
-      RetryAttempts?: { Attempts?: number };
-    };
+    const p = JSON.parse(target.batchParameters ?? "{}") as StoredBatchParameters;
     const ctx = systemContext(this.db, organizationId, `rule ${rule.name}`);
     try {
       await this.fire.submit(ctx, {
         jobQueue: target.arn,
-        jobDefinition: p.JobDefinition ?? "",
-        jobName: p.JobName ?? rule.name,
-        ...(p.ArrayProperties?.Size ? { arrayProperties: { size: p.ArrayProperties.Size } } : {}),
-        ...(p.RetryAttempts?.Attempts ? { retryStrategy: { attempts: p.RetryAttempts.Attempts } } : {}),
+        jobDefinition: p.jobDefinition ?? "",
+        jobName: p.jobName ?? rule.name,
+        ...(p.arraySize ? { arrayProperties: { size: p.arraySize } } : {}),
+        ...(p.attempts ? { retryStrategy: { attempts: p.attempts } } : {}),
         tags: { [RULE_TAG]: rule.arn.slice(0, 256) },
       });
     } catch (error) {
@@ -183,18 +186,39 @@ export class EventRouter {
   }
 }
 
+type DueDelivery = {
+  id: string;
+  body: string;
+  attempts: number;
+  firstAttemptAt: bigint | null;
+  apiDestinationArn: string;
+};
+type Destination = {
+  id: string;
+  arn: string;
+  state: string;
+  invocationEndpoint: string;
+  signingSecretSealed: string;
+  connection: { id: string; authHeaderName: string | null; authHeaderSealed: string | null };
+};
+type Outcome = { delivery: DueDelivery; destination: Destination | null; result: DeliveryResult; at: number };
+
 export class Deliveries {
   constructor(
     private readonly db: Db,
     private readonly opts: { hosted: boolean; timeoutMs?: number; log: EngineLog },
   ) {}
 
-  /** Posts the deliveries that are due; returns how many were attempted. */
+  /**
+   * Posts the deliveries that are due (DELIVERIES_PER_TICK at most, DELIVERY_CONCURRENCY at a
+   * time) and records every outcome in one transaction; returns how many were attempted.
+   */
   async tick(now: number): Promise<number> {
     const due = await this.db.eventDelivery.findMany({
       where: { status: "PENDING", nextAttemptAt: { lte: BigInt(now) } },
       orderBy: { nextAttemptAt: "asc" },
       take: DELIVERIES_PER_TICK,
+      select: { id: true, body: true, attempts: true, firstAttemptAt: true, apiDestinationArn: true },
     });
     if (due.length === 0) return 0;
     const destinations = await this.db.apiDestination.findMany({
@@ -202,41 +226,40 @@ export class Deliveries {
       include: { connection: true },
     });
     const byArn = new Map(destinations.map((d) => [d.arn, d]));
-    let attempted = 0;
-    const queue = [...due];
+    const outcomes: Outcome[] = [];
+    const queue = due.filter((d) => {
+      const destination = byArn.get(d.apiDestinationArn);
+      if (!destination) {
+        outcomes.push({
+          delivery: d,
+          destination: null,
+          result: { ok: false, error: "The API destination was deleted.", durationMs: 0 },
+          at: now,
+        });
+        return false;
+      }
+      return destination.state === "ACTIVE"; // paused or inactive: kept for when it resumes
+    });
+    const attempted = queue.length;
     const worker = async () => {
       for (let d = queue.shift(); d; d = queue.shift()) {
-        const destination = byArn.get(d.apiDestinationArn);
-        if (!destination) {
-          await this.finish(d.id, "FAILED", now, { error: "The API destination was deleted." });
-          continue;
-        }
-        if (destination.state !== "ACTIVE") continue; // paused or inactive: kept for when it resumes
-        attempted++;
-        await this.attempt(d, destination, now);
+        const destination = byArn.get(d.apiDestinationArn)!;
+        outcomes.push({ delivery: d, destination, result: await this.post(d, destination), at: Date.now() });
       }
     };
     await Promise.all(Array.from({ length: DELIVERY_CONCURRENCY }, worker));
+    await this.record(outcomes, now);
     return attempted;
   }
 
-  private async attempt(
-    d: { id: string; body: string; attempts: number; firstAttemptAt: bigint | null },
-    destination: {
-      id: string;
-      invocationEndpoint: string;
-      signingSecretSealed: string;
-      connection: { id: string; authHeaderName: string | null; authHeaderSealed: string | null };
-    },
-    now: number,
-  ) {
+  private post(d: DueDelivery, destination: Destination): Promise<DeliveryResult> {
     const secret = decryptSecret(destination.signingSecretSealed, { context: `api-destination:${destination.id}` });
     const c = destination.connection;
     const extraHeaders =
       c.authHeaderName && c.authHeaderSealed
         ? { [c.authHeaderName]: decryptSecret(c.authHeaderSealed, { context: `event-connection:${c.id}` }) }
         : undefined;
-    const result = await deliverWebhook({
+    return deliverWebhook({
       url: destination.invocationEndpoint,
       body: d.body,
       secret,
@@ -245,67 +268,50 @@ export class Deliveries {
       refusePrivateAddresses: this.opts.hosted,
       extraHeaders,
     });
-    const at = Date.now();
-    const first = d.firstAttemptAt === null ? now : Number(d.firstAttemptAt);
-    await this.db.eventDeliveryAttempt.create({
-      data: {
+  }
+
+  /** Every outcome of a tick in one transaction: the attempts' log, the deliveries, pauses. */
+  private async record(outcomes: Outcome[], now: number): Promise<void> {
+    const paused = new Map<string, string>();
+    const writes = outcomes.map(({ delivery: d, destination, result, at }) => {
+      const first = d.firstAttemptAt === null ? now : Number(d.firstAttemptAt);
+      const common = {
+        attempts: d.attempts + (destination ? 1 : 0),
+        firstAttemptAt: BigInt(first),
+        lastStatusCode: result.statusCode ?? null,
+        lastError: result.ok ? null : (result.error ?? null),
+      };
+      if (result.ok) return { id: d.id, data: { ...common, status: "DELIVERED", finishedAt: BigInt(at) } };
+      if (!destination || shouldGiveUp(first, now)) {
+        if (destination) {
+          paused.set(
+            destination.id,
+            `Paused ${new Date(at).toISOString()}: deliveries failed for ${DELIVERY_GIVE_UP_MS / 3_600_000} hours (last: ${result.error ?? "no answer"}).`,
+          );
+        }
+        return { id: d.id, data: { ...common, status: "FAILED", finishedAt: BigInt(at) } };
+      }
+      return { id: d.id, data: { ...common, nextAttemptAt: BigInt(now + nextRetryDelayMs(d.attempts + 1)) } };
+    });
+    const log = outcomes
+      .filter((o) => o.destination)
+      .map(({ delivery, result, at }) => ({
         id: newId(),
-        deliveryId: d.id,
+        deliveryId: delivery.id,
         at: BigInt(at),
         statusCode: result.statusCode ?? null,
         error: result.ok ? null : (result.error ?? null),
         durationMs: Math.round(result.durationMs),
-      },
-    });
-    if (result.ok) {
-      await this.finish(d.id, "DELIVERED", at, { statusCode: result.statusCode, attempts: d.attempts + 1, first });
-      return;
-    }
-    if (shouldGiveUp(first, now)) {
-      await this.finish(d.id, "FAILED", at, {
-        statusCode: result.statusCode,
-        error: result.error,
-        attempts: d.attempts + 1,
-        first,
-      });
-      await this.db.apiDestination.updateMany({
-        where: { id: destination.id, state: "ACTIVE" },
-        data: {
-          state: "PAUSED",
-          stateReason: `Paused ${new Date(at).toISOString()}: deliveries failed for ${DELIVERY_GIVE_UP_MS / 3_600_000} hours (last: ${result.error ?? "no answer"}).`,
-          updatedAt: BigInt(at),
-        },
-      });
-      return;
-    }
-    await this.db.eventDelivery.update({
-      where: { id: d.id },
-      data: {
-        attempts: d.attempts + 1,
-        firstAttemptAt: BigInt(first),
-        nextAttemptAt: BigInt(now + nextRetryDelayMs(d.attempts + 1)),
-        lastStatusCode: result.statusCode ?? null,
-        lastError: result.error ?? null,
-      },
-    });
-  }
-
-  private async finish(
-    id: string,
-    status: "DELIVERED" | "FAILED",
-    at: number,
-    r: { statusCode?: number; error?: string; attempts?: number; first?: number },
-  ) {
-    await this.db.eventDelivery.update({
-      where: { id },
-      data: {
-        status,
-        finishedAt: BigInt(at),
-        ...(r.attempts !== undefined ? { attempts: r.attempts } : {}),
-        ...(r.first !== undefined ? { firstAttemptAt: BigInt(r.first) } : {}),
-        lastStatusCode: r.statusCode ?? null,
-        lastError: r.error ?? null,
-      },
-    });
+      }));
+    await this.db.$transaction([
+      this.db.eventDeliveryAttempt.createMany({ data: log }),
+      ...writes.map((w) => this.db.eventDelivery.update({ where: { id: w.id }, data: w.data })),
+      ...[...paused].map(([id, stateReason]) =>
+        this.db.apiDestination.updateMany({
+          where: { id, state: "ACTIVE" },
+          data: { state: "PAUSED", stateReason, updatedAt: BigInt(now) },
+        }),
+      ),
+    ]);
   }
 }

@@ -11,6 +11,7 @@ const NAV: NavItem[] = [
   { href: "/", label: "Overview", available: true },
   { href: "/dashboard", label: "Dashboard", available: true },
   { href: "/jobs", label: "Jobs", available: true },
+  { href: "/job-schedules", label: "Schedules", available: true },
   { href: "/job-queues", label: "Job queues", available: true },
   { href: "/compute-environments", label: "Compute environments", available: true },
   { href: "/job-definitions", label: "Job definitions", available: true },

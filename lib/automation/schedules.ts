@@ -13,6 +13,7 @@ import { conflict, invalid, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { accountIdOf } from "@/lib/resources/account";
 import { isUniqueViolation } from "@/lib/resources/refs";
+import { nameWhere } from "./event-rules";
 import {
   describeScheduleExpression,
   nextFireTimes,
@@ -388,7 +389,8 @@ export async function listSchedules(
     where: {
       organizationId: ctx.organizationId,
       ...(q.groupName ? { groupName: q.groupName } : {}),
-      ...(q.namePrefix ? { name: { startsWith: q.namePrefix } } : {}),
+      // A literal prefix on both databases (Prisma's startsWith treats _ and % as wildcards).
+      ...nameWhere(ctx.db, q.namePrefix, undefined),
       ...(q.state ? { state: q.state } : {}),
       ...(q.nextToken ? { id: { gt: q.nextToken } } : {}),
     },

@@ -1,6 +1,7 @@
 // A real HTTP server in the test process that routes like the Next app does (app/v1/...,
-// proxy.ts for CloudWatch Logs) to the same handler functions, so the real AWS SDK clients
-// talk to Batchdeck over the wire. Only the Next routing layer is left out.
+// app/schedules/..., proxy.ts for CloudWatch Logs and EventBridge) to the same handler
+// functions, so the real AWS SDK clients talk to Batchdeck over the wire. Only the Next routing
+// layer is left out.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
@@ -8,6 +9,8 @@ import { BatchClient } from "@aws-sdk/client-batch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { createLogsHandler } from "@/lib/api/logs-handler";
 import { type ApiDeps, createV1Handler } from "@/lib/api/v1-handler";
+import { createEventsHandler, EVENTS_TARGET_PREFIX } from "@/lib/automation/events-api";
+import { createSchedulerHandler } from "@/lib/automation/scheduler-api";
 
 export interface ApiServer {
   endpoint: string;
@@ -43,6 +46,8 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
 export async function startApiServer(deps: ApiDeps, port = 0): Promise<ApiServer> {
   const v1 = createV1Handler(deps);
   const logs = createLogsHandler(deps);
+  const events = createEventsHandler(deps);
+  const scheduler = createSchedulerHandler(deps);
   let origin = "";
   const server: Server = createServer((req, res) => {
     const request = toRequest(req, origin);
@@ -58,6 +63,16 @@ export async function startApiServer(deps: ApiDeps, port = 0): Promise<ApiServer
       ) {
         return logs(request);
       }
+      if (
+        path === "/" &&
+        req.method === "POST" &&
+        req.headers["x-amz-target"]?.toString().startsWith(EVENTS_TARGET_PREFIX)
+      ) {
+        return events(request);
+      }
+      if (path === "/schedules" && req.method === "GET") return scheduler(request, null);
+      const schedule = /^\/schedules\/([^/]+)$/.exec(path);
+      if (schedule?.[1]) return scheduler(request, decodeURIComponent(schedule[1]));
       return new Response("not found", { status: 404 });
     };
     route()

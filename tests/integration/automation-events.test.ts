@@ -323,7 +323,7 @@ describe.each(PROVIDERS)("job state change events on %s", (provider) => {
               targetId: "b",
               arn: jobQueueArn(account, "q"),
               kind: "JOB_QUEUE",
-              batchParameters: JSON.stringify({ JobDefinition: "d", JobName: "B" }),
+              batchParameters: JSON.stringify({ jobDefinition: "d", jobName: "B" }),
               createdAt: now,
             },
           ],

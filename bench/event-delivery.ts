@@ -1,0 +1,186 @@
+// Job state change → webhook: how long after a job's SUCCEEDED is committed its "Batch Job State
+// Change" event arrives at a webhook, for an array of 1,000 jobs changing state on the engine
+// (each child's SUCCEEDED matches the rule; the parent's too). A real receiver on loopback
+// records each arrival; the engine runs with its defaults (automation beside the scheduling loop).
+//
+//   webhook delay     arrival at the receiver − Job.stoppedAt (SUCCEEDED committed)
+//   baseline          the engine's own state change in the same run: JobAttempt.stoppedAt (the
+//                     process exited) → Job.stoppedAt (SUCCEEDED committed)
+//
+// Every event must arrive, signed (the receiver verifies each signature).
+//
+//   node --import tsx bench/event-delivery.ts [--jobs 1000] [--postgres | --both]
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "@/lib/automation/webhook";
+import { newId } from "@/lib/ids";
+import { submitJob } from "@/lib/jobs/submit-job";
+import { encryptSecret } from "@/lib/secrets";
+import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
+import {
+  adminContext,
+  ms,
+  openDatabase,
+  pct,
+  ratio,
+  report,
+  run,
+  runEngine,
+  runOnBothDatabases,
+  sleep,
+} from "./lib/harness";
+import { worldNames } from "./lib/submit";
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: "string", default: "1000" },
+    postgres: { type: "boolean", default: false },
+    both: { type: "boolean", default: false },
+  },
+});
+const N = Number(values.jobs);
+const SECRET = "bench-webhook-secret";
+const TIMEOUT_MS = 300_000;
+
+async function main() {
+  const d = await openDatabase(values.postgres);
+  const arrivals = new Map<string, number>();
+  let badSignatures = 0;
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => {
+      body += c.toString("utf8");
+    });
+    req.on("end", () => {
+      const at = Date.now();
+      const timestamp = Number(req.headers[TIMESTAMP_HEADER]);
+      if (!verifyWebhookSignature(SECRET, timestamp, body, req.headers[SIGNATURE_HEADER] as string)) badSignatures++;
+      const event = JSON.parse(body) as { detail: { jobId: string } };
+      if (!arrivals.has(event.detail.jobId)) arrivals.set(event.detail.jobId, at);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  try {
+    const world = await seedEngineWorld(d.db, { maxVcpus: 8, memoryMiB: 16_384 });
+    const names = await worldNames(d, world);
+    const ctx = await adminContext(d.db, world.organizationId);
+    await seedWebhookRule(d.db, world.organizationId, url);
+    const engine = await runEngine(d);
+    try {
+      console.log(`engine: an array of ${N} jobs (true) on ${d.provider}, a rule sending each SUCCEEDED to ${url} …`);
+      const { jobId: parentId } = await submitJob(ctx, {
+        jobName: "events",
+        jobQueue: names.queue,
+        jobDefinition: names.definition,
+        arrayProperties: { size: N },
+        containerOverrides: { command: ["true"] },
+      });
+      const deadline = Date.now() + TIMEOUT_MS;
+      while (arrivals.size < N + 1 && Date.now() < deadline) await sleep(50);
+      // The last tick's outcomes are recorded after its posts: wait for them before counting.
+      while ((await d.db.eventDelivery.count({ where: { status: "PENDING" } })) > 0 && Date.now() < deadline) {
+        await sleep(50);
+      }
+      const jobs = await d.db.job.findMany({
+        where: { arrayParentId: parentId },
+        select: { id: true, status: true, stoppedAt: true, attempts: { select: { stoppedAt: true } } },
+      });
+      const delay: number[] = [];
+      const engineLatency: number[] = [];
+      let missing = 0;
+      for (const j of jobs) {
+        const arrived = arrivals.get(j.id);
+        if (arrived === undefined || j.stoppedAt === null) {
+          missing++;
+          continue;
+        }
+        delay.push(arrived - Number(j.stoppedAt));
+        const exited = j.attempts[0]?.stoppedAt;
+        if (exited !== null && exited !== undefined) engineLatency.push(Number(j.stoppedAt) - Number(exited));
+      }
+      const failed = jobs.filter((j) => j.status !== "SUCCEEDED").length;
+      const deliveries = await d.db.eventDelivery.groupBy({ by: ["status"], _count: true });
+      report(`job state change → webhook (${d.provider}, ${N} jobs)`, [
+        [
+          "baseline: exit → SUCCEEDED committed",
+          `p50 ${ms(pct(engineLatency, 50))}, p99 ${ms(pct(engineLatency, 99))}  (the engine's own state change)`,
+        ],
+        [
+          "SUCCEEDED committed → webhook",
+          `p50 ${ms(pct(delay, 50))}, p99 ${ms(pct(delay, 99))}, max ${ms(Math.max(...delay))}`,
+        ],
+        [
+          "ratio webhook / engine",
+          `p50 ${ratio(pct(delay, 50), pct(engineLatency, 50))}, p99 ${ratio(pct(delay, 99), pct(engineLatency, 99))}`,
+        ],
+        ["events arrived", `${arrivals.size} of ${N + 1} (children and parent); ${missing} children missing`],
+        ["bad signatures", String(badSignatures)],
+        ["deliveries", deliveries.map((g) => `${g.status} ${g._count}`).join(", ")],
+        ["jobs not SUCCEEDED", String(failed)],
+      ]);
+      if (missing > 0 || badSignatures > 0 || failed > 0) throw new Error("events were lost, unsigned or jobs failed");
+    } finally {
+      await engine.stop();
+    }
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await d.close();
+  }
+}
+
+/** A connection, an API destination to `url` and a rule sending every SUCCEEDED to it. */
+async function seedWebhookRule(
+  db: Awaited<ReturnType<typeof openDatabase>>["db"],
+  organizationId: string,
+  url: string,
+) {
+  const now = BigInt(Date.now());
+  const connectionId = newId();
+  await db.eventConnection.create({
+    data: {
+      id: connectionId,
+      organizationId,
+      name: "bench",
+      arn: `arn:aws:events:us-east-1:000000000000:connection/bench/${connectionId}`,
+      authorizationType: "API_KEY",
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  const destinationId = newId();
+  const arn = `arn:aws:events:us-east-1:000000000000:api-destination/bench/${destinationId}`;
+  await db.apiDestination.create({
+    data: {
+      id: destinationId,
+      organizationId,
+      name: "bench",
+      arn,
+      connectionId,
+      invocationEndpoint: url,
+      signingSecretSealed: encryptSecret(SECRET, { context: `api-destination:${destinationId}` }),
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  await db.eventRule.create({
+    data: {
+      id: newId(),
+      organizationId,
+      name: "succeeded",
+      arn: "arn:aws:events:us-east-1:000000000000:rule/succeeded",
+      eventPattern: JSON.stringify({ source: ["aws.batch"], detail: { status: ["SUCCEEDED"] } }),
+      createdAt: now,
+      updatedAt: now,
+      targets: {
+        create: [{ id: newId(), organizationId, targetId: "hook", arn, kind: "WEBHOOK", createdAt: now }],
+      },
+    },
+  });
+}
+
+runOnBothDatabases();
+run(main);
