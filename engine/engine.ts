@@ -7,6 +7,7 @@
 // is replaced by another (or itself, restarted) that carries on from there.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { pruneAutomation } from "@/lib/automation/prune";
 import { pruneAwsJobDependencies } from "@/lib/backends/aws/jobs";
 import { sampleAwsOrganizations } from "@/lib/backends/aws/metrics";
 import { readContainerExecution } from "@/lib/batch/container-settings";
@@ -354,6 +355,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
           await pruneMetrics(o.db, now);
           await compactMetrics(o.db, now);
           await pruneAwsJobDependencies(o.db, now);
+          await pruneAutomation(o.db, now);
         }
       } catch (error) {
         o.log("scheduling pass failed", { level: "error", error });

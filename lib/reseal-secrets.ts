@@ -4,6 +4,7 @@
 // and only where the row still holds the value it read, so a concurrent save is never
 // overwritten. Once it reports nothing left under an old key, that key can be dropped.
 // Run at startup by scripts/prepare.ts; it is cheap when there is nothing to do.
+import { connectionSecretContext, signingSecretContext } from "@/lib/automation/event-destinations";
 import { awsSecretContext } from "@/lib/backends/aws/config";
 import type { Db } from "@/lib/db";
 import { orgSecretContext } from "@/lib/org-secrets/seal";
@@ -99,6 +100,51 @@ export async function resealSecrets(db: Db, keyring: Keyring = defaultKeyring())
         where: { id: row.id, valueSealed: row.valueSealed },
         // Re-sealing is not a change of value: "updated" in the console keeps its date.
         data: { valueSealed: next, updatedAt: row.updatedAt },
+      });
+      result.resealed += count;
+    }
+    if (rows.length < BATCH) break;
+    cursor = rows[rows.length - 1]?.id;
+  }
+
+  // Webhook endpoints' signing secrets and their connections' authorization headers, each bound
+  // to its row.
+  for (let cursor: string | undefined; ; ) {
+    const rows = await db.apiDestination.findMany({
+      select: { id: true, signingSecretSealed: true },
+      orderBy: { id: "asc" },
+      take: BATCH,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    for (const row of rows) {
+      if (!needsReencryption(row.signingSecretSealed, keyring)) continue;
+      const next = reseal(row.signingSecretSealed, signingSecretContext(row.id));
+      if (next === null) continue;
+      const { count } = await db.apiDestination.updateMany({
+        where: { id: row.id, signingSecretSealed: row.signingSecretSealed },
+        data: { signingSecretSealed: next },
+      });
+      result.resealed += count;
+    }
+    if (rows.length < BATCH) break;
+    cursor = rows[rows.length - 1]?.id;
+  }
+  for (let cursor: string | undefined; ; ) {
+    const rows = await db.eventConnection.findMany({
+      where: { authHeaderSealed: { not: null } },
+      select: { id: true, authHeaderSealed: true },
+      orderBy: { id: "asc" },
+      take: BATCH,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    for (const row of rows) {
+      const sealed = row.authHeaderSealed;
+      if (!sealed || !needsReencryption(sealed, keyring)) continue;
+      const next = reseal(sealed, connectionSecretContext(row.id));
+      if (next === null) continue;
+      const { count } = await db.eventConnection.updateMany({
+        where: { id: row.id, authHeaderSealed: sealed },
+        data: { authHeaderSealed: next },
       });
       result.resealed += count;
     }

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Deliveries, EventRouter, RULE_TAG } from "@/engine/event-router";
 import type { OrgContext } from "@/lib/auth/context";
 import { backendFireDeps } from "@/lib/automation/fire-deps";
+import { DELIVERY_KEEP_MS, pruneAutomation } from "@/lib/automation/prune";
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "@/lib/automation/webhook";
 import { jobQueueArn } from "@/lib/batch/arn";
 import { newId } from "@/lib/ids";
@@ -289,6 +290,27 @@ describe.each(PROVIDERS)("job state change events on %s", (provider) => {
     await router().tick(Date.now());
     expect(await worker.tick(start + 26 * 3600_000)).toBe(0);
     expect(hook.received).toHaveLength(2);
+  });
+
+  it("prunes finished deliveries after a week, keeping pending ones and recent ones", async () => {
+    const hook = await receiver(ok);
+    closers.push(hook.close);
+    await webhookRule(hook.url, failedOrSucceeded);
+    await runJob("kept");
+    await runJob("old", ["RUNNABLE", "FAILED"]);
+    await router().tick(Date.now());
+    await deliveries().tick(Date.now());
+    await runJob("pending");
+    await router().tick(Date.now());
+    const [oldJob] = await t.db.job.findMany({ where: { name: "old" } });
+    const old = (await t.db.eventDelivery.findMany()).find((d) => d.body.includes(oldJob!.id))!;
+    await t.db.eventDelivery.update({
+      where: { id: old.id },
+      data: { finishedAt: BigInt(Date.now() - DELIVERY_KEEP_MS - 1000), nextAttemptAt: 0n },
+    });
+    expect(await pruneAutomation(t.db)).toEqual({ deliveries: 1, fires: 0 });
+    expect((await t.db.eventDelivery.findMany()).map((d) => d.status).sort()).toEqual(["DELIVERED", "PENDING"]);
+    expect(await t.db.eventDeliveryAttempt.count({ where: { deliveryId: old.id } })).toBe(0);
   });
 
   it("refuses to connect to a loopback endpoint when hosted, and says so without the address", async () => {

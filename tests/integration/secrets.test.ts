@@ -16,6 +16,7 @@ import { createAccessKey } from "@/lib/access-keys/create-access-key";
 import { listAccessKeys } from "@/lib/access-keys/list-access-keys";
 import { listAuditEvents } from "@/lib/audit-log/list-audit-events";
 import { parseInput, toActionError } from "@/lib/auth/operation";
+import { connectionSecretContext, signingSecretContext } from "@/lib/automation/event-destinations";
 import { backendFor } from "@/lib/backends";
 import { openAwsConfig } from "@/lib/backends/aws/config";
 import { getBackendSettings } from "@/lib/backends/settings/get-backend-settings";
@@ -23,6 +24,7 @@ import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settin
 import { backendSettingsInput } from "@/lib/backends/settings/schemas";
 import { testBackendConnection } from "@/lib/backends/settings/test-backend-connection";
 import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
 import { logger } from "@/lib/log";
 import { deleteOrgSecret } from "@/lib/org-secrets/delete-org-secret";
 import { listOrgSecrets } from "@/lib/org-secrets/list-org-secrets";
@@ -431,6 +433,42 @@ describe.each(PROVIDERS)("secrets never leak on %s", (provider) => {
       data: { valueSealed: encryptSecret(orgSecretValue, { context: secretContext, keyring: before }) },
     });
     const { updatedAt: secretUpdatedAt } = await t.db.orgSecret.findUniqueOrThrow({ where: { id: secretRow.id } });
+    // A webhook endpoint's signing secret and its connection's header, sealed under the old key.
+    const stamp = BigInt(Date.now());
+    const connectionId = newId();
+    await t.db.eventConnection.create({
+      data: {
+        id: connectionId,
+        organizationId,
+        name: "rotating",
+        arn: `arn:aws:events:us-east-1:000000000000:connection/rotating/${connectionId}`,
+        authorizationType: "API_KEY",
+        authHeaderName: "x-api-key",
+        authHeaderSealed: encryptSecret("header-value", {
+          context: connectionSecretContext(connectionId),
+          keyring: before,
+        }),
+        createdAt: stamp,
+        updatedAt: stamp,
+      },
+    });
+    const destinationId = newId();
+    await t.db.apiDestination.create({
+      data: {
+        id: destinationId,
+        organizationId,
+        name: "rotating",
+        arn: `arn:aws:events:us-east-1:000000000000:api-destination/rotating/${destinationId}`,
+        connectionId,
+        invocationEndpoint: "https://example.com/hook",
+        signingSecretSealed: encryptSecret("signing-secret", {
+          context: signingSecretContext(destinationId),
+          keyring: before,
+        }),
+        createdAt: stamp,
+        updatedAt: stamp,
+      },
+    });
     const sealed = async () => ({
       accessKey: (await t.db.accessKey.findUniqueOrThrow({ where: { accessKeyId: key.accessKeyId } })).secretEncrypted,
       aws: (await t.db.awsBackendConfig.findUniqueOrThrow({ where: { organizationId } })).secretAccessKeySealed ?? "",
@@ -450,7 +488,24 @@ describe.each(PROVIDERS)("secrets never leak on %s", (provider) => {
     // Re-sealing moves exactly the old values to the new key (other rows were sealed under the
     // test's own key, which this keyring does not hold: they are reported, not touched).
     const result = await resealSecrets(t.db, rotated);
-    expect(result.resealed).toBe(3);
+    expect(result.resealed).toBe(5);
+    const destination = await t.db.apiDestination.findUniqueOrThrow({
+      where: { id: destinationId },
+      include: { connection: true },
+    });
+    expect(destination.signingSecretSealed.split(".")[1]).toBe(newKey.id);
+    expect(
+      decryptSecret(destination.signingSecretSealed, {
+        context: signingSecretContext(destinationId),
+        keyring: afterDrop,
+      }),
+    ).toBe("signing-secret");
+    expect(
+      decryptSecret(destination.connection.authHeaderSealed ?? "", {
+        context: connectionSecretContext(connectionId),
+        keyring: afterDrop,
+      }),
+    ).toBe("header-value");
     const moved = await sealed();
     expect(moved.accessKey.split(".")[1]).toBe(newKey.id);
     expect(moved.aws.split(".")[1]).toBe(newKey.id);

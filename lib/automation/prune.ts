@@ -1,0 +1,17 @@
+// What automation keeps: finished webhook deliveries (and their attempts) for a week, schedule
+// fires for 30 days. Pending deliveries and FIRING claims are never pruned. Run by the leader
+// with the engine's other pruning (engine/engine.ts).
+import type { Db } from "@/lib/db";
+
+export const DELIVERY_KEEP_MS = 7 * 24 * 3600_000;
+export const FIRE_KEEP_MS = 30 * 24 * 3600_000;
+
+export async function pruneAutomation(db: Db, now = Date.now()): Promise<{ deliveries: number; fires: number }> {
+  const deliveries = await db.eventDelivery.deleteMany({
+    where: { status: { in: ["DELIVERED", "FAILED"] }, finishedAt: { lt: BigInt(now - DELIVERY_KEEP_MS) } },
+  });
+  const fires = await db.scheduleFire.deleteMany({
+    where: { status: { not: "FIRING" }, firedAt: { lt: BigInt(now - FIRE_KEEP_MS) } },
+  });
+  return { deliveries: deliveries.count, fires: fires.count };
+}
