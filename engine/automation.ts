@@ -5,6 +5,7 @@
 import { backendFireDeps } from "@/lib/automation/fire-deps";
 import type { Db } from "@/lib/db";
 import type { EngineLog } from "@/lib/log";
+import { AWS_OBSERVE_MS, AwsJobObserver } from "./aws-job-observer";
 import { Deliveries, EventRouter } from "./event-router";
 import { ScheduleClock } from "./schedule-clock";
 
@@ -12,16 +13,24 @@ export class Automation {
   private readonly clock: ScheduleClock;
   private readonly router: EventRouter;
   private readonly deliveries: Deliveries;
+  private readonly observer: AwsJobObserver;
+  private lastObserved = 0;
 
   constructor(db: Db, opts: { hosted: boolean; log: EngineLog }) {
     const deps = backendFireDeps(db);
     this.clock = new ScheduleClock(deps, (message, fields) => opts.log(message, { level: "warn", ...fields }));
     this.router = new EventRouter(db, deps, opts.log);
     this.deliveries = new Deliveries(db, { hosted: opts.hosted, log: opts.log });
+    this.observer = new AwsJobObserver(db, this.router, opts.log);
   }
 
   async tick(now: number, cancelled: () => boolean): Promise<void> {
     await this.clock.tick(now);
+    // Organizations on AWS Batch: their jobs' changes are observed by polling AWS.
+    if (now - this.lastObserved >= AWS_OBSERVE_MS && !cancelled()) {
+      this.lastObserved = now;
+      await this.observer.tick(now);
+    }
     // Events in bounded rounds until they are all routed, then the deliveries that are due.
     for (let round = 0; round < 20 && !cancelled(); round++) {
       if ((await this.router.tick(Date.now())) === 0) break;

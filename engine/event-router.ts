@@ -52,13 +52,47 @@ interface RuleView {
   }[];
 }
 
-const systemContext = (db: Db, organizationId: string, label: string): OrgContext => ({
+export const systemContext = (db: Db, organizationId: string, label: string): OrgContext => ({
   db,
   organizationId,
   role: "developer",
   user: { id: "events", email: label, name: label },
   actor: { userId: null, email: label, source: "system" },
 });
+
+/** What matching a tick's events against the rules produced. */
+class Routed {
+  readonly deliveries: Prisma.EventDeliveryCreateManyInput[] = [];
+  readonly submissions: { organizationId: string; rule: RuleView; target: RuleView["targets"][number] }[] = [];
+
+  match(
+    organizationId: string,
+    rules: RuleView[],
+    { event, tags }: { event: { id: string }; tags: Record<string, string> },
+    now: number,
+  ) {
+    for (const rule of rules) {
+      if (!matchesEventPattern(rule.pattern, event)) continue;
+      for (const target of rule.targets) {
+        if (target.kind === "WEBHOOK") {
+          this.deliveries.push({
+            id: newId(),
+            organizationId,
+            ruleName: rule.name,
+            targetId: target.targetId,
+            apiDestinationArn: target.arn,
+            eventId: event.id,
+            body: target.input ?? JSON.stringify(event),
+            nextAttemptAt: BigInt(now),
+            createdAt: BigInt(now),
+          });
+        } else if (target.kind === "JOB_QUEUE" && tags[RULE_TAG] !== rule.arn) {
+          this.submissions.push({ organizationId, rule, target });
+        }
+      }
+    }
+  }
+}
 
 export class EventRouter {
   private patterns = new Map<string, { updatedAt: bigint; pattern: EventPattern }>();
@@ -73,13 +107,7 @@ export class EventRouter {
   async tick(now: number): Promise<number> {
     const events = await this.db.jobStateEvent.findMany({ orderBy: { seq: "asc" }, take: EVENTS_PER_TICK });
     if (events.length === 0) return 0;
-    const deliveries: Prisma.EventDeliveryCreateManyInput[] = [];
-    const submissions: {
-      organizationId: string;
-      rule: RuleView;
-      target: RuleView["targets"][number];
-      event: unknown;
-    }[] = [];
+    const routed = new Routed();
     const byOrg = new Map<string, typeof events>();
     for (const e of events) {
       const list = byOrg.get(e.organizationId);
@@ -100,45 +128,50 @@ export class EventRouter {
       for (const e of orgEvents) {
         const job = jobs.get(e.jobId);
         if (!job) continue; // deleted since (retention): nothing left to describe
-        const event = jobStateChangeEvent({
-          id: randomUUID(),
-          time: new Date(Number(e.at)),
-          region: env().BATCHDECK_AWS_REGION,
-          account,
-          // The job as it was at this change: later changes have their own events.
-          job: { ...job, status: e.status, statusReason: e.statusReason ?? undefined },
-        });
-        const tags = (job.tags ?? {}) as Record<string, string>;
-        for (const rule of rules) {
-          if (!matchesEventPattern(rule.pattern, event)) continue;
-          for (const target of rule.targets) {
-            if (target.kind === "WEBHOOK") {
-              deliveries.push({
-                id: newId(),
-                organizationId,
-                ruleName: rule.name,
-                targetId: target.targetId,
-                apiDestinationArn: target.arn,
-                eventId: event.id,
-                body: target.input ?? JSON.stringify(event),
-                nextAttemptAt: BigInt(now),
-                createdAt: BigInt(now),
-              });
-            } else if (target.kind === "JOB_QUEUE" && tags[RULE_TAG] !== rule.arn) {
-              submissions.push({ organizationId, rule, target, event });
-            }
-          }
-        }
+        // The job as it was at this change: later changes have their own events.
+        const at = { ...job, status: e.status, statusReason: e.statusReason ?? undefined };
+        routed.match(organizationId, rules, this.envelope(account, at, Number(e.at)), now);
       }
     }
-    for (const s of submissions) await this.submitFor(s.organizationId, s.rule, s.target);
+    await this.submitAll(routed);
     // Exactly the events read: a sequence number is taken when a change is written, not when it
     // commits, so on PostgreSQL a lower one can still be in flight behind a higher one read here.
     await this.db.$transaction([
-      this.db.eventDelivery.createMany({ data: deliveries }),
+      this.db.eventDelivery.createMany({ data: routed.deliveries }),
       this.db.jobStateEvent.deleteMany({ where: { seq: { in: events.map((e) => e.seq) } } }),
     ]);
     return events.length;
+  }
+
+  /**
+   * Jobs of an organization on AWS Batch whose change the AWS observer saw (described by AWS):
+   * their events go to the same rules and targets, in one transaction for the deliveries.
+   */
+  async routeObserved(organizationId: string, account: string, jobs: Record<string, unknown>[], now: number) {
+    const rules = await this.rulesOf(organizationId);
+    if (rules.length === 0) return 0;
+    const routed = new Routed();
+    for (const job of jobs) routed.match(organizationId, rules, this.envelope(account, job, now), now);
+    await this.submitAll(routed);
+    await this.db.eventDelivery.createMany({ data: routed.deliveries });
+    return jobs.length;
+  }
+
+  private envelope(account: string, job: Record<string, unknown>, at: number) {
+    return {
+      event: jobStateChangeEvent({
+        id: randomUUID(),
+        time: new Date(at),
+        region: env().BATCHDECK_AWS_REGION,
+        account,
+        job: job as { jobArn: string },
+      }),
+      tags: (job.tags ?? {}) as Record<string, string>,
+    };
+  }
+
+  private async submitAll(routed: Routed) {
+    for (const s of routed.submissions) await this.submitFor(s.organizationId, s.rule, s.target);
   }
 
   private async rulesOf(organizationId: string): Promise<RuleView[]> {

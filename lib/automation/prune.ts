@@ -13,5 +13,9 @@ export async function pruneAutomation(db: Db, now = Date.now()): Promise<{ deliv
   const fires = await db.scheduleFire.deleteMany({
     where: { status: { not: "FIRING" }, firedAt: { lt: BigInt(now - FIRE_KEEP_MS) } },
   });
+  // The AWS observer's record of an organization that no longer has rules or is no longer on AWS.
+  await db.engineLease.deleteMany({
+    where: { name: { startsWith: "aws-job-states:" }, heartbeatAt: { lt: BigInt(now - 24 * 3600_000) } },
+  });
   return { deliveries: deliveries.count, fires: fires.count };
 }
