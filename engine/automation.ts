@@ -16,7 +16,10 @@ export class Automation {
   private readonly observer: AwsJobObserver;
   private lastObserved = 0;
 
+  private readonly log: EngineLog;
+
   constructor(db: Db, opts: { hosted: boolean; log: EngineLog }) {
+    this.log = opts.log;
     const deps = backendFireDeps(db);
     this.clock = new ScheduleClock(deps, (message, fields) => opts.log(message, { level: "warn", ...fields }));
     this.router = new EventRouter(db, deps, opts.log);
@@ -25,18 +28,32 @@ export class Automation {
   }
 
   async tick(now: number, cancelled: () => boolean): Promise<void> {
-    await this.clock.tick(now);
+    // Each duty on its own: one that fails (its database statement, AWS unreachable) is logged
+    // and the others still run.
+    await this.step("schedules", () => this.clock.tick(now));
     // Organizations on AWS Batch: their jobs' changes are observed by polling AWS.
     if (now - this.lastObserved >= AWS_OBSERVE_MS && !cancelled()) {
       this.lastObserved = now;
-      await this.observer.tick(now);
+      await this.step("observing AWS organizations' jobs", () => this.observer.tick(now));
     }
     // Events in bounded rounds until they are all routed, then the deliveries that are due.
-    for (let round = 0; round < 20 && !cancelled(); round++) {
-      if ((await this.router.tick(Date.now())) === 0) break;
-    }
-    for (let round = 0; round < 20 && !cancelled(); round++) {
-      if ((await this.deliveries.tick(Date.now())) === 0) break;
+    await this.step("routing job state change events", async () => {
+      for (let round = 0; round < 20 && !cancelled(); round++) {
+        if ((await this.router.tick(Date.now())) === 0) break;
+      }
+    });
+    await this.step("delivering events", async () => {
+      for (let round = 0; round < 20 && !cancelled(); round++) {
+        if ((await this.deliveries.tick(Date.now())) === 0) break;
+      }
+    });
+  }
+
+  private async step(what: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.log(`automation: ${what} failed`, { level: "error", error });
     }
   }
 }

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/sqlite/client";
 import type { OrgContext } from "@/lib/auth/context";
+import { connectionSecretContext, signingSecretContext } from "@/lib/automation/event-destinations";
 import { type EventPattern, matchesEventPattern, parseEventPattern } from "@/lib/automation/event-pattern";
 import type { StoredBatchParameters } from "@/lib/automation/event-rules";
 import { jobStateChangeEvent } from "@/lib/automation/job-event";
@@ -28,7 +29,7 @@ import { newId } from "@/lib/ids";
 import { describeJobs } from "@/lib/jobs/describe-jobs";
 import type { EngineLog } from "@/lib/log";
 import { accountIdOf } from "@/lib/resources/account";
-import { decryptSecret } from "@/lib/secrets";
+import { decryptSecret, SecretError } from "@/lib/secrets";
 
 /** Tag of a job a rule's job-queue target submitted: its events do not trigger that rule again. */
 export const RULE_TAG = "batchdeck:rule";
@@ -285,13 +286,28 @@ export class Deliveries {
     return attempted;
   }
 
-  private post(d: DueDelivery, destination: Destination): Promise<DeliveryResult> {
-    const secret = decryptSecret(destination.signingSecretSealed, { context: `api-destination:${destination.id}` });
-    const c = destination.connection;
-    const extraHeaders =
-      c.authHeaderName && c.authHeaderSealed
-        ? { [c.authHeaderName]: decryptSecret(c.authHeaderSealed, { context: `event-connection:${c.id}` }) }
-        : undefined;
+  private async post(d: DueDelivery, destination: Destination): Promise<DeliveryResult> {
+    let secret: string;
+    let extraHeaders: Record<string, string> | undefined;
+    try {
+      secret = decryptSecret(destination.signingSecretSealed, { context: signingSecretContext(destination.id) });
+      const c = destination.connection;
+      if (c.authHeaderName && c.authHeaderSealed) {
+        extraHeaders = {
+          [c.authHeaderName]: decryptSecret(c.authHeaderSealed, { context: connectionSecretContext(c.id) }),
+        };
+      }
+    } catch (error) {
+      // One endpoint whose secret cannot be opened must not hold up the others: its delivery
+      // fails this attempt (and is retried, in case the key is restored).
+      if (!(error instanceof SecretError)) throw error;
+      return {
+        ok: false,
+        durationMs: 0,
+        error:
+          "The endpoint's secret cannot be opened with this server's keys (was BATCHDECK_SECRET_KEY changed without listing the old key in BATCHDECK_SECRET_KEY_PREVIOUS?).",
+      };
+    }
     return deliverWebhook({
       url: destination.invocationEndpoint,
       body: d.body,

@@ -313,6 +313,28 @@ describe.each(PROVIDERS)("job state change events on %s", (provider) => {
     expect(await t.db.eventDeliveryAttempt.count({ where: { deliveryId: old.id } })).toBe(0);
   });
 
+  it("fails only the delivery whose endpoint secret cannot be opened, and delivers the others", async () => {
+    const hook = await receiver(ok);
+    closers.push(hook.close);
+    const broken = await webhookRule(hook.url, failedOrSucceeded, "broken");
+    await webhookRule(hook.url, failedOrSucceeded, "fine");
+    // Sealed under a key this server does not have.
+    await t.db.apiDestination.update({
+      where: { id: broken.destinationId },
+      data: { signingSecretSealed: "v1.0000000000000000.AAAA.AAAA.AAAA" },
+    });
+    await runJob("two-rules");
+    await router().tick(Date.now());
+    expect(await deliveries().tick(Date.now())).toBe(2);
+    expect(hook.received).toHaveLength(1);
+    const rows = await t.db.eventDelivery.findMany({ orderBy: { ruleName: "asc" } });
+    expect(rows.map((r) => [r.ruleName, r.status])).toEqual([
+      ["broken", "PENDING"],
+      ["fine", "DELIVERED"],
+    ]);
+    expect(rows[0]!.lastError).toMatch(/cannot be opened/);
+  });
+
   it("refuses to connect to a loopback endpoint when hosted, and says so without the address", async () => {
     const hook = await receiver(ok);
     closers.push(hook.close);
