@@ -8,6 +8,7 @@
 //   - for a job queue target, submits the job (BatchParameters) through the organization's backend.
 // The delivery worker (Deliveries) posts queued deliveries, signed, with exponential backoff for
 // a day; an API destination whose delivery failed for a day is paused.
+
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/sqlite/client";
 import type { OrgContext } from "@/lib/auth/context";
@@ -16,6 +17,7 @@ import { type EventPattern, matchesEventPattern, parseEventPattern } from "@/lib
 import type { StoredBatchParameters } from "@/lib/automation/event-rules";
 import { jobStateChangeEvent } from "@/lib/automation/job-event";
 import type { FireDeps } from "@/lib/automation/schedule-fire";
+import { DeliveryStatus } from "@/lib/automation/statuses";
 import {
   DELIVERY_GIVE_UP_MS,
   type DeliveryResult,
@@ -249,7 +251,7 @@ export class Deliveries {
    */
   async tick(now: number): Promise<number> {
     const due = await this.db.eventDelivery.findMany({
-      where: { status: "PENDING", nextAttemptAt: { lte: BigInt(now) } },
+      where: { status: DeliveryStatus.PENDING, nextAttemptAt: { lte: BigInt(now) } },
       orderBy: { nextAttemptAt: "asc" },
       take: DELIVERIES_PER_TICK,
       select: { id: true, body: true, attempts: true, firstAttemptAt: true, apiDestinationArn: true },
@@ -330,7 +332,7 @@ export class Deliveries {
         lastStatusCode: result.statusCode ?? null,
         lastError: result.ok ? null : (result.error ?? null),
       };
-      if (result.ok) return { id: d.id, data: { ...common, status: "DELIVERED", finishedAt: BigInt(at) } };
+      if (result.ok) return { id: d.id, data: { ...common, status: DeliveryStatus.DELIVERED, finishedAt: BigInt(at) } };
       if (!destination || shouldGiveUp(first, now)) {
         if (destination) {
           paused.set(
@@ -338,7 +340,7 @@ export class Deliveries {
             `Paused ${new Date(at).toISOString()}: deliveries failed for ${DELIVERY_GIVE_UP_MS / 3_600_000} hours (last: ${result.error ?? "no answer"}).`,
           );
         }
-        return { id: d.id, data: { ...common, status: "FAILED", finishedAt: BigInt(at) } };
+        return { id: d.id, data: { ...common, status: DeliveryStatus.FAILED, finishedAt: BigInt(at) } };
       }
       return { id: d.id, data: { ...common, nextAttemptAt: BigInt(now + nextRetryDelayMs(d.attempts + 1)) } };
     });

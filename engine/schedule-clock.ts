@@ -4,6 +4,7 @@
 // is finished by the next tick of whichever engine leads then, and finds the job it may already
 // have submitted by the tag the job carries. `now` is passed in, so tests drive it with a clock
 // of their own.
+
 import { Prisma } from "@/generated/sqlite/client";
 import { fireTimesBetween, parseScheduleExpression } from "@/lib/automation/schedule-expression";
 import {
@@ -15,6 +16,7 @@ import {
   submitClaimed,
 } from "@/lib/automation/schedule-fire";
 import { nextSlot } from "@/lib/automation/schedules";
+import { FireStatus } from "@/lib/automation/statuses";
 import { direct } from "@/lib/db/direct";
 
 /** A slot fired later than this after its time (plus its flexible window) was missed. */
@@ -100,7 +102,7 @@ export class ScheduleClock {
   /** Fires claimed by an engine that stopped before recording their job. */
   private async finishInterrupted(now: number, results: FireResult[]): Promise<void> {
     const stale = await this.deps.db.scheduleFire.findMany({
-      where: { status: "FIRING", firedAt: { lt: BigInt(now - INTERRUPTED_FIRE_MS) } },
+      where: { status: FireStatus.FIRING, firedAt: { lt: BigInt(now - INTERRUPTED_FIRE_MS) } },
       include: { schedule: true },
       take: DUE_PER_TICK,
     });
@@ -112,16 +114,19 @@ export class ScheduleClock {
       if (org?.backend === "builtin") {
         const jobId = await this.findFiredJob(fire.organizationId, fire.id, Number(fire.firedAt));
         if (jobId) {
-          await this.deps.db.scheduleFire.update({ where: { id: fire.id }, data: { status: "SUBMITTED", jobId } });
-          results.push({ status: "SUBMITTED", fireId: fire.id, jobId });
+          await this.deps.db.scheduleFire.update({
+            where: { id: fire.id },
+            data: { status: FireStatus.SUBMITTED, jobId },
+          });
+          results.push({ status: FireStatus.SUBMITTED, fireId: fire.id, jobId });
         } else {
           results.push(await submitClaimed(this.deps, fire.schedule, fire.id));
         }
       } else {
         // AWS Batch has no submission token to ask with: say so rather than risk a second job.
         const reason = `The engine stopped while submitting this fire; whether AWS Batch received the job is unknown (a job it received carries the tag ${FIRE_TAG}=${fire.id}).`;
-        await this.deps.db.scheduleFire.update({ where: { id: fire.id }, data: { status: "FAILED", reason } });
-        results.push({ status: "FAILED", fireId: fire.id, reason });
+        await this.deps.db.scheduleFire.update({ where: { id: fire.id }, data: { status: FireStatus.FAILED, reason } });
+        results.push({ status: FireStatus.FAILED, fireId: fire.id, reason });
       }
     }
   }

@@ -12,6 +12,7 @@ const NAV: NavItem[] = [
   { href: "/dashboard", label: "Dashboard", available: true },
   { href: "/jobs", label: "Jobs", available: true },
   { href: "/job-schedules", label: "Schedules", available: true },
+  { href: "/notifications", label: "Notifications", available: true },
   { href: "/job-queues", label: "Job queues", available: true },
   { href: "/compute-environments", label: "Compute environments", available: true },
   { href: "/job-definitions", label: "Job definitions", available: true },

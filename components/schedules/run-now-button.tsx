@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState, useTransition } from "react";
 import { type RunNowResult, runScheduleNowAction } from "@/app/(console)/job-schedules/actions";
 import { Button } from "@/components/ui/button";
+import { FireStatus } from "@/lib/automation/statuses";
 import { jobHref } from "./paths";
 
 /**
@@ -25,7 +26,7 @@ export function RunNowButton({ groupName, name }: { groupName: string; name: str
     });
   return (
     <span className="inline-flex flex-wrap items-center justify-end gap-2">
-      {result?.status === "SUBMITTED" ? (
+      {result?.status === FireStatus.SUBMITTED ? (
         <output className="text-left text-xs text-emerald-800">
           Submitted{" "}
           <Link href={jobHref(result.jobId)} className="font-mono text-indigo-700 hover:underline">
@@ -34,7 +35,7 @@ export function RunNowButton({ groupName, name }: { groupName: string; name: str
         </output>
       ) : result ? (
         <span role="alert" className="max-w-md text-left text-xs text-red-700">
-          {result.status === "SKIPPED" ? "Skipped: " : ""}
+          {result.status === FireStatus.SKIPPED ? "Skipped: " : ""}
           {result.reason}
         </span>
       ) : null}

@@ -2,12 +2,15 @@
 // what makes a slot fire once across engines, restarts and handovers), submit the job through the
 // organization's backend, record the job or the reason it failed. Called by the engine's schedule
 // clock (engine/schedule-clock.ts) and by "Run now".
+
 import type { OrgContext } from "@/lib/auth/context";
+import { TERMINAL_STATUSES } from "@/lib/batch/states";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { isUniqueViolation } from "@/lib/resources/refs";
 import type { ScheduleTarget } from "./schedules";
+import { FireStatus } from "./statuses";
 
 /** Tags a fired job carries, so a fire interrupted after its submission finds its job again. */
 export const SCHEDULE_TAG = "batchdeck:schedule";
@@ -25,8 +28,8 @@ export interface ScheduleRecord {
 }
 
 export type FireResult =
-  | { status: "SUBMITTED"; fireId: string; jobId: string }
-  | { status: "FAILED" | "SKIPPED"; fireId: string; reason: string }
+  | { status: typeof FireStatus.SUBMITTED; fireId: string; jobId: string }
+  | { status: typeof FireStatus.FAILED | typeof FireStatus.SKIPPED; fireId: string; reason: string }
   | { status: "ALREADY_FIRED" };
 
 /** The submission's caller: the organization, as the schedule, on behalf of its creator. */
@@ -41,7 +44,7 @@ export function scheduleContext(db: Db, s: ScheduleRecord): OrgContext {
   };
 }
 
-const FINISHED = new Set(["SUCCEEDED", "FAILED"]);
+const FINISHED = new Set<string>(TERMINAL_STATUSES);
 
 export type SubmitFn = (ctx: OrgContext, target: ScheduleTarget) => Promise<{ jobId: string }>;
 export type JobStatusFn = (ctx: OrgContext, jobId: string) => Promise<string | null>;
@@ -71,7 +74,7 @@ export async function fireSchedule(
         organizationId: s.organizationId,
         slot: BigInt(slot),
         trigger: opts.trigger,
-        status: opts.skipReason ? "SKIPPED" : "FIRING",
+        status: opts.skipReason ? FireStatus.SKIPPED : FireStatus.FIRING,
         reason: opts.skipReason ?? null,
         firedAt: BigInt(opts.now),
       },
@@ -80,7 +83,7 @@ export async function fireSchedule(
     if (isUniqueViolation(error)) return { status: "ALREADY_FIRED" };
     throw error;
   }
-  if (opts.skipReason) return { status: "SKIPPED", fireId, reason: opts.skipReason };
+  if (opts.skipReason) return { status: FireStatus.SKIPPED, fireId, reason: opts.skipReason };
   return submitClaimed(deps, s, fireId);
 }
 
@@ -91,22 +94,22 @@ export async function submitClaimed(deps: FireDeps, s: ScheduleRecord, fireId: s
   try {
     const overlap = s.overlapPolicy === "SKIP" ? await unfinishedPrevious(deps, ctx, s.id, fireId) : null;
     if (overlap) {
-      result = { status: "SKIPPED", fireId, reason: overlap };
+      result = { status: FireStatus.SKIPPED, fireId, reason: overlap };
     } else {
       const target = JSON.parse(s.target) as ScheduleTarget;
       const tags = { ...(target.tags ?? {}), [SCHEDULE_TAG]: s.arn.slice(0, 256), [FIRE_TAG]: fireId };
       const { jobId } = await deps.submit(ctx, { ...target, tags });
-      result = { status: "SUBMITTED", fireId, jobId };
+      result = { status: FireStatus.SUBMITTED, fireId, jobId };
     }
   } catch (error) {
-    result = { status: "FAILED", fireId, reason: reasonOf(error) };
+    result = { status: FireStatus.FAILED, fireId, reason: reasonOf(error) };
   }
   await deps.db.scheduleFire.update({
     where: { id: fireId },
     data: {
       status: result.status,
-      jobId: result.status === "SUBMITTED" ? result.jobId : null,
-      reason: result.status === "FAILED" || result.status === "SKIPPED" ? result.reason.slice(0, 1000) : null,
+      jobId: result.status === FireStatus.SUBMITTED ? result.jobId : null,
+      reason: result.status === FireStatus.SUBMITTED ? null : result.reason.slice(0, 1000),
     },
   });
   return result;
@@ -114,7 +117,7 @@ export async function submitClaimed(deps: FireDeps, s: ScheduleRecord, fireId: s
 
 async function unfinishedPrevious(deps: FireDeps, ctx: OrgContext, scheduleId: string, fireId: string) {
   const previous = await deps.db.scheduleFire.findFirst({
-    where: { scheduleId, status: "SUBMITTED", jobId: { not: null }, id: { not: fireId } },
+    where: { scheduleId, status: FireStatus.SUBMITTED, jobId: { not: null }, id: { not: fireId } },
     orderBy: { firedAt: "desc" },
     select: { jobId: true },
   });

@@ -1,18 +1,15 @@
-// EventBridge Scheduler's REST API (restJson1, signed for "scheduler") for schedules whose target
-// is Batch SubmitJob, so `aws scheduler … --endpoint-url` works unchanged:
+// EventBridge Scheduler's REST API (restJson1, signed for "scheduler") for schedules that submit
+// Batch jobs, so `aws scheduler … --endpoint-url` works unchanged:
 //   POST/GET/PUT/DELETE /schedules/{Name}   CreateSchedule, GetSchedule, UpdateSchedule, DeleteSchedule
 //   GET /schedules                          ListSchedules
-// Targets: the templated Batch target (Target.Arn = a job queue ARN, BatchParameters) with Input,
-// when given, a JSON object of further SubmitJob fields (parameters, containerOverrides, timeout,
-// tags…); or the universal target arn:aws:scheduler:::aws-sdk:batch:submitJob whose Input is the
-// whole SubmitJob request. Timestamps are epoch seconds, as the protocol has them.
+// Scheduler reaches Batch through its universal target: Target.Arn
+// arn:aws:scheduler:::aws-sdk:batch:submitJob, Target.Input the SubmitJob request as JSON (AWS's
+// PascalCase member names, or the wire's camelCase). The Target is kept as it was sent and
+// returned so by GetSchedule. Timestamps are epoch seconds, as the protocol has them.
 import { randomUUID } from "node:crypto";
 import { ApiError, errorResponse, jsonBody, parseJsonObject } from "@/lib/api/errors";
 import { type ApiDeps, authenticate } from "@/lib/api/v1-handler";
-import type { OrgContext } from "@/lib/auth/context";
-import { jobQueueArn, parseArn } from "@/lib/batch/arn";
 import { AppError } from "@/lib/errors";
-import { accountIdOf } from "@/lib/resources/account";
 import {
   createSchedule,
   deleteSchedule,
@@ -56,44 +53,44 @@ function seconds(v: unknown, field: string): number | undefined {
   throw invalid(`${field} must be a timestamp.`);
 }
 
-function parseInput(text: string | undefined): Json {
-  if (text === undefined || text.trim() === "") return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalid("Target.Input must be a JSON object.");
-  }
+/** Keys of maps whose keys are the user's own, kept as they are (SubmitJob's parameters, tags). */
+const USER_KEYED = new Set(["parameters", "tags"]);
+
+/** PascalCase member names to SubmitJob's camelCase wire names, at every depth. */
+function camelCased(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelCased);
   const o = obj(value);
-  if (!o) throw invalid("Target.Input must be a JSON object.");
-  // The universal target takes the SDK's PascalCase names; SubmitJob's wire names are camelCase.
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
+  if (!o) return value;
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => {
+      const key = k.charAt(0).toLowerCase() + k.slice(1);
+      return [key, USER_KEYED.has(key) ? v : camelCased(v)];
+    }),
+  );
 }
 
 /** Scheduler's Target as the SubmitJob request a fire sends. */
 function submitJobOf(target: Json): Record<string, unknown> {
   const arn = str(target.Arn);
   if (!arn) throw invalid("Target.Arn is required.");
-  const input = parseInput(str(target.Input));
-  if (arn === UNIVERSAL_SUBMIT_JOB) return input;
-  const parsed = parseArn(arn);
-  if (!parsed || parsed.resourceType !== "job-queue") {
+  if (arn !== UNIVERSAL_SUBMIT_JOB) {
     throw invalid(
-      `Target.Arn must be a Batch job queue ARN (or ${UNIVERSAL_SUBMIT_JOB}); Batchdeck schedules submit Batch jobs.`,
+      `Target.Arn must be ${UNIVERSAL_SUBMIT_JOB} (EventBridge Scheduler's universal target for Batch SubmitJob); Batchdeck schedules submit Batch jobs.`,
     );
   }
-  const batch = obj(target.BatchParameters);
-  if (!batch) throw invalid("Target.BatchParameters is required for a Batch job queue target.");
-  const size = obj(batch.ArrayProperties)?.Size;
-  const attempts = obj(batch.RetryStrategy)?.Attempts;
-  return {
-    ...input,
-    jobQueue: arn,
-    jobDefinition: batch.JobDefinition,
-    jobName: batch.JobName,
-    ...(size !== undefined ? { arrayProperties: { size } } : {}),
-    ...(attempts !== undefined ? { retryStrategy: { ...(obj(input.retryStrategy) ?? {}), attempts } } : {}),
-  };
+  const text = str(target.Input);
+  if (text === undefined || text.trim() === "") {
+    throw invalid("Target.Input is required: the SubmitJob request (JobName, JobQueue, JobDefinition …) as JSON.");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalid("Target.Input must be a JSON object: the SubmitJob request.");
+  }
+  const input = obj(camelCased(value));
+  if (!input) throw invalid("Target.Input must be a JSON object: the SubmitJob request.");
+  return input;
 }
 
 function scheduleInputOf(name: string, body: Json): ScheduleInput {
@@ -118,31 +115,33 @@ function scheduleInputOf(name: string, body: Json): ScheduleInput {
     flexibleWindowMinutes: mode === "FLEXIBLE" ? (window.MaximumWindowInMinutes as number) : null,
     target: submitJobOf(target) as ScheduleInput["target"],
     roleArn: str(target.RoleArn),
+    apiTarget: JSON.stringify(target),
     actionAfterCompletion: (str(body.ActionAfterCompletion) ?? "NONE") as ScheduleInput["actionAfterCompletion"],
   };
 }
 
 const epochSeconds = (ms: number | null) => (ms === null ? undefined : ms / 1000);
 
-async function targetOf(ctx: OrgContext, s: ScheduleView): Promise<Json> {
-  const { jobQueue, jobDefinition, jobName, arrayProperties, retryStrategy, ...rest } = s.target;
-  const queueArn = jobQueue.startsWith("arn:")
-    ? jobQueue
-    : jobQueueArn(await accountIdOf(ctx.db, ctx.organizationId), jobQueue);
+/** PascalCase member names, for a Target derived from a schedule made in the console. */
+function pascalCased(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascalCased);
+  const o = obj(value);
+  if (!o) return value;
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), USER_KEYED.has(k) ? v : pascalCased(v)]),
+  );
+}
+
+function targetOf(s: ScheduleView): Json {
+  if (s.apiTarget) return JSON.parse(s.apiTarget) as Json;
   return {
-    Arn: queueArn,
+    Arn: UNIVERSAL_SUBMIT_JOB,
     ...(s.roleArn ? { RoleArn: s.roleArn } : {}),
-    BatchParameters: {
-      JobDefinition: jobDefinition,
-      JobName: jobName,
-      ...(arrayProperties?.size ? { ArrayProperties: { Size: arrayProperties.size } } : {}),
-      ...(retryStrategy?.attempts ? { RetryStrategy: { Attempts: retryStrategy.attempts } } : {}),
-    },
-    ...(Object.keys(rest).length > 0 ? { Input: JSON.stringify(rest) } : {}),
+    Input: JSON.stringify(pascalCased(s.target)),
   };
 }
 
-async function scheduleOutput(ctx: OrgContext, s: ScheduleView): Promise<Json> {
+function scheduleOutput(s: ScheduleView): Json {
   return {
     ActionAfterCompletion: s.actionAfterCompletion,
     Arn: s.arn,
@@ -160,7 +159,7 @@ async function scheduleOutput(ctx: OrgContext, s: ScheduleView): Promise<Json> {
     ScheduleExpressionTimezone: s.timezone,
     StartDate: epochSeconds(s.startDate),
     State: s.state,
-    Target: await targetOf(ctx, s),
+    Target: targetOf(s),
   };
 }
 
@@ -189,21 +188,18 @@ export function createSchedulerHandler(deps: ApiDeps) {
           maxResults: maxResults ? Number(maxResults) : undefined,
           nextToken: url.searchParams.get("NextToken") ?? undefined,
         });
-        const out = await Promise.all(
-          schedules.map(async (s) => ({
-            Arn: s.arn,
-            CreationDate: epochSeconds(s.createdAt),
-            GroupName: s.groupName,
-            LastModificationDate: epochSeconds(s.updatedAt),
-            Name: s.name,
-            State: s.state,
-            Target: { Arn: (await targetOf(ctx, s)).Arn },
-          })),
-        );
+        const out = schedules.map((s) => ({
+          Arn: s.arn,
+          CreationDate: epochSeconds(s.createdAt),
+          GroupName: s.groupName,
+          LastModificationDate: epochSeconds(s.updatedAt),
+          Name: s.name,
+          State: s.state,
+          Target: { Arn: targetOf(s).Arn },
+        }));
         return ok({ Schedules: out, ...(nextToken ? { NextToken: nextToken } : {}) }, requestId);
       }
-      if (method === "GET")
-        return ok(await scheduleOutput(ctx, await getSchedule(ctx, { name, groupName })), requestId);
+      if (method === "GET") return ok(scheduleOutput(await getSchedule(ctx, { name, groupName })), requestId);
       if (method === "DELETE") {
         await deleteSchedule(ctx, { name, groupName });
         return ok({}, requestId);

@@ -66,6 +66,8 @@ export const scheduleInput = z
       .optional(),
     target: scheduleTargetSchema,
     roleArn: z.string().max(1600).optional(),
+    /** The Target as the Scheduler API received it (JSON), returned by GetSchedule. */
+    apiTarget: z.string().max(16_384).optional(),
     missedFirePolicy: z.enum(MISSED_FIRE_POLICIES).default("LATEST"),
     overlapPolicy: z.enum(OVERLAP_POLICIES).default("ALLOW"),
     actionAfterCompletion: z.enum(["NONE", "DELETE"]).default("NONE"),
@@ -98,6 +100,7 @@ export interface ScheduleView {
   flexibleWindowMinutes: number | null;
   target: ScheduleTarget;
   roleArn: string | null;
+  apiTarget: string | null;
   missedFirePolicy: string;
   overlapPolicy: string;
   actionAfterCompletion: string;
@@ -174,6 +177,7 @@ function rowData(values: ScheduleValues) {
     flexibleWindowMinutes: values.flexibleWindowMinutes ?? null,
     target: JSON.stringify(values.target),
     roleArn: values.roleArn ?? null,
+    apiTarget: values.apiTarget ?? null,
     missedFirePolicy: values.missedFirePolicy,
     overlapPolicy: values.overlapPolicy,
     actionAfterCompletion: values.actionAfterCompletion,
@@ -353,6 +357,7 @@ function scheduleView(row: FullRow, lastFire: ScheduleFireView | null): Schedule
     flexibleWindowMinutes: row.flexibleWindowMinutes,
     target: JSON.parse(row.target) as ScheduleTarget,
     roleArn: row.roleArn,
+    apiTarget: row.apiTarget,
     missedFirePolicy: row.missedFirePolicy,
     overlapPolicy: row.overlapPolicy,
     actionAfterCompletion: row.actionAfterCompletion,

@@ -16,6 +16,7 @@ import {
   scheduleRowFor,
   setScheduleState,
 } from "@/lib/automation/schedules";
+import { FireStatus } from "@/lib/automation/statuses";
 
 const refresh = <T>(value: T): T => {
   revalidatePath(SCHEDULES_PATH, "layout");
@@ -45,7 +46,9 @@ export const deleteScheduleAction = orgAction({
   run: async (ctx, key) => refresh(await deleteSchedule(ctx, key)),
 });
 
-export type RunNowResult = { status: "SUBMITTED"; jobId: string } | { status: "FAILED" | "SKIPPED"; reason: string };
+export type RunNowResult =
+  | { status: typeof FireStatus.SUBMITTED; jobId: string }
+  | { status: typeof FireStatus.FAILED | typeof FireStatus.SKIPPED; reason: string };
 
 /**
  * Fires the schedule once, now, outside its timetable; it never takes the place of a scheduled
@@ -61,10 +64,10 @@ export const runScheduleNowAction = orgAction({
     // A manual fire's slot is the moment negated: it can never take a timetable slot's row.
     const fired = await fireSchedule(backendFireDeps(ctx.db), row, -now, { trigger: "MANUAL", now });
     const result: RunNowResult =
-      fired.status === "SUBMITTED"
-        ? { status: "SUBMITTED", jobId: fired.jobId }
+      fired.status === FireStatus.SUBMITTED
+        ? { status: FireStatus.SUBMITTED, jobId: fired.jobId }
         : fired.status === "ALREADY_FIRED"
-          ? { status: "SKIPPED", reason: "This schedule was already fired at this very moment." }
+          ? { status: FireStatus.SKIPPED, reason: "This schedule was already fired at this very moment." }
           : { status: fired.status, reason: fired.reason };
     await recordAudit(ctx.db, {
       organizationId: ctx.organizationId,

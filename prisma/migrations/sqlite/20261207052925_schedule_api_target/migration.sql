@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Schedule" ADD COLUMN "apiTarget" TEXT;
+
