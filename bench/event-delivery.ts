@@ -1,6 +1,6 @@
 // Job state change → webhook: how long after a job's SUCCEEDED is committed its "Batch Job State
 // Change" event arrives at a webhook, for an array of 1,000 jobs changing state on the engine
-// (each child's SUCCEEDED matches the rule; the parent's too). A real receiver on loopback
+// (each child's SUCCEEDED matches the rule; the parent's too). A receiver in a process of its own
 // records each arrival; the engine runs with its defaults (automation beside the scheduling loop).
 //
 //   webhook delay     arrival at the receiver − Job.stoppedAt (SUCCEEDED committed)
@@ -10,10 +10,8 @@
 // Every event must arrive, signed (the receiver verifies each signature).
 //
 //   node --import tsx bench/event-delivery.ts [--jobs 1000] [--postgres | --both]
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "@/lib/automation/webhook";
 import { newId } from "@/lib/ids";
 import { submitJob } from "@/lib/jobs/submit-job";
 import { encryptSecret } from "@/lib/secrets";
@@ -43,26 +41,41 @@ const N = Number(values.jobs);
 const SECRET = "bench-webhook-secret";
 const TIMEOUT_MS = 300_000;
 
+/** The webhook receiver: verifies each signature and reports the event's job and arrival time. */
+const RECEIVER = `
+const { createServer } = require("node:http");
+const { createHmac, timingSafeEqual } = require("node:crypto");
+const server = createServer((req, res) => {
+  let body = "";
+  req.on("data", (c) => { body += c; });
+  req.on("end", () => {
+    const at = Date.now();
+    const ts = req.headers["x-batchdeck-timestamp"];
+    const expected = Buffer.from("v1=" + createHmac("sha256", ${JSON.stringify(SECRET)}).update(ts + "." + body).digest("hex"));
+    const got = Buffer.from(String(req.headers["x-batchdeck-signature"]));
+    const bad = got.length !== expected.length || !timingSafeEqual(got, expected);
+    process.send({ jobId: JSON.parse(body).detail.jobId, at, bad });
+    res.writeHead(204).end();
+  });
+});
+server.listen(0, "127.0.0.1", () => process.send({ port: server.address().port }));
+`;
+
 async function main() {
   const d = await openDatabase(values.postgres);
+  // The receiver runs in a process of its own, as a real endpoint would: in this one it would
+  // share the engine's event loop and slow both down.
+  const receiver = spawn(process.execPath, ["-e", RECEIVER], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
   const arrivals = new Map<string, number>();
   let badSignatures = 0;
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => {
-      body += c.toString("utf8");
-    });
-    req.on("end", () => {
-      const at = Date.now();
-      const timestamp = Number(req.headers[TIMESTAMP_HEADER]);
-      if (!verifyWebhookSignature(SECRET, timestamp, body, req.headers[SIGNATURE_HEADER] as string)) badSignatures++;
-      const event = JSON.parse(body) as { detail: { jobId: string } };
-      if (!arrivals.has(event.detail.jobId)) arrivals.set(event.detail.jobId, at);
-      res.writeHead(204).end();
-    });
+  receiver.on("message", (m: { jobId?: string; at?: number; bad?: boolean }) => {
+    if (m.bad) badSignatures++;
+    if (m.jobId && m.at !== undefined && !arrivals.has(m.jobId)) arrivals.set(m.jobId, m.at);
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const port = await new Promise<number>((resolve) =>
+    receiver.once("message", (m: { port: number }) => resolve(m.port)),
+  );
+  const url = `http://127.0.0.1:${port}/hook`;
   try {
     const world = await seedEngineWorld(d.db, { maxVcpus: 8, memoryMiB: 16_384 });
     const names = await worldNames(d, world);
@@ -126,8 +139,7 @@ async function main() {
       await engine.stop();
     }
   } finally {
-    server.closeAllConnections();
-    server.close();
+    receiver.kill();
     await d.close();
   }
 }

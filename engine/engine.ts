@@ -245,7 +245,7 @@ export function startEngine(options: EngineOptions): EngineHandle {
   // The retention run in flight, if any: beside the loop, in small pauses, never blocking a pass.
   let retention: Promise<void> | null = null;
   // Schedules and events (engine/automation.ts): beside the loop too, since a fire may call AWS.
-  const automation = new Automation(o.db, { hosted: o.hosted, log: o.log });
+  const automation = new Automation(o.db, { hosted: o.hosted, log: o.log, slowMs: o.automationMs });
   let automating: Promise<void> | null = null;
 
   async function lead(myTerm: number) {
