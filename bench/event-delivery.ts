@@ -12,9 +12,8 @@
 //   node --import tsx bench/event-delivery.ts [--jobs 1000] [--postgres | --both]
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
-import { newId } from "@/lib/ids";
 import { submitJob } from "@/lib/jobs/submit-job";
-import { encryptSecret } from "@/lib/secrets";
+import { seedWebhookRule } from "@/tests/helpers/automation-fixtures";
 import { seedEngineWorld } from "@/tests/helpers/engine-fixtures";
 import {
   adminContext,
@@ -80,7 +79,12 @@ async function main() {
     const world = await seedEngineWorld(d.db, { maxVcpus: 8, memoryMiB: 16_384 });
     const names = await worldNames(d, world);
     const ctx = await adminContext(d.db, world.organizationId);
-    await seedWebhookRule(d.db, world.organizationId, url);
+    await seedWebhookRule(d.db, world.organizationId, {
+      url,
+      secret: SECRET,
+      pattern: { source: ["aws.batch"], detail: { status: ["SUCCEEDED"] } },
+      name: "succeeded",
+    });
     const engine = await runEngine(d);
     try {
       console.log(`engine: an array of ${N} jobs (true) on ${d.provider}, a rule sending each SUCCEEDED to ${url} …`);
@@ -142,56 +146,6 @@ async function main() {
     receiver.kill();
     await d.close();
   }
-}
-
-/** A connection, an API destination to `url` and a rule sending every SUCCEEDED to it. */
-async function seedWebhookRule(
-  db: Awaited<ReturnType<typeof openDatabase>>["db"],
-  organizationId: string,
-  url: string,
-) {
-  const now = BigInt(Date.now());
-  const connectionId = newId();
-  await db.eventConnection.create({
-    data: {
-      id: connectionId,
-      organizationId,
-      name: "bench",
-      arn: `arn:aws:events:us-east-1:000000000000:connection/bench/${connectionId}`,
-      authorizationType: "API_KEY",
-      createdAt: now,
-      updatedAt: now,
-    },
-  });
-  const destinationId = newId();
-  const arn = `arn:aws:events:us-east-1:000000000000:api-destination/bench/${destinationId}`;
-  await db.apiDestination.create({
-    data: {
-      id: destinationId,
-      organizationId,
-      name: "bench",
-      arn,
-      connectionId,
-      invocationEndpoint: url,
-      signingSecretSealed: encryptSecret(SECRET, { context: `api-destination:${destinationId}` }),
-      createdAt: now,
-      updatedAt: now,
-    },
-  });
-  await db.eventRule.create({
-    data: {
-      id: newId(),
-      organizationId,
-      name: "succeeded",
-      arn: "arn:aws:events:us-east-1:000000000000:rule/succeeded",
-      eventPattern: JSON.stringify({ source: ["aws.batch"], detail: { status: ["SUCCEEDED"] } }),
-      createdAt: now,
-      updatedAt: now,
-      targets: {
-        create: [{ id: newId(), organizationId, targetId: "hook", arn, kind: "WEBHOOK", createdAt: now }],
-      },
-    },
-  });
 }
 
 runOnBothDatabases();

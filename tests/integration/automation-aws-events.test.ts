@@ -18,9 +18,8 @@ import { createSchedule, getSchedule } from "@/lib/automation/schedules";
 import { verifyWebhookSignature } from "@/lib/automation/webhook";
 import { saveBackendSettings } from "@/lib/backends/settings/save-backend-settings";
 import { backendSettingsInput } from "@/lib/backends/settings/schemas";
-import { newId } from "@/lib/ids";
-import { encryptSecret } from "@/lib/secrets";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
+import { seedWebhookRule } from "../helpers/automation-fixtures";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { contextFor, createOrgWithAdmin } from "../helpers/fixtures";
 import { forceStatus, seedDefinition, seedQueue } from "../helpers/job-fixtures";
@@ -84,51 +83,13 @@ describe.each(PROVIDERS)("automation for an organization on the AWS backend, on 
     await t?.close();
   });
 
-  async function localWebhookRule() {
-    const now = BigInt(Date.now());
-    const connectionId = newId();
-    const org = local.organizationId;
-    await t.db.eventConnection.create({
-      data: {
-        id: connectionId,
-        organizationId: org,
-        name: "c",
-        arn: `arn:aws:events:us-east-1:000000000000:connection/c/${connectionId}`,
-        authorizationType: "API_KEY",
-        createdAt: now,
-        updatedAt: now,
-      },
+  const localWebhookRule = () =>
+    seedWebhookRule(t.db, local.organizationId, {
+      url: hookUrl,
+      secret: SECRET,
+      pattern: { source: ["aws.batch"], detail: { status: ["SUCCEEDED"] } },
+      name: "done",
     });
-    const destinationId = newId();
-    const arn = `arn:aws:events:us-east-1:000000000000:api-destination/hook/${destinationId}`;
-    await t.db.apiDestination.create({
-      data: {
-        id: destinationId,
-        organizationId: org,
-        name: "hook",
-        arn,
-        connectionId,
-        invocationEndpoint: hookUrl,
-        signingSecretSealed: encryptSecret(SECRET, { context: `api-destination:${destinationId}` }),
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-    await t.db.eventRule.create({
-      data: {
-        id: newId(),
-        organizationId: org,
-        name: "done",
-        arn: "arn:aws:events:us-east-1:000000000000:rule/done",
-        eventPattern: JSON.stringify({ source: ["aws.batch"], detail: { status: ["SUCCEEDED"] } }),
-        createdAt: now,
-        updatedAt: now,
-        targets: {
-          create: [{ id: newId(), organizationId: org, targetId: "h", arn, kind: "WEBHOOK", createdAt: now }],
-        },
-      },
-    });
-  }
 
   it("observes an AWS job's change and delivers its event; the first observation only records", async () => {
     await localWebhookRule();

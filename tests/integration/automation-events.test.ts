@@ -15,7 +15,7 @@ import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSigna
 import { jobQueueArn } from "@/lib/batch/arn";
 import { newId } from "@/lib/ids";
 import { submitJob } from "@/lib/jobs/submit-job";
-import { encryptSecret } from "@/lib/secrets";
+import { seedWebhookRule } from "../helpers/automation-fixtures";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { contextFor, createOrgWithAdmin } from "../helpers/fixtures";
 import { forceStatus, seedDefinition, seedQueue } from "../helpers/job-fixtures";
@@ -84,63 +84,14 @@ describe.each(PROVIDERS)("job state change events on %s", (provider) => {
     await t.close();
   });
 
-  async function webhookRule(url: string, pattern: unknown, name = "notify") {
-    const now = BigInt(Date.now());
-    const connectionId = newId();
-    await t.db.eventConnection.create({
-      data: {
-        id: connectionId,
-        organizationId: ctx.organizationId,
-        name: `c-${name}`,
-        arn: `arn:aws:events:us-east-1:${account}:connection/c-${name}/${connectionId}`,
-        authorizationType: "API_KEY",
-        authHeaderName: "x-api-key",
-        authHeaderSealed: encryptSecret("key-123", { context: `event-connection:${connectionId}` }),
-        createdAt: now,
-        updatedAt: now,
-      },
+  const webhookRule = (url: string, pattern: unknown, name = "notify") =>
+    seedWebhookRule(t.db, ctx.organizationId, {
+      url,
+      secret: SECRET,
+      pattern,
+      name,
+      header: { name: "x-api-key", value: "key-123" },
     });
-    const destinationId = newId();
-    const destinationArn = `arn:aws:events:us-east-1:${account}:api-destination/hook-${name}/${destinationId}`;
-    await t.db.apiDestination.create({
-      data: {
-        id: destinationId,
-        organizationId: ctx.organizationId,
-        name: `hook-${name}`,
-        arn: destinationArn,
-        connectionId,
-        invocationEndpoint: url,
-        signingSecretSealed: encryptSecret(SECRET, { context: `api-destination:${destinationId}` }),
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-    const ruleId = newId();
-    await t.db.eventRule.create({
-      data: {
-        id: ruleId,
-        organizationId: ctx.organizationId,
-        name,
-        arn: `arn:aws:events:us-east-1:${account}:rule/${name}`,
-        eventPattern: JSON.stringify(pattern),
-        createdAt: now,
-        updatedAt: now,
-        targets: {
-          create: [
-            {
-              id: newId(),
-              organizationId: ctx.organizationId,
-              targetId: "hook",
-              arn: destinationArn,
-              kind: "WEBHOOK",
-              createdAt: now,
-            },
-          ],
-        },
-      },
-    });
-    return { destinationId, destinationArn };
-  }
 
   const failedOrSucceeded = {
     source: ["aws.batch"],

@@ -15,7 +15,7 @@ import { SCHEDULE_TAG } from "@/lib/automation/schedule-fire";
 import { createSchedule } from "@/lib/automation/schedules";
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from "@/lib/automation/webhook";
 import { newId } from "@/lib/ids";
-import { encryptSecret } from "@/lib/secrets";
+import { seedWebhookRule } from "../helpers/automation-fixtures";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import {
   type EngineWorld,
@@ -85,51 +85,13 @@ describe.each(PROVIDERS)("automation in running engines on %s", (provider) => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function webhookRule(url: string) {
-    const now = BigInt(Date.now());
-    const org = world.organizationId;
-    const connectionId = newId();
-    await t.db.eventConnection.create({
-      data: {
-        id: connectionId,
-        organizationId: org,
-        name: "c",
-        arn: `arn:aws:events:us-east-1:000000000000:connection/c/${connectionId}`,
-        authorizationType: "API_KEY",
-        createdAt: now,
-        updatedAt: now,
-      },
+  const webhookRule = (url: string) =>
+    seedWebhookRule(t.db, world.organizationId, {
+      url,
+      secret: SECRET,
+      pattern: { detail: { status: ["SUCCEEDED"] } },
+      name: "succeeded",
     });
-    const destinationId = newId();
-    const arn = `arn:aws:events:us-east-1:000000000000:api-destination/hook/${destinationId}`;
-    await t.db.apiDestination.create({
-      data: {
-        id: destinationId,
-        organizationId: org,
-        name: "hook",
-        arn,
-        connectionId,
-        invocationEndpoint: url,
-        signingSecretSealed: encryptSecret(SECRET, { context: `api-destination:${destinationId}` }),
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-    await t.db.eventRule.create({
-      data: {
-        id: newId(),
-        organizationId: org,
-        name: "succeeded",
-        arn: "arn:aws:events:us-east-1:000000000000:rule/succeeded",
-        eventPattern: JSON.stringify({ detail: { status: ["SUCCEEDED"] } }),
-        createdAt: now,
-        updatedAt: now,
-        targets: {
-          create: [{ id: newId(), organizationId: org, targetId: "h", arn, kind: "WEBHOOK", createdAt: now }],
-        },
-      },
-    });
-  }
 
   it("delivers an event again after the leader is killed mid-delivery, and fires a due slot once", async () => {
     await webhookRule(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`);
