@@ -15,6 +15,7 @@ import { env } from "@/lib/env";
 import { protectHostFiles } from "@/lib/host-files";
 import { logger } from "@/lib/log";
 import { resealSecrets } from "@/lib/reseal-secrets";
+import { defaultKeyring, parseSecretKey, SecretError } from "@/lib/secrets";
 
 const log = logger().child({ component: "startup" });
 
@@ -27,13 +28,16 @@ const PREPARE_LOCK_KEY = 7_240_155_002;
 // lock file beside the database naming its holder's pid.
 async function main() {
   const config = env();
+  // Every setting is checked before anything is written (a lock file, a migration, the first
+  // admin): a bad one must leave a fresh install as fresh as it was.
+  const checked = checkSettings(config);
   if (providerOf(config.DATABASE_URL) === "sqlite")
-    return withLockFile(`${sqliteFilePath(config.DATABASE_URL)}.prepare-lock`, () => prepare(config));
+    return withLockFile(`${sqliteFilePath(config.DATABASE_URL)}.prepare-lock`, () => prepare(config, checked));
   const lock = new pg.Client({ connectionString: config.DATABASE_URL });
   await lock.connect();
   try {
     await lock.query("SELECT pg_advisory_lock($1)", [PREPARE_LOCK_KEY]);
-    await prepare(config);
+    await prepare(config, checked);
   } finally {
     await lock.end().catch(() => {});
   }
@@ -76,7 +80,35 @@ async function withLockFile(path: string, fn: () => Promise<void>) {
   }
 }
 
-async function prepare(config: ReturnType<typeof env>) {
+/**
+ * The settings prepare acts on, checked whole: the secret keys (parsed, or the key file made on
+ * a laptop's first start), the default AWS backend, and the first admin's access key pair.
+ */
+function checkSettings(config: ReturnType<typeof env>) {
+  const keys: [string, string | undefined][] = [
+    ["BATCHDECK_SECRET_KEY", config.BATCHDECK_SECRET_KEY],
+    ...(config.BATCHDECK_SECRET_KEY_PREVIOUS ?? "")
+      .split(",")
+      .filter((k) => k.trim())
+      .map((k): [string, string] => ["BATCHDECK_SECRET_KEY_PREVIOUS", k]),
+  ];
+  for (const [name, value] of keys) {
+    if (!value) continue;
+    try {
+      parseSecretKey(value);
+    } catch (error) {
+      if (error instanceof SecretError) throw new Error(`${name}: ${error.message}`);
+      throw error;
+    }
+  }
+  defaultKeyring();
+  if (!config.BATCHDECK_ADMIN_ACCESS_KEY_ID !== !config.BATCHDECK_ADMIN_SECRET_ACCESS_KEY) {
+    throw new Error("Set both BATCHDECK_ADMIN_ACCESS_KEY_ID and BATCHDECK_ADMIN_SECRET_ACCESS_KEY, or neither.");
+  }
+  return { awsDefaults: config.BATCHDECK_DEFAULT_BACKEND === "aws" ? defaultAwsSettings(config) : null };
+}
+
+async function prepare(config: ReturnType<typeof env>, { awsDefaults }: ReturnType<typeof checkSettings>) {
   const applied = await migrate(config.DATABASE_URL);
   if (applied.length) log.info("applied migrations", { migrations: applied });
   // Jobs run on this host: the database file, the secret key and .env files are ours alone.
@@ -86,8 +118,6 @@ async function prepare(config: ReturnType<typeof env>) {
     configDir: process.cwd(),
   });
   for (const change of tightened) log.info("tightened file permissions", { change });
-  // Checked before anything is created, so a bad setting leaves a fresh database fresh.
-  const awsDefaults = config.BATCHDECK_DEFAULT_BACKEND === "aws" ? defaultAwsSettings(config) : null;
   const db = createDb(config.DATABASE_URL);
   try {
     const result = await ensureFirstAdmin(db, {

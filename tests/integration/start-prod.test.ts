@@ -3,7 +3,7 @@
 // BATCHDECK_PROCESSES=engine it runs only an engine (no web server), which takes the lead, and
 // SIGTERM stops it cleanly.
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +34,20 @@ describe("start:prod refuses bad settings", () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it("prepare leaves a fresh SQLite file unwritten, not even migrated, when a setting is bad", () => {
+    const dir = mkdtempSync(join(tmpdir(), "batchdeck-prepare-"));
+    const file = join(dir, "fresh.db");
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: `file:${file}`, BATCHDECK_DATA_DIR: dir, BATCHDECK_SECRET_KEY: "short" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(existsSync(file)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("PostgreSQL without BATCHDECK_SECRET_KEY", () => {
     const r = startProd({
       BATCHDECK_PROCESSES: "engine",
@@ -42,6 +56,49 @@ describe("start:prod refuses bad settings", () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/BATCHDECK_SECRET_KEY is required with a PostgreSQL DATABASE_URL/);
+  });
+});
+
+describe.each(PROVIDERS)("prepare checks every setting before writing to a fresh %s database", (provider) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.each([
+    ["BATCHDECK_SECRET_KEY", { BATCHDECK_SECRET_KEY: "not a key!" }, /BATCHDECK_SECRET_KEY: The secret key must be/],
+    [
+      "BATCHDECK_SECRET_KEY_PREVIOUS",
+      { BATCHDECK_SECRET_KEY: SECRET, BATCHDECK_SECRET_KEY_PREVIOUS: "c2hvcnQ=" },
+      /BATCHDECK_SECRET_KEY_PREVIOUS: The secret key must be exactly 32 bytes/,
+    ],
+    [
+      "half an access key pair",
+      { BATCHDECK_SECRET_KEY: SECRET, BATCHDECK_ADMIN_ACCESS_KEY_ID: "AKIAHALFPAIR00000001" },
+      /Set both BATCHDECK_ADMIN_ACCESS_KEY_ID and BATCHDECK_ADMIN_SECRET_ACCESS_KEY/,
+    ],
+  ])("refuses %s and creates no admin", (_, settings, message) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: t.url,
+        BATCHDECK_ADMIN_EMAIL: "never@prepare.test",
+        BATCHDECK_ADMIN_PASSWORD: "prepare-password",
+        BATCHDECK_ADMIN_ACCESS_KEY_ID: "",
+        BATCHDECK_ADMIN_SECRET_ACCESS_KEY: "",
+        BATCHDECK_SECRET_KEY_PREVIOUS: "",
+        ...settings,
+      },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(message);
+    return t.db.user.count().then((users) => expect(users).toBe(0));
   });
 });
 
