@@ -26,6 +26,10 @@ describe("protectHostFiles", () => {
     for (const f of [".env", ".env.local", ".env.production.local", "environment.txt"]) {
       writeFileSync(join(dir, f), "x", { mode: 0o644 });
     }
+    // The console's build, as `next build` leaves it under the default umask.
+    mkdirSync(join(dir, ".next", "server"), { recursive: true, mode: 0o755 });
+    chmodSync(join(dir, ".next"), 0o755);
+    writeFileSync(join(dir, ".next", "server", "server-reference-manifest.json"), "{}", { mode: 0o644 });
     // A symlink is not followed: its target is not Batchdeck's to change.
     const target = join(dir, "target");
     writeFileSync(target, "x", { mode: 0o644 });
@@ -43,8 +47,9 @@ describe("protectHostFiles", () => {
     expect(mode(`${outside}-wal`)).toBe("600");
     for (const f of [".env", ".env.local", ".env.production.local"]) expect(mode(join(dir, f)), f).toBe("600");
     expect(mode(join(dir, "environment.txt"))).toBe("644");
+    expect(mode(join(dir, ".next"))).toBe("700");
     expect(mode(target)).toBe("644");
-    expect(changes.length).toBe(13);
+    expect(changes.length).toBe(14);
     // Applied again, nothing is left to change.
     expect(protectHostFiles({ dataDir: data, databaseUrl: `file:${outside}`, configDir: dir })).toEqual([]);
   });

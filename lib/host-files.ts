@@ -8,6 +8,8 @@
 //   everything else in <dataDir> (batchdeck.db, -wal, -shm, secret.key, …)  no group/other bits
 //   the SQLite file named by DATABASE_URL (and its -wal/-shm/-journal), wherever it lives
 //   .env files in the configuration directory (Next.js reads them from its working directory)
+//   <configDir>/.next  0700  the console's production build: its server code and the key that
+//                      seals server actions' closed-over values are the owner's alone
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { providerOf } from "@/lib/db/provider";
@@ -74,6 +76,9 @@ export function protectHostFiles(o: HostFiles): string[] {
       // no such directory
     }
     for (const name of names) if (ENV_FILE.test(name)) ownerOnly(join(o.configDir, name), changes);
+    // The directory alone: without its x bit for others nothing inside can be reached, and the
+    // build's thousands of files need not be walked at every start.
+    ownerOnly(join(o.configDir, ".next"), changes);
   }
   return changes;
 }
