@@ -1,5 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, acceptInvitation, inviteMember, signIn, signOut, signUpWithOrganization, uniqueEmail } from "./helpers";
+import {
+  ADMIN,
+  acceptInvitation,
+  inviteMember,
+  METRICS_TOKEN,
+  signIn,
+  signOut,
+  signUpWithOrganization,
+  uniqueEmail,
+} from "./helpers";
 
 test("health answers without signing in and reveals nothing else", async ({ request }) => {
   const res = await request.get("/api/health");
@@ -7,7 +16,19 @@ test("health answers without signing in and reveals nothing else", async ({ requ
   const body = await res.json();
   expect(body.database).toBe("ok");
   expect(Object.keys(body).sort()).toEqual(["database", "engine", "status"]);
-  // Which engine leads, for operators with several: its id, heartbeat and executors, nothing of any tenant.
+  // Whether an engine leads and how fresh it is; not which one (its id names the host and process).
+  expect(Object.keys(body.engine).sort()).toEqual(["ageSeconds", "status"]);
+  await expect
+    .poll(async () => (await (await request.get("/api/health")).json()).engine.status, { timeout: 15_000 })
+    .toBe("ok");
+  // A wrong token is no one's: the same public answer.
+  const guessed = await request.get("/api/health", { headers: { authorization: "Bearer not-the-token" } });
+  expect(Object.keys((await guessed.json()).engine).sort()).toEqual(["ageSeconds", "status"]);
+});
+
+test("health tells the operator which engine leads and its executors, for the metrics token", async ({ request }) => {
+  const operator = { authorization: `Bearer ${METRICS_TOKEN}` };
+  const body = await (await request.get("/api/health", { headers: operator })).json();
   expect(Object.keys(body.engine).sort()).toEqual([
     "ageSeconds",
     "executors",
@@ -16,12 +37,12 @@ test("health answers without signing in and reveals nothing else", async ({ requ
     "leaderSince",
     "status",
   ]);
-  await expect
-    .poll(async () => (await (await request.get("/api/health")).json()).engine.leader, { timeout: 15_000 })
-    .toEqual(expect.any(String));
+  expect(body.engine.leader).toEqual(expect.any(String));
   // The test servers' engines run jobs in containers (Podman), and say so.
   await expect
-    .poll(async () => (await (await request.get("/api/health")).json()).engine.executors, { timeout: 15_000 })
+    .poll(async () => (await (await request.get("/api/health", { headers: operator })).json()).engine.executors, {
+      timeout: 15_000,
+    })
     .toEqual({ container: expect.stringMatching(/^podman /), process: true, default: "container" });
 });
 

@@ -1,6 +1,8 @@
 import { type Browser, expect, type Page } from "@playwright/test";
 
 export const ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
+/** BATCHDECK_METRICS_TOKEN of the e2e servers (scripts/e2e-server.mjs, e2e-hosted-server.mjs). */
+export const METRICS_TOKEN = "e2e-operator-metrics-token";
 
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/login");

@@ -1,9 +1,10 @@
-// What GET /api/health reports: whether the database answers, which engine leads and how fresh
-// its heartbeat is. Nothing about tenants or configuration: the engine id is the leader's own
-// name (`host-pid-random`, or BATCHDECK_ENGINE_ID), so an operator with several engines sees
-// which one leads and when it took over.
+// What GET /api/health reports. Anyone may ask whether the database answers and whether an
+// engine leads with a fresh heartbeat (a load balancer's question); which engine leads (its id
+// names the host and process: `host-pid-random`, or BATCHDECK_ENGINE_ID), since when, and its
+// executors are the operator's, for the bearer token of BATCHDECK_METRICS_TOKEN, as /api/metrics.
 import type { Db } from "@/lib/db";
 import { parseEngineStats } from "@/lib/metrics/engine-stats";
+import { tokenMatches } from "@/lib/metrics/prometheus";
 
 /** An engine whose heartbeat is older than this is reported as not responding. */
 export const ENGINE_STALE_MS = 15_000;
@@ -72,4 +73,33 @@ function executorsOf(stats: string): Health["engine"]["executors"] {
     process: executors.process.available,
     default: executors.default,
   };
+}
+
+/** What anyone is told: no engine id, host, process or executor. */
+export interface PublicHealth {
+  status: Health["status"];
+  database: Health["database"];
+  engine: { status: Health["engine"]["status"]; ageSeconds: number | null };
+}
+
+export function publicHealth(h: Health): PublicHealth {
+  return {
+    status: h.status,
+    database: h.database,
+    engine: { status: h.engine.status, ageSeconds: h.engine.ageSeconds },
+  };
+}
+
+/**
+ * GET /api/health: 200 while the database answers, 503 when it does not; the whole report for
+ * the operator's bearer token (BATCHDECK_METRICS_TOKEN), the public part for everyone else.
+ */
+export async function serveHealth(req: Request, db: Db, token: string | undefined): Promise<Response> {
+  const health = await readHealth(db);
+  const match = /^Bearer (.+)$/i.exec((req.headers.get("authorization") ?? "").trim());
+  const operator = token !== undefined && match !== null && tokenMatches(match[1]!, token);
+  return new Response(JSON.stringify(operator ? health : publicHealth(health)), {
+    status: health.database === "ok" ? 200 : 503,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+  });
 }

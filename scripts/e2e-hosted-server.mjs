@@ -60,6 +60,8 @@ const shared = {
   BATCHDECK_TRUSTED_PROXIES: "1",
   // One machine: both engines share its name, and stopping this server removes its containers.
   BATCHDECK_HOST_ID: `e2e-hosted-${dir.split("-").at(-1)}`,
+  // The operator's token: /api/metrics and the leader's details in /api/health (e2e/helpers.ts).
+  BATCHDECK_METRICS_TOKEN: "e2e-operator-metrics-token",
   DATABASE_URL: pg.url,
   // The same on every instance: each must open what another sealed.
   BATCHDECK_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
@@ -121,4 +123,4 @@ const ready = await waitFor("instance b and a leading engine", async () => {
   const h = await health(portB);
   return h?.engine.status === "ok" ? h : null;
 });
-log(`web servers on ${portA} and ${portB}; engine ${ready.engine.leader} leads`);
+log(`web servers on ${portA} and ${portB}; an engine leads (heartbeat ${ready.engine.ageSeconds} s ago)`);

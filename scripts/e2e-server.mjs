@@ -29,6 +29,8 @@ const env = {
   PORT: process.env.E2E_PORT ?? "3217",
   // Labels this server's containers, so stopping it removes them (scripts/lib/container-cleanup.mjs).
   BATCHDECK_HOST_ID: `e2e-${dir.split("-").at(-1)}`,
+  // The operator's token: /api/metrics and the leader's details in /api/health (e2e/helpers.ts).
+  BATCHDECK_METRICS_TOKEN: "e2e-operator-metrics-token",
 };
 
 run(join(root, "node_modules/.bin/tsx"), ["scripts/prepare.ts"], { cwd: root, env });

@@ -98,8 +98,11 @@ function manage(name: string, child: ChildProcess): Managed {
 }
 
 /** What every process gets: the database, a data folder of the benchmark's own, the secret key. */
+/** The operator's token of the benchmarks' servers: /api/health names the leader only for it. */
+const METRICS_TOKEN = "bench-operator-metrics-token";
+
 function baseEnv(d: BenchDatabase): NodeJS.ProcessEnv {
-  return { ...process.env, DATABASE_URL: d.url, BATCHDECK_DATA_DIR: d.dir };
+  return { ...process.env, DATABASE_URL: d.url, BATCHDECK_DATA_DIR: d.dir, BATCHDECK_METRICS_TOKEN: METRICS_TOKEN };
 }
 
 /** The production web server (scripts/lib/processes.mjs startWeb), on 127.0.0.1:port. */
@@ -154,7 +157,7 @@ export async function stopAll(graceMs = 15_000) {
 }
 
 export async function readHealth(base: string): Promise<Health> {
-  const r = await fetch(`${base}/api/health`);
+  const r = await fetch(`${base}/api/health`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   if (!r.ok) throw new Error(`GET /api/health: HTTP ${r.status}`);
   return (await r.json()) as Health;
 }

@@ -1,11 +1,10 @@
-import { jsonResponse } from "@/lib/auth/route";
 import { db } from "@/lib/db";
-import { readHealth } from "@/lib/health";
+import { env } from "@/lib/env";
+import { serveHealth } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
 
-/** Public liveness and readiness: 200 while the database answers, 503 when it does not. */
-export async function GET(): Promise<Response> {
-  const health = await readHealth(db());
-  return jsonResponse(health, health.database === "ok" ? 200 : 503);
+/** Public liveness and readiness; the leader's details for the operator's metrics token (lib/health.ts). */
+export async function GET(req: Request): Promise<Response> {
+  return serveHealth(req, db(), env().BATCHDECK_METRICS_TOKEN);
 }
