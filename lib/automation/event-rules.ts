@@ -9,11 +9,13 @@
 //   arn:aws:batch:…:job-queue/<name>                  JOB_QUEUE: SubmitJob with BatchParameters
 // An ARN of neither kind, or one this organization does not own, is a failed entry (not an
 // error), as PutTargets reports per-target problems.
+
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { type OrgContext, requirePermission } from "@/lib/auth/context";
 import { parseArn } from "@/lib/batch/arn";
 import { type Db, type DbOrTx, providerOf } from "@/lib/db";
+import { literalPrefix } from "@/lib/db/literal-prefix";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { env } from "@/lib/env";
 import { AppError, invalid } from "@/lib/errors";
@@ -84,22 +86,10 @@ export function afterToken(token: string | undefined): string | undefined {
   return name;
 }
 
-/**
- * Names after the page token and starting with the prefix, exactly and case-sensitively as
- * EventBridge compares. Prisma's startsWith is a LIKE that leaves "_" (a name character) a
- * wildcard, so on PostgreSQL it is escaped; SQLite's LIKE also ignores ASCII case, so there the
- * prefix is the range it spans in SQLite's binary order instead (names are ASCII below 0x7f).
- */
+/** Names after the page token and starting with the prefix, exactly, as EventBridge compares. */
 export function nameWhere(db: Db, prefix: string | undefined, after: string | undefined) {
   if (!prefix && !after) return {};
-  const sqlite = providerOf(db) === "sqlite";
-  return {
-    name: {
-      ...(prefix && !sqlite ? { startsWith: prefix.replace(/[\\%_]/g, (c) => `\\${c}`) } : {}),
-      ...(prefix && sqlite ? { gte: prefix, lt: `${prefix}\x7f` } : {}),
-      ...(after ? { gt: after } : {}),
-    },
-  };
+  return { name: { ...(prefix ? literalPrefix(db, prefix) : {}), ...(after ? { gt: after } : {}) } };
 }
 
 /** A page of rows fetched with take: limit + 1, and the token for the next. */

@@ -5,6 +5,7 @@
 //
 // The page's ids come from one raw query (case-insensitive name matching is spelled the same
 // way on SQLite and PostgreSQL only in SQL); the rows are then read through Prisma.
+
 import { z } from "zod";
 import { Prisma } from "@/generated/sqlite/client";
 import type { OrgContext } from "@/lib/auth/context";
@@ -18,6 +19,7 @@ import {
 } from "@/lib/batch/shapes/jobs";
 import { isJobStatus, JobStatus } from "@/lib/batch/states";
 import type { DbOrTx } from "@/lib/db";
+import { literalPrefix } from "@/lib/db/literal-prefix";
 import { invalid } from "@/lib/errors";
 import { accountIdOf } from "@/lib/resources/account";
 import { resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
@@ -241,7 +243,8 @@ async function definitionIds(db: DbOrTx, organizationId: string, value: string):
   const rows = await db.jobDefinition.findMany({
     where: {
       organizationId,
-      ...(prefix !== undefined ? { name: { startsWith: prefix } } : { name }),
+      // A literal prefix: "_" is a name character, not a wildcard (and case counts).
+      ...(prefix !== undefined ? { name: literalPrefix(db, prefix) } : { name }),
       ...(revision !== undefined ? { revision } : {}),
     },
     select: { id: true },

@@ -133,6 +133,9 @@ describe.each(PROVIDERS)("job listing on %s", (provider) => {
     expect(await names({ name: "JOB_DEFINITION", values: ["render"] })).toEqual(["render-two", "Render-One"]);
     expect(await names({ name: "JOB_DEFINITION", values: [d1.arn] })).toEqual(["Render-One"]);
     expect(await names({ name: "JOB_DEFINITION", values: ["tr*"] })).toEqual(["train_it"]);
+    // "_" is a name character, not a wildcard; and the prefix's case counts.
+    expect(await names({ name: "JOB_DEFINITION", values: ["tra_n*"] })).toEqual([]);
+    expect(await names({ name: "JOB_DEFINITION", values: ["TR*"] })).toEqual([]);
     expect(await names({ name: "JOB_DEFINITION", values: [d2.arn.replace(/:1$/, ":7")] })).toEqual([]);
     expect(await names({ name: "AFTER_CREATED_AT", values: ["1000"] })).toEqual(["render-two", "train_it"].reverse());
     expect(await names({ name: "BEFORE_CREATED_AT", values: ["3000"] })).toEqual(["render-two", "Render-One"]);
