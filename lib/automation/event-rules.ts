@@ -14,7 +14,7 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import { type OrgContext, requirePermission } from "@/lib/auth/context";
 import { parseArn } from "@/lib/batch/arn";
-import { type Db, type DbOrTx, providerOf } from "@/lib/db";
+import type { Db, DbOrTx } from "@/lib/db";
 import { literalPrefix } from "@/lib/db/literal-prefix";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { env } from "@/lib/env";
