@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import {
   ADMIN,
   acceptInvitation,
+  acceptInvitationWithAccount,
   inviteMember,
   METRICS_TOKEN,
   signIn,
@@ -110,16 +111,23 @@ test("a user in two organizations switches between them", async ({ page, browser
   const context = await browser.newContext();
   const owner = await context.newPage();
   await signUpWithOrganization(owner, "Second Org", "owner");
-  // The first admin already has an account, so they are added at once as a developer.
-  await owner.goto("/settings/members");
-  const form = owner.getByRole("form", { name: "Add a member" });
-  await form.getByLabel("Email").fill(ADMIN.email);
-  await form.getByLabel("Role").selectOption({ label: "Developer" });
-  await form.getByRole("button", { name: "Add member" }).click();
-  await expect(owner.getByText(`${ADMIN.email} now has access to this organization.`)).toBeVisible();
+  // The first admin already has an account: the owner is told what any address gets, a link,
+  // and nobody joins until the first admin accepts it.
+  const link = await inviteMember(owner, ADMIN.email, "Developer");
+  await expect(owner.getByRole("cell", { name: ADMIN.email })).toHaveCount(0);
+  // Signed in as someone else, the link is refused.
+  await owner.goto(link);
+  await expect(owner.getByRole("heading", { name: "This invitation is for another address" })).toBeVisible();
   await context.close();
 
-  await signIn(page, ADMIN.email, ADMIN.password);
+  await acceptInvitationWithAccount(page, link, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole("heading", { name: "Second Org" })).toBeVisible();
+  await expect(page.getByText("You are signed in as developer.")).toBeVisible();
+  // It works once.
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "Invitation not valid" })).toBeVisible();
+  await page.goto("/");
+  await page.getByLabel("Organization").selectOption({ label: "Default (admin)" });
   await expect(page.getByRole("heading", { name: "Default" })).toBeVisible();
   await page.getByLabel("Organization").selectOption({ label: "Second Org (developer)" });
   await expect(page.getByRole("heading", { name: "Second Org" })).toBeVisible();

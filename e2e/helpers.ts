@@ -28,6 +28,8 @@ export async function inviteMember(page: Page, email: string, role: "Admin" | "D
   await form.getByLabel("Email").fill(email);
   await form.getByLabel("Role").selectOption({ label: role });
   await form.getByRole("button", { name: "Add member" }).click();
+  // The same answer whether or not the address has an account on this install.
+  await expect(form.getByText(`Invitation created: send this link to ${email}`)).toBeVisible();
   const link = page.getByTestId("invitation-link");
   await expect(link).toBeVisible();
   return (await link.textContent())?.trim() ?? "";
@@ -43,6 +45,21 @@ export async function acceptInvitation(browser: Browser, link: string, name: str
   await page.getByRole("button", { name: "Join" }).click();
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   return page;
+}
+
+/**
+ * Accept an invitation sent to an address that already has an account: the link asks to sign in
+ * as it, sign-in comes back to the invitation, and accepting lands in the organization joined.
+ */
+export async function acceptInvitationWithAccount(page: Page, link: string, email: string, password: string) {
+  await page.goto(link);
+  await page.getByRole("link", { name: "Sign in to accept" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in to Batchdeck" })).toBeVisible();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
 }
 
 /**

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { addMemberAction } from "@/app/(console)/settings/members/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -37,23 +37,44 @@ export function AddMemberForm() {
         </Button>
       </div>
       {state && !state.ok && !state.fieldErrors ? <Alert>{state.error}</Alert> : null}
-      {state?.ok && state.data.kind === "added" ? (
-        <Alert tone="success">{state.data.email} now has access to this organization.</Alert>
-      ) : null}
-      {state?.ok && state.data.kind === "invited" ? (
-        <Alert tone="success">
-          <p>
-            {state.data.email} has no account yet. Send them this invitation link (shown only now, valid for 7 days):
-          </p>
-          <code
-            data-testid="invitation-link"
-            className="mt-1 block break-all rounded bg-white px-2 py-1 text-xs text-slate-800"
-          >
-            {origin}
-            {state.data.invitationPath}
-          </code>
-        </Alert>
+      {state?.ok ? (
+        <InvitationLink
+          key={state.data.invitationId}
+          email={state.data.email}
+          url={`${origin}${state.data.invitationPath}`}
+        />
       ) : null}
     </form>
+  );
+}
+
+/** The same answer for every address: whether it has an account here is for its owner to find out. */
+function InvitationLink({ email, url }: { email: string; url: string }) {
+  const [copied, setCopied] = useState<"yes" | "no" | null>(null);
+  const copy = () => {
+    navigator.clipboard
+      ?.writeText(url)
+      .then(() => setCopied("yes"))
+      .catch(() => setCopied("no"));
+    if (!navigator.clipboard) setCopied("no");
+  };
+  return (
+    <Alert tone="success">
+      <p>Invitation created: send this link to {email} (shown only now, valid for 7 days).</p>
+      <div className="mt-1 flex flex-wrap items-center gap-2">
+        <code
+          data-testid="invitation-link"
+          className="block select-all break-all rounded bg-white px-2 py-1 text-xs text-slate-800"
+        >
+          {url}
+        </code>
+        <Button variant="secondary" onClick={copy}>
+          Copy link
+        </Button>
+        {copied ? (
+          <output className="text-xs">{copied === "yes" ? "Copied." : "Select the link and copy it."}</output>
+        ) : null}
+      </div>
+    </Alert>
   );
 }

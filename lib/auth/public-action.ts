@@ -1,5 +1,6 @@
 // The one wrapper for the server actions anyone may call before signing in (sign-in, sign-up,
-// accepting an invitation), as orgAction (action.ts) is for the signed-in ones. Each of them
+// accepting an invitation, which a signed-in invitee also calls: that action checks the session
+// itself), as orgAction (action.ts) is for the signed-in ones. Each of them
 // validates the form with zod, calls its domain function with the database and the client's
 // address, and ends with the caller signed in: the session cookie set, then a redirect. Errors
 // are mapped as orgAction maps them (operation.ts toActionError): an AppError is the form's

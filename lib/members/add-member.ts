@@ -9,37 +9,28 @@ import type { addMemberInput } from "./schemas";
 
 const INVITATION_DAYS = 7;
 
-export type AddMemberResult =
-  | { kind: "added"; membershipId: string; email: string }
-  | { kind: "invited"; invitationId: string; email: string; invitationPath: string };
+/** One shape whatever the address: the admin learns nothing about accounts outside this organization. */
+export interface AddMemberResult {
+  invitationId: string;
+  email: string;
+  invitationPath: string;
+}
 
 /**
- * Add a person to the organization. Someone who already has an account becomes a member at
- * once; anyone else gets an invitation link (shown once to the admin) to set their password.
+ * Invite a person to the organization: always an invitation (its link shown once to the admin),
+ * whether or not the address has an account on this install, so the answer never tells which.
+ * Nobody joins without consenting: an existing user accepts while signed in as that address,
+ * anyone else sets a password (accept-invitation.ts). The only refusal is an address that is
+ * already a member here, which the admin can see in the member list anyway.
  */
 export async function addMember(ctx: OrgContext, input: z.output<typeof addMemberInput>): Promise<AddMemberResult> {
   return writeTransaction(ctx.db, { lockOrganization: ctx.organizationId }, async (tx) => {
-    const user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
-    if (user) {
-      const existing = await tx.membership.findUnique({
-        where: { organizationId_userId: { organizationId: ctx.organizationId, userId: user.id } },
-        select: { id: true },
-      });
-      if (existing) throw conflict(`${input.email} is already a member of this organization.`);
-      const membershipId = newId();
-      await tx.membership.create({
-        data: { id: membershipId, organizationId: ctx.organizationId, userId: user.id, role: input.role },
-      });
-      await recordAudit(tx, {
-        organizationId: ctx.organizationId,
-        actor: ctx.actor,
-        action: "member.add",
-        targetType: "user",
-        targetId: input.email,
-        details: { role: input.role },
-      });
-      return { kind: "added", membershipId, email: input.email };
-    }
+    // Asked of this organization's members only, never of the install's users.
+    const member = await tx.membership.findFirst({
+      where: { organizationId: ctx.organizationId, user: { email: input.email } },
+      select: { id: true },
+    });
+    if (member) throw conflict(`${input.email} is already a member of this organization.`);
     // A fresh invitation replaces any earlier one for the same address.
     await tx.invitation.deleteMany({
       where: { organizationId: ctx.organizationId, email: input.email, acceptedAt: null },
@@ -65,6 +56,6 @@ export async function addMember(ctx: OrgContext, input: z.output<typeof addMembe
       targetId: input.email,
       details: { role: input.role },
     });
-    return { kind: "invited", invitationId, email: input.email, invitationPath: `/invite/${token}` };
+    return { invitationId, email: input.email, invitationPath: `/invite/${token}` };
   });
 }

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "@/lib/audit-log/list-audit-events";
 import { executeOperation } from "@/lib/auth/operation";
 import { createSession, readSession } from "@/lib/auth/session";
+import { acceptInvitation, acceptInvitationAsUser, viewInvitation } from "@/lib/members/accept-invitation";
 import { addMember } from "@/lib/members/add-member";
 import { changeMemberRole } from "@/lib/members/change-member-role";
-import { acceptInvitation, findInvitation } from "@/lib/members/invitations";
+import { findInvitation } from "@/lib/members/invitations";
 import { listMembers } from "@/lib/members/list-members";
 import { removeMember } from "@/lib/members/remove-member";
 import { addMemberInput } from "@/lib/members/schemas";
@@ -20,34 +21,161 @@ describe.each(PROVIDERS)("memberships on %s", (provider) => {
     await t.close();
   });
 
-  it("adds an existing user at once and invites an unknown address", async () => {
-    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Acme");
+  const tokenOf = (invited: { invitationPath: string }) => invited.invitationPath.split("/").pop() ?? "";
+  const shape = (result: object) =>
+    Object.entries(result)
+      .map(([key, value]) => `${key}: ${typeof value}`)
+      .sort();
+
+  it("answers alike for an address with an account and one without, and adds no one yet", async () => {
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Probe");
     const ctx = contextFor(t.db, organizationId, admin, "admin");
-    await createUser(t.db, "dev@example.com");
+    // An account on the install, in another organization: the admin must not learn of it.
+    const elsewhere = await createOrgWithAdmin(t.db, "Elsewhere");
+    const known = elsewhere.admin.email;
+    const unknown = `nobody-${provider}@example.com`;
 
-    const added = await addMember(ctx, { email: "dev@example.com", role: "developer" });
-    expect(added.kind).toBe("added");
-    const invited = await addMember(ctx, { email: "new@example.com", role: "submitter" });
-    expect(invited.kind).toBe("invited");
+    const forKnown = await addMember(ctx, { email: known, role: "developer" });
+    const forUnknown = await addMember(ctx, { email: unknown, role: "developer" });
+    expect(shape(forKnown)).toEqual(shape(forUnknown));
+    expect(shape(forKnown)).toEqual(["email: string", "invitationId: string", "invitationPath: string"]);
+    expect(forKnown.invitationPath).toMatch(/^\/invite\/[\w-]{20,}$/);
+    expect(forUnknown.invitationPath).toMatch(/^\/invite\/[\w-]{20,}$/);
 
+    // Nobody joins before accepting; both wait as pending invitations.
     const { members, invitations } = await listMembers(ctx);
-    expect(members.map((m) => [m.email, m.role])).toContainEqual(["dev@example.com", "developer"]);
-    expect(invitations.map((i) => i.email)).toEqual(["new@example.com"]);
+    expect(members.map((m) => m.email)).toEqual([admin.email]);
+    expect(invitations.map((i) => [i.email, i.role]).sort()).toEqual([
+      [known, "developer"],
+      [unknown, "developer"],
+    ]);
+    const { events } = await listAuditEvents(ctx, { limit: 10 });
+    const audited = (email: string) =>
+      events
+        .filter((e) => e.targetId === email)
+        .map((e) => ({ action: e.action, targetType: e.targetType, details: e.details }));
+    expect(audited(known)).toEqual([
+      { action: "member.invite", targetType: "invitation", details: { role: "developer" } },
+    ]);
+    expect(audited(known)).toEqual(audited(unknown));
+  });
 
-    await expect(addMember(ctx, { email: "dev@example.com", role: "admin" })).rejects.toMatchObject({
+  it("refuses only a member of this organization, and a new invitation replaces a pending one", async () => {
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Conflicts");
+    const ctx = contextFor(t.db, organizationId, admin, "admin");
+    await expect(addMember(ctx, { email: admin.email, role: "developer" })).rejects.toMatchObject({
       code: "CONFLICT",
     });
 
-    if (invited.kind !== "invited") throw new Error("expected an invitation");
-    const token = invited.invitationPath.split("/").pop() ?? "";
+    const email = `twice-${provider}@example.com`;
+    const first = await addMember(ctx, { email, role: "developer" });
+    const second = await addMember(ctx, { email, role: "submitter" });
+    expect(await findInvitation(t.db, tokenOf(first))).toBeNull();
+    expect((await findInvitation(t.db, tokenOf(second)))?.role).toBe("submitter");
+    expect((await listMembers(ctx)).invitations.map((i) => i.email)).toEqual([email]);
+  });
+
+  it("an existing user accepts while signed in as the address and becomes a member with the role", async () => {
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Joined");
+    const ctx = contextFor(t.db, organizationId, admin, "admin");
+    const user = await createUser(t.db, `existing-${provider}@example.com`);
+    const token = tokenOf(await addMember(ctx, { email: user.email, role: "submitter" }));
+
+    // The holder of the link learns it is for an account, and nothing else does.
+    expect((await viewInvitation(t.db, token, null)).kind).toBe("signIn");
+    expect((await viewInvitation(t.db, "not-a-token", null)).kind).toBe("invalid");
+    expect((await viewInvitation(t.db, token, user)).kind).toBe("accept");
+    // Choosing a password for an address that has an account is refused, changing nothing.
+    await expect(acceptInvitation(t.db, { token, name: "Impostor", password: "long enough pw" })).rejects.toMatchObject(
+      { code: "CONFLICT" },
+    );
+    expect(await t.db.membership.count({ where: { organizationId } })).toBe(1);
+
+    const joined = await acceptInvitationAsUser(t.db, { token, user });
+    expect(joined).toEqual({ userId: user.id, organizationId });
+    const { members, invitations } = await listMembers(ctx);
+    expect(members.find((m) => m.email === user.email)?.role).toBe("submitter");
+    expect(invitations).toEqual([]);
+    const { events } = await listAuditEvents(ctx, { limit: 10 });
+    expect(events[0]).toMatchObject({
+      action: "member.acceptInvitation",
+      actorEmail: user.email,
+      targetId: user.email,
+      details: { role: "submitter" },
+    });
+
+    // Once only, by either path.
+    expect((await viewInvitation(t.db, token, user)).kind).toBe("invalid");
+    await expect(acceptInvitationAsUser(t.db, { token, user })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(acceptInvitation(t.db, { token, name: "Again", password: "long enough pw" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await t.db.membership.count({ where: { organizationId } })).toBe(2);
+  });
+
+  it("a user signed in as another address cannot accept", async () => {
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Other address");
+    const ctx = contextFor(t.db, organizationId, admin, "admin");
+    const invited = await createUser(t.db, `invited-${provider}@example.com`);
+    const other = await createUser(t.db, `other-${provider}@example.com`);
+    const forNew = tokenOf(await addMember(ctx, { email: `fresh-${provider}@example.com`, role: "admin" }));
+    const forInvited = tokenOf(await addMember(ctx, { email: invited.email, role: "admin" }));
+
+    // Told it is for another address, whether or not that address has an account.
+    for (const token of [forNew, forInvited]) {
+      expect(await viewInvitation(t.db, token, other)).toMatchObject({
+        kind: "otherAddress",
+        signedInAs: other.email,
+      });
+      await expect(acceptInvitationAsUser(t.db, { token, user: other })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    }
+    await expect(acceptInvitationAsUser(t.db, { token: forInvited, user: admin })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    expect(await t.db.membership.count({ where: { organizationId } })).toBe(1);
+    expect(await t.db.membership.count({ where: { userId: other.id } })).toBe(0);
+
+    // Still good for the person it was meant for.
+    await acceptInvitationAsUser(t.db, { token: forInvited, user: invited });
+    expect((await listMembers(ctx)).members.find((m) => m.userId === invited.id)?.role).toBe("admin");
+  });
+
+  it("a new address chooses a name and password, once", async () => {
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Newcomers");
+    const ctx = contextFor(t.db, organizationId, admin, "admin");
+    const email = `new-${provider}@example.com`;
+    const token = tokenOf(await addMember(ctx, { email, role: "submitter" }));
+    expect((await viewInvitation(t.db, token, null)).kind).toBe("newAccount");
+
     const joined = await acceptInvitation(t.db, { token, name: "New Person", password: "long enough pw" });
     expect(joined.organizationId).toBe(organizationId);
     expect(await findInvitation(t.db, token)).toBeNull();
     const after = await listMembers(ctx);
-    expect(after.members.find((m) => m.email === "new@example.com")?.role).toBe("submitter");
+    expect(after.members.find((m) => m.email === email)?.role).toBe("submitter");
     await expect(acceptInvitation(t.db, { token, name: "Again", password: "long enough pw" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+    expect(await t.db.user.count({ where: { email } })).toBe(1);
+  });
+
+  it("accepting is all or nothing, and an expired invitation is not valid", async () => {
+    const { organizationId, admin } = await createOrgWithAdmin(t.db, "Atomic");
+    const ctx = contextFor(t.db, organizationId, admin, "admin");
+    const user = await createUser(t.db, `atomic-${provider}@example.com`);
+    const token = tokenOf(await addMember(ctx, { email: user.email, role: "developer" }));
+    // Made a member some other way meanwhile: the acceptance fails and leaves the invitation unused.
+    const membershipId = await addMembership(t.db, organizationId, user.id, "submitter");
+    await expect(acceptInvitationAsUser(t.db, { token, user })).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await findInvitation(t.db, token)).not.toBeNull();
+    expect((await t.db.membership.findUniqueOrThrow({ where: { id: membershipId } })).role).toBe("submitter");
+    expect((await listAuditEvents(ctx, { limit: 10 })).events.map((e) => e.action)).not.toContain(
+      "member.acceptInvitation",
+    );
+
+    await t.db.invitation.updateMany({ where: { organizationId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await viewInvitation(t.db, token, user)).kind).toBe("invalid");
+    await t.db.membership.delete({ where: { id: membershipId } });
+    await expect(acceptInvitationAsUser(t.db, { token, user })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("keeps at least one admin", async () => {
@@ -146,18 +274,22 @@ describe.each(PROVIDERS)("memberships on %s", (provider) => {
     const { organizationId, admin } = await createOrgWithAdmin(t.db, "Audited");
     const ctx = contextFor(t.db, organizationId, admin, "admin");
     const u = await createUser(t.db, `audited-${provider}@example.com`);
-    const added = await addMember(ctx, { email: u.email, role: "developer" });
-    if (added.kind !== "added") throw new Error("expected added");
-    await changeMemberRole(ctx, { membershipId: added.membershipId, role: "submitter" });
-    await removeMember(ctx, { membershipId: added.membershipId });
+    const invited = await addMember(ctx, { email: u.email, role: "developer" });
+    await acceptInvitationAsUser(t.db, { token: tokenOf(invited), user: u });
+    const { id: membershipId } = await t.db.membership.findFirstOrThrow({ where: { organizationId, userId: u.id } });
+    await changeMemberRole(ctx, { membershipId, role: "submitter" });
+    await removeMember(ctx, { membershipId });
     const { events } = await listAuditEvents(ctx, { limit: 50 });
     expect(events.map((e) => e.action)).toEqual([
       "member.remove",
       "member.changeRole",
-      "member.add",
+      "member.acceptInvitation",
+      "member.invite",
       "organization.create",
     ]);
     expect(events[1]?.details).toEqual({ from: "developer", to: "submitter" });
-    expect(events.every((e) => e.actorEmail === admin.email || e.source === "system")).toBe(true);
+    // The member's own acceptance is theirs; every other change is the admin's.
+    expect(events[2]?.actorEmail).toBe(u.email);
+    expect(events.every((e) => e.actorEmail === admin.email || e.source === "system" || e === events[2])).toBe(true);
   });
 });
