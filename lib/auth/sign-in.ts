@@ -1,23 +1,59 @@
-// Email and password sign-in with two limits:
-// - per account: after MAX_FAILURES wrong passwords in a row the account refuses sign-in for
-//   LOCK_MINUTES, whatever password is tried;
-// - per client address: at most `failuresPerAddress` failed attempts in ADDRESS_WINDOW_MINUTES
-//   over every account together (guessing one password across many accounts), counted in the
-//   database so the limit holds across web servers.
-// Attempts sent all at once are counted too: each takes its number before its check, and a
-// successful sign-in gives its address number back. Unknown emails cost the same scrypt work as
-// known ones, so timing does not reveal which accounts exist.
+// Email and password sign-in. Wrong passwords are slowed down, never answered with a lock that
+// would let anyone keep an account's owner out by guessing badly on purpose. Three limits, each
+// on `RateLimit` rows (lib/auth/rate-limit.ts), so they hold across web servers:
+// - per address and account (`sign-in-try:<account>:<address>`): ADDRESS_ACCOUNT_BACKOFF.free
+//   wrong passwords from one address for one account are free, then that address waits 30 s
+//   before its next try on that account, doubling with each failure up to 15 minutes. Other
+//   addresses are not slowed; the right password from that address clears it.
+// - per address across accounts (`sign-in:<address>`): at most `failuresPerAddress` failed
+//   attempts in ADDRESS_WINDOW_MINUTES over every account together (one password guessed across
+//   many accounts); past it the address is refused until the window ends.
+// - per account across addresses (`sign-in-account:<account>`), against guesses spread over many
+//   addresses: attempts from addresses that have never signed in to the account count, and
+//   after ACCOUNT_BACKOFF.free of them with no quiet spell of 15 minutes, such attempts wait a
+//   doubling delay as above. An address the account has signed in from within
+//   KNOWN_ADDRESS_DAYS skips this limit and does not count towards it, so the owner, from their
+//   usual address, signs in with the right password whatever an attack spread elsewhere does.
+//
+// Known addresses are remembered as rows (`sign-in-known:<account>:<address>`, windowStart = the
+// last successful sign-in from there), not as a device cookie: a row needs no change to the
+// forms or the cookies, works the same for every client of the action, and an attacker cannot
+// make one without the password. The price: an owner on a new address (travel, a new mobile
+// network) is slowed during a spread attack like everyone else new, and an attacker behind the
+// owner's own NAT is limited only by the per-address limits.
+//
+// <account> is the SHA-256 of the normalized email, whether or not an account has it: unknown
+// emails take the same turns, cost the same scrypt work and get the same answers as known ones,
+// so neither timing nor messages reveal which accounts exist. Each attempt takes its number or
+// turn before the password is checked, in one statement, so attempts sent all at once are
+// counted too; a successful sign-in gives them back. A refused attempt checks no password.
+// (User.failedLoginCount and lockedUntil belong to the lock this replaced and are unused.)
+import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Db } from "@/lib/db";
+import type { Db, DbOrTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { resolveMembership } from "./context";
 import { hashPassword, verifyPassword } from "./password";
-import { giveBack, takeNumber } from "./rate-limit";
+import { type Backoff, clearTurns, giveBack, giveTurnBack, type TakenTurn, takeNumber, takeTurn } from "./rate-limit";
 import { createSession } from "./session";
 
-export const MAX_FAILURES = 5;
-export const LOCK_MINUTES = 15;
 export const ADDRESS_WINDOW_MINUTES = 15;
+
+export const ADDRESS_ACCOUNT_BACKOFF: Backoff = {
+  free: 5,
+  firstMs: 30_000,
+  capMs: 15 * 60_000,
+  forgetMs: 24 * 3600_000,
+};
+
+export const ACCOUNT_BACKOFF: Backoff = {
+  free: 50,
+  firstMs: 30_000,
+  capMs: 15 * 60_000,
+  forgetMs: 15 * 60_000,
+};
+
+export const KNOWN_ADDRESS_DAYS = 90;
 
 export const signInInput = z.object({
   email: z.string().trim().toLowerCase().min(1, "Enter your email").max(254),
@@ -31,6 +67,8 @@ export interface SignInOptions {
   /** The client's address (lib/auth/client-address.ts) and its allowance of failures. */
   address: string;
   failuresPerAddress: number;
+  /** The clock (epoch ms), for tests; Date.now() when absent. */
+  now?: number;
 }
 
 export async function signIn(
@@ -38,69 +76,88 @@ export async function signIn(
   input: z.output<typeof signInInput>,
   opts: SignInOptions,
 ): Promise<{ token: string; expiresAt: Date }> {
-  const key = `sign-in:${opts.address}`;
-  const taken = await takeNumber(db, key, ADDRESS_WINDOW_MINUTES * 60_000);
+  const now = opts.now ?? Date.now();
+  const addressKey = `sign-in:${opts.address}`;
+  const taken = await takeNumber(db, addressKey, ADDRESS_WINDOW_MINUTES * 60_000, now);
   if (taken.count > opts.failuresPerAddress) {
-    const minutes = Math.max(1, Math.ceil((taken.resetsAt - Date.now()) / 60_000));
+    const minutes = Math.max(1, Math.ceil((taken.resetsAt - now) / 60_000));
     throw new AppError(
       "RATE_LIMITED",
       `Too many failed sign-in attempts from your address. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
     );
   }
-  const session = await checkPassword(db, input, opts.sessionDays);
-  await giveBack(db, key, taken);
-  return session;
+
+  const account = createHash("sha256").update(input.email).digest("base64url");
+  const tryKey = `sign-in-try:${account}:${opts.address}`;
+  const turn = await takeTurn(db, tryKey, ADDRESS_ACCOUNT_BACKOFF, now);
+  if (!turn.ok) throw slowedDown(turn.retryAt - now);
+
+  const accountKey = `sign-in-account:${account}`;
+  const knownKey = `sign-in-known:${account}:${opts.address}`;
+  let accountTurn: TakenTurn | null = null;
+  if (!(await isKnown(db, knownKey, now))) {
+    const spread = await takeTurn(db, accountKey, ACCOUNT_BACKOFF, now);
+    if (!spread.ok) {
+      // Not this address's failure: its own turn goes back.
+      await giveTurnBack(db, tryKey, turn, now);
+      throw slowedDown(spread.retryAt - now);
+    }
+    accountTurn = spread;
+  }
+
+  const userId = await checkPassword(db, input);
+  await clearTurns(db, tryKey);
+  if (accountTurn) await giveTurnBack(db, accountKey, accountTurn, now);
+  await remember(db, knownKey, now);
+  await giveBack(db, addressKey, taken);
+  const membership = await resolveMembership(db, userId, null);
+  return createSession(db, {
+    userId,
+    organizationId: membership?.organizationId ?? null,
+    days: opts.sessionDays,
+  });
 }
 
-async function checkPassword(
-  db: Db,
-  input: z.output<typeof signInInput>,
-  sessionDays: number,
-): Promise<{ token: string; expiresAt: Date }> {
-  const user = await db.user.findUnique({
-    where: { email: input.email },
-    select: { id: true, passwordHash: true, failedLoginCount: true, lockedUntil: true },
-  });
+/** The user's id if the password is theirs; the same work and answer for an unknown email. */
+async function checkPassword(db: Db, input: z.output<typeof signInInput>): Promise<string> {
+  const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, passwordHash: true } });
   if (!user) {
     dummyHash ??= hashPassword("not-a-real-password");
     await verifyPassword(input.password, await dummyHash);
     throw new AppError("UNAUTHENTICATED", "Email or password is incorrect.");
   }
-  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-    throw new AppError("RATE_LIMITED", "Too many failed sign-in attempts. Try again in a few minutes.");
-  }
-  if (user.lockedUntil) {
-    // The lock has run out: counting starts again (once, however many requests notice).
-    await db.user.updateMany({
-      where: { id: user.id, lockedUntil: user.lockedUntil },
-      data: { failedLoginCount: 0, lockedUntil: null },
-    });
-  }
-  // Each attempt takes its number before the password is checked, in one UPDATE, so guesses
-  // sent all at once are counted too: past MAX_FAILURES they are refused without a check.
-  const { failedLoginCount: attempt } = await db.user.update({
-    where: { id: user.id },
-    data: { failedLoginCount: { increment: 1 } },
-    select: { failedLoginCount: true },
-  });
-  if (attempt > MAX_FAILURES) {
-    throw new AppError("RATE_LIMITED", "Too many failed sign-in attempts. Try again in a few minutes.");
-  }
   if (!(await verifyPassword(input.password, user.passwordHash))) {
-    if (attempt >= MAX_FAILURES) {
-      // The count stays where it is until the lock runs out, so attempts still in flight are refused.
-      await db.user.update({
-        where: { id: user.id },
-        data: { lockedUntil: new Date(Date.now() + LOCK_MINUTES * 60_000) },
-      });
-    }
     throw new AppError("UNAUTHENTICATED", "Email or password is incorrect.");
   }
-  await db.user.update({ where: { id: user.id }, data: { failedLoginCount: 0, lockedUntil: null } });
-  const membership = await resolveMembership(db, user.id, null);
-  return createSession(db, {
-    userId: user.id,
-    organizationId: membership?.organizationId ?? null,
-    days: sessionDays,
-  });
+  return user.id;
+}
+
+function slowedDown(waitMs: number): AppError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  const [n, unit] = seconds < 60 ? [seconds, "second"] : [Math.ceil(seconds / 60), "minute"];
+  return new AppError(
+    "RATE_LIMITED",
+    `Too many failed sign-in attempts. Try again in ${n} ${unit}${n === 1 ? "" : "s"}.`,
+  );
+}
+
+async function isKnown(db: DbOrTx, knownKey: string, now: number): Promise<boolean> {
+  const row = await db.rateLimit.findUnique({ where: { key: knownKey }, select: { windowStart: true } });
+  return row !== null && Number(row.windowStart) > now - KNOWN_ADDRESS_DAYS * 86_400_000;
+}
+
+async function remember(db: DbOrTx, knownKey: string, now: number): Promise<void> {
+  const rows = await db.$queryRaw<{ count: number | bigint }[]>`
+    INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (${knownKey}, ${BigInt(now)}, 1)
+    ON CONFLICT ("key") DO UPDATE SET "windowStart" = ${BigInt(now)}, "count" = "RateLimit"."count" + 1
+    RETURNING "count"`;
+  if (Number(rows[0]?.count) === 1) {
+    // A new address: addresses forgotten long ago go, so the table stays small.
+    await db.rateLimit.deleteMany({
+      where: {
+        key: { startsWith: "sign-in-known:" },
+        windowStart: { lt: BigInt(now - KNOWN_ADDRESS_DAYS * 86_400_000) },
+      },
+    });
+  }
 }

@@ -1,14 +1,15 @@
 // Accounts and sessions (issue 6, proof 6): removing a member ends their console sessions and
 // their access keys stop working on the very next signed /v1 call; a changed role applies to
-// the next call; an expired session is refused; wrong passwords lock the account, also when
-// they arrive all at once.
+// the next call; an expired session is refused; wrong passwords slow down the address that sends
+// them (and, spread over many addresses, new addresses), never the owner at home, also when they
+// arrive all at once.
 import { randomBytes } from "node:crypto";
 import { CreateComputeEnvironmentCommand, DescribeJobQueuesCommand } from "@aws-sdk/client-batch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
 import { resolveMembership, stillAllowed } from "@/lib/auth/context";
 import { createSession, deleteSession, hashToken, readSession, sessionWritesSettled } from "@/lib/auth/session";
-import { ADDRESS_WINDOW_MINUTES, LOCK_MINUTES, MAX_FAILURES, signIn } from "@/lib/auth/sign-in";
+import { ACCOUNT_BACKOFF, ADDRESS_ACCOUNT_BACKOFF, ADDRESS_WINDOW_MINUTES, signIn } from "@/lib/auth/sign-in";
 import { changeMemberRole } from "@/lib/members/change-member-role";
 import { removeMember } from "@/lib/members/remove-member";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
@@ -204,48 +205,127 @@ describe.each(PROVIDERS)("accounts and sessions on %s", (provider) => {
     expect(await stillAllowed(adminCtx, "resources.view")).toBe(true);
   });
 
-  describe("sign-in lockout", () => {
-    // Each test its own address with room to spare: this describes the per-account limit.
-    const opts = anyAddress();
-    const attempt = (email: string, password: string) =>
-      signIn(t.db, { email, password }, opts).then(
+  describe("sign-in backoff", () => {
+    // Every attempt from an address of its own with room to spare under the per-address
+    // allowance: these describe the backoffs. The clock is passed in and moved by hand.
+    const attemptAt = (now: number, address: string, email: string, password: string) =>
+      signIn(t.db, { email, password }, { sessionDays: 1, address, failuresPerAddress: 1_000, now }).then(
         () => "ok",
-        (e: { code?: string }) => e.code ?? "error",
+        (e: { code?: string; message?: string }) =>
+          e.code === "RATE_LIMITED" ? `slowed: ${e.message}` : (e.code ?? "error"),
       );
+    const newAddress = () => `192.0.2.${randomBytes(3).toString("hex")}-${provider}`;
+    const newEmail = (name: string) => `${name}-${provider}-${randomBytes(3).toString("hex")}@example.com`;
+    const slowed = (wait: string) => `slowed: Too many failed sign-in attempts. Try again in ${wait}.`;
+    const FREE = ADDRESS_ACCOUNT_BACKOFF.free;
 
-    it(`locks the account after ${MAX_FAILURES} wrong passwords, whatever is tried next, for ${LOCK_MINUTES} minutes`, async () => {
-      const user = await createUser(t.db, `locked-${provider}-${randomBytes(3).toString("hex")}@example.com`);
-      for (let i = 0; i < MAX_FAILURES - 1; i++) expect(await attempt(user.email, "wrong")).toBe("UNAUTHENTICATED");
-      // One short of the limit, the right password still works and clears the count.
-      expect(await attempt(user.email, PASSWORD)).toBe("ok");
-      for (let i = 0; i < MAX_FAILURES; i++) expect(await attempt(user.email, "wrong")).toBe("UNAUTHENTICATED");
-      expect(await attempt(user.email, PASSWORD)).toBe("RATE_LIMITED");
-      expect(await attempt(user.email, "wrong")).toBe("RATE_LIMITED");
-      const row = await t.db.user.findUniqueOrThrow({ where: { id: user.id } });
-      const lockedFor = (row.lockedUntil?.getTime() ?? 0) - Date.now();
-      expect(lockedFor).toBeGreaterThan((LOCK_MINUTES - 1) * 60_000);
-      expect(lockedFor).toBeLessThanOrEqual(LOCK_MINUTES * 60_000);
+    it("wrong passwords from one address do not keep the right password out from another", async () => {
+      const user = await createUser(t.db, newEmail("victim"));
+      const attacker = newAddress();
+      const now = Date.now();
+      for (let i = 0; i < 3 * FREE; i++) await attemptAt(now, attacker, user.email, "wrong");
+      expect(await attemptAt(now, attacker, user.email, PASSWORD)).toMatch(/^slowed: /);
+      expect(await attemptAt(now, newAddress(), user.email, PASSWORD)).toBe("ok");
+    });
 
-      // When the lock runs out, the right password works again.
-      await t.db.user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
-      expect(await attempt(user.email, PASSWORD)).toBe("ok");
-      expect(await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
-        failedLoginCount: 0,
-        lockedUntil: null,
+    it(`backs the guessing address off after ${FREE} failures, doubling up to a cap, until the right password clears it`, async () => {
+      const user = await createUser(t.db, newEmail("backoff"));
+      const address = newAddress();
+      let now = Date.now();
+      for (let i = 0; i < FREE; i++) expect(await attemptAt(now, address, user.email, "wrong")).toBe("UNAUTHENTICATED");
+      // The right password is refused: no password is checked before the wait is over.
+      expect(await attemptAt(now, address, user.email, PASSWORD)).toBe(slowed("30 seconds"));
+      expect(await attemptAt(now + 29_000, address, user.email, PASSWORD)).toBe(slowed("1 second"));
+      // Each failure after the wait doubles the next wait, up to 15 minutes.
+      const waits = [30, 60, 120, 240, 480, 900, 900].map((s) => s * 1000);
+      const said = ["1 minute", "2 minutes", "4 minutes", "8 minutes", "15 minutes", "15 minutes", "15 minutes"];
+      for (const [i, wait] of waits.entries()) {
+        now += wait;
+        expect(await attemptAt(now - 1, address, user.email, PASSWORD)).toMatch(/^slowed: /);
+        expect(await attemptAt(now, address, user.email, "wrong")).toBe("UNAUTHENTICATED");
+        expect(await attemptAt(now, address, user.email, PASSWORD)).toBe(slowed(said[i] ?? ""));
+      }
+      // Refusals did not push the wait out; when it ends the right password works and clears it.
+      now += 900_000;
+      expect(await attemptAt(now, address, user.email, PASSWORD)).toBe("ok");
+      for (let i = 0; i < FREE; i++) expect(await attemptAt(now, address, user.email, "wrong")).toBe("UNAUTHENTICATED");
+      expect(await attemptAt(now, address, user.email, "wrong")).toBe(slowed("30 seconds"));
+    });
+
+    it("counts wrong passwords sent all at once: a burst from one address gets only the free tries checked", async () => {
+      const user = await createUser(t.db, newEmail("burst"));
+      const address = newAddress();
+      const now = Date.now();
+      const burst = await Promise.all(
+        Array.from({ length: 4 * FREE }, () => attemptAt(now, address, user.email, "wrong")),
+      );
+      // UNAUTHENTICATED is a password checked; a slowed attempt checked none.
+      expect(burst.filter((r) => r === "UNAUTHENTICATED").length).toBeLessThanOrEqual(FREE);
+      expect(burst.filter((r) => r === slowed("30 seconds")).length).toBeGreaterThanOrEqual(3 * FREE);
+      expect(await attemptAt(now, address, user.email, PASSWORD)).toBe(slowed("30 seconds"));
+      expect(await attemptAt(now, newAddress(), user.email, PASSWORD)).toBe("ok");
+    });
+
+    it("slows guesses spread over many addresses, but not the owner from an address they signed in from", async () => {
+      const owner = await createUser(t.db, newEmail("spread"));
+      const nobody = newEmail("spread-nobody");
+      const home = newAddress();
+      const start = Date.now();
+      expect(await attemptAt(start - 86_400_000, home, owner.email, PASSWORD)).toBe("ok");
+
+      // More addresses than the account allows failures, each guessing once, all at once; the
+      // same against an email no account has, which must be answered alike.
+      const spread = ACCOUNT_BACKOFF.free + 10;
+      const attack = (email: string) =>
+        Promise.all(Array.from({ length: spread }, () => attemptAt(start, newAddress(), email, "Winter2026!")));
+      const [guesses, unknownGuesses] = await Promise.all([attack(owner.email), attack(nobody)]);
+      const tally = (answers: string[]) => ({
+        checked: answers.filter((r) => r === "UNAUTHENTICATED").length,
+        slowed: answers.filter((r) => r === slowed("30 seconds")).length,
       });
-    });
+      // The account's free failures got a password checked, no more; the rest were turned away.
+      expect(tally(guesses)).toEqual({ checked: ACCOUNT_BACKOFF.free, slowed: spread - ACCOUNT_BACKOFF.free });
+      expect(tally(unknownGuesses)).toEqual(tally(guesses));
 
-    it("counts wrong passwords sent all at once: a burst gets no more guesses than the limit", async () => {
-      const user = await createUser(t.db, `burst-${provider}-${randomBytes(3).toString("hex")}@example.com`);
-      const burst = await Promise.all(Array.from({ length: 4 * MAX_FAILURES }, () => attempt(user.email, "wrong")));
-      // Every one refused, and at most MAX_FAILURES of them got as far as checking a password.
-      expect(burst.every((r) => r === "UNAUTHENTICATED" || r === "RATE_LIMITED")).toBe(true);
-      expect(burst.filter((r) => r === "UNAUTHENTICATED").length).toBeLessThanOrEqual(MAX_FAILURES);
-      expect(await attempt(user.email, PASSWORD)).toBe("RATE_LIMITED");
-    });
+      // A new address is slowed, even with the right password; home is not, right or wrong.
+      expect(await attemptAt(start, newAddress(), owner.email, PASSWORD)).toBe(slowed("30 seconds"));
+      expect(await attemptAt(start, newAddress(), nobody, PASSWORD)).toBe(slowed("30 seconds"));
+      expect(await attemptAt(start, home, owner.email, "typo")).toBe("UNAUTHENTICATED");
+      expect(await attemptAt(start, home, owner.email, PASSWORD)).toBe("ok");
 
-    it("answers an unknown email exactly as a wrong password", async () => {
-      expect(await attempt(`nobody-${randomBytes(4).toString("hex")}@example.com`, "whatever")).toBe("UNAUTHENTICATED");
+      // After the wait one new address gets a guess, and the next wait is twice as long.
+      expect(await attemptAt(start + 30_000, newAddress(), owner.email, "Summer2026!")).toBe("UNAUTHENTICATED");
+      expect(await attemptAt(start + 30_000, newAddress(), owner.email, PASSWORD)).toBe(slowed("1 minute"));
+      expect(await attemptAt(start + 30_000, home, owner.email, PASSWORD)).toBe("ok");
+
+      // When the attack has been quiet for 15 minutes after its last wait, new addresses are welcome again.
+      const quiet = start + 90_000 + ACCOUNT_BACKOFF.forgetMs;
+      expect(await attemptAt(quiet, newAddress(), owner.email, PASSWORD)).toBe("ok");
+    }, 120_000);
+
+    it("answers an unknown email as a known one with wrong passwords", async () => {
+      const known = await createUser(t.db, newEmail("known"));
+      const script = async (email: string) => {
+        const address = newAddress();
+        const now = Date.now();
+        const answers: string[] = [];
+        for (let i = 0; i <= FREE; i++) answers.push(await attemptAt(now, address, email, "wrong"));
+        answers.push(await attemptAt(now + 29_000, address, email, "wrong"));
+        answers.push(await attemptAt(now + 30_000, address, email, "wrong"));
+        answers.push(await attemptAt(now + 30_000, address, email, "wrong"));
+        answers.push(await attemptAt(now + 30_000, newAddress(), email, "wrong"));
+        return answers;
+      };
+      const answers = await script(known.email);
+      expect(answers).toEqual([
+        ...Array.from({ length: FREE }, () => "UNAUTHENTICATED"),
+        slowed("30 seconds"),
+        slowed("1 second"),
+        "UNAUTHENTICATED",
+        slowed("1 minute"),
+        "UNAUTHENTICATED",
+      ]);
+      expect(await script(newEmail("nobody"))).toEqual(answers);
     });
   });
 
