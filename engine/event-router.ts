@@ -145,7 +145,7 @@ export class EventRouter {
       if (rules.length === 0) continue;
       const ctx = systemContext(this.db, organizationId, "events");
       const account = await accountIdOf(this.db, organizationId);
-      // Most rules name the statuses they want ("FAILED"): a change to another status cannot
+      // Most rules name the statuses they want (failures, say): a change to another status cannot
       // match any of them, and its job is not even described.
       const wanted = rules.some((r) => r.statuses === null)
         ? null
