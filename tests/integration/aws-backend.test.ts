@@ -571,7 +571,7 @@ describe("the AWS backend assuming a role", () => {
     await t?.close();
   });
 
-  it("assumes the role with its external id through STS, then calls AWS Batch with the role's credentials", async () => {
+  it("assumes the role through STS with the organization's generated external id, then calls AWS Batch with the role's credentials", async () => {
     t = await freshDatabase("sqlite");
     server = await startApiServer({ db: t.db });
     const r = await createOrgWithAdmin(t.db, "Remote");
@@ -605,28 +605,52 @@ describe("the AWS backend assuming a role", () => {
     // The SDK's standard per-service endpoint variable, read by the STS client the provider builds.
     process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(sts.address() as AddressInfo).port}`;
 
-    const l = await createOrgWithAdmin(t.db, "Local");
-    const local = contextFor(t.db, l.organizationId, l.admin, "admin");
-    await saveBackendSettings(
-      local,
-      backendSettingsInput.parse({
-        backend: "aws",
-        region: "us-east-1",
-        credentialMode: "assume-role",
-        roleArn: "arn:aws:iam::123456789012:role/batchdeck",
-        externalId: "tenant-42",
-        accessKeyId: "AKIASOURCE0000000000",
-        secretAccessKey: "source-secret-source-secret-source-0000",
-        batchEndpoint: server.endpoint,
-      }),
-    );
-    const backend = await backendFor(local);
-    const out = await backend.describeComputeEnvironments(local, {});
-    expect(out.computeEnvironments.map((c) => c.computeEnvironmentName)).toEqual(["role-ce"]);
+    const onRole = async (name: string, keys: Record<string, string>) => {
+      const o = await createOrgWithAdmin(t.db, name);
+      const ctx = contextFor(t.db, o.organizationId, o.admin, "admin");
+      await saveBackendSettings(
+        ctx,
+        backendSettingsInput.parse({
+          backend: "aws",
+          region: "us-east-1",
+          credentialMode: "assume-role",
+          roleArn: "arn:aws:iam::123456789012:role/batchdeck",
+          batchEndpoint: server.endpoint,
+          ...keys,
+        }),
+      );
+      const { awsExternalId } = await t.db.organization.findUniqueOrThrow({ where: { id: o.organizationId } });
+      expect(awsExternalId).toMatch(/^batchdeck-[\w-]{24}$/);
+      return { ctx, externalId: awsExternalId };
+    };
+
+    // With the server's own identity (the SDK's default chain; here, keys in the environment):
+    // the cross-account set-up the generated external id protects.
+    const own = await onRole("Own identity", {});
+    process.env.AWS_ACCESS_KEY_ID = "AKIASERVER0000000000";
+    process.env.AWS_SECRET_ACCESS_KEY = "server-secret-server-secret-server-0000";
+    try {
+      const out = await (await backendFor(own.ctx)).describeComputeEnvironments(own.ctx, {});
+      expect(out.computeEnvironments.map((c) => c.computeEnvironmentName)).toEqual(["role-ce"]);
+    } finally {
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+    }
     expect(assumed).toHaveLength(1);
     expect(assumed[0]?.get("Action")).toBe("AssumeRole");
     expect(assumed[0]?.get("RoleArn")).toBe("arn:aws:iam::123456789012:role/batchdeck");
-    expect(assumed[0]?.get("ExternalId")).toBe("tenant-42");
-    expect(assumed[0]?.get("RoleSessionName")).toBe(`batchdeck-${local.organizationId}`.slice(0, 64));
+    expect(assumed[0]?.get("ExternalId")).toBe(own.externalId);
+    expect(assumed[0]?.get("RoleSessionName")).toBe(`batchdeck-${own.ctx.organizationId}`.slice(0, 64));
+
+    // With the tenant's own access key: that identity assumes the role, with the generated id still.
+    const keyed = await onRole("Own key", {
+      accessKeyId: "AKIASOURCE0000000000",
+      secretAccessKey: "source-secret-source-secret-source-0000",
+    });
+    const out = await (await backendFor(keyed.ctx)).describeComputeEnvironments(keyed.ctx, {});
+    expect(out.computeEnvironments.map((c) => c.computeEnvironmentName)).toEqual(["role-ce"]);
+    expect(assumed).toHaveLength(2);
+    expect(assumed[1]?.get("ExternalId")).toBe(keyed.externalId);
+    expect(keyed.externalId).not.toBe(own.externalId);
   });
 });

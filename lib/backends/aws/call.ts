@@ -15,6 +15,7 @@ function site(clients: AwsClients, service: "batch" | "logs") {
     region: config.region,
     endpoint: service === "batch" ? config.batchEndpoint : config.logsEndpoint,
     secrets: [config.secretAccessKey],
+    hosted: clients.hosted,
   };
 }
 

@@ -5,11 +5,23 @@
 //
 // Throttling (429, TooManyRequestsException) and transient network failures are retried by the
 // SDK itself, in its standard retry mode with exponential backoff and jitter.
+//
+// On a hosted install an endpoint override is a place the server connects to because a tenant
+// said so: a client with one connects only where lib/net/address-policy.ts allows, checked on
+// the addresses the socket is about to use (so a public-looking name that resolves to this
+// network is refused too), and IP literals before any socket is opened. The clients without an
+// override talk to AWS's own endpoints and are left unchecked, since a server inside a VPC may
+// reach those through interface endpoints on private addresses.
+import http from "node:http";
+import https from "node:https";
 import { BatchClient } from "@aws-sdk/client-batch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { checkedLookup, isForbiddenLiteral, refusedAddressError } from "@/lib/net/address-policy";
 import { type AwsConfig, defaultChainProblem } from "./config";
 
 export const MAX_ATTEMPTS = 5;
@@ -24,12 +36,37 @@ const CONNECTION_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Temporary credentials from AssumeRole last this long; the SDK refreshes them before expiry. */
 const ROLE_SESSION_SECONDS = 3_600;
+/** The SDK's own default for its keep-alive agents. */
+const MAX_SOCKETS = 50;
 
 export interface AwsClients {
   config: AwsConfig;
   batch: BatchClient;
   logs: CloudWatchLogsClient;
+  /** A hosted install: overrides are address-checked and their failures told without network detail. */
+  hosted: boolean;
   destroy(): void;
+}
+
+/** The SDK's Node handler, refusing an IP literal the address policy forbids before connecting. */
+class CheckedHttpHandler extends NodeHttpHandler {
+  override handle(...args: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
+    // Node opens a socket to an IP literal without calling the agent's lookup.
+    if (isForbiddenLiteral(args[0].hostname)) return Promise.reject(refusedAddressError());
+    return super.handle(...args);
+  }
+}
+
+function requestHandler(checked: boolean) {
+  const timeouts = { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS };
+  if (!checked) return timeouts;
+  // Agents of this handler's own, so no socket opened without the check is ever reused here.
+  const lookup = checkedLookup();
+  return new CheckedHttpHandler({
+    ...timeouts,
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, lookup }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, lookup }),
+  });
 }
 
 function credentialsOf(
@@ -48,14 +85,24 @@ function credentialsOf(
       return keys;
     case "assume-role":
       if (!config.roleArn) throw new AppError("INVALID_INPUT", "The AWS backend needs the ARN of a role to assume.");
-      // The role is assumed with the access key when one is set, otherwise with the server's
-      // own identity (the usual cross-account set-up, which the external id protects).
+      if (!config.externalId) {
+        throw new AppError(
+          "INVALID_INPUT",
+          "This organization has no external ID for assuming its role yet; an admin can save Settings → Backend to get one.",
+        );
+      }
+      // The role is assumed with the server's own identity when no access key is set: the usual
+      // cross-account set-up, where the organization's generated external ID (external-id.ts)
+      // is what tells this tenant's trust policy from another's. With the tenant's own access
+      // key the tenant's identity assumes the role, so no other tenant can stand in for it, and
+      // the external ID is not what protects it; it is sent all the same, so a trust policy
+      // written from Settings → Backend works whichever identity assumes the role.
       return fromTemporaryCredentials({
         params: {
           RoleArn: config.roleArn,
           RoleSessionName: `batchdeck-${organizationId}`.slice(0, 64),
           DurationSeconds: ROLE_SESSION_SECONDS,
-          ...(config.externalId ? { ExternalId: config.externalId } : {}),
+          ExternalId: config.externalId,
         },
         ...(keys ? { masterCredentials: keys } : {}),
         clientConfig: { region: config.region, maxAttempts: MAX_ATTEMPTS },
@@ -70,22 +117,24 @@ function credentialsOf(
 export function createAwsClients(
   config: AwsConfig,
   organizationId: string,
-  opts: { maxAttempts?: number } = {},
+  opts: { maxAttempts?: number; hosted?: boolean } = {},
 ): AwsClients {
+  const hosted = opts.hosted ?? env().BATCHDECK_HOSTED;
   const credentials = credentialsOf(config, organizationId);
   const common = {
     region: config.region,
     ...(credentials ? { credentials } : {}),
     maxAttempts: opts.maxAttempts ?? MAX_ATTEMPTS,
     retryMode: "standard",
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
   } as const;
   const batch = new BatchClient({
     ...common,
+    requestHandler: requestHandler(hosted && Boolean(config.batchEndpoint)),
     ...(config.batchEndpoint ? { endpoint: config.batchEndpoint } : {}),
   });
   const logs = new CloudWatchLogsClient({
     ...common,
+    requestHandler: requestHandler(hosted && Boolean(config.logsEndpoint)),
     ...(config.logsEndpoint ? { endpoint: config.logsEndpoint } : {}),
   });
   for (const client of [batch, logs] as const) {
@@ -102,6 +151,7 @@ export function createAwsClients(
     config,
     batch,
     logs,
+    hosted,
     destroy() {
       batch.destroy();
       logs.destroy();

@@ -21,6 +21,7 @@ export interface AwsConfig {
   accessKeyId?: string;
   secretAccessKey?: string;
   roleArn?: string;
+  /** The organization's generated external ID (external-id.ts), sent whenever a role is assumed. */
   externalId?: string;
   batchEndpoint?: string;
   logsEndpoint?: string;
@@ -34,7 +35,6 @@ export interface AwsConfigRow {
   accessKeyId: string | null;
   secretAccessKeySealed: string | null;
   roleArn: string | null;
-  externalId: string | null;
   batchEndpoint: string | null;
   logsEndpoint: string | null;
   updatedAt: Date;
@@ -47,7 +47,6 @@ export interface PublicAwsConfig {
   accessKeyId: string | null;
   secretAccessKeySet: boolean;
   roleArn: string | null;
-  externalId: string | null;
   batchEndpoint: string | null;
   logsEndpoint: string | null;
   updatedAt: Date;
@@ -58,7 +57,8 @@ export const awsSecretContext = (organizationId: string) => `aws-backend:${organ
 export const sealAwsSecret = (organizationId: string, secret: string) =>
   encryptSecret(secret, { context: awsSecretContext(organizationId) });
 
-export function openAwsConfig(row: AwsConfigRow): AwsConfig {
+/** The row opened for the clients; `externalId` is the organization's (Organization.awsExternalId). */
+export function openAwsConfig(row: AwsConfigRow, externalId?: string | null): AwsConfig {
   if (!isCredentialMode(row.credentialMode)) {
     throw new AppError("INVALID_INPUT", `The stored AWS credential mode "${row.credentialMode}" is not known.`);
   }
@@ -81,7 +81,7 @@ export function openAwsConfig(row: AwsConfigRow): AwsConfig {
     accessKeyId: row.accessKeyId ?? undefined,
     secretAccessKey,
     roleArn: row.roleArn ?? undefined,
-    externalId: row.externalId ?? undefined,
+    ...(externalId ? { externalId } : {}),
     batchEndpoint: row.batchEndpoint ?? undefined,
     logsEndpoint: row.logsEndpoint ?? undefined,
   };
@@ -94,7 +94,6 @@ export function publicAwsConfig(row: AwsConfigRow): PublicAwsConfig {
     accessKeyId: row.accessKeyId,
     secretAccessKeySet: Boolean(row.secretAccessKeySealed),
     roleArn: row.roleArn,
-    externalId: row.externalId,
     batchEndpoint: row.batchEndpoint,
     logsEndpoint: row.logsEndpoint,
     updatedAt: row.updatedAt,
@@ -113,6 +112,16 @@ export function defaultChainProblem(mode: CredentialMode, hosted = env().BATCHDE
   return null;
 }
 
-export async function readAwsConfigRow(db: DbOrTx, organizationId: string): Promise<AwsConfigRow | null> {
-  return db.awsBackendConfig.findUnique({ where: { organizationId } });
+/** The stored row, with the organization's external ID beside it. */
+export async function readAwsConfigRow(
+  db: DbOrTx,
+  organizationId: string,
+): Promise<(AwsConfigRow & { externalId: string | null }) | null> {
+  const row = await db.awsBackendConfig.findUnique({
+    where: { organizationId },
+    include: { organization: { select: { awsExternalId: true } } },
+  });
+  if (!row) return null;
+  const { organization, ...config } = row;
+  return { ...config, externalId: organization.awsExternalId };
 }

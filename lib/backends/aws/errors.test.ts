@@ -2,6 +2,7 @@
 // failures in plain words without the secret, throttling retried by the SDK. The SDK calls are
 // stubbed with aws-sdk-client-mock, except for the retry test: the mock replaces `send` itself,
 // retry middleware included, so that one answers over real HTTP from a local server instead.
+// On a hosted install, failed connections to an endpoint override are told without detail.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BatchClient, ClientException, DescribeJobQueuesCommand, ServerException } from "@aws-sdk/client-batch";
@@ -9,9 +10,11 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { OrgContext } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
+import { REFUSED_ADDRESS_CODE, REFUSED_ADDRESS_ERROR } from "@/lib/net/address-policy";
 import { awsBackend } from ".";
 import { createAwsClients, MAX_ATTEMPTS } from "./clients";
 import type { AwsConfig } from "./config";
+import { classifyAwsError, toAppError } from "./errors";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const config: AwsConfig = {
@@ -201,5 +204,54 @@ describe("the AWS backend's clients retry throttling", () => {
     } finally {
       clients.destroy();
     }
+  });
+});
+
+describe("a hosted install's failed connections to an endpoint override", () => {
+  const site = { service: "AWS Batch", region: "eu-west-1", endpoint: "https://batch.tenant.example:6379" };
+  const opaque = {
+    kind: "network",
+    message:
+      "AWS Batch in eu-west-1 could not connect to the endpoint. Check the endpoint override, and that it is reachable from the internet.",
+  };
+  const failed = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields);
+  const cases: [string, Error][] = [
+    ["refused", failed("connect ECONNREFUSED 10.1.2.3:6379", { code: "ECONNREFUSED", errno: -111, port: 6379 })],
+    ["reset", failed("socket hang up 10.1.2.3:6379", { code: "ECONNRESET" })],
+    ["a connect timeout", failed("connect ETIMEDOUT 10.1.2.3:6379", { code: "ETIMEDOUT" })],
+    ["the SDK's timeout", failed("no connection to 10.1.2.3:6379 within 5000 ms", { name: "TimeoutError" })],
+    [
+      "a certificate for another name",
+      failed("Hostname/IP does not match certificate's altnames: IP: 10.1.2.3 is not in the cert's list", {
+        code: "ERR_TLS_CERT_ALTNAME_INVALID",
+      }),
+    ],
+    ["a self-signed certificate", failed("self-signed certificate in chain", { code: "SELF_SIGNED_CERT_IN_CHAIN" })],
+    [
+      "a port that does not speak TLS",
+      failed("SSL routines:ssl3_get_record:wrong version number", { code: "ERR_SSL_WRONG_VERSION_NUMBER" }),
+    ],
+    ["anything else without an answer", failed("read 10.1.2.3:6379 failed", {})],
+  ];
+
+  it.each(cases)("%s: says only that it could not connect", (_, error) => {
+    expect(classifyAwsError(error, { ...site, hosted: true })).toEqual(opaque);
+    // Self-hosted, and AWS's own endpoints when hosted, keep the detail that helps fix it.
+    expect(classifyAwsError(error, site).message).toContain(error.message);
+    expect(classifyAwsError(error, { ...site, endpoint: undefined, hosted: true }).message).toContain(error.message);
+  });
+
+  it("says an address it refused to connect to is refused, and nothing more", () => {
+    const refused = failed(REFUSED_ADDRESS_ERROR, { code: REFUSED_ADDRESS_CODE });
+    expect(classifyAwsError(refused, { ...site, hosted: true })).toEqual({
+      kind: "network",
+      message: `AWS Batch in eu-west-1 could not be reached: ${REFUSED_ADDRESS_ERROR}.`,
+    });
+    expect(toAppError(refused, { ...site, hosted: true })).toBeInstanceOf(AppError);
+  });
+
+  it("keeps the endpoint's own answers: it is a public server the tenant chose", () => {
+    const answer = new ServerException({ message: "Internal failure", $metadata: { httpStatusCode: 500 } });
+    expect(classifyAwsError(answer, { ...site, hosted: true }).message).toContain("Internal failure");
   });
 });

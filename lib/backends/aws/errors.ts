@@ -7,14 +7,18 @@
 //   credentials  keys unknown, signature refused, token expired, no credentials found
 //   region       a region the SDK or AWS does not accept
 //   dns          the service's host name does not resolve
-//   network      refused, reset, timed out
+//   network      refused, reset, timed out, TLS failed; or, on a hosted install, an endpoint
+//                override that resolves to an address of this network (address-policy.ts)
 //   throttled    still throttled after every retry
 //   server       ServerException or another 5xx
 //
 // Messages never carry a secret: the SDK does not put one in its errors, and every message is
-// scrubbed of the configured secret all the same.
+// scrubbed of the configured secret all the same. On a hosted install a failed connection to an
+// endpoint override is told without the address, port or error code: otherwise the messages
+// would map this network's hosts and ports for whoever sets the override.
 
 import { AppError } from "@/lib/errors";
+import { REFUSED_ADDRESS_CODE, REFUSED_ADDRESS_ERROR } from "@/lib/net/address-policy";
 import { scrub } from "@/lib/scrub";
 import { MAX_ATTEMPTS } from "./clients";
 
@@ -42,6 +46,8 @@ export interface AwsCallSite {
   endpoint?: string;
   /** Values that must never appear in a message (the secret access key). */
   secrets?: (string | undefined)[];
+  /** A hosted install: connection failures on an endpoint override are told without detail. */
+  hosted?: boolean;
 }
 
 interface SdkErrorLike {
@@ -88,7 +94,10 @@ const NETWORK_CODES = new Set([
   "CERT_HAS_EXPIRED",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  REFUSED_ADDRESS_CODE,
 ]);
+/** Node's and OpenSSL's TLS failures (ERR_TLS_CERT_ALTNAME_INVALID, SELF_SIGNED_CERT_IN_CHAIN…). */
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_)|CERT|^UNABLE_TO_|^HOSTNAME_MISMATCH$/;
 const NOT_FOUND = /does not exist|not found|cannot be found|can't be found|could not be found|no such/i;
 
 /** Network errors may arrive wrapped (AggregateError for dual-stack connects, `cause`). */
@@ -98,7 +107,9 @@ function networkCode(error: SdkErrorLike): string | undefined {
   while (current && typeof current === "object" && !seen.has(current)) {
     seen.add(current);
     const e = current as SdkErrorLike & { errors?: unknown[] };
-    if (typeof e.code === "string" && (DNS_CODES.has(e.code) || NETWORK_CODES.has(e.code))) return e.code;
+    if (typeof e.code === "string" && (DNS_CODES.has(e.code) || NETWORK_CODES.has(e.code) || TLS_CODE.test(e.code))) {
+      return e.code;
+    }
     current = e.errors?.[0] ?? e.cause;
   }
   return undefined;
@@ -111,8 +122,17 @@ export function classifyAwsError(error: unknown, site: AwsCallSite): AwsFailure 
   const where = `${site.service} in ${site.region}`;
   const target = site.endpoint ? ` at ${site.endpoint}` : "";
   const status = e.$metadata?.httpStatusCode;
+  // Where the server connected because a tenant said so, the network's answers stay here.
+  const opaque = Boolean(site.hosted && site.endpoint);
+  const unreachable = {
+    kind: "network" as const,
+    message: `${where} could not connect to the endpoint. Check the endpoint override, and that it is reachable from the internet.`,
+  };
 
   const code = networkCode(e);
+  if (code === REFUSED_ADDRESS_CODE) {
+    return { kind: "network", message: `${where} could not be reached: ${REFUSED_ADDRESS_ERROR}.` };
+  }
   if (code && DNS_CODES.has(code)) {
     return {
       kind: "dns",
@@ -120,6 +140,7 @@ export function classifyAwsError(error: unknown, site: AwsCallSite): AwsFailure 
     };
   }
   if (code || name === "TimeoutError" || name === "RequestTimeout") {
+    if (opaque) return unreachable;
     return {
       kind: "network",
       message: `${where} could not be reached${target}: ${detail}. Check ${site.endpoint ? "the endpoint override and " : ""}this server's network.`,
@@ -149,6 +170,8 @@ export function classifyAwsError(error: unknown, site: AwsCallSite): AwsFailure 
       message: `${where} answered with an internal error${target}: ${detail}. Try again later.`,
     };
   }
+  // No HTTP answer and nothing known: a connection-level failure of some other kind.
+  if (opaque && status === undefined) return unreachable;
   return { kind: "network", message: `${where} could not be reached${target}: ${name}: ${detail}` };
 }
 

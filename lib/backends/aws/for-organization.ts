@@ -46,7 +46,7 @@ export async function clientsOf(db: DbOrTx, organizationId: string, configStamp:
   if (cached) return cached;
   const row = await readAwsConfigRow(db, organizationId);
   if (!row) return clientsOf(db, organizationId, null);
-  return cachedAwsClients(organizationId, configStamp, () => openAwsConfig(row));
+  return cachedAwsClients(organizationId, configStamp, () => openAwsConfig(row, row.externalId));
 }
 
 /** The AWS clients of an organization on AWS Batch, or null when it runs on the built-in engine. */

@@ -1,8 +1,10 @@
 // The AWS configuration a submitted form stands for: its fields, plus the stored secret when
-// the secret field was left blank for the same access key. Shared by save and test, so "Test
-// connection" tests exactly what "Save" would store.
+// the secret field was left blank for the same access key, plus the organization's generated
+// external ID (never one from the form). Shared by save and test, so "Test connection" tests
+// exactly what "Save" would store.
 import type { AwsConfig, AwsConfigRow } from "@/lib/backends/aws/config";
 import { defaultChainProblem, openAwsConfig } from "@/lib/backends/aws/config";
+import { typedExternalIdProblem } from "@/lib/backends/aws/external-id";
 import { invalid } from "@/lib/errors";
 import type { BackendSettingsInput } from "./schemas";
 
@@ -12,10 +14,19 @@ export interface ResolvedAwsConfig {
   secretChanged: boolean;
 }
 
-export function resolveAwsConfig(input: BackendSettingsInput, stored: AwsConfigRow | null): ResolvedAwsConfig {
+/** `externalId`: the organization's own (ensureAwsExternalId), sent when the role is assumed. */
+export function resolveAwsConfig(
+  input: BackendSettingsInput,
+  stored: AwsConfigRow | null,
+  externalId: string,
+): ResolvedAwsConfig {
   const mode = input.credentialMode;
   const hosted = defaultChainProblem(mode);
   if (hosted) throw invalid(hosted, { credentialMode: [hosted] });
+  // A form from before the ID was generated, or a hand-made request: refused rather than
+  // silently dropped, so whoever typed it learns which ID the trust policy must name. Not a
+  // field error: the form has no such field to show it beside.
+  if (input.externalId && input.externalId !== externalId) throw invalid(typedExternalIdProblem(externalId));
 
   const usesKeys = mode === "keys" || (mode === "assume-role" && input.accessKeyId !== "");
   let secretAccessKey: string | undefined;
@@ -38,9 +49,7 @@ export function resolveAwsConfig(input: BackendSettingsInput, stored: AwsConfigR
       region: input.region,
       credentialMode: mode,
       ...(usesKeys ? { accessKeyId: input.accessKeyId, secretAccessKey } : {}),
-      ...(mode === "assume-role"
-        ? { roleArn: input.roleArn, ...(input.externalId ? { externalId: input.externalId } : {}) }
-        : {}),
+      ...(mode === "assume-role" ? { roleArn: input.roleArn, externalId } : {}),
       ...(input.batchEndpoint ? { batchEndpoint: input.batchEndpoint } : {}),
       ...(input.logsEndpoint ? { logsEndpoint: input.logsEndpoint } : {}),
     },

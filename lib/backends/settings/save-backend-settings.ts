@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { invalidateAwsClients } from "@/lib/backends/aws/clients";
 import { type PublicAwsConfig, publicAwsConfig, sealAwsSecret } from "@/lib/backends/aws/config";
+import { ensureAwsExternalId } from "@/lib/backends/aws/external-id";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { resolveAwsConfig } from "./resolve-aws-config";
 import type { BackendSettingsInput } from "./schemas";
@@ -33,7 +34,8 @@ export async function saveBackendSettings(ctx: OrgContext, input: BackendSetting
       });
       return { backend: "builtin" as const, aws: stored ? publicAwsConfig(stored) : null };
     }
-    const { config, secretChanged } = resolveAwsConfig(input, stored);
+    const externalId = await ensureAwsExternalId(tx, organizationId);
+    const { config, secretChanged } = resolveAwsConfig(input, stored, externalId);
     const secretAccessKeySealed =
       config.secretAccessKey === undefined
         ? null
@@ -46,7 +48,6 @@ export async function saveBackendSettings(ctx: OrgContext, input: BackendSetting
       accessKeyId: config.accessKeyId ?? null,
       secretAccessKeySealed,
       roleArn: config.roleArn ?? null,
-      externalId: config.externalId ?? null,
       batchEndpoint: config.batchEndpoint ?? null,
       logsEndpoint: config.logsEndpoint ?? null,
     };

@@ -1,15 +1,17 @@
 // Settings → Backend: the form's shape. Every field arrives as text from the form; the AWS
 // fields are checked only when the organization is to run on AWS. The secret access key is
 // write-only: left blank, the stored one is kept (save-backend-settings.ts decides whether one
-// is needed).
+// is needed). There is no external ID to enter: Batchdeck generates it (external-id.ts), and
+// one sent all the same is refused by resolve-aws-config.ts, which knows the organization's.
+import { isIP } from "node:net";
 import { z } from "zod";
 import { CREDENTIAL_MODES } from "@/lib/backends/aws/config";
 import { env } from "@/lib/env";
+import { isForbiddenAddress } from "@/lib/net/address-policy";
 
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCESS_KEY_ID_PATTERN = /^[A-Z0-9]{16,128}$/;
 const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 
 const text = (max: number) => z.string().trim().max(max, `Must be at most ${max} characters.`).optional().default("");
 
@@ -30,6 +32,7 @@ export const backendSettingsInput = z
       .default("")
       .transform((s) => s.replace(/[\r\n]+$/, "")),
     roleArn: text(2048),
+    // Not a setting: accepted here only so that resolve-aws-config.ts can refuse it in words.
     externalId: text(1224),
     batchEndpoint: text(2048),
     logsEndpoint: text(2048),
@@ -46,9 +49,6 @@ export const backendSettingsInput = z
       if (!ROLE_ARN_PATTERN.test(input.roleArn)) {
         issue("roleArn", "Enter a role ARN such as arn:aws:iam::123456789012:role/batchdeck.");
       }
-      if (input.externalId && !EXTERNAL_ID_PATTERN.test(input.externalId)) {
-        issue("externalId", "An external id is 2 to 1224 letters, digits and +=,.@:/- characters.");
-      }
     }
     for (const field of ["batchEndpoint", "logsEndpoint"] as const) {
       const problem = input[field] ? endpointProblem(input[field], env().BATCHDECK_HOSTED) : null;
@@ -61,9 +61,9 @@ export type BackendSettingsInput = z.output<typeof backendSettingsInput>;
 /**
  * On a hosted install the server sends signed requests wherever an organization's admin points
  * it, so there the endpoint must be https and must not name this network's own addresses
- * (loopback, private and link-local ranges, where cloud metadata services live). A host name
- * that resolves to such an address is not caught here; the network's egress rules are the
- * real fence.
+ * (loopback, private and link-local ranges, where cloud metadata services live). This is the
+ * early answer, by the name as typed; a host name that resolves to such an address is refused
+ * when the clients connect (lib/backends/aws/clients.ts checks every address it resolves to).
  */
 export function endpointProblem(value: string, hosted: boolean): string | null {
   let url: URL;
@@ -84,23 +84,6 @@ export function endpointProblem(value: string, hosted: boolean): string | null {
 
 function isInternalHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal")) return true;
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)?.slice(1).map(Number);
-  if (v4) {
-    const [a = 0, b = 0] = v4;
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  // IPv6 literals: loopback, unspecified, unique-local (fc00::/7), link-local (fe80::/10), mapped v4.
-  return (
-    host.includes(":") &&
-    (host === "::1" || host === "::" || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith("::ffff:"))
-  );
+  if (isIP(host) !== 0) return isForbiddenAddress(host);
+  return host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal");
 }

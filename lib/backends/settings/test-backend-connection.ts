@@ -10,6 +10,7 @@ import type { OrgContext } from "@/lib/auth/context";
 import { type AwsClients, createAwsClients } from "@/lib/backends/aws/clients";
 import type { AwsConfig } from "@/lib/backends/aws/config";
 import { type AwsFailureKind, classifyAwsError } from "@/lib/backends/aws/errors";
+import { ensureAwsExternalId } from "@/lib/backends/aws/external-id";
 import { DEFAULT_LOG_GROUP } from "@/lib/backends/aws/logs";
 import { AppError } from "@/lib/errors";
 import { resolveAwsConfig } from "./resolve-aws-config";
@@ -46,7 +47,8 @@ export async function testBackendConnection(
     return { ok: true, message: "The built-in engine runs on this server: there is nothing to connect to." };
   }
   const stored = await ctx.db.awsBackendConfig.findUnique({ where: { organizationId: ctx.organizationId } });
-  const { config } = resolveAwsConfig(input, stored);
+  const externalId = await ensureAwsExternalId(ctx.db, ctx.organizationId);
+  const { config } = resolveAwsConfig(input, stored, externalId);
   let result: ConnectionTestResult;
   let clients: AwsClients | undefined;
   try {
@@ -93,6 +95,7 @@ async function probe(clients: AwsClients, config: AwsConfig): Promise<Connection
       region: config.region,
       endpoint: service === "AWS Batch" ? config.batchEndpoint : config.logsEndpoint,
       secrets: [config.secretAccessKey],
+      hosted: clients.hosted,
     });
     const hint = failure.kind === "permission" ? ` ${PERMISSION_HINTS[service]}` : "";
     return { ok: false, kind: failure.kind, message: `${LABELS[failure.kind]}: ${failure.message}${hint}` };
