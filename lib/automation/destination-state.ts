@@ -28,7 +28,7 @@ import {
   deleteApiDestination,
   deleteConnection,
 } from "./event-destinations";
-import { eventsArn, eventsName, parseEventsInput, text } from "./event-rules";
+import { eventsArn, eventsName, parseEventsInput, text } from "./events-input";
 import { jobStateChangeEvent } from "./job-event";
 
 /** The rule name a test event's delivery carries: no rule may be called this ("(" is not allowed). */

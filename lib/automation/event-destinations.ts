@@ -33,7 +33,7 @@ import {
   parseEventsInput,
   text,
   wholeNumber,
-} from "./event-rules";
+} from "./events-input";
 import { isForbiddenAddress } from "./webhook";
 
 export const connectionSecretContext = (id: string) => `event-connection:${id}`;

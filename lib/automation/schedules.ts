@@ -13,7 +13,7 @@ import { conflict, invalid, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { accountIdOf } from "@/lib/resources/account";
 import { isUniqueViolation } from "@/lib/resources/refs";
-import { nameWhere } from "./event-rules";
+import { nameWhere } from "./events-input";
 import {
   describeScheduleExpression,
   nextFireTimes,

@@ -19,14 +19,13 @@ import {
   disableRule,
   EVENT_RULE_STATES,
   enableRule,
-  eventsName,
   listTargetsByRule,
   type PutTargetsInput,
   putRule,
   putTargets,
   removeTargets,
-  text,
 } from "@/lib/automation/event-rules";
+import { eventsName, text } from "@/lib/automation/events-input";
 import { AppError, conflict, invalid } from "@/lib/errors";
 
 const refresh = <T>(value: T): T => {
