@@ -61,6 +61,14 @@ const schema = z.object({
   // Retention defaults for organizations that have not chosen (Settings → Retention); 0 keeps forever.
   BATCHDECK_RETENTION_JOB_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   BATCHDECK_RETENTION_LOG_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  // Quotas of every organization the operator has not given its own (lib/quotas/); 0: unlimited.
+  BATCHDECK_QUOTA_RUNNING_VCPUS: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  BATCHDECK_QUOTA_WAITING_JOBS: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+  BATCHDECK_QUOTA_ARRAY_SIZE: z.coerce.number().int().min(0).max(10_000).default(0),
+  BATCHDECK_QUOTA_SUBMIT_RATE: z.coerce.number().min(0).max(1_000_000).default(0),
+  // The bucket's size; 0: one second's worth of the rate (at least 1).
+  BATCHDECK_QUOTA_SUBMIT_BURST: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  BATCHDECK_QUOTA_LOG_BYTES: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -22,7 +22,10 @@ export async function ensureFirstAdmin(
     // Two processes racing on first start: the loser sees the winner's user and stops.
     if ((await tx.user.count()) > 0) return null;
     const userId = newId();
-    await tx.user.create({ data: { id: userId, email: opts.email.toLowerCase(), name: "Admin", passwordHash } });
+    // The first admin installed Batchdeck: they are its operator too (lib/operator/).
+    await tx.user.create({
+      data: { id: userId, email: opts.email.toLowerCase(), name: "Admin", passwordHash, isOperator: true },
+    });
     const org = await createOrganization(tx, {
       name: opts.organizationName ?? "Default",
       adminUserId: userId,
