@@ -23,6 +23,9 @@ const EXPECTED: Record<Permission, Role[]> = {
   "backend.manage": ["admin"],
   "retention.manage": ["admin"],
   "audit.view": ["admin"],
+  // Issue 16: usage is read by those who run and pay for the work; quotas by admins.
+  "usage.view": ["admin", "developer"],
+  "quotas.view": ["admin"],
   "accessKeys.revokeAny": ["admin"],
 };
 

@@ -34,6 +34,13 @@ export const PERMISSIONS = {
   /** Settings → Retention: how long finished jobs and their logs are kept. */
   "retention.manage": ADMIN,
   "audit.view": ADMIN,
+  /**
+   * The Usage page: vCPU, memory and GPU time by day, queue, definition, share and submitter.
+   * Those who run the organization's work and pay for it; submitters see their own jobs.
+   */
+  "usage.view": MANAGERS,
+  /** Settings → Quotas: the organization's quotas (set by the install's operator) and usage. */
+  "quotas.view": ADMIN,
   "accessKeys.revokeAny": ADMIN,
 } as const satisfies Record<string, readonly Role[]>;
 
