@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { MobileMenu } from "@/components/shell/mobile-menu";
 import { Nav, type NavItem } from "@/components/shell/nav";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
+import { isOperator } from "@/lib/auth/operator";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { listMyOrganizations } from "@/lib/organizations/list-my-organizations";
@@ -23,7 +24,12 @@ const NAV: NavItem[] = [
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const ctx = await pageContext();
-  const organizations = await listMyOrganizations(ctx.db, ctx.user.id);
+  const [organizations, operator] = await Promise.all([
+    listMyOrganizations(ctx.db, ctx.user.id),
+    isOperator(ctx.db, ctx.user.id),
+  ]);
+  // The install's operator has one more page: every organization's quotas and usage.
+  const nav = operator ? [...NAV, { href: "/operator", label: "Operator", available: true }] : NAV;
   return (
     <div className="min-h-screen md:flex">
       <aside className="relative border-b border-slate-200 bg-white p-4 md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-r md:border-b-0">
@@ -32,7 +38,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <div className="mb-4">
             <OrgSwitcher current={ctx.organizationId} organizations={organizations} />
           </div>
-          <Nav items={NAV} />
+          <Nav items={nav} />
           <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
             <div className="truncate font-medium text-slate-800" title={ctx.user.email}>
               {ctx.user.email}

@@ -8,6 +8,7 @@ import { runOperation } from "@/lib/api/v1-handler";
 import { actionRegistry } from "@/lib/auth/action";
 import type { OrgContext } from "@/lib/auth/context";
 import { executeOperation } from "@/lib/auth/operation";
+import { executeOperatorAction, operatorActionRegistry } from "@/lib/auth/operator";
 import type { Role } from "@/lib/auth/permissions";
 import { publicActionRegistry } from "@/lib/auth/public-action";
 import { AppError } from "@/lib/errors";
@@ -67,6 +68,9 @@ const ACTIONS: Record<string, Role[]> = {
   "secrets.put": MANAGERS,
   "secrets.delete": MANAGERS,
 };
+
+/** The install operator's actions (operatorAction): no organization role may call them. */
+const OPERATOR_ACTIONS = ["operator.saveQuotas"];
 
 const OPERATIONS: Record<string, Role[]> = {
   CreateComputeEnvironment: ADMIN,
@@ -139,12 +143,17 @@ const UNWRAPPED_ACTIONS = new Set([
 const actionModules = import.meta.glob("/app/**/actions.ts");
 
 describe("every server action module", () => {
-  it("registers each exported action through orgAction or publicAction, or is a known unwrapped one", async () => {
+  it("registers each exported action through orgAction, operatorAction or publicAction, or is a known unwrapped one", async () => {
     const unexplained: string[] = [];
+    const registered = () => [
+      ...actionRegistry.keys(),
+      ...operatorActionRegistry.keys(),
+      ...publicActionRegistry.keys(),
+    ];
     for (const [path, load] of Object.entries(actionModules)) {
-      const before = new Set([...actionRegistry.keys(), ...publicActionRegistry.keys()]);
+      const before = new Set(registered());
       const mod = (await load()) as Record<string, unknown>;
-      const added = [...actionRegistry.keys(), ...publicActionRegistry.keys()].filter((k) => !before.has(k));
+      const added = registered().filter((k) => !before.has(k));
       const exported = Object.entries(mod).filter(([, v]) => typeof v === "function");
       const plain = exported.filter(([name]) => !UNWRAPPED_ACTIONS.has(name));
       if (plain.length !== added.length)
@@ -157,6 +166,7 @@ describe("every server action module", () => {
 
   it("has a row in this matrix for every registered action, and no row without an action", () => {
     expect([...actionRegistry.keys()].sort()).toEqual(Object.keys(ACTIONS).sort());
+    expect([...operatorActionRegistry.keys()].sort()).toEqual(OPERATOR_ACTIONS);
   });
 });
 
@@ -207,6 +217,20 @@ describe("each role against each action and operation (SQLite)", () => {
       }
     }
     expect(got).toEqual(ACTIONS);
+  });
+
+  it("operator actions: refused to every organization role, the admin's included", async () => {
+    for (const load of Object.values(actionModules)) await load();
+    for (const [name, def] of operatorActionRegistry) {
+      for (const role of ["admin", "developer", "submitter"] as const) {
+        const ctx = contexts[role];
+        expect([name, role, await outcome(() => executeOperatorAction(def, ctx, {}))]).toEqual([
+          name,
+          role,
+          "FORBIDDEN",
+        ]);
+      }
+    }
   });
 
   it("/v1 operations: allowed exactly for DESIGN.md's roles", async () => {

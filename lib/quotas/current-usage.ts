@@ -1,0 +1,42 @@
+// What an organization uses right now of each quota that is a level (not a rate): the vCPUs its
+// jobs hold on the built-in engine and the jobs it has waiting. Settings → Quotas shows them
+// against the quotas; the operator's page shows them for every organization in two queries.
+import { Prisma } from "@/generated/sqlite/client";
+import { CANCELLABLE_STATUSES, ON_HOST_STATUSES } from "@/lib/batch/states";
+import type { Db } from "@/lib/db";
+
+export interface QuotaUsageNow {
+  runningVcpus: number;
+  waitingJobs: number;
+}
+
+/**
+ * Usage per organization (all of them when `organizationIds` is absent); an organization with
+ * nothing running or waiting is absent from the map. Waiting jobs are counted as the quota
+ * counts them: an array's children, not its parent.
+ */
+export async function quotaUsageNow(db: Db, organizationIds?: string[]): Promise<Map<string, QuotaUsageNow>> {
+  if (organizationIds?.length === 0) return new Map();
+  const scope = organizationIds ? Prisma.sql`AND "organizationId" IN (${Prisma.join(organizationIds)})` : Prisma.empty;
+  const [held, waiting] = await Promise.all([
+    db.$queryRaw<{ organizationId: string; vcpus: number | null }[]>`
+      SELECT "organizationId", SUM("vcpus") AS "vcpus" FROM "Job"
+      WHERE "status" IN (${Prisma.join(ON_HOST_STATUSES)}) ${scope}
+      GROUP BY "organizationId"`,
+    db.$queryRaw<{ organizationId: string; n: bigint | number }[]>`
+      SELECT "organizationId", COUNT(*) AS "n" FROM "Job"
+      WHERE "status" IN (${Prisma.join(CANCELLABLE_STATUSES)}) AND NOT ("arraySize" IS NOT NULL AND "arrayParentId" IS NULL) ${scope}
+      GROUP BY "organizationId"`,
+  ]);
+  const out = new Map<string, QuotaUsageNow>();
+  const entry = (id: string) => {
+    const found = out.get(id);
+    if (found) return found;
+    const created = { runningVcpus: 0, waitingJobs: 0 };
+    out.set(id, created);
+    return created;
+  };
+  for (const r of held) entry(r.organizationId).runningVcpus = Number(r.vcpus ?? 0);
+  for (const r of waiting) entry(r.organizationId).waitingJobs = Number(r.n);
+  return out;
+}
