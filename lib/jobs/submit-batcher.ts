@@ -20,6 +20,11 @@ import { AppError } from "@/lib/errors";
 export interface BatchWork<I, R, S> {
   /** Per-transaction state shared by the items of one batch (lookup caches). */
   newState(): S;
+  /**
+   * Runs first in each batch's transaction, with all of its items (locks every item's work
+   * will need, taken together in one order). Optional; a failure rolls the batch back.
+   */
+  prepare?(tx: RawSql, items: I[], state: S): Promise<void>;
   /** `tx` is a Prisma transaction when `needsPrisma` said so for an item of the batch. */
   run(tx: RawSql, item: I, state: S, now: number): Promise<R>;
   /** Writes the batch deferred to its end; a failure here rolls the whole batch back. */
@@ -108,6 +113,7 @@ export class TransactionBatcher<I, R, S> {
   private async items(tx: RawSql, items: I[]): Promise<Outcome<R>[]> {
     if (items.length === 0) return [];
     const state = this.work.newState();
+    if (this.work.prepare) await this.work.prepare(tx, items, state);
     const now = Date.now();
     const out: Outcome<R>[] = [];
     for (const item of items) {

@@ -7,13 +7,15 @@ import { jobArn, parseArn } from "@/lib/batch/arn";
 import { mergeParameters } from "@/lib/batch/parameters";
 import { resolveContainer } from "@/lib/batch/resolve-container";
 import { MAX_TAGS, type RetryStrategy, type SubmitJobInput } from "@/lib/batch/shapes/jobs";
-import { STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
+import { CANCELLABLE_STATUSES, STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
 import { type Db, providerOf } from "@/lib/db";
 import type { RawSql } from "@/lib/db/direct";
 import { wakeEngine } from "@/lib/db/engine-wake";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
 import { newJobId } from "@/lib/ids";
+import { checkSubmitQuotas } from "@/lib/quotas/submit-quotas";
+import { lockWaitingJobs, newWaitingLedger, reserveWaitingJobs, type WaitingLedger } from "@/lib/quotas/waiting-jobs";
 import { accountIdOf } from "@/lib/resources/account";
 import { type JobDefinitionRow, resolveJobDefinition } from "@/lib/resources/job-definitions/resolve-job-definition";
 import { type JobQueueRow, resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
@@ -43,15 +45,19 @@ function json<T>(text: string | null | undefined): T | undefined {
 /**
  * SubmitJob. Arrays (up to 10,000 children) get a transaction of their own; other submissions
  * go through a group-commit batcher, each still all-or-nothing (lib/jobs/submit-batcher.ts).
+ * The organization's quotas come first (lib/quotas/submit-quotas.ts: array size, SubmitJob
+ * rate); its "Jobs waiting" quota is counted in the transaction that inserts.
  */
 export async function submitJob(ctx: OrgContext, input: SubmitJobInput): Promise<SubmitJobResult> {
-  if (input.arrayProperties) return submitAlone(ctx, input);
-  const result = await batcherFor(ctx.db).submit({ ctx, input });
+  const { maxWaitingJobs } = await checkSubmitQuotas(ctx, input);
+  if (input.arrayProperties) return submitAlone(ctx, input, { maxWaitingJobs });
+  const result = await batcherFor(ctx.db).submit({ ctx, input, maxWaitingJobs });
   wakeEngine(ctx.db, "jobs");
   return result;
 }
 
-type SubmitItem = { ctx: OrgContext; input: SubmitJobInput };
+/** `maxWaitingJobs`: the organization's "Jobs waiting" quota (0: unlimited). */
+type SubmitItem = { ctx: OrgContext; input: SubmitJobInput; maxWaitingJobs: number };
 const batchers = new WeakMap<Db, TransactionBatcher<SubmitItem, SubmitJobResult, SubmitCache>>();
 
 function batcherFor(db: Db): TransactionBatcher<SubmitItem, SubmitJobResult, SubmitCache> {
@@ -62,8 +68,14 @@ function batcherFor(db: Db): TransactionBatcher<SubmitItem, SubmitJobResult, Sub
       db,
       {
         newState: newBatchState,
+        // The advisory locks of the organizations with a waiting-jobs quota, in one order.
+        prepare: async (tx, items, cache) => {
+          const limited = items.filter((i) => i.maxWaitingJobs > 0).map((i) => i.ctx.organizationId);
+          if (limited.length > 0) await lockWaitingJobs(tx, provider, waitingOf(cache), limited);
+        },
         finish: flushDeferred,
-        run: (tx, { ctx, input }, cache, now) => submitInTransaction(tx, ctx, input, { provider, now, cache }),
+        run: (tx, { ctx, input, maxWaitingJobs }, cache, now) =>
+          submitInTransaction(tx, ctx, input, { provider, now, cache, maxWaitingJobs }),
         // Dependencies are planned with Prisma's model API; a job without any is raw SQL only.
         needsPrisma: ({ input }) => (input.dependsOn?.length ?? 0) > 0,
       },
@@ -86,6 +98,13 @@ export interface SubmitCache {
   queues: Map<string, JobQueueRow>;
   definitions: Map<string, JobDefinitionRow>;
   deferred?: { jobs: { common: JobCommon; row: JobRowInsert }[]; audits: AuditEntry[] };
+  /** Waiting jobs per organization as this transaction counts them (lib/quotas/waiting-jobs.ts). */
+  waiting?: WaitingLedger;
+}
+
+function waitingOf(cache: SubmitCache): WaitingLedger {
+  cache.waiting ??= newWaitingLedger();
+  return cache.waiting;
 }
 
 export const newSubmitCache = (): SubmitCache => ({ queues: new Map(), definitions: new Map() });
@@ -102,6 +121,8 @@ export interface SubmitOptions {
   provider: "sqlite" | "postgresql";
   now: number;
   cache?: SubmitCache;
+  /** The organization's "Jobs waiting" quota; 0 or absent: unlimited, nothing is counted. */
+  maxWaitingJobs?: number;
 }
 
 /**
@@ -203,6 +224,11 @@ export async function submitInTransaction(
     consumableResources: JSON.stringify(consumables.list),
   };
   const rows = buildRows(jobId, arraySize, plan.parent, plan.children, now);
+  // The last check before the first write: the jobs this submission adds to those waiting.
+  if (opts.maxWaitingJobs && opts.maxWaitingJobs > 0) {
+    const adding = rows.filter((r) => r.arraySize === null && WAITING.has(r.status)).length;
+    await reserveWaitingJobs(tx, opts.provider, waitingOf(cache), organizationId, opts.maxWaitingJobs, adding);
+  }
   const [only] = rows;
   // A job with consumable resources goes in at once: its counting rows refer to it.
   if (cache.deferred && only && rows.length === 1 && plan.edges.length === 0 && consumables.rows.length === 0) {
@@ -242,13 +268,24 @@ export async function submitInTransaction(
 }
 
 /** An array job in its own transaction: up to 10,000 children are a batch by themselves. */
-export async function submitAlone(ctx: OrgContext, input: SubmitJobInput): Promise<SubmitJobResult> {
+export async function submitAlone(
+  ctx: OrgContext,
+  input: SubmitJobInput,
+  quotas: { maxWaitingJobs?: number } = {},
+): Promise<SubmitJobResult> {
   const provider = providerOf(ctx.db);
   // A 10,000-child array with per-child dependencies writes tens of thousands of rows.
-  return writeTransaction(ctx.db, { timeout: 60_000, maxWait: 30_000, wakeEngine: "jobs" }, (tx) =>
-    submitInTransaction(tx, ctx, input, { provider, now: Date.now() }),
-  );
+  const maxWaitingJobs = quotas.maxWaitingJobs ?? 0;
+  return writeTransaction(ctx.db, { timeout: 60_000, maxWait: 30_000, wakeEngine: "jobs" }, async (tx) => {
+    const cache = newSubmitCache();
+    // The organization's lock first, as a batch takes it, before any row lock of the planning.
+    if (maxWaitingJobs > 0) await lockWaitingJobs(tx, provider, waitingOf(cache), [ctx.organizationId]);
+    return submitInTransaction(tx, ctx, input, { provider, now: Date.now(), cache, maxWaitingJobs });
+  });
 }
+
+/** The statuses a row counts against "Jobs waiting" in (an array's parent row never counts). */
+const WAITING: ReadonlySet<string> = new Set(CANCELLABLE_STATUSES);
 
 type Start = Pick<JobRowInsert, "status" | "statusReason" | "runnableAt" | "stoppedAt">;
 

@@ -10,6 +10,7 @@ import type { Db } from "@/lib/db";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { forgetQuotas } from "./quota-cache";
 
 export const QUOTA_NAMES = [
   "maxRunningVcpus",
@@ -158,5 +159,7 @@ export async function saveQuotas(
       details: { ...input },
     });
   });
+  // This web server reads the new quotas at once; the others within their cache's 2 s.
+  forgetQuotas(db, organizationId);
   return getQuotaSettings(db, organizationId);
 }

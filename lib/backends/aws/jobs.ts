@@ -29,6 +29,7 @@ import {
 } from "@/lib/batch/shapes/jobs";
 import type { Db } from "@/lib/db";
 import { AppError, forbidden } from "@/lib/errors";
+import { checkSubmitQuotas } from "@/lib/quotas/submit-quotas";
 import { auditAws, callBatch, mapLimit } from "./call";
 import type { AwsClients } from "./clients";
 import { toJobDetail, toJobSummary } from "./shapes";
@@ -40,6 +41,9 @@ export const BULK_CONCURRENCY = 5;
 type StopKind = "CANCEL" | "TERMINATE";
 
 export async function submitJob(clients: AwsClients, ctx: OrgContext, input: SubmitJobInput) {
+  // Batchdeck's own quotas on its API (array size, SubmitJob rate) hold before the request is
+  // relayed; "Jobs waiting" does not apply on AWS (lib/quotas/submit-quotas.ts).
+  await checkSubmitQuotas(ctx, input);
   const tags: Record<string, string> = { ...input.tags };
   delete tags[SUBMITTED_BY_TAG];
   // A job already at AWS's tag limit keeps the caller's tags; it is then stoppable by managers only.
