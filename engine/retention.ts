@@ -12,10 +12,23 @@
 //         and every child are finished and nothing unfinished depends on any of them (children
 //         first, in batches, the parent last, so an interrupted run leaves the parent to finish
 //         the job next time and never an orphaned child).
+//   log bytes: an organization with a "Log bytes kept" quota (OrganizationQuota.maxLogBytes,
+//         lib/quotas) whose stored logs (LogChunk bytes of all its jobs) are over it loses the
+//         logs of its oldest finished jobs (by stoppedAt, then id) until it is at or under the
+//         quota again; never an unfinished job's, whose bytes still count. Measuring reads every
+//         chunk of the organization, so each organization with a quota is measured at most every
+//         logQuotaEveryMs (a few minutes), and again at the next run while a run was cut short
+//         with the organization still over. The jobs it purges move the same mark as the purge by
+//         age (logsPurgedThrough: every finished job stopped at or before it has no logs), never
+//         past a minute ago, since a job's outcome may commit a little after its stoppedAt.
 import { TERMINAL_STATUSES } from "@/lib/batch/states";
 import type { Db, Tx } from "@/lib/db";
+import { direct } from "@/lib/db/direct";
+import { type Provider, providerOf } from "@/lib/db/provider";
 import { writeTransaction } from "@/lib/db/write-transaction";
+import { effectiveQuotasByOrganization } from "@/lib/quotas/quotas";
 import { DAY_MS, effectiveRetention, type RetentionDays } from "@/lib/retention/days";
+import { deleteFinishedJobLogs, jobLogBytes, organizationLogBytes } from "@/lib/retention/log-bytes";
 
 export const RETENTION_BATCH = 500;
 
@@ -30,10 +43,27 @@ export interface RetentionOptions {
   pauseMs?: number;
   /** Stops early when this turns true (the engine stopping or losing leadership). */
   cancelled?: () => boolean;
+  /**
+   * How often an organization's stored log bytes are measured against its "Log bytes kept"
+   * quota (default LOG_QUOTA_EVERY_MS); 0: at every run.
+   */
+  logQuotaEveryMs?: number;
 }
 
+/** Measuring reads every log chunk of the organization: at most this often. */
+export const LOG_QUOTA_EVERY_MS = 5 * 60_000;
+/** The mark never passes this long ago: a job's outcome commits a little after its stoppedAt. */
+const MARK_LAG_MS = 60_000;
+
+/**
+ * When each organization is measured next, per database (module state: the leader calls
+ * enforceRetention once a minute with the same client; a new process measures at once).
+ */
+const nextLogMeasure = new WeakMap<object, Map<string, number>>();
+
 export interface RetentionBatch {
-  kind: "logs" | "jobs";
+  /** logBytes: logs deleted for the organization's "Log bytes kept" quota. */
+  kind: "logs" | "jobs" | "logBytes";
   organizationId: string;
   /** Jobs touched in this transaction (whose logs, or which jobs, were deleted). */
   jobs: number;
@@ -41,6 +71,7 @@ export interface RetentionBatch {
 
 export interface RetentionResult {
   batches: RetentionBatch[];
+  /** Jobs whose logs were deleted, by age or for the log bytes quota. */
   logJobs: number;
   jobsDeleted: number;
   /** False when the run stopped at maxBatches with work left. */
@@ -69,10 +100,16 @@ class Budget {
 export async function enforceRetention(db: Db, o: RetentionOptions): Promise<RetentionResult> {
   const size = Math.min(RETENTION_BATCH, Math.max(1, o.batchSize ?? RETENTION_BATCH));
   const budget = new Budget(o.maxBatches ?? 20, o.pauseMs ?? 100, o.cancelled ?? (() => false));
-  const orgs = await db.organization.findMany({
-    select: { id: true, retentionSetting: { select: { jobDays: true, logDays: true, logsPurgedThrough: true } } },
-    orderBy: { id: "asc" },
-  });
+  const [orgs, quotas] = await Promise.all([
+    db.organization.findMany({
+      select: { id: true, retentionSetting: { select: { jobDays: true, logDays: true, logsPurgedThrough: true } } },
+      orderBy: { id: "asc" },
+    }),
+    effectiveQuotasByOrganization(db),
+  ]);
+  const every = o.logQuotaEveryMs ?? LOG_QUOTA_EVERY_MS;
+  const nextMeasure = nextLogMeasure.get(db) ?? new Map<string, number>();
+  nextLogMeasure.set(db, nextMeasure);
   let complete = true;
   for (const org of orgs) {
     const days = effectiveRetention(org.retentionSetting, o.defaults);
@@ -88,6 +125,23 @@ export async function enforceRetention(db: Db, o: RetentionOptions): Promise<Ret
       complete &&= done;
     }
     if (days.jobDays > 0) complete &&= await deleteJobs(db, org.id, o.now - days.jobDays * DAY_MS, size, budget);
+    const maxLogBytes = quotas.byOrganization.get(org.id)?.maxLogBytes ?? quotas.defaults.maxLogBytes;
+    if (maxLogBytes > 0 && !budget.exhausted && o.now >= (nextMeasure.get(org.id) ?? 0)) {
+      // The mark as the purge by age left it (read afresh: it may have moved in this run).
+      const setting = await db.retentionSetting.findUnique({
+        where: { organizationId: org.id },
+        select: { logsPurgedThrough: true },
+      });
+      const done = await enforceLogBytes(db, providerOf(db), org.id, maxLogBytes, {
+        mark: Number(setting?.logsPurgedThrough ?? 0),
+        now: o.now,
+        size,
+        budget,
+      });
+      // Cut short while still over: measured again at the next run.
+      if (done) nextMeasure.set(org.id, o.now + every);
+      complete &&= done;
+    }
     if (budget.exhausted) {
       complete = false;
       break;
@@ -95,7 +149,73 @@ export async function enforceRetention(db: Db, o: RetentionOptions): Promise<Ret
   }
   const sum = (kind: RetentionBatch["kind"]) =>
     budget.batches.filter((b) => b.kind === kind).reduce((n, b) => n + b.jobs, 0);
-  return { batches: budget.batches, logJobs: sum("logs"), jobsDeleted: sum("jobs"), complete };
+  return { batches: budget.batches, logJobs: sum("logs") + sum("logBytes"), jobsDeleted: sum("jobs"), complete };
+}
+
+/**
+ * Deletes the logs of the organization's oldest finished jobs until its stored log bytes are at or
+ * under maxBytes. Returns true when they are, or when only unfinished jobs' logs are left over it;
+ * false when the budget ran out first.
+ */
+async function enforceLogBytes(
+  db: Db,
+  provider: Provider,
+  organizationId: string,
+  maxBytes: number,
+  o: { mark: number; now: number; size: number; budget: Budget },
+): Promise<boolean> {
+  const raw = direct(db);
+  let total = await organizationLogBytes(raw, provider, organizationId);
+  let mark = o.mark;
+  let cursor: { stoppedAt: number; id: string } | null = null;
+  while (total > maxBytes) {
+    if (o.budget.exhausted) return false;
+    const rows: { id: string; stoppedAt: bigint | null }[] = await db.job.findMany({
+      where: {
+        organizationId,
+        status: { in: TERMINAL },
+        stoppedAt: { gt: mark },
+        ...(cursor
+          ? { OR: [{ stoppedAt: { gt: cursor.stoppedAt } }, { stoppedAt: cursor.stoppedAt, id: { gt: cursor.id } }] }
+          : {}),
+      },
+      orderBy: [{ stoppedAt: "asc" }, { id: "asc" }],
+      take: o.size,
+      select: { id: true, stoppedAt: true },
+    });
+    // What is left over the quota is unfinished jobs' logs: nothing more is ours to delete.
+    if (rows.length === 0) return true;
+    const bytes = await jobLogBytes(
+      raw,
+      provider,
+      rows.map((r) => r.id),
+    );
+    const purge: string[] = [];
+    for (const r of rows) {
+      cursor = { stoppedAt: Number(r.stoppedAt), id: r.id };
+      const b = bytes.get(r.id) ?? 0;
+      if (b === 0) continue;
+      purge.push(r.id);
+      total -= b;
+      if (total <= maxBytes) break;
+    }
+    // Every finished job up to the cursor has no logs now; others may share its stoppedAt.
+    const next = Math.min(cursor!.stoppedAt - 1, o.now - MARK_LAG_MS);
+    const moved = next > mark ? next : null;
+    if (purge.length === 0 && moved === null) continue;
+    await db.$transaction(async (tx) => {
+      await deleteFinishedJobLogs(tx, organizationId, purge);
+      if (moved === null) return;
+      await tx.retentionSetting.upsert({
+        where: { organizationId },
+        create: { organizationId, logsPurgedThrough: moved },
+        update: { logsPurgedThrough: moved },
+      });
+    });
+    if (moved !== null) mark = moved;
+    await o.budget.spend({ kind: "logBytes", organizationId, jobs: purge.length });
+  }
+  return true;
 }
 
 /** Returns true when every log older than the cutoff is gone. */

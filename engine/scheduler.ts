@@ -15,6 +15,7 @@ import {
   type PlacementJob,
   type PlacementQueue,
   place,
+  type VcpuQuota,
 } from "@/lib/batch/placement";
 import { parseEvaluateOnExit } from "@/lib/batch/retry";
 import { TRANSITIONS } from "@/lib/batch/states";
@@ -29,6 +30,8 @@ import {
 } from "@/lib/jobs/consumable-usage";
 import { readQueueFront } from "@/lib/jobs/queue-snapshot";
 import { canMoveSql, transitionJobsSql } from "@/lib/jobs/transition-jobs";
+import { heldAgainstQuotas, runningVcpuQuotas } from "@/lib/quotas/engine-running-vcpus";
+import { effectiveQuotasByOrganization } from "@/lib/quotas/quotas";
 import type { ClaimedJob, Executor } from "./executor";
 import type { CapacityView } from "./head-of-queue";
 import { LEADER } from "./leadership";
@@ -53,6 +56,12 @@ interface Topology {
     organizationId: string;
     fairsharePolicy: Record<string, unknown> | null;
   })[];
+  /**
+   * The running-vCPU quota (OrganizationQuota.maxRunningVcpus) of each organization with queues
+   * here that has one; unlimited organizations are absent, and with none the pass reads nothing
+   * more. Read with the rest, so a changed quota applies within TOPOLOGY_TTL_MS.
+   */
+  vcpuQuotas: Map<string, number>;
 }
 
 const TOPOLOGY_TTL_MS = 1_000;
@@ -60,6 +69,8 @@ const MIN_WINDOW = 32;
 const CLAIM_CHUNK = 500;
 /** Placement rounds of one pass that leave out jobs short of consumable resources. */
 const CONSUMABLE_ROUNDS = 4;
+/** Less of a running-vCPU quota left than this fits no job (vCPUs are fractional). */
+const QUOTA_SLACK = 1e-6;
 
 /** A claimed job as the claim's read returns it (raw: 64-bit columns as number or bigint). */
 interface ClaimedRow {
@@ -128,7 +139,7 @@ export class Scheduler {
 
   private async loadTopology(now: number): Promise<Topology> {
     if (this.topology && now - this.topology.loadedAt < TOPOLOGY_TTL_MS) return this.topology;
-    const [envs, queues] = await Promise.all([
+    const [envs, queues, quotas] = await Promise.all([
       this.db.computeEnvironment.findMany({
         select: { id: true, name: true, state: true, maxVcpus: true, memoryMiB: true, gpuIds: true, tags: true },
       }),
@@ -144,9 +155,14 @@ export class Scheduler {
           schedulingPolicy: { select: { fairsharePolicy: true } },
         },
       }),
+      effectiveQuotasByOrganization(this.db),
     ]);
     this.topology = {
       loadedAt: now,
+      vcpuQuotas: runningVcpuQuotas(
+        quotas,
+        queues.map((q) => q.organizationId),
+      ),
       environments: envs.map((e) => {
         const policy = executorPolicyOf(parseJson<Record<string, string>>(e.tags, {}));
         const executor = this.executorFor(policy);
@@ -231,6 +247,8 @@ export class Scheduler {
     // The machine is full whatever the environments have free: nothing to read.
     if (host.freeVcpus <= 0 || host.freeMemoryMiB <= 0) return 0;
     const byId = new Map(environments.map((e) => [e.id, e]));
+    // What the organizations with a running-vCPU quota hold now: one grouped read, none without.
+    const quotas = await heldAgainstQuotas(direct(this.db), topology.vcpuQuotas);
     const candidates: PlacementJob[] = [];
     const queues: PlacementQueue[] = [];
     for (const q of topology.queues) {
@@ -240,7 +258,14 @@ export class Scheduler {
         return e?.enabled && e.freeMemoryMiB > 0 ? n + Math.max(0, e.freeVcpus) : n;
       }, 0);
       if (freeVcpus <= 0) continue;
-      const reach = Math.min(freeVcpus, host.freeVcpus);
+      let reach = Math.min(freeVcpus, host.freeVcpus);
+      const quota = quotas.get(q.organizationId);
+      if (quota) {
+        // Nor can a queue whose organization's jobs hold its whole quota.
+        const left = quota.maxVcpus - quota.heldVcpus;
+        if (left < QUOTA_SLACK) continue;
+        reach = Math.min(reach, left);
+      }
       // Read only as far down the queue as free capacity could reach (jobs of a quarter vCPU,
       // plus room for backfill): a busy engine frees one slot at a time and must not re-read
       // a thousand rows to fill it.
@@ -276,6 +301,7 @@ export class Scheduler {
       environments,
       candidates,
       host,
+      quotas,
       now,
     );
     if (placements.length === 0) return 0;
@@ -296,10 +322,11 @@ export class Scheduler {
     environments: PlacementEnvironment[],
     candidates: PlacementJob[],
     host: HostCapacity,
+    quotas: ReadonlyMap<string, VcpuQuota>,
     now: number,
   ): Promise<{ placements: ReturnType<typeof place>; requireConsumables: boolean }> {
     const db = direct(this.db);
-    let placements = place({ queues, environments, jobs: candidates, now, host });
+    let placements = place({ queues, environments, jobs: candidates, now, host, quotas });
     if (placements.length === 0 || !(await anyConsumableResources(db))) {
       return { placements, requireConsumables: false };
     }
@@ -319,7 +346,14 @@ export class Scheduler {
       const keptIds = new Set(kept.map((p) => p.jobId));
       for (const p of placements) if (!keptIds.has(p.jobId)) waiting.add(p.jobId);
       if (round === CONSUMABLE_ROUNDS - 1) return done;
-      placements = place({ queues, environments, jobs: candidates.filter((c) => !waiting.has(c.id)), now, host });
+      placements = place({
+        queues,
+        environments,
+        jobs: candidates.filter((c) => !waiting.has(c.id)),
+        now,
+        host,
+        quotas,
+      });
     }
     return { placements: [], requireConsumables: false };
   }

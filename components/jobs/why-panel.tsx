@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { JobStatus, TERMINAL_STATUSES } from "@/lib/batch/states";
 import type { JobExplanation, JobWaitReason } from "@/lib/jobs/explain-job";
+import { runningVcpuQuotaSentence } from "@/lib/quotas/engine-quota-words";
 import { StatusBadge } from "./status-badge";
 
 const RESOURCE: Record<string, { name: string; unit: (n: number) => string }> = {
@@ -110,6 +111,8 @@ function Reason({ reason }: { reason: JobWaitReason }) {
           jobs finish.
         </>
       );
+    case "QUOTA_RUNNING_VCPUS":
+      return reason.never ? <strong>{runningVcpuQuotaSentence(reason)}</strong> : runningVcpuQuotaSentence(reason);
     case "CONSUMABLE_RESOURCE":
       return (
         <>

@@ -234,6 +234,118 @@ describe("the engine's machine", () => {
   });
 });
 
+describe("running-vCPU quotas", () => {
+  const ids = (got: { jobId: string }[]) => got.map((p) => p.jobId);
+  const quotas = (entries: [string, number, number][]) =>
+    new Map(entries.map(([org, maxVcpus, heldVcpus]) => [org, { maxVcpus, heldVcpus }]));
+  const mine = queue("mine", 1, ["e"], { organizationId: "A" });
+  const theirs = queue("theirs", 1, ["e"], { organizationId: "B" });
+
+  it("starts no more of an organization's jobs than its quota holds, whatever the environment has", () => {
+    const jobs = Array.from({ length: 6 }, (_, i) => job(`a${i}`, "mine"));
+    const got = place({
+      queues: [mine],
+      environments: [env("e", 8, 8000)],
+      jobs,
+      now: NOW,
+      quotas: quotas([["A", 2, 0]]),
+    });
+    expect(ids(got)).toEqual(["a0", "a1"]);
+    // What its running jobs hold counts: one more fits.
+    const later = place({
+      queues: [mine],
+      environments: [env("e", 8, 8000)],
+      jobs,
+      now: NOW,
+      quotas: quotas([["A", 2, 1]]),
+    });
+    expect(ids(later)).toEqual(["a0"]);
+    // Held to the last vCPU: nothing.
+    expect(
+      place({ queues: [mine], environments: [env("e", 8, 8000)], jobs, now: NOW, quotas: quotas([["A", 2, 2]]) }),
+    ).toEqual([]);
+  });
+
+  it("leaves the room to other organizations, with or without a quota", () => {
+    const got = place({
+      queues: [mine, theirs],
+      environments: [env("e", 8, 8000)],
+      jobs: [job("a0", "mine"), job("a1", "mine"), job("a2", "mine"), job("b0", "theirs"), job("b1", "theirs")],
+      now: NOW,
+      quotas: quotas([["A", 1, 0]]),
+    });
+    expect(ids(got).sort()).toEqual(["a0", "b0", "b1"]);
+  });
+
+  it("is one quota across the organization's queues", () => {
+    const high = queue("high", 10, ["e1"], { organizationId: "A" });
+    const low = queue("low", 1, ["e2"], { organizationId: "A" });
+    const got = place({
+      queues: [low, high],
+      environments: [env("e1", 8, 8000), env("e2", 8, 8000)],
+      jobs: [job("l0", "low"), job("h0", "high"), job("h1", "high"), job("l1", "low")],
+      now: NOW,
+      quotas: quotas([["A", 3, 0]]),
+    });
+    expect(ids(got)).toEqual(["h0", "h1", "l0"]);
+  });
+
+  it("lets smaller jobs of the organization past one the quota has no room for yet", () => {
+    const got = place({
+      queues: [mine],
+      environments: [env("e", 8, 8000)],
+      jobs: [job("big", "mine", { vcpus: 3 }), job("s0", "mine"), job("s1", "mine"), job("s2", "mine")],
+      now: NOW,
+      quotas: quotas([["A", 4, 2]]),
+    });
+    expect(ids(got)).toEqual(["s0", "s1"]);
+  });
+
+  it("holds the quota for a job that has waited long, without holding the environment", () => {
+    const got = place({
+      queues: [mine, theirs],
+      environments: [env("e", 8, 8000)],
+      jobs: [job("big", "mine", { vcpus: 3, runnableAt: NOW - STARVATION_MS }), job("s0", "mine"), job("b0", "theirs")],
+      now: NOW,
+      quotas: quotas([["A", 4, 2]]),
+    });
+    expect(ids(got)).toEqual(["b0"]);
+    // A job larger than the quota itself never holds it: it would wait forever and hold all.
+    const never = place({
+      queues: [mine],
+      environments: [env("e", 8, 8000)],
+      jobs: [job("huge", "mine", { vcpus: 6, runnableAt: NOW - STARVATION_MS }), job("s0", "mine")],
+      now: NOW,
+      quotas: quotas([["A", 4, 2]]),
+    });
+    expect(ids(never)).toEqual(["s0"]);
+  });
+
+  it("counts fractional vCPUs without rounding errors", () => {
+    const got = place({
+      queues: [mine],
+      environments: [env("e", 8, 8000)],
+      jobs: [0, 1, 2, 3].map((i) => job(`t${i}`, "mine", { vcpus: 0.1 })),
+      now: NOW,
+      quotas: quotas([["A", 0.3, 0]]),
+    });
+    expect(ids(got)).toEqual(["t0", "t1", "t2"]);
+  });
+
+  it("says why a job waits for its organization's quota", () => {
+    const input = { queue: mine, environments: [env("e", 8, 8000)], waitingOn: [] };
+    expect(
+      whyNotRunning({ ...input, job: job("j", "mine", { vcpus: 2 }), quota: { maxVcpus: 4, heldVcpus: 3 } }),
+    ).toEqual([{ kind: "QUOTA_VCPUS", quota: 4, held: 3, requested: 2, never: false }]);
+    expect(
+      whyNotRunning({ ...input, job: job("j", "mine", { vcpus: 5 }), quota: { maxVcpus: 4, heldVcpus: 0 } }),
+    ).toEqual([{ kind: "QUOTA_VCPUS", quota: 4, held: 0, requested: 5, never: true }]);
+    expect(
+      whyNotRunning({ ...input, job: job("j", "mine", { vcpus: 1 }), quota: { maxVcpus: 4, heldVcpus: 3 } }),
+    ).toEqual([]);
+  });
+});
+
 describe("fair share", () => {
   const fs = (patch = {}) => ({ computeReservation: 0, weights: [], usage: {}, running: {}, ...patch });
 

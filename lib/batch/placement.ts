@@ -15,6 +15,13 @@
 // - Backfill: a job that does not fit yet does not block smaller ones behind it, until it has
 //   waited STARVATION_MS; from then on the environment it is waiting for is reserved for it
 //   (nothing else is placed there) until it fits.
+// - Running-vCPU quotas (OrganizationQuota.maxRunningVcpus): an organization's jobs on a host
+//   (STARTING and RUNNING, across all its queues and environments) never hold more vCPUs than
+//   its quota. A job that would take its organization past it is passed over like a job that
+//   does not fit: it takes nothing from other organizations, and smaller jobs of its own
+//   organization behind it that fit the quota still start, until it has waited STARVATION_MS;
+//   from then on the organization's quota is held for it (none of its other jobs is placed
+//   after it in the pass) until it fits. A job larger than the quota itself never holds it.
 
 /** How long a job may be passed over by smaller ones before capacity is held for it. */
 export const STARVATION_MS = 60_000;
@@ -52,6 +59,8 @@ export interface FairShare {
 
 export interface PlacementQueue {
   id: string;
+  /** Its organization: what a running-vCPU quota is counted by (absent: no quota applies). */
+  organizationId?: string;
   priority: number;
   enabled: boolean;
   /** Compute environment ids in the queue's order. */
@@ -69,6 +78,27 @@ export interface PlacementJob {
   createdAt: number;
   runnableAt: number;
   shareIdentifier: string | null;
+}
+
+/** An organization's running-vCPU quota and what its STARTING and RUNNING jobs hold now. */
+export interface VcpuQuota {
+  /** The most its jobs on a host may hold at once (> 0; an unlimited organization has none). */
+  maxVcpus: number;
+  /** What they hold now. */
+  heldVcpus: number;
+}
+
+/** vCPUs are fractional (a quarter vCPU): sums of them are compared with this slack. */
+const VCPU_EPSILON = 1e-9;
+
+/** The job would take its organization past its running-vCPU quota now. */
+export function quotaShort(quota: VcpuQuota | undefined, job: Pick<PlacementJob, "vcpus">): boolean {
+  return quota !== undefined && quota.heldVcpus + job.vcpus > quota.maxVcpus + VCPU_EPSILON;
+}
+
+/** The job asks for more vCPUs than its organization's quota allows at all: it cannot start under it. */
+export function quotaNeverFits(quota: VcpuQuota | undefined, job: Pick<PlacementJob, "vcpus">): boolean {
+  return quota !== undefined && job.vcpus > quota.maxVcpus + VCPU_EPSILON;
 }
 
 export interface Placement {
@@ -175,6 +205,11 @@ export interface PlaceInput {
   starvationMs?: number;
   /** The engine's host; absent: only the environments bound what runs. */
   host?: HostCapacity;
+  /**
+   * Running-vCPU quotas by organization (the queues' `organizationId`); an organization absent
+   * here is unlimited and costs nothing.
+   */
+  quotas?: ReadonlyMap<string, VcpuQuota>;
 }
 
 export function place(input: PlaceInput): Placement[] {
@@ -187,6 +222,9 @@ export function place(input: PlaceInput): Placement[] {
     ]),
   );
   const host = input.host ? { ...input.host } : undefined;
+  // Copies too: what each organization holds grows as its jobs are placed.
+  const quotas = new Map<string, VcpuQuota & { reserved: boolean }>();
+  for (const [org, q] of input.quotas ?? []) quotas.set(org, { ...q, reserved: false });
   const jobsByQueue = new Map<string, PlacementJob[]>();
   for (const j of input.jobs) pushTo(jobsByQueue, j.queueId, j);
   const queues = [...input.queues]
@@ -199,8 +237,18 @@ export function place(input: PlaceInput): Placement[] {
     const running = fs ? { ...fs.running } : {};
     const totalVcpus = queue.environmentIds.reduce((n, id) => n + (envs.get(id)?.maxVcpus ?? 0), 0);
     let queueUsed = Object.values(running).reduce((a, b) => a + b, 0);
+    const quota = queue.organizationId === undefined ? undefined : quotas.get(queue.organizationId);
     for (const job of dispatchOrder(jobsByQueue.get(queue.id) ?? [], fs)) {
       const share = job.shareIdentifier ?? "";
+      if (quota) {
+        // Held for an older job of the organization that waits for its quota.
+        if (quota.reserved) continue;
+        if (quotaShort(quota, job)) {
+          // Its environments are not held for it: other organizations' jobs may use them.
+          if (input.now - job.runnableAt >= starvationMs && !quotaNeverFits(quota, job)) quota.reserved = true;
+          continue;
+        }
+      }
       if (fs && fs.computeReservation > 0 && (running[share] ?? 0) > 0) {
         // Vcpus held back for shares that have nothing running yet (AWS computeReservation).
         const active = Object.values(running).filter((v) => v > 0).length;
@@ -229,6 +277,7 @@ export function place(input: PlaceInput): Placement[] {
           }
         }
         placements.push({ jobId: job.id, environmentId: target.id, gpuIds });
+        if (quota) quota.heldVcpus += job.vcpus;
         running[share] = (running[share] ?? 0) + job.vcpus;
         queueUsed += job.vcpus;
         continue;
@@ -251,6 +300,11 @@ export type WhyNotRunning =
   | { kind: "RESOURCE_SHORT"; environmentId: string; resource: Shortfall; requested: number; available: number }
   /** The environment has room but the engine's host does not (other environments use it). */
   | { kind: "HOST_SHORT"; resource: Shortfall; requested: number; available: number; max: number }
+  /**
+   * The organization's running-vCPU quota: `held` of `quota` vCPUs are held by its STARTING and
+   * RUNNING jobs, and `requested` more would pass it (`never`: the job alone asks for more).
+   */
+  | { kind: "QUOTA_VCPUS"; quota: number; held: number; requested: number; never: boolean }
   | { kind: "POSITION"; position: number; ahead: number };
 
 export interface WhyInput {
@@ -264,6 +318,8 @@ export interface WhyInput {
   position?: number;
   /** The engine's host, when known. */
   host?: HostCapacity;
+  /** The organization's running-vCPU quota, when it has one. */
+  quota?: VcpuQuota;
 }
 
 /**
@@ -322,6 +378,15 @@ export function whyNotRunning(input: WhyInput): WhyNotRunning[] {
             },
       );
     }
+  }
+  if (input.quota && quotaShort(input.quota, job)) {
+    out.push({
+      kind: "QUOTA_VCPUS",
+      quota: input.quota.maxVcpus,
+      held: input.quota.heldVcpus,
+      requested: job.vcpus,
+      never: quotaNeverFits(input.quota, job),
+    });
   }
   if (input.position !== undefined && input.position > 0) {
     out.push({ kind: "POSITION", position: input.position + 1, ahead: input.position });

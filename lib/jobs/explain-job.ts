@@ -22,6 +22,7 @@ import {
 import { CANCELLABLE_STATUSES, isJobStatus, JobStatus, ON_HOST_STATUSES } from "@/lib/batch/states";
 import type { DbOrTx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { organizationVcpuQuota } from "@/lib/quotas/engine-running-vcpus";
 import { consumableShortfalls } from "./consumable-usage";
 import { readEngineExecutors, readEngineHost } from "./engine-executors";
 import { queueDispatchOrder } from "./queue-snapshot";
@@ -57,6 +58,13 @@ export type JobWaitReason =
    * organization) hold it. `max` is what the machine hands out (cores × overcommit, its memory).
    */
   | ({ kind: "HOST_SHORT" } & ResourceFigures)
+  /**
+   * The organization's running-vCPU quota (lib/quotas): its STARTING and RUNNING jobs hold
+   * `held` of `quota` vCPUs and this job's `requested` would pass it; `never`: the job alone asks
+   * for more than the quota, so it cannot start until the quota is raised. Worded by
+   * lib/quotas/engine-quota-words.ts.
+   */
+  | { kind: "QUOTA_RUNNING_VCPUS"; quota: number; held: number; requested: number; never: boolean }
   /**
    * 1-based place among the queue's RUNNABLE jobs; `approximate` past the snapshot's window;
    * `runnable` null when the backend did not count them all (AWS: past one ListJobs page).
@@ -208,6 +216,8 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
     waitingOn: [],
     position: place ? place.position - 1 : undefined,
     host: runnable ? await hostFreeCapacity(db) : undefined,
+    // What the organization holds against its quota, as the scheduler counts it (none: unlimited).
+    quota: await organizationVcpuQuota(db, organizationId),
   });
   const byId = new Map(environments.map((e) => [e.id, e]));
   const nameOf = (id: string) => byId.get(id)?.name ?? id;
@@ -258,6 +268,17 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
           requested: r.requested,
           free: Math.max(0, r.available),
           max: r.max,
+        });
+        break;
+      case "QUOTA_VCPUS":
+        // Like capacity short now, only for a job that could start now, unless it never fits.
+        if (!runnable && !r.never) break;
+        reasons.push({
+          kind: "QUOTA_RUNNING_VCPUS",
+          quota: r.quota,
+          held: r.held,
+          requested: r.requested,
+          never: r.never,
         });
         break;
       case "POSITION":
