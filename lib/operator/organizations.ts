@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { type OperatorActionDefinition, type OperatorContext, requireOperator } from "@/lib/auth/operator";
 import { AppError } from "@/lib/errors";
-import { type QuotaUsageNow, quotaUsageNow } from "@/lib/quotas/current-usage";
+import { logBytesAgainstQuota, type QuotaUsageNow, quotaUsageNow } from "@/lib/quotas/current-usage";
 import {
   defaultQuotas,
   getQuotaSettings,
@@ -73,7 +73,16 @@ export async function listOrganizationsForOperator(ctx: OperatorContext): Promis
 export async function getOrganizationForOperator(
   ctx: OperatorContext,
   organizationId: string,
-): Promise<{ id: string; name: string; slug: string; backend: string; settings: QuotaSettings; usage: QuotaUsageNow }> {
+): Promise<{
+  id: string;
+  name: string;
+  slug: string;
+  backend: string;
+  settings: QuotaSettings;
+  usage: QuotaUsageNow;
+  /** Stored log bytes, measured only when the organization has a log-bytes quota. */
+  logBytes: number | null;
+}> {
   await requireOperator(ctx);
   const org = await ctx.db.organization.findUnique({
     where: { id: organizationId },
@@ -84,7 +93,8 @@ export async function getOrganizationForOperator(
     getQuotaSettings(ctx.db, organizationId),
     quotaUsageNow(ctx.db, [organizationId]),
   ]);
-  return { ...org, settings, usage: usage.get(organizationId) ?? { runningVcpus: 0, waitingJobs: 0 } };
+  const logBytes = await logBytesAgainstQuota(ctx.db, organizationId, settings.effective.maxLogBytes);
+  return { ...org, settings, usage: usage.get(organizationId) ?? { runningVcpus: 0, waitingJobs: 0 }, logBytes };
 }
 
 const saveQuotasInput = quotaInput.extend({ organizationId: z.string().min(1).max(64) }).strict();

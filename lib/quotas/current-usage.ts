@@ -3,7 +3,9 @@
 // against the quotas; the operator's page shows them for every organization in two queries.
 import { Prisma } from "@/generated/sqlite/client";
 import { CANCELLABLE_STATUSES, ON_HOST_STATUSES } from "@/lib/batch/states";
-import type { Db } from "@/lib/db";
+import { type Db, providerOf } from "@/lib/db";
+import { direct } from "@/lib/db/direct";
+import { organizationLogBytes } from "@/lib/retention/log-bytes";
 
 export interface QuotaUsageNow {
   runningVcpus: number;
@@ -39,4 +41,17 @@ export async function quotaUsageNow(db: Db, organizationIds?: string[]): Promise
   for (const r of held) entry(r.organizationId).runningVcpus = Number(r.vcpus ?? 0);
   for (const r of waiting) entry(r.organizationId).waitingJobs = Number(r.n);
   return out;
+}
+
+/**
+ * The organization's stored log bytes, measured only when it has a log-bytes quota (it reads
+ * every chunk of the organization's jobs, as the engine's check does): null without one.
+ */
+export async function logBytesAgainstQuota(
+  db: Db,
+  organizationId: string,
+  maxLogBytes: number,
+): Promise<number | null> {
+  if (maxLogBytes <= 0) return null;
+  return organizationLogBytes(direct(db), providerOf(db), organizationId);
 }

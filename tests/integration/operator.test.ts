@@ -212,5 +212,25 @@ describe.each(PROVIDERS)("the install's operator (%s)", (provider) => {
     expect(list.find((o) => o.id === operatorOrg)!.usage).toEqual({ runningVcpus: 0, waitingJobs: 0 });
     // Scoped: an organization's own figures leave the other's out.
     expect((await quotaUsageNow(t.db, [operatorOrg])).size).toBe(0);
+
+    // Stored log bytes are measured only under a log-bytes quota, in bytes ("é" is two).
+    const running = await t.db.job.findFirstOrThrow({
+      where: { organizationId: tenant.organizationId, status: JobStatus.RUNNING },
+    });
+    await t.db.logChunk.create({
+      data: { jobId: running.id, attempt: 1, stream: "stdout", seq: 0, timestamp: BigInt(Date.now()), data: "héllo\n" },
+    });
+    expect((await getOrganizationForOperator({ db: t.db, user: operator }, tenant.organizationId)).logBytes).toBeNull();
+    await executeOperatorAction(
+      saveOrganizationQuotas,
+      { db: t.db, user: operator },
+      {
+        organizationId: tenant.organizationId,
+        maxLogBytes: "1000",
+      },
+    );
+    const detail = await getOrganizationForOperator({ db: t.db, user: operator }, tenant.organizationId);
+    expect(detail.logBytes).toBe(7);
+    expect(detail.usage).toEqual({ runningVcpus: 2.5, waitingJobs: 3 });
   });
 });

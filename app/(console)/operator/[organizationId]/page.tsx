@@ -34,7 +34,7 @@ export default async function OperatorOrganizationPage({ params }: { params: Pro
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Usage against quotas">
-          <QuotaUsageList settings={org.settings} usage={org.usage} backend={org.backend} />
+          <QuotaUsageList settings={org.settings} usage={org.usage} backend={org.backend} logBytes={org.logBytes} />
         </Card>
         <Card title="Quotas">
           <QuotaForm organizationId={org.id} settings={org.settings} />

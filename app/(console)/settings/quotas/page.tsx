@@ -4,7 +4,7 @@ import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
-import { quotaUsageNow } from "@/lib/quotas/current-usage";
+import { logBytesAgainstQuota, quotaUsageNow } from "@/lib/quotas/current-usage";
 import { getQuotaSettings } from "@/lib/quotas/quotas";
 
 export const metadata: Metadata = { title: "Quotas" };
@@ -23,6 +23,7 @@ export default async function QuotasPage() {
     quotaUsageNow(ctx.db, [ctx.organizationId]),
     ctx.db.organization.findUniqueOrThrow({ where: { id: ctx.organizationId }, select: { backend: true } }),
   ]);
+  const logBytes = await logBytesAgainstQuota(ctx.db, ctx.organizationId, settings.effective.maxLogBytes);
   return (
     <Card title="Quotas">
       <p className="mb-4 text-sm text-slate-600">
@@ -34,6 +35,7 @@ export default async function QuotasPage() {
         settings={settings}
         usage={usage.get(ctx.organizationId) ?? { runningVcpus: 0, waitingJobs: 0 }}
         backend={org.backend}
+        logBytes={logBytes}
       />
     </Card>
   );
