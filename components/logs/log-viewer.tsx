@@ -11,7 +11,16 @@ import { LogStatus } from "./log-status";
 import { LogToolbar, type LogViewOptions } from "./log-toolbar";
 import { useLogStream } from "./use-log-stream";
 
-export function LogViewer({ jobId, attempt }: { jobId: string; attempt: number | null }) {
+/** `removed`: the job's logs were deleted by the organization's retention or log-bytes quota. */
+export function LogViewer({
+  jobId,
+  attempt,
+  removed = false,
+}: {
+  jobId: string;
+  attempt: number | null;
+  removed?: boolean;
+}) {
   const { buffer: b, tick, connection, started } = useLogStream(jobId, attempt);
   const [options, setOptions] = useState<LogViewOptions>({
     search: "",
@@ -58,7 +67,9 @@ export function LogViewer({ jobId, attempt }: { jobId: string; attempt: number |
         ? "Waiting for the job to start; its output will appear here."
         : b.length === 0
           ? connection === "ended"
-            ? "This attempt wrote nothing to STDOUT or STDERR."
+            ? removed
+              ? "This job's output has been deleted under the organization's log retention or its log-bytes quota."
+              : "This attempt wrote nothing to STDOUT or STDERR."
             : "No output yet."
           : "No line matches."
       : null;

@@ -14,6 +14,7 @@ import type { Db } from "@/lib/db";
 import { direct } from "@/lib/db/direct";
 import { newId } from "@/lib/ids";
 import { explainJob } from "@/lib/jobs/explain-job";
+import { logsRemoved } from "@/lib/logs/logs-removed";
 import { runningVcpuQuotaSentence } from "@/lib/quotas/engine-quota-words";
 import { DAY_MS } from "@/lib/retention/days";
 import { organizationLogBytes } from "@/lib/retention/log-bytes";
@@ -220,6 +221,18 @@ describe.each(PROVIDERS)("the log bytes quota on %s", (provider) => {
     const setting = await t.db.retentionSetting.findUniqueOrThrow({ where: { organizationId: org.organizationId } });
     expect(Number(setting.logsPurgedThrough)).toBeGreaterThanOrEqual(ago(3) - 1);
     expect(Number(setting.logsPurgedThrough)).toBeLessThan(ago(2));
+    // The log viewer says the deleted ones were deleted, not that they wrote nothing.
+    const removed = async (id: string) => {
+      const job = await t.db.job.findUniqueOrThrow({ where: { id }, select: { stoppedAt: true } });
+      return logsRemoved(
+        { db: t.db, organizationId: org.organizationId },
+        { stoppedAt: job.stoppedAt == null ? null : Number(job.stoppedAt) },
+      );
+    };
+    // (The mark stops just short of the last job deleted, which may share its stop time with one
+    // kept: that one is left out of the claim, never a kept one put in.)
+    const said = await Promise.all([...finished, running!].map(removed));
+    expect([said[0], said[1], ...said.slice(3)]).toEqual([true, true, false, false, false]);
 
     // Within the quota: a second run deletes nothing.
     const again = await enforceRetention(t.db, {

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/card";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
+import { logsRemoved } from "@/lib/logs/logs-removed";
 
 export const metadata: Metadata = { title: "Job logs" };
 
@@ -28,6 +29,11 @@ export default backendPage(async function JobLogsPage({
   // One line is enough to learn which attempts exist and which one is shown.
   const first = await backend.getLogEvents(ctx, { jobId, attempt: asked, limit: 1 });
   const attempt = first.attempt;
+  const backendName = await ctx.db.organization.findUnique({
+    where: { id: ctx.organizationId },
+    select: { backend: true },
+  });
+  const removed = backendName?.backend === "builtin" && (await logsRemoved(ctx, job));
   return (
     <>
       <PageHeader
@@ -58,7 +64,7 @@ export default backendPage(async function JobLogsPage({
           ))}
         </nav>
       ) : null}
-      <LogViewer key={attempt ?? "waiting"} jobId={jobId} attempt={attempt} />
+      <LogViewer key={attempt ?? "waiting"} jobId={jobId} attempt={attempt} removed={removed} />
     </>
   );
 });
