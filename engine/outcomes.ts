@@ -10,6 +10,7 @@ import { type AttemptEndTransition, STATUS_REASONS, TRANSITIONS } from "@/lib/ba
 import type { RawSql } from "@/lib/db/direct";
 import { afterJobsFinished, type FinishedJob } from "@/lib/jobs/finish";
 import { transitionJobsSql } from "@/lib/jobs/transition-jobs";
+import { recordUsage } from "@/lib/usage/record-usage";
 
 export interface StartedAttempt {
   jobId: string;
@@ -128,18 +129,24 @@ export async function applyOutcomes(
  * attempt has its own stop time, exit code and reasons, and one statement per attempt cost a
  * round trip each, which on PostgreSQL let a busy engine's flushes grow to thousands of
  * statements and seconds (bench/array-10k.ts). A missing row (an attempt that was never ours
- * to record, after a lost lease) simply matches nothing. The casts type the VALUES columns for
- * PostgreSQL, as in lib/jobs/insert-jobs.ts.
+ * to record, after a lost lease) simply matches nothing, and an attempt already stopped keeps
+ * its first record (a replayed outcome, or a late report of an attempt recovery closed), which
+ * its usage was counted from. The casts type the VALUES columns for PostgreSQL, as in
+ * lib/jobs/insert-jobs.ts. The attempts' usage (lib/usage/record-usage.ts) is written in the
+ * same transaction.
  */
 async function recordEndedAttempts(tx: RawSql, outcomes: AttemptOutcome[]): Promise<void> {
   for (let i = 0; i < outcomes.length; i += ATTEMPTS_PER_STATEMENT) {
-    const values = outcomes
-      .slice(i, i + ATTEMPTS_PER_STATEMENT)
-      .map((o) => Prisma.sql`(${o.attemptId}, ${o.stoppedAt}, ${o.exitCode}, ${o.reason}, ${o.statusReason})`);
+    const chunk = outcomes.slice(i, i + ATTEMPTS_PER_STATEMENT);
+    // Before the stop is written: it tells the attempts ending now from those already ended.
+    await recordUsage(tx, chunk);
+    const values = chunk.map(
+      (o) => Prisma.sql`(${o.attemptId}, ${o.stoppedAt}, ${o.exitCode}, ${o.reason}, ${o.statusReason})`,
+    );
     await tx.$executeRaw`
       UPDATE "JobAttempt" SET "stoppedAt" = CAST(v.column2 AS BIGINT), "exitCode" = CAST(v.column3 AS INTEGER),
         "reason" = CAST(v.column4 AS TEXT), "statusReason" = CAST(v.column5 AS TEXT)
       FROM (VALUES ${Prisma.join(values)}) AS v
-      WHERE "JobAttempt"."id" = CAST(v.column1 AS TEXT)`;
+      WHERE "JobAttempt"."id" = CAST(v.column1 AS TEXT) AND "JobAttempt"."stoppedAt" IS NULL`;
   }
 }

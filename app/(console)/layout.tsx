@@ -11,6 +11,7 @@ import { signOutAction } from "./actions";
 const NAV: NavItem[] = [
   { href: "/", label: "Overview", available: true },
   { href: "/dashboard", label: "Dashboard", available: true },
+  { href: "/usage", label: "Usage", available: true },
   { href: "/jobs", label: "Jobs", available: true },
   { href: "/job-schedules", label: "Schedules", available: true },
   { href: "/notifications", label: "Notifications", available: true },

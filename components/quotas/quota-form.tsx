@@ -7,7 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { formatQuota } from "@/lib/quotas/format";
-import { QUOTA_LABELS, QUOTA_NAMES, type QuotaName, type QuotaSettings } from "@/lib/quotas/quotas";
+import { QUOTA_LABELS, QUOTA_NAMES, type QuotaName, type QuotaSettings } from "@/lib/quotas/names";
 
 type Notice = { tone: "success" | "error"; text: string } | null;
 

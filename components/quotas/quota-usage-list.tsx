@@ -1,6 +1,6 @@
 import type { QuotaUsageNow } from "@/lib/quotas/current-usage";
 import { formatQuota, formatUsage } from "@/lib/quotas/format";
-import { QUOTA_LABELS, type QuotaName, type QuotaSettings } from "@/lib/quotas/quotas";
+import { QUOTA_LABELS, type QuotaName, type QuotaSettings } from "@/lib/quotas/names";
 
 /**
  * Each quota with what the organization uses of it now, where "now" means something: running

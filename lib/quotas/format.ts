@@ -1,6 +1,6 @@
 // How a quota and its usage read, the same on Settings → Quotas, the operator's pages and in
 // the errors the API and the console give when one is reached.
-import type { QuotaName } from "./quotas";
+import type { QuotaName } from "./names";
 
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });

@@ -10,30 +10,10 @@ import type { Db } from "@/lib/db";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { QUOTA_NAMES, type QuotaName, type QuotaSettings, type Quotas } from "./names";
 import { forgetQuotas } from "./quota-cache";
 
-export const QUOTA_NAMES = [
-  "maxRunningVcpus",
-  "maxWaitingJobs",
-  "maxArraySize",
-  "submitRatePerSecond",
-  "submitBurst",
-  "maxLogBytes",
-] as const;
-export type QuotaName = (typeof QUOTA_NAMES)[number];
-
-/** Every quota as a number; 0: unlimited. */
-export type Quotas = Record<QuotaName, number>;
-
-/** What a person reads: the console, the API's error messages and the operator's page. */
-export const QUOTA_LABELS: Record<QuotaName, string> = {
-  maxRunningVcpus: "Running vCPUs",
-  maxWaitingJobs: "Jobs waiting",
-  maxArraySize: "Array size",
-  submitRatePerSecond: "SubmitJob requests per second",
-  submitBurst: "SubmitJob burst",
-  maxLogBytes: "Log bytes kept",
-};
+export { QUOTA_LABELS, QUOTA_NAMES, type QuotaName, type QuotaSettings, type Quotas } from "./names";
 
 export function defaultQuotas(): Quotas {
   const config = env();
@@ -50,13 +30,6 @@ export function defaultQuotas(): Quotas {
 /** The bucket's size when none is set: one second of the rate, at least one request. */
 export function effectiveBurst(quotas: Pick<Quotas, "submitRatePerSecond" | "submitBurst">): number {
   return quotas.submitBurst > 0 ? quotas.submitBurst : Math.max(1, Math.ceil(quotas.submitRatePerSecond));
-}
-
-export interface QuotaSettings {
-  /** What the operator set for this organization; null: the install's default. */
-  chosen: Record<QuotaName, number | null>;
-  defaults: Quotas;
-  effective: Quotas;
 }
 
 type QuotaRow = {

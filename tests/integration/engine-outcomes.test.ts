@@ -48,6 +48,8 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
   /** `n` jobs RUNNING on ENGINE, each with its first attempt's row; returns [jobId, attemptId]. */
   async function running(n: number): Promise<[string, string][]> {
     const world = await seedEngineWorld(t.db);
+    // A minute ago: each ended attempt's usage is recorded per UTC day it ran in.
+    const startedAt = Date.now() - 60_000;
     const ids: string[] = [];
     for (let i = 0; i < n; i += 200) {
       ids.push(
@@ -60,7 +62,7 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
     }
     await t.db.job.updateMany({
       where: { jobQueueId: world.queueId },
-      data: { status: "RUNNING", leaseOwner: ENGINE, attemptCount: 1, startedAt: 1 },
+      data: { status: "RUNNING", leaseOwner: ENGINE, attemptCount: 1, startedAt },
     });
     const pairs = ids.map((id): [string, string] => [id, newId()]);
     for (let i = 0; i < pairs.length; i += 200) {
@@ -69,7 +71,7 @@ describe.each(PROVIDERS)("applyOutcomes on %s", (provider) => {
           id,
           jobId,
           attemptNumber: 1,
-          startedAt: 1,
+          startedAt,
           logStreamName: `def/default/${id}`,
           engineId: ENGINE,
         })),
