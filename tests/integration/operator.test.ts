@@ -14,8 +14,10 @@ import {
   listOrganizationsForOperator,
   saveOrganizationQuotas,
 } from "@/lib/operator/organizations";
+import { operatorUsage } from "@/lib/operator/usage";
 import { quotaUsageNow } from "@/lib/quotas/current-usage";
 import { defaultQuotas, effectiveQuotas, getQuotaSettings } from "@/lib/quotas/quotas";
+import { operatorUsageQueryInput } from "@/lib/usage/usage-input";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
 import { createOrgWithAdmin } from "../helpers/fixtures";
 
@@ -232,5 +234,40 @@ describe.each(PROVIDERS)("the install's operator (%s)", (provider) => {
     const detail = await getOrganizationForOperator({ db: t.db, user: operator }, tenant.organizationId);
     expect(detail.logBytes).toBe(7);
     expect(detail.usage).toEqual({ runningVcpus: 2.5, waitingJobs: 3 });
+  });
+
+  it("reports usage across organizations, by organization, to the operator only", async () => {
+    const tenant = await createOrgWithAdmin(t.db, "Tenant");
+    const day = new Date().toISOString().slice(0, 10);
+    const record = (organizationId: string, attemptId: string, durationMs: number, vcpus: number) => ({
+      attemptId,
+      day,
+      organizationId,
+      jobId: attemptId,
+      jobQueueName: "q",
+      jobDefinitionName: "d",
+      durationMs: BigInt(durationMs),
+      vcpus,
+      memoryMiB: 1024,
+      gpus: 0,
+    });
+    await t.db.usageRecord.createMany({
+      data: [
+        record(tenant.organizationId, "a1", 60_000, 2),
+        record(tenant.organizationId, "a2", 30_000, 1),
+        record(operatorOrg, "a3", 10_000, 0.5),
+      ],
+    });
+    const query = operatorUsageQueryInput.parse({ from: day, to: day });
+    expect(query.group).toBe("organization");
+    const report = await operatorUsage({ db: t.db, user: operator }, query);
+    const byName = Object.fromEntries(report.groups.map((g) => [g.label, g.vcpuSeconds]));
+    // 60 s × 2 + 30 s × 1 = 150 vCPU-seconds for the tenant; 10 s × 0.5 = 5 for the other.
+    expect(byName).toEqual({ Tenant: 150, Default: 5 });
+    expect(report.totals.vcpuSeconds).toBe(155);
+    expect(report.totals.attempts).toBe(3);
+
+    const admin = { ...tenant.admin, name: "Tenant admin" };
+    expect(await code(operatorUsage({ db: t.db, user: admin }, query))).toBe("FORBIDDEN");
   });
 });

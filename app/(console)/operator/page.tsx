@@ -20,6 +20,11 @@ export default async function OperatorPage() {
       <PageHeader
         title="Operator"
         description="Every organization on this install, its quotas and what it uses of them now. Quotas in bold are the organization's own; the rest are the install's defaults (BATCHDECK_QUOTA_*)."
+        actions={
+          <Link href="/operator/usage" className="text-sm font-medium text-indigo-700 hover:underline">
+            Usage across organizations
+          </Link>
+        }
       />
       <Card title="Organizations">
         <Table
