@@ -44,8 +44,11 @@ export function QuotaForm({ organizationId, settings }: { organizationId: string
           const result = await saveOrganizationQuotasAction({ organizationId, ...values });
           if (!result.ok) {
             setErrors(result.fieldErrors ?? {});
-            setNotice({ tone: "error", text: result.error });
             const first = Object.keys(result.fieldErrors ?? {})[0];
+            // In the form's words: the field's label, not its name in the request.
+            const label = first && first in QUOTA_LABELS ? QUOTA_LABELS[first as QuotaName] : null;
+            const message = first ? result.fieldErrors?.[first]?.[0] : null;
+            setNotice({ tone: "error", text: label && message ? `${label}: ${message}` : result.error });
             if (first) document.querySelector<HTMLInputElement>(`form[aria-label="Quotas"] [name="${first}"]`)?.focus();
             return;
           }
@@ -68,11 +71,7 @@ export function QuotaForm({ organizationId, settings }: { organizationId: string
           errors={errors[name]}
         />
       ))}
-      {notice ? (
-        <div role={notice.tone === "error" ? "alert" : "status"}>
-          <Alert tone={notice.tone}>{notice.text}</Alert>
-        </div>
-      ) : null}
+      {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Save quotas"}
       </Button>
