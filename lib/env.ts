@@ -2,6 +2,7 @@
 // with a message that names the variable instead of surfacing later as a confusing failure.
 import { z } from "zod";
 import { providerOf } from "@/lib/db/provider";
+import { issuerProblem } from "@/lib/sso/issuer-url";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
@@ -69,15 +70,45 @@ const schema = z.object({
   // The bucket's size; 0: one second's worth of the rate (at least 1).
   BATCHDECK_QUOTA_SUBMIT_BURST: z.coerce.number().int().min(0).max(1_000_000).default(0),
   BATCHDECK_QUOTA_LOG_BYTES: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  // The address browsers reach Batchdeck at (https://batch.example.com), for the single sign-on
+  // redirect URI <public URL>/sso/callback; unset, it is taken from each request.
+  BATCHDECK_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+  // The install-wide OpenID Connect provider (lib/sso/): all three or none. It signs existing
+  // accounts in by their verified email; it never creates users. LABEL is the login button's text.
+  BATCHDECK_OIDC_ISSUER: z.string().max(2000).optional(),
+  BATCHDECK_OIDC_CLIENT_ID: z.string().max(1000).optional(),
+  BATCHDECK_OIDC_CLIENT_SECRET: z.string().max(4000).optional(),
+  BATCHDECK_OIDC_LABEL: z.string().min(1).max(100).default("Single sign-on"),
 });
 
-export type Env = z.infer<typeof schema>;
+const OIDC_SETTINGS = ["BATCHDECK_OIDC_ISSUER", "BATCHDECK_OIDC_CLIENT_ID", "BATCHDECK_OIDC_CLIENT_SECRET"] as const;
+
+const checked = schema.superRefine((config, ctx) => {
+  const set = OIDC_SETTINGS.filter((name) => config[name] !== undefined);
+  if (set.length > 0 && set.length < OIDC_SETTINGS.length) {
+    const missing = OIDC_SETTINGS.filter((name) => config[name] === undefined);
+    ctx.addIssue({
+      code: "custom",
+      path: [missing[0] ?? ""],
+      message: `set all of ${OIDC_SETTINGS.join(", ")} or none`,
+    });
+  }
+  if (config.BATCHDECK_OIDC_ISSUER !== undefined) {
+    const problem = issuerProblem(config.BATCHDECK_OIDC_ISSUER, config.BATCHDECK_HOSTED);
+    if (problem) ctx.addIssue({ code: "custom", path: ["BATCHDECK_OIDC_ISSUER"], message: problem });
+  }
+});
+
+export type Env = z.infer<typeof checked>;
 
 export class ConfigError extends Error {}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = schema.safeParse(cleaned);
+  const result = checked.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);

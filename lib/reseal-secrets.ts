@@ -16,6 +16,7 @@ import {
   needsReencryption,
   SecretError,
 } from "@/lib/secrets";
+import { ssoSecretContext } from "@/lib/sso/seal";
 
 export interface ResealResult {
   /** Values moved to the primary key. */
@@ -105,6 +106,28 @@ export async function resealSecrets(db: Db, keyring: Keyring = defaultKeyring())
     }
     if (rows.length < BATCH) break;
     cursor = rows[rows.length - 1]?.id;
+  }
+
+  // Organizations' single sign-on client secrets, bound to their organization.
+  for (let cursor: string | undefined; ; ) {
+    const rows = await db.ssoProvider.findMany({
+      select: { organizationId: true, clientSecretSealed: true, updatedAt: true },
+      orderBy: { organizationId: "asc" },
+      take: BATCH,
+      ...(cursor ? { cursor: { organizationId: cursor }, skip: 1 } : {}),
+    });
+    for (const row of rows) {
+      if (!needsReencryption(row.clientSecretSealed, keyring)) continue;
+      const next = reseal(row.clientSecretSealed, ssoSecretContext(row.organizationId));
+      if (next === null) continue;
+      const { count } = await db.ssoProvider.updateMany({
+        where: { organizationId: row.organizationId, clientSecretSealed: row.clientSecretSealed },
+        data: { clientSecretSealed: next, updatedAt: row.updatedAt },
+      });
+      result.resealed += count;
+    }
+    if (rows.length < BATCH) break;
+    cursor = rows[rows.length - 1]?.organizationId;
   }
 
   // Webhook endpoints' signing secrets and their connections' authorization headers, each bound

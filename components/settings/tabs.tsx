@@ -10,6 +10,7 @@ const TABS = [
   { href: "/settings/secrets", label: "Secrets" },
   { href: "/settings/backend", label: "Backend" },
   { href: "/settings/retention", label: "Retention" },
+  { href: "/settings/sso", label: "Single sign-on" },
   { href: "/settings/quotas", label: "Quotas" },
   { href: "/settings/audit", label: "Audit log" },
 ];

@@ -22,6 +22,8 @@ const EXPECTED: Record<Permission, Role[]> = {
   "members.manage": ["admin"],
   "backend.manage": ["admin"],
   "retention.manage": ["admin"],
+  // Issue 16: single sign-on decides who gets in, as members and backend settings do.
+  "sso.manage": ["admin"],
   "audit.view": ["admin"],
   // Issue 16: usage is read by those who run and pay for the work; quotas by admins.
   "usage.view": ["admin", "developer"],

@@ -33,10 +33,12 @@ export const PERMISSIONS = {
   "backend.manage": ADMIN,
   /** Settings → Retention: how long finished jobs and their logs are kept. */
   "retention.manage": ADMIN,
+  /** Settings → Single sign-on: the organization's OpenID provider and whether it is required. */
+  "sso.manage": ADMIN,
   "audit.view": ADMIN,
   /**
    * The Usage page: vCPU, memory and GPU time by day, queue, definition, share and submitter.
-   * Those who run the organization's work and pay for it; submitters see their own jobs.
+   * Those who run the organization's work and pay for it.
    */
   "usage.view": MANAGERS,
   /** Settings → Quotas: the organization's quotas (set by the install's operator) and usage. */

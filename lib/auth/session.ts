@@ -19,12 +19,24 @@ export const hashToken = (token: string) => createHash("sha256").update(token).d
 
 export async function createSession(
   db: DbOrTx,
-  opts: { userId: string; organizationId: string | null; days: number },
+  opts: {
+    userId: string;
+    organizationId: string | null;
+    days: number;
+    /** Set when this organization's own identity provider signed the user in (lib/sso/). */
+    ssoOrganizationId?: string | null;
+  },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken();
   const expiresAt = new Date(Date.now() + opts.days * 86_400_000);
   await db.session.create({
-    data: { id: hashToken(token), userId: opts.userId, organizationId: opts.organizationId, expiresAt },
+    data: {
+      id: hashToken(token),
+      userId: opts.userId,
+      organizationId: opts.organizationId,
+      ssoOrganizationId: opts.ssoOrganizationId ?? null,
+      expiresAt,
+    },
   });
   return { token, expiresAt };
 }
@@ -56,6 +68,11 @@ interface SessionRow {
  * The session behind a cookie's token, with its user and membership, or null. Every page, poll
  * and action starts here, so it is one raw statement: Prisma's builder would compile and run
  * two queries (session with user, then memberships), and compiling costs more than running.
+ *
+ * Single sign-on (lib/sso/require-sso.ts has the rule in words) is in the membership's join, so
+ * a membership the session may not act in is simply not there: a session started by an
+ * organization's provider sees that organization only; any other session does not see an
+ * organization that requires its own single sign-on, unless the user is its break-glass admin.
  */
 export async function readSession(db: DbOrTx, token: string | undefined, days: number): Promise<SessionUser | null> {
   if (!token || token.length > 200) return null;
@@ -66,7 +83,12 @@ export async function readSession(db: DbOrTx, token: string | undefined, days: n
            m."organizationId" AS "memberOrganizationId", m."role"
     FROM "Session" s
     JOIN "User" u ON u."id" = s."userId"
-    LEFT JOIN "Membership" m ON m."userId" = s."userId"
+    LEFT JOIN "Membership" m ON m."userId" = s."userId" AND (
+      m."organizationId" = s."ssoOrganizationId"
+      OR (s."ssoOrganizationId" IS NULL AND NOT EXISTS (
+        SELECT 1 FROM "SsoProvider" p
+        WHERE p."organizationId" = m."organizationId" AND p."enabled" AND p."requireSso"
+          AND (COALESCE(p."breakGlassUserId", '') <> m."userId" OR m."role" <> 'admin'))))
     WHERE s."id" = ${id}
     ORDER BY CASE WHEN m."organizationId" = s."organizationId" THEN 0 ELSE 1 END, m."createdAt", m."id"
     LIMIT 1`;

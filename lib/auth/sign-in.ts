@@ -28,11 +28,16 @@
 // turn before the password is checked, in one statement, so attempts sent all at once are
 // counted too; a successful sign-in gives them back. A refused attempt checks no password.
 // (User.failedLoginCount and lockedUntil belong to the lock this replaced and are unused.)
+//
+// A password session lands in the user's first organization that does not require its own
+// single sign-on (lib/sso/require-sso.ts). When every organization the user belongs to requires
+// it (and they are no organization's break-glass admin), the right password is refused with
+// words that point to "Sign in with SSO": it would open a session that can act nowhere.
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { resolveMembership } from "./context";
+import { passwordSessionMembership } from "@/lib/sso/require-sso";
 import { hashPassword, verifyPassword } from "./password";
 import { type Backoff, clearTurns, giveBack, giveTurnBack, type TakenTurn, takeNumber, takeTurn } from "./rate-limit";
 import { createSession } from "./session";
@@ -110,7 +115,14 @@ export async function signIn(
   if (accountTurn) await giveTurnBack(db, accountKey, accountTurn, now);
   await remember(db, knownKey, now);
   await giveBack(db, addressKey, taken);
-  const membership = await resolveMembership(db, userId, null);
+  const { membership, ssoOnly } = await passwordSessionMembership(db, userId);
+  const [required] = ssoOnly;
+  if (!membership && required) {
+    throw new AppError(
+      "FORBIDDEN",
+      `${required.name} requires single sign-on: use "Sign in with SSO" below with its short name, ${required.slug}.`,
+    );
+  }
   return createSession(db, {
     userId,
     organizationId: membership?.organizationId ?? null,

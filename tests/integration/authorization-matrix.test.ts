@@ -63,6 +63,9 @@ const ACTIONS: Record<string, Role[]> = {
   "backend.save": ADMIN,
   "backend.testConnection": ADMIN,
   "retention.save": ADMIN,
+  // Settings → Single sign-on: who may get in, as members are.
+  "sso.save": ADMIN,
+  "sso.delete": ADMIN,
   // Settings → Secrets. DESIGN.md's table has no row of its own for them: secrets are managed by
   // those who manage job definitions (a definition's `secrets` names them), seen by everyone.
   "secrets.put": MANAGERS,
