@@ -23,6 +23,19 @@ export async function switchOrganizationAction(form: FormData): Promise<void> {
   const session = await currentSession();
   if (!session) redirect("/login");
   const { organizationId } = parseInput(switchInput, form);
-  await switchOrganization(db(), { sessionId: session.sessionId, userId: session.user.id, organizationId });
+  const result = await switchOrganization(db(), {
+    sessionId: session.sessionId,
+    userId: session.user.id,
+    organizationId,
+  });
+  // An organization that requires its own single sign-on is entered through its provider; a
+  // session another organization's provider started says why it cannot switch.
+  if (!result.switched) {
+    redirect(
+      "ssoRequiredBy" in result
+        ? `/sso/start?org=${encodeURIComponent(result.ssoRequiredBy.slug)}`
+        : "/sso/error?reason=otherOrganization",
+    );
+  }
   redirect("/");
 }

@@ -20,6 +20,8 @@ const PROBLEMS = {
   noAccount: () =>
     "There is no Batchdeck account for this email address. Ask an admin of your organization to invite you.",
   operator: () => "This account is the install's operator: sign in with its password.",
+  otherOrganization: () =>
+    "This session was started by another organization's single sign-on and acts in that organization only. Sign out, then sign in with your password (or that organization's single sign-on) to use another.",
   ssoRequired: (org: string) => `${org} requires its own single sign-on: use "Sign in with SSO" with its short name.`,
 } satisfies Record<string, (org: string) => string>;
 

@@ -9,9 +9,10 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OrgContext } from "@/lib/auth/context";
 import { parseInput } from "@/lib/auth/operation";
-import { createSession, readSession } from "@/lib/auth/session";
+import { createSession, hashToken, readSession } from "@/lib/auth/session";
 import { signIn } from "@/lib/auth/sign-in";
 import { AppError } from "@/lib/errors";
+import { switchOrganization } from "@/lib/organizations/switch-organization";
 import { resealSecrets } from "@/lib/reseal-secrets";
 import { defaultKeyring, parseSecretKey } from "@/lib/secrets";
 import { deleteSsoProvider } from "@/lib/sso/delete-sso-provider";
@@ -265,6 +266,19 @@ describe.each(PROVIDERS)("single sign-on on %s", (provider) => {
     expect((await readSession(t.db, elsewhere.token, 1))?.membership).toEqual({
       organizationId: other.organizationId,
       role: "submitter",
+    });
+    // Switching that password session here sends them through the provider; nothing changes.
+    const elsewhereId = hashToken(elsewhere.token);
+    const switchHere = () => switchOrganization(t.db, { sessionId: elsewhereId, userId: member.id, organizationId });
+    expect(await switchHere()).toEqual({ switched: false, ssoRequiredBy: { slug } });
+    expect((await readSession(t.db, elsewhere.token, 1))?.membership?.organizationId).toBe(other.organizationId);
+    // And a session the provider started stays here: the other organization is not its to enter.
+    const ssoId = hashToken(sso.token);
+    expect(
+      await switchOrganization(t.db, { sessionId: ssoId, userId: member.id, organizationId: other.organizationId }),
+    ).toEqual({ switched: false, otherOrganizationsSso: true });
+    expect(await switchOrganization(t.db, { sessionId: ssoId, userId: member.id, organizationId })).toEqual({
+      switched: true,
     });
 
     // Turning the provider off lifts the requirement (nobody could get in otherwise).
