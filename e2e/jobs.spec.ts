@@ -68,7 +68,7 @@ test("a submitter submits a single job, an array of 20 and a job depending on it
   await form.getByLabel("Job definition").selectOption(echo);
   await form.getByLabel("Job name").fill("bad name!");
   await form.getByRole("button", { name: "Submit job" }).click();
-  await expect(form.getByLabel("Job name")).toHaveAccessibleDescription(/jobName can contain only letters/);
+  await expect(form.getByLabel("Job name")).toHaveAccessibleDescription(/Job name can contain only letters/);
   await form.getByLabel("Array size").fill("1");
   await form.getByLabel("Job name").fill(`${tag}-single`);
   await form.getByRole("button", { name: "Submit job" }).click();

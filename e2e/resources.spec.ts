@@ -23,7 +23,7 @@ test("an admin creates a compute environment, a fair-share policy and a queue, a
   await ceForm.getByLabel("Memory (MiB)").fill("abc");
   await ceForm.getByRole("button", { name: "Create compute environment" }).click();
   // The capacity tag's rule comes back beside the memory field.
-  await expect(ceForm.getByText(/batchdeck:memoryMiB must be a whole number/)).toBeVisible();
+  await expect(ceForm.getByText(/Memory \(MiB\) must be a whole number/)).toBeVisible();
   await ceForm.getByLabel("Memory (MiB)").fill("1024");
   await ceForm.getByRole("button", { name: "Create compute environment" }).click();
   await expect(page).toHaveURL(/\/compute-environments$/);

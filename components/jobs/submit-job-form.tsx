@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { submitJobAction } from "@/app/(console)/jobs/actions";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { ErrorSummary } from "@/components/ui/form-errors";
 import { TextArea } from "@/components/ui/text-area";
 import {
   type FieldErrors as ErrorMap,
@@ -12,8 +12,12 @@ import {
   formToRequest,
   jsonToForm,
   requestJson,
+  SUBMIT_JOB_FIELDS,
+  SUBMIT_JOB_LABELS,
   type SubmitFormState,
 } from "@/lib/batch/submit-form";
+import { neverFitsWarning, requestedAmount } from "@/lib/console/capacity-warnings";
+import { inLabels, summaryItems } from "@/lib/console/field-errors";
 import { ArraySection } from "./submit-job/array-section";
 import { JobSection } from "./submit-job/job-section";
 import type { DefinitionOption, QueueOption } from "./submit-job/options";
@@ -24,7 +28,8 @@ import { SchedulingSection } from "./submit-job/scheduling-section";
 /**
  * SubmitJob as a form and as its raw JSON request, side by side and kept in step: editing
  * either rewrites the other (lib/batch/submit-form.ts). Errors from the browser's own checks
- * and from the server both show beside the field they concern.
+ * and from the server both show beside the field they concern, in the form's labels, and in a
+ * summary above the submit button that moves focus to the first of them.
  */
 export function SubmitJobForm({
   orgId,
@@ -43,7 +48,14 @@ export function SubmitJobForm({
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [errors, setErrors] = useState<ErrorMap>({});
   const [general, setGeneral] = useState<string | null>(null);
+  // Counts failed submits: each one moves focus to the first field in error (ErrorSummary).
+  const [attempt, setAttempt] = useState(0);
   const [pending, startTransition] = useTransition();
+  const fail = (byField: ErrorMap, message: string | null) => {
+    setErrors(byField);
+    setGeneral(message);
+    setAttempt((n) => n + 1);
+  };
 
   const update = (patch: Partial<SubmitFormState>) => {
     const next = { ...form, ...patch };
@@ -66,14 +78,13 @@ export function SubmitJobForm({
 
   const submit = () =>
     startTransition(async () => {
-      setGeneral(null);
       if (jsonError) {
-        setGeneral("Fix the JSON request first.");
+        fail({}, "Fix the JSON request first.");
         return;
       }
       const { request, errors: local } = formToRequest(form);
       if (Object.keys(local).length) {
-        setErrors(errorsByField(local));
+        fail(errorsByField(local), null);
         return;
       }
       const result = await submitJobAction(request as Parameters<typeof submitJobAction>[0]);
@@ -81,13 +92,35 @@ export function SubmitJobForm({
         router.push(`/jobs/${encodeURIComponent(result.data.jobId)}`);
         return;
       }
-      const byField = errorsByField(result.fieldErrors, result.error);
-      setErrors(byField);
-      if (Object.keys(byField).length === 0 || byField._) setGeneral(result.error);
+      const byField = Object.fromEntries(
+        Object.entries(errorsByField(result.fieldErrors, result.error)).map(([field, messages]) => [
+          field,
+          messages.map((m) => inLabels(m, SUBMIT_JOB_LABELS)),
+        ]),
+      );
+      // An answer no field claims (a disabled queue, a quota) is the form's own error.
+      fail(byField, Object.keys(byField).length === 0 ? inLabels(result.error, SUBMIT_JOB_LABELS) : null);
     });
 
   const definition = definitions.find((d) => d.name === form.jobDefinitionName);
   const queue = queues.find((q) => q.name === form.jobQueue);
+  const summary = summaryItems(
+    { ...errors, _: [...(general ? [general] : []), ...(errors._ ?? [])] },
+    SUBMIT_JOB_FIELDS,
+  );
+  // The definition's own requirements count where the form does not override them.
+  const revision = form.jobDefinitionRevision || String(Math.max(0, ...(definition?.revisions ?? [])));
+  const asked = definition?.resources[revision];
+  const fitWarning = queue
+    ? neverFitsWarning(
+        {
+          vcpus: requestedAmount(form.vcpus) ?? asked?.vcpus,
+          memoryMiB: requestedAmount(form.memory) ?? asked?.memoryMiB,
+        },
+        queue.name,
+        queue.environments,
+      )
+    : null;
 
   return (
     <form
@@ -114,13 +147,13 @@ export function SubmitJobForm({
 
         <ParametersSection form={form} update={update} errors={errors} definition={definition} />
 
-        <ContainerOverridesSection form={form} update={update} errors={errors} />
+        <ContainerOverridesSection form={form} update={update} errors={errors} fitWarning={fitWarning} />
 
         <RetriesSection form={form} update={update} errors={errors} />
 
         <SchedulingSection form={form} update={update} errors={errors} queue={queue} />
 
-        {general ? <Alert>{general}</Alert> : null}
+        <ErrorSummary items={summary} attempt={attempt} title="The job was not submitted. Fix these first:" />
         <div className="flex items-center gap-3">
           <Button type="submit" disabled={pending}>
             {pending ? "Submitting…" : "Submit job"}

@@ -9,8 +9,14 @@ import {
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
-import { type ComputeEnvironmentFormValues, GPU_IDS_TAG, MEMORY_TAG } from "@/lib/console/compute-environment-values";
-import { groupErrors, numberField } from "@/lib/console/field-errors";
+import { overHostWarnings, requestedAmount } from "@/lib/console/capacity-warnings";
+import {
+  COMPUTE_ENVIRONMENT_LABELS,
+  type ComputeEnvironmentFormValues,
+  GPU_IDS_TAG,
+  MEMORY_TAG,
+} from "@/lib/console/compute-environment-values";
+import { groupErrors, inLabels, numberField } from "@/lib/console/field-errors";
 import { PairsEditor } from "./pairs-editor";
 
 type Field = "name" | "type" | "state" | "maxvCpus" | "memoryMiB" | "gpuIds" | "tags";
@@ -76,11 +82,18 @@ export function ComputeEnvironmentForm({
         router.push("/compute-environments");
         return;
       }
-      const grouped = groupErrors(result.fieldErrors, fieldFor);
-      if (!result.fieldErrors) grouped._ = [result.error];
+      const grouped = groupErrors(result.fieldErrors, fieldFor, COMPUTE_ENVIRONMENT_LABELS);
+      if (!result.fieldErrors) grouped._ = [inLabels(result.error, COMPUTE_ENVIRONMENT_LABELS)];
       setErrors(grouped);
     });
   };
+  // Built-in only: more than the engine's machine is allowed (the machine may grow), but said.
+  const overHost = host
+    ? overHostWarnings(
+        { maxVcpus: requestedAmount(values.maxvCpus), memoryMiB: requestedAmount(values.memoryMiB) },
+        host,
+      )
+    : [];
 
   return (
     <form
@@ -152,6 +165,7 @@ export function ComputeEnvironmentForm({
           errors={errors.gpuIds}
         />
       </div>
+      {overHost.length ? <Alert tone="warning">{overHost.join(" ")}</Alert> : null}
       <PairsEditor
         legend="Tags"
         idPrefix="ce-tags"

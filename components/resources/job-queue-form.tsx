@@ -6,10 +6,10 @@ import { createJobQueueAction, updateJobQueueAction } from "@/app/(console)/job-
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
-import { groupErrors } from "@/lib/console/field-errors";
-import type { JobQueueFormValues } from "@/lib/console/job-queue-values";
+import { groupErrors, inLabels } from "@/lib/console/field-errors";
+import { environmentsToSubmit, type JobQueueFormValues } from "@/lib/console/job-queue-values";
 import { EnvironmentOrder } from "./job-queue-form/environment-order";
-import { type Field, fieldFor, queueRequest } from "./job-queue-form/request";
+import { type Field, fieldFor, JOB_QUEUE_LABELS, queueRequest } from "./job-queue-form/request";
 import { TimeLimits } from "./job-queue-form/time-limits";
 
 export function JobQueueForm({
@@ -27,6 +27,8 @@ export function JobQueueForm({
   const router = useRouter();
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<Partial<Record<Field | "_", string[]>>>({});
+  // The environment picked in "Add compute environment" and not added yet.
+  const [adding, setAdding] = useState("");
   const [pending, start] = useTransition();
   const set = (patch: Partial<JobQueueFormValues>) => setValues((v) => ({ ...v, ...patch }));
   // AWS will not give a FIFO queue a policy later, nor take one away (the domain says so);
@@ -34,7 +36,16 @@ export function JobQueueForm({
   const policyLocked = mode === "edit" && initial.schedulingPolicyArn === "";
 
   const submit = () => {
-    const request = queueRequest(mode, values, initial);
+    const environments = environmentsToSubmit(values.environments, adding);
+    if (environments.length !== values.environments.length) {
+      set({ environments });
+      setAdding("");
+    }
+    if (environments.length === 0) {
+      setErrors({ environments: ["Add at least one compute environment: the queue's jobs run on them."] });
+      return;
+    }
+    const request = queueRequest(mode, { ...values, environments }, initial);
     start(async () => {
       const result =
         mode === "create"
@@ -44,8 +55,8 @@ export function JobQueueForm({
         router.push(mode === "create" ? "/job-queues" : `/job-queues/${encodeURIComponent(initial.name)}`);
         return;
       }
-      const grouped = groupErrors(result.fieldErrors, fieldFor);
-      if (!result.fieldErrors) grouped._ = [result.error];
+      const grouped = groupErrors(result.fieldErrors, fieldFor, JOB_QUEUE_LABELS);
+      if (!result.fieldErrors) grouped._ = [inLabels(result.error, JOB_QUEUE_LABELS)];
       setErrors(grouped);
     });
   };
@@ -98,6 +109,8 @@ export function JobQueueForm({
         all={environments}
         errors={errors.environments}
         onChange={(list) => set({ environments: list })}
+        adding={adding}
+        onAddingChange={setAdding}
       />
 
       <SelectField

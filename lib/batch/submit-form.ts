@@ -126,7 +126,7 @@ export function formToRequest(form: SubmitFormState): { request: SubmitJobReques
   if (revision && !/^\d+$/.test(revision)) addError(errors, "jobDefinition", "Revision must be a whole number.");
   request.jobQueue = form.jobQueue;
 
-  const size = integer(form.arraySize, "arrayProperties.size", "Array size", errors);
+  const size = integer(form.arraySize, "arrayProperties.size", SUBMIT_JOB_LABELS["arrayProperties.size"], errors);
   if (size !== undefined) request.arrayProperties = { size };
   const deps = form.dependsOn
     .filter((d) => d.jobId.trim() !== "" || d.type !== "")
@@ -142,15 +142,15 @@ export function formToRequest(form: SubmitFormState): { request: SubmitJobReques
   const env = form.environment.filter((e) => e.name.trim() !== "");
   if (env.length) overrides.environment = env.map((e) => ({ name: e.name.trim(), value: e.value }));
   const requirements: { type: string; value: string }[] = [];
-  for (const [type, text] of [
-    ["VCPU", form.vcpus],
-    ["MEMORY", form.memory],
-    ["GPU", form.gpus],
+  for (const [type, text, label] of [
+    ["VCPU", form.vcpus, "vCPUs"],
+    ["MEMORY", form.memory, "Memory (MiB)"],
+    ["GPU", form.gpus, "GPUs"],
   ] as const) {
     const t = text.trim();
     if (t === "") continue;
     if (!/^\d+(\.\d+)?$/.test(t)) {
-      addError(errors, `containerOverrides.resourceRequirements.${type}`, `${type} must be a number.`);
+      addError(errors, `containerOverrides.resourceRequirements.${type}`, `${label} must be a number.`);
       continue;
     }
     requirements.push({ type, value: t });
@@ -158,7 +158,12 @@ export function formToRequest(form: SubmitFormState): { request: SubmitJobReques
   if (requirements.length) overrides.resourceRequirements = requirements;
   if (Object.keys(overrides).length) request.containerOverrides = overrides;
 
-  const attempts = integer(form.retryAttempts, "retryStrategy.attempts", "Attempts", errors);
+  const attempts = integer(
+    form.retryAttempts,
+    "retryStrategy.attempts",
+    SUBMIT_JOB_LABELS["retryStrategy.attempts"],
+    errors,
+  );
   const rules = form.evaluateOnExit.map((r) => ({
     ...(r.onStatusReason ? { onStatusReason: r.onStatusReason } : {}),
     ...(r.onReason ? { onReason: r.onReason } : {}),
@@ -174,10 +179,20 @@ export function formToRequest(form: SubmitFormState): { request: SubmitJobReques
       ...(rules.length ? { evaluateOnExit: rules } : {}),
     };
   }
-  const timeout = integer(form.timeoutSeconds, "timeout.attemptDurationSeconds", "Timeout", errors);
+  const timeout = integer(
+    form.timeoutSeconds,
+    "timeout.attemptDurationSeconds",
+    SUBMIT_JOB_LABELS["timeout.attemptDurationSeconds"],
+    errors,
+  );
   if (timeout !== undefined) request.timeout = { attemptDurationSeconds: timeout };
   if (form.shareIdentifier.trim()) request.shareIdentifier = form.shareIdentifier.trim();
-  const priority = integer(form.schedulingPriorityOverride, "schedulingPriorityOverride", "Priority", errors);
+  const priority = integer(
+    form.schedulingPriorityOverride,
+    "schedulingPriorityOverride",
+    SUBMIT_JOB_LABELS.schedulingPriorityOverride,
+    errors,
+  );
   if (priority !== undefined) request.schedulingPriorityOverride = priority;
   const tags = form.tags.filter((t) => t.key.trim() !== "");
   if (tags.length) request.tags = Object.fromEntries(tags.map((t) => [t.key.trim(), t.value]));
@@ -277,6 +292,50 @@ export function jsonToForm(text: string): { form?: SubmitFormState; error?: stri
   if (errors._) return { error: errors._.join(" ") };
   return { form, errors };
 }
+
+/**
+ * The form's label for each request field a message may name, so errors read in the form's words
+ * ("Attempt timeout (seconds) must be an integer at least 60.", lib/console/field-errors.ts inLabels).
+ */
+export const SUBMIT_JOB_LABELS = {
+  jobName: "Job name",
+  jobQueue: "Job queue",
+  jobDefinition: "Job definition",
+  "arrayProperties.size": "Array size",
+  arrayProperties: "Array size",
+  dependsOn: "Depends on",
+  "containerOverrides.command": "Command override",
+  "containerOverrides.environment": "Environment overrides",
+  "containerOverrides.resourceRequirements": "Resources",
+  "containerOverrides.vcpus": "vCPUs",
+  "containerOverrides.memory": "Memory (MiB)",
+  "retryStrategy.attempts": "Attempts",
+  "retryStrategy.evaluateOnExit": "Retry rules",
+  evaluateOnExit: "Retry rules",
+  "evaluateOnExit.onExitCode": "A retry rule's exit code",
+  "timeout.attemptDurationSeconds": "Attempt timeout (seconds)",
+  shareIdentifier: "Share identifier",
+  schedulingPriorityOverride: "Scheduling priority override",
+} as const;
+
+/** The form's fields in page order with their labels: what its error summary lists, first invalid first. */
+export const SUBMIT_JOB_FIELDS = [
+  ["jobName", "Job name"],
+  ["jobQueue", "Job queue"],
+  ["jobDefinition", "Job definition"],
+  ["arraySize", "Array size"],
+  ["dependsOn", "Depends on"],
+  ["parameters", "Parameter values"],
+  ["command", "Command override"],
+  ["environment", "Environment overrides"],
+  ["resources", "Resources"],
+  ["retryAttempts", "Attempts"],
+  ["timeoutSeconds", "Attempt timeout (seconds)"],
+  ["evaluateOnExit", "Retry rules (evaluateOnExit)"],
+  ["shareIdentifier", "Share identifier"],
+  ["schedulingPriorityOverride", "Scheduling priority override"],
+  ["tags", "Tags"],
+] as const;
 
 /** Which form field a server error path belongs to, so it is shown beside that field. */
 export function formFieldOf(path: string): string {

@@ -7,6 +7,19 @@ import type { Pair } from "./job-definition-form";
 export const MEMORY_TAG = "batchdeck:memoryMiB";
 export const GPU_IDS_TAG = "batchdeck:gpuIds";
 
+/** The form's label for each request field a message names (lib/console/field-errors.ts inLabels). */
+export const COMPUTE_ENVIRONMENT_LABELS = {
+  computeEnvironmentName: "Name",
+  computeEnvironment: "Name",
+  "computeResources.maxvCpus": "Maximum vCPUs",
+  maxvCpus: "Maximum vCPUs",
+  unmanagedvCpus: "Maximum vCPUs",
+  [`Tag ${MEMORY_TAG}`]: "Memory (MiB)",
+  [MEMORY_TAG]: "Memory (MiB)",
+  [`Tag ${GPU_IDS_TAG}`]: "GPU ids",
+  [GPU_IDS_TAG]: "GPU ids",
+} as const;
+
 export interface ComputeEnvironmentFormValues {
   name: string;
   type: "MANAGED" | "UNMANAGED";

@@ -26,6 +26,14 @@ export const EMPTY_JOB_QUEUE: JobQueueFormValues = {
   timeLimits: [],
 };
 
+/**
+ * The environments the queue is created with: those added, and one chosen in "Add compute
+ * environment" but not added yet (what the person plainly meant), while there is room.
+ */
+export function environmentsToSubmit(added: readonly string[], chosen: string, max = 3): string[] {
+  return chosen && !added.includes(chosen) && added.length < max ? [...added, chosen] : [...added];
+}
+
 const lastSegment = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
 
 export function jobQueueValuesFromDetail(detail: Record<string, unknown>): JobQueueFormValues {

@@ -3,7 +3,7 @@ import { computeEnvironmentDetail } from "@/lib/batch/shapes/compute-environment
 import { jobQueueDetail } from "@/lib/batch/shapes/job-queues";
 import { valuesFromDetail } from "./compute-environment-values";
 import { groupErrors, numberField } from "./field-errors";
-import { jobQueueRow, jobQueueValuesFromDetail } from "./job-queue-values";
+import { environmentsToSubmit, jobQueueRow, jobQueueValuesFromDetail } from "./job-queue-values";
 import { schedulingPolicyValuesFromDetail } from "./scheduling-policy-values";
 
 const ARN = "arn:aws:batch:us-east-1:123456789012";
@@ -107,5 +107,15 @@ describe("form helpers", () => {
       path === "priority" ? "priority" : path.startsWith("computeEnvironmentOrder") ? "environments" : "_",
     );
     expect(grouped).toEqual({ priority: ["bad"], environments: ["x", "y"], _: ["z"] });
+  });
+});
+
+describe("environmentsToSubmit", () => {
+  it("counts an environment chosen but not added, while the queue has room", () => {
+    expect(environmentsToSubmit([], "a")).toEqual(["a"]);
+    expect(environmentsToSubmit(["a"], "b")).toEqual(["a", "b"]);
+    expect(environmentsToSubmit(["a"], "")).toEqual(["a"]);
+    expect(environmentsToSubmit(["a"], "a")).toEqual(["a"]);
+    expect(environmentsToSubmit(["a", "b", "c"], "d")).toEqual(["a", "b", "c"]);
   });
 });

@@ -1,3 +1,4 @@
+import { Alert } from "@/components/ui/alert";
 import { FieldErrors, TextField } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/text-area";
 import { PairRows } from "../rows-editor";
@@ -35,8 +36,16 @@ export function ParametersSection({
   );
 }
 
-/** The command, environment and resources this job runs with instead of the definition's. */
-export function ContainerOverridesSection({ form, update, errors }: SectionProps) {
+/**
+ * The command, environment and resources this job runs with instead of the definition's; a
+ * warning (not a refusal) when no environment of the queue could ever run what it asks for.
+ */
+export function ContainerOverridesSection({
+  form,
+  update,
+  errors,
+  fitWarning,
+}: SectionProps & { fitWarning: string | null }) {
   return (
     <Section title="Container overrides">
       <TextArea
@@ -58,7 +67,7 @@ export function ContainerOverridesSection({ form, update, errors }: SectionProps
         errors={errors.environment}
         onChange={(environment) => update({ environment })}
       />
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid gap-3 sm:grid-cols-3" data-field="resources">
         <TextField
           label="vCPUs"
           inputMode="decimal"
@@ -79,6 +88,7 @@ export function ContainerOverridesSection({ form, update, errors }: SectionProps
         />
       </div>
       <FieldErrors id="resources-err" errors={errors.resources} />
+      {fitWarning ? <Alert tone="warning">{fitWarning}</Alert> : null}
     </Section>
   );
 }

@@ -1,24 +1,32 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useId } from "react";
 import { Button } from "@/components/ui/button";
 import { controlClass, FieldErrors } from "@/components/ui/field";
 
-/** A queue's compute environments, in the order jobs try them: add, move up or down, remove. */
+/**
+ * A queue's compute environments, in the order jobs try them: add, move up or down, remove.
+ * The one picked in "Add compute environment" is the form's (`adding`), so submitting without
+ * pressing Add still counts it.
+ */
 export function EnvironmentOrder({
   chosen,
   all,
   errors,
   onChange,
+  adding,
+  onAddingChange,
 }: {
   chosen: string[];
   /** Every compute environment of the organization, by name, with its state. */
   all: { name: string; state: string }[];
   errors?: string[];
   onChange: (chosen: string[]) => void;
+  adding: string;
+  onAddingChange: (name: string) => void;
 }) {
   const id = useId();
-  const [adding, setAdding] = useState("");
+  const setAdding = onAddingChange;
   const available = all.filter((e) => !chosen.includes(e.name));
   const move = (i: number, by: -1 | 1) => {
     const list = [...chosen];

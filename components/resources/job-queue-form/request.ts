@@ -6,6 +6,20 @@ import type { JobQueueFormValues } from "@/lib/console/job-queue-values";
 
 export type Field = "name" | "priority" | "state" | "environments" | "schedulingPolicyArn" | "timeLimits";
 
+/** The form's label for each request field a message names (lib/console/field-errors.ts inLabels). */
+export const JOB_QUEUE_LABELS = {
+  jobQueueName: "Name",
+  jobQueue: "Job queue",
+  priority: "Priority",
+  computeEnvironmentOrder: "Compute environments",
+  "computeEnvironmentOrder.computeEnvironment": "Compute environment",
+  "computeEnvironmentOrder.order": "Environment order",
+  schedulingPolicyArn: "Scheduling policy",
+  jobStateTimeLimitActions: "Cancel jobs stuck RUNNABLE",
+  "jobStateTimeLimitActions.reason": "Time limit reason",
+  "jobStateTimeLimitActions.maxTimeSeconds": "Time limit seconds",
+} as const;
+
 export function fieldFor(path: string, message: string): Field | "_" {
   if (path === "jobQueueName") return "name";
   if (path === "priority") return "priority";

@@ -11,6 +11,8 @@ import type { BatchBackend } from "@/lib/backends/types";
 import { substituteParameters } from "@/lib/batch/parameters";
 import { type DefinitionDefaults, emptySubmitForm, requestToForm, resubmitRequest } from "@/lib/batch/submit-form";
 import { backendPage } from "@/lib/console/backend-page";
+import type { EnvironmentSize } from "@/lib/console/capacity-warnings";
+import { lastSegment } from "@/lib/console/job-queue-values";
 
 export const metadata: Metadata = { title: "Submit a job" };
 
@@ -27,6 +29,17 @@ function requirement(container: Record<string, unknown> | undefined, type: strin
   if (!Array.isArray(list)) return undefined;
   const found = (list as { type?: string; value?: string }[]).find((r) => r.type === type);
   return found?.value;
+}
+
+/** What a revision asks for, as placement counts it: VCPU and MEMORY requirements, or the older vcpus and memory. */
+function resourcesOf(def: Definition): { vcpus?: number; memoryMiB?: number } {
+  const c = def.containerProperties;
+  const vcpus = Number(requirement(c, "VCPU") ?? c?.vcpus);
+  const memoryMiB = Number(requirement(c, "MEMORY") ?? c?.memory);
+  return {
+    ...(Number.isFinite(vcpus) && vcpus > 0 ? { vcpus } : {}),
+    ...(Number.isFinite(memoryMiB) && memoryMiB > 0 ? { memoryMiB } : {}),
+  };
 }
 
 function defaultsOf(def: Definition | undefined, parameters: Record<string, string>): DefinitionDefaults | undefined {
@@ -65,21 +78,38 @@ export default backendPage(async function NewJobPage({
   const backend = await backendFor(ctx);
   const from = (await searchParams).from;
   const fromId = Array.isArray(from) ? from[0] : from;
-  const [queues, definitions, source] = await Promise.all([
+  const [queues, definitions, source, usage] = await Promise.all([
     backend.describeJobQueues(ctx, { maxResults: 100 }),
     backend.describeJobDefinitions(ctx, { status: "ACTIVE", maxResults: 100 }),
     fromId ? fromJob(backend, ctx, fromId) : Promise.resolve(null),
+    // Only for a warning: a backend that cannot say (AWS permissions) leaves the form without it.
+    backend
+      .computeEnvironmentUsage(ctx)
+      .catch(() => ({ computeEnvironments: [] })),
   ]);
+  // The most each environment can ever hand one job (what placement's "never fits" compares with).
+  const sizes = new Map<string, EnvironmentSize>(
+    usage.computeEnvironments.map((e) => [
+      e.computeEnvironmentName,
+      { name: e.computeEnvironmentName, maxVcpus: e.maxVcpus, memoryMiB: e.maxMemoryMiB },
+    ]),
+  );
   const queueOptions: QueueOption[] = queues.jobQueues.map((q) => ({
     name: String(q.jobQueueName),
     state: String(q.state),
     fairShare: typeof q.schedulingPolicyArn === "string",
+    // An environment whose size is not known counts as one that might hold anything.
+    environments: ((q.computeEnvironmentOrder ?? []) as { computeEnvironment: string }[]).map((o) => {
+      const name = lastSegment(o.computeEnvironment);
+      return sizes.get(name) ?? { name, maxVcpus: null, memoryMiB: null };
+    }),
   }));
   const byName = new Map<string, DefinitionOption>();
   for (const d of definitions.jobDefinitions as Definition[]) {
     const name = String(d.jobDefinitionName);
-    const entry = byName.get(name) ?? { name, revisions: [], parameters: {}, command: [] };
+    const entry = byName.get(name) ?? { name, revisions: [], parameters: {}, command: [], resources: {} };
     entry.revisions.push(Number(d.revision));
+    entry.resources[String(d.revision)] = resourcesOf(d);
     // Definitions come in revision order: the last one seen is the latest.
     entry.parameters = d.parameters ?? {};
     const command = d.containerProperties?.command;
