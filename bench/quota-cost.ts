@@ -7,7 +7,7 @@
 // quieter or the warmer machine. Jobs stay SUBMITTED (no engine runs), as a waiting queue does.
 //
 //   node --import tsx bench/quota-cost.ts [--jobs 4000] [--concurrency 16] [--rounds 8]
-//     [--postgres [--pg-fsync-off] | --both]
+//     [--only waiting | --only rate] [--postgres [--pg-fsync-off] | --both]
 import { parseArgs } from "node:util";
 import { submitJob, submitJobInput } from "@/lib/jobs/submit-job";
 import { forgetQuotas } from "@/lib/quotas/quota-cache";
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     postgres: { type: "boolean", default: false },
     "pg-fsync-off": { type: "boolean", default: false },
     both: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const JOBS = Number(values.jobs);
@@ -63,9 +64,9 @@ async function main() {
     await d.db.organizationQuota.create({
       data: {
         organizationId: limited.organizationId,
-        maxWaitingJobs: 1_000_000_000,
-        submitRatePerSecond: 1_000_000,
-        submitBurst: 1_000_000,
+        maxWaitingJobs: values.only === "rate" ? null : 1_000_000_000,
+        submitRatePerSecond: values.only === "waiting" ? null : 1_000_000,
+        submitBurst: values.only === "waiting" ? null : 1_000_000,
       },
     });
     forgetQuotas(d.db);
@@ -81,7 +82,13 @@ async function main() {
       };
     };
     const baseline = await sideOf("no quotas", free);
-    const quotas = await sideOf("jobs waiting + SubmitJob rate quotas", limited);
+    const which =
+      values.only === "rate"
+        ? "SubmitJob rate quota"
+        : values.only === "waiting"
+          ? "jobs waiting quota"
+          : "jobs waiting + SubmitJob rate quotas";
+    const quotas = await sideOf(which, limited);
     console.log(await databaseSettings(d.db, d.provider));
     console.log(`${JOBS} single-job submissions per side, ${CONCURRENCY} at once, in ${ROUNDS} alternating rounds`);
     for (const side of [baseline, quotas]) await measure(side, 100, -1); // warm: statements prepared

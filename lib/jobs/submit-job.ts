@@ -14,7 +14,9 @@ import { wakeEngine } from "@/lib/db/engine-wake";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { invalid } from "@/lib/errors";
 import { newJobId } from "@/lib/ids";
-import { checkSubmitQuotas } from "@/lib/quotas/submit-quotas";
+import type { Quotas } from "@/lib/quotas/names";
+import { checkSubmitQuotas, rateLimited, submitBucketKey } from "@/lib/quotas/submit-quotas";
+import { type BucketRate, takeTokensInTransaction } from "@/lib/quotas/token-bucket";
 import { lockWaitingJobs, newWaitingLedger, reserveWaitingJobs, type WaitingLedger } from "@/lib/quotas/waiting-jobs";
 import { accountIdOf } from "@/lib/resources/account";
 import { type JobDefinitionRow, resolveJobDefinition } from "@/lib/resources/job-definitions/resolve-job-definition";
@@ -49,15 +51,26 @@ function json<T>(text: string | null | undefined): T | undefined {
  * rate); its "Jobs waiting" quota is counted in the transaction that inserts.
  */
 export async function submitJob(ctx: OrgContext, input: SubmitJobInput): Promise<SubmitJobResult> {
-  const { maxWaitingJobs } = await checkSubmitQuotas(ctx, input);
+  // A single submission takes its SubmitJob token inside the group commit's transaction (one
+  // statement per organization and batch, no commit of its own); an array takes it first.
+  const quotas = await checkSubmitQuotas(ctx, input, { deferRate: !input.arrayProperties });
+  const { maxWaitingJobs } = quotas;
   if (input.arrayProperties) return submitAlone(ctx, input, { maxWaitingJobs });
-  const result = await batcherFor(ctx.db).submit({ ctx, input, maxWaitingJobs });
+  const result = await batcherFor(ctx.db).submit({ ctx, input, maxWaitingJobs, quotas });
   wakeEngine(ctx.db, "jobs");
   return result;
 }
 
-/** `maxWaitingJobs`: the organization's "Jobs waiting" quota (0: unlimited). */
-type SubmitItem = { ctx: OrgContext; input: SubmitJobInput; maxWaitingJobs: number };
+/**
+ * `maxWaitingJobs`: the organization's "Jobs waiting" quota (0: unlimited); `quotas.tokenDue`:
+ * the SubmitJob bucket this submission still takes a token from (null: none).
+ */
+type SubmitItem = {
+  ctx: OrgContext;
+  input: SubmitJobInput;
+  maxWaitingJobs: number;
+  quotas: Quotas & { tokenDue: BucketRate | null };
+};
 const batchers = new WeakMap<Db, TransactionBatcher<SubmitItem, SubmitJobResult, SubmitCache>>();
 
 function batcherFor(db: Db): TransactionBatcher<SubmitItem, SubmitJobResult, SubmitCache> {
@@ -68,14 +81,18 @@ function batcherFor(db: Db): TransactionBatcher<SubmitItem, SubmitJobResult, Sub
       db,
       {
         newState: newBatchState,
-        // The advisory locks of the organizations with a waiting-jobs quota, in one order.
+        // The advisory locks of the organizations with a waiting-jobs quota, in one order; then
+        // the SubmitJob tokens of those with a rate quota, each organization's at once.
         prepare: async (tx, items, cache) => {
           const limited = items.filter((i) => i.maxWaitingJobs > 0).map((i) => i.ctx.organizationId);
           if (limited.length > 0) await lockWaitingJobs(tx, provider, waitingOf(cache), limited);
+          await takeBatchTokens(tx, provider, items, cache);
         },
         finish: flushDeferred,
-        run: (tx, { ctx, input, maxWaitingJobs }, cache, now) =>
-          submitInTransaction(tx, ctx, input, { provider, now, cache, maxWaitingJobs }),
+        run: (tx, { ctx, input, maxWaitingJobs, quotas }, cache, now) => {
+          if (quotas.tokenDue) spendToken(cache, ctx.organizationId, quotas);
+          return submitInTransaction(tx, ctx, input, { provider, now, cache, maxWaitingJobs });
+        },
         // Dependencies are planned with Prisma's model API; a job without any is raw SQL only.
         needsPrisma: ({ input }) => (input.dependsOn?.length ?? 0) > 0,
       },
@@ -100,6 +117,48 @@ export interface SubmitCache {
   deferred?: { jobs: { common: JobCommon; row: JobRowInsert }[]; audits: AuditEntry[] };
   /** Waiting jobs per organization as this transaction counts them (lib/quotas/waiting-jobs.ts). */
   waiting?: WaitingLedger;
+  /** SubmitJob tokens this batch took per organization and has not handed out yet. */
+  tokens?: Map<string, { left: number; retryAfterMs: number }>;
+}
+
+/**
+ * Takes the batch's SubmitJob tokens: per organization with a rate quota, as many as it has
+ * submissions here (or what its bucket holds), in one order of organizations so that two
+ * batches never wait on each other's bucket rows in a circle.
+ */
+async function takeBatchTokens(
+  tx: RawSql,
+  provider: "sqlite" | "postgresql",
+  items: SubmitItem[],
+  cache: SubmitCache,
+): Promise<void> {
+  const wanted = new Map<string, { rate: BucketRate; count: number }>();
+  for (const { ctx, quotas } of items) {
+    if (!quotas.tokenDue) continue;
+    const w = wanted.get(ctx.organizationId);
+    if (w) w.count += 1;
+    else wanted.set(ctx.organizationId, { rate: quotas.tokenDue, count: 1 });
+  }
+  if (wanted.size === 0) return;
+  cache.tokens = new Map();
+  for (const organizationId of [...wanted.keys()].sort()) {
+    const { rate, count } = wanted.get(organizationId)!;
+    const { taken, retryAfterMs } = await takeTokensInTransaction(
+      tx,
+      provider,
+      submitBucketKey(organizationId),
+      rate,
+      count,
+    );
+    cache.tokens.set(organizationId, { left: taken, retryAfterMs });
+  }
+}
+
+/** Hands one of the batch's tokens to a submission, in the batch's order, or refuses it. */
+function spendToken(cache: SubmitCache, organizationId: string, quotas: Quotas): void {
+  const tokens = cache.tokens?.get(organizationId);
+  if (!tokens || tokens.left <= 0) throw rateLimited(quotas, tokens?.retryAfterMs ?? 1);
+  tokens.left -= 1;
 }
 
 function waitingOf(cache: SubmitCache): WaitingLedger {

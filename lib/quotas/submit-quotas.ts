@@ -21,7 +21,7 @@ import type { OrgContext } from "@/lib/auth/context";
 import { AppError } from "@/lib/errors";
 import { cachedQuotas } from "./quota-cache";
 import { effectiveBurst, QUOTA_LABELS, type Quotas } from "./quotas";
-import { takeToken } from "./token-bucket";
+import { type BucketRate, takeToken } from "./token-bucket";
 
 export const submitBucketKey = (organizationId: string) => `submit:${organizationId}`;
 
@@ -39,23 +39,32 @@ export function checkArraySize(quotas: Quotas, size: number | undefined | null):
   }
 }
 
+/** The refusal of a SubmitJob over the organization's rate, saying when to try again. */
+export function rateLimited(quotas: Quotas, retryAfterMs: number): AppError {
+  const label = QUOTA_LABELS.submitRatePerSecond;
+  return new AppError(
+    "RATE_LIMITED",
+    `Too many SubmitJob requests: this organization's quota "${label}" is ${figure(quotas.submitRatePerSecond)}, in bursts of up to ` +
+      `${figure(effectiveBurst(quotas))}. Try again in ${figure(Math.ceil(retryAfterMs / 100) / 10)} s.`,
+  );
+}
+
+/** The organization's bucket, or null when its rate is unlimited. */
+export function submitRate(quotas: Quotas): BucketRate | null {
+  const rate = quotas.submitRatePerSecond;
+  return rate > 0 ? { ratePerSecond: rate, burst: effectiveBurst(quotas) } : null;
+}
+
 /** Takes one SubmitJob token, or refuses with RATE_LIMITED saying when to try again. */
 export async function takeSubmitToken(
   ctx: Pick<OrgContext, "db" | "organizationId">,
   quotas: Quotas,
   now = Date.now(),
 ): Promise<void> {
-  const rate = quotas.submitRatePerSecond;
-  if (!(rate > 0)) return;
-  const burst = effectiveBurst(quotas);
-  const taken = await takeToken(ctx.db, submitBucketKey(ctx.organizationId), { ratePerSecond: rate, burst }, now);
-  if (taken.ok) return;
-  const label = QUOTA_LABELS.submitRatePerSecond;
-  throw new AppError(
-    "RATE_LIMITED",
-    `Too many SubmitJob requests: this organization's quota "${label}" is ${figure(rate)}, in bursts of up to ` +
-      `${figure(burst)}. Try again in ${figure(Math.ceil(taken.retryAfterMs / 100) / 10)} s.`,
-  );
+  const rate = submitRate(quotas);
+  if (!rate) return;
+  const taken = await takeToken(ctx.db, submitBucketKey(ctx.organizationId), rate, now);
+  if (!taken.ok) throw rateLimited(quotas, taken.retryAfterMs);
 }
 
 /**
@@ -65,9 +74,12 @@ export async function takeSubmitToken(
 export async function checkSubmitQuotas(
   ctx: Pick<OrgContext, "db" | "organizationId" | "actor">,
   input: { arrayProperties?: { size?: number | null } | null },
-): Promise<Quotas> {
+  opts: { deferRate?: boolean } = {},
+): Promise<Quotas & { tokenDue: BucketRate | null }> {
   const quotas = await cachedQuotas(ctx.db, ctx.organizationId);
   checkArraySize(quotas, input.arrayProperties?.size);
-  if (ctx.actor.source !== "system") await takeSubmitToken(ctx, quotas);
-  return quotas;
+  const counted = ctx.actor.source !== "system";
+  // Deferred: the caller takes the token in its own write transaction (SubmitJob's group commit).
+  if (counted && !opts.deferRate) await takeSubmitToken(ctx, quotas);
+  return { ...quotas, tokenDue: counted && opts.deferRate ? submitRate(quotas) : null };
 }

@@ -66,3 +66,41 @@ export async function takeToken(db: RawSql, key: string, rate: BucketRate, now =
     : 0;
   return { ok: false, retryAfterMs: Math.max(1, retryAfterMs) };
 }
+
+/**
+ * Takes up to `count` tokens from the bucket `key` inside a write transaction the caller holds
+ * (SubmitJob's group commit: one batch's submissions of an organization take their tokens
+ * together, with no commit of their own). On PostgreSQL the row is locked until the caller's
+ * commit; on SQLite the transaction already holds the write lock. Returns how many were taken
+ * (0 … count) and, when fewer, how long until the next token.
+ */
+export async function takeTokensInTransaction(
+  tx: RawSql,
+  provider: "sqlite" | "postgresql",
+  key: string,
+  rate: BucketRate,
+  count: number,
+  now = Date.now(),
+): Promise<{ taken: number; retryAfterMs: number }> {
+  if (!(rate.ratePerSecond > 0) || !(rate.burst >= 1))
+    throw new Error("a token bucket needs a rate > 0 and a burst ≥ 1");
+  await tx.$executeRaw`
+    INSERT INTO "TokenBucket" ("key", "tokens", "updatedAt") VALUES (${key}, ${rate.burst}, CAST(${now} AS BIGINT))
+    ON CONFLICT ("key") DO NOTHING`;
+  const lock = provider === "postgresql" ? Prisma.sql`FOR UPDATE` : Prisma.empty;
+  const [row] = await tx.$queryRaw<{ tokens: number; updatedAt: number | bigint }[]>`
+    SELECT "tokens", "updatedAt" FROM "TokenBucket" WHERE "key" = ${key} ${lock}`;
+  if (!row) throw new Error(`token bucket ${key} vanished inside its transaction`);
+  const bucket = { tokens: Number(row.tokens), updatedAt: Number(row.updatedAt) };
+  const available = tokensAt(bucket, rate, now);
+  const taken = Math.max(0, Math.min(count, Math.floor(available)));
+  // As takeToken: the refill counts only time after updatedAt, which never moves back.
+  const updatedAt = Math.max(bucket.updatedAt, now);
+  if (taken > 0 || updatedAt !== bucket.updatedAt) {
+    await tx.$executeRaw`
+      UPDATE "TokenBucket" SET "tokens" = ${available - taken}, "updatedAt" = CAST(${updatedAt} AS BIGINT)
+      WHERE "key" = ${key}`;
+  }
+  const left = { tokens: available - taken, updatedAt };
+  return { taken, retryAfterMs: taken < count ? Math.max(1, msUntilToken(left, rate, updatedAt)) : 0 };
+}
