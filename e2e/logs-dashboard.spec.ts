@@ -287,4 +287,7 @@ test("pause freezes the view while lines keep arriving; resume shows them", asyn
   await expect(texts).toHaveText(["one"]);
   await page.getByRole("button", { name: "Resume" }).click();
   await expect(texts).toHaveText(["one", "two", "three"]);
+  // Every line is in: nothing is left to pause or follow.
+  await expect(page.getByRole("button", { name: "Pause" })).toBeDisabled();
+  await expect(page.getByLabel("Follow")).toBeDisabled();
 });

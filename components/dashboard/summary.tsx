@@ -1,5 +1,8 @@
+import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
+import { JobStatus } from "@/lib/batch/states";
+import { jobDefinitionHref, jobListHref } from "@/lib/console/links";
 import type { MetricSeries } from "@/lib/metrics/get-metric-series";
 import { count, formatSeconds } from "./format";
 
@@ -36,6 +39,7 @@ export function Summary({ data }: { data: MetricSeries }) {
   );
 }
 
+/** The definitions whose jobs failed most: each a link to its page, its count to those failed jobs. */
 export function TopFailing({ data, label }: { data: MetricSeries; label: string }) {
   return (
     <Card title="Job definitions that failed most">
@@ -46,15 +50,29 @@ export function TopFailing({ data, label }: { data: MetricSeries; label: string 
         rowKey={(d) => d.jobDefinitionId}
         ruledHeader
         empty={`No job failed in the last ${label}.`}
-        renderRow={(d) => (
-          <>
-            <td className="py-2 pr-4 font-medium text-slate-800">
-              {d.name}
-              {d.revision ? <span className="text-slate-500">:{d.revision}</span> : null}
-            </td>
-            <td className="py-2 text-right tabular-nums">{count(d.failures)}</td>
-          </>
-        )}
+        renderRow={(d) => {
+          const ref = d.revision ? `${d.name}:${d.revision}` : d.name;
+          return (
+            <>
+              <td className="py-2 pr-4 font-medium">
+                <Link href={jobDefinitionHref(d.name)} className="text-indigo-700 hover:underline">
+                  {d.name}
+                  {d.revision ? <span className="text-slate-600">:{d.revision}</span> : null}
+                </Link>
+              </td>
+              <td className="py-2 text-right tabular-nums">
+                {/* The failed jobs themselves: the job list, filtered to this revision's failures. */}
+                <Link
+                  href={jobListHref({ definition: ref, status: JobStatus.FAILED })}
+                  aria-label={`${count(d.failures)} failed ${d.failures === 1 ? "job" : "jobs"} of ${ref}`}
+                  className="text-indigo-700 hover:underline"
+                >
+                  {count(d.failures)}
+                </Link>
+              </td>
+            </>
+          );
+        }}
       />
     </Card>
   );

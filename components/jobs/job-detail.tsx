@@ -1,8 +1,9 @@
 "use client";
 
 // A job's page, live while the job can still change: the header with what the reader may do,
-// why it is not running yet, its timeline and details, attempts, an array's children, the
-// command as it runs, and its dependencies. The parts are in ./job-detail/.
+// why it is not running yet, the live tail of its latest attempt's output, its timeline and
+// details, attempts, an array's children, the command as it runs, and its dependencies. The
+// parts are in ./job-detail/.
 import { useQuery } from "@tanstack/react-query";
 import { jobQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
@@ -15,6 +16,7 @@ import { JobAttempts } from "./job-detail/attempts";
 import { JobCommand } from "./job-detail/command";
 import { JobDetails } from "./job-detail/details";
 import { JobHeader } from "./job-detail/header";
+import { JobOutput } from "./job-detail/output";
 import { StopJobDialog, useStopJob } from "./job-detail/stop-job";
 import { JobTimeline } from "./job-detail/timeline";
 import { WhyPanel } from "./why-panel";
@@ -24,11 +26,14 @@ export function JobDetailView({
   initial,
   canStopAny,
   canSubmit,
+  logsRemoved = false,
 }: {
   orgId: string;
   initial: JobView;
   canStopAny: boolean;
   canSubmit: boolean;
+  /** The job's logs were deleted by the organization's retention or log-bytes quota. */
+  logsRemoved?: boolean;
 }) {
   const jobId = initial.job.jobId;
   const view = useQuery({ ...jobQueries.detail(orgId, jobId), initialData: initial });
@@ -48,9 +53,11 @@ export function JobDetailView({
       {view.isError ? <Alert>Live updates paused: {view.error.message} Retrying…</Alert> : null}
       {explanation.waiting ? <WhyPanel explanation={explanation} /> : null}
 
+      <JobOutput job={job} logsRemoved={logsRemoved} />
+
       <div className="grid gap-6 lg:grid-cols-3">
         <JobTimeline job={job} />
-        <JobDetails job={job} requested={explanation.requested} />
+        <JobDetails job={job} requested={explanation.requested} environment={explanation.environment} />
       </div>
 
       <JobAttempts job={job} />

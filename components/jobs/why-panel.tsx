@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { JobStatus, TERMINAL_STATUSES } from "@/lib/batch/states";
+import { computeEnvironmentHref, jobQueueHref } from "@/lib/console/links";
 import type { JobExplanation, JobWaitReason } from "@/lib/jobs/explain-job";
 import { runningVcpuQuotaSentence } from "@/lib/quotas/engine-quota-words";
 import { StatusBadge } from "./status-badge";
@@ -9,6 +10,26 @@ const RESOURCE: Record<string, { name: string; unit: (n: number) => string }> = 
   MEMORY: { name: "memory", unit: (n) => `${n.toLocaleString("en-US")} MiB` },
   GPU: { name: "GPUs", unit: (n) => `${n.toLocaleString("en-US")} GPU${n === 1 ? "" : "s"}` },
 };
+
+const named = "font-semibold underline hover:text-amber-800";
+
+/** An environment's name, linked to its row of the compute environments list. */
+function Environment({ name }: { name: string }) {
+  return (
+    <Link href={computeEnvironmentHref(name)} className={named}>
+      {name}
+    </Link>
+  );
+}
+
+/** A queue's name, linked to its page. */
+function Queue({ name }: { name: string }) {
+  return (
+    <Link href={jobQueueHref(name)} className={named}>
+      {name}
+    </Link>
+  );
+}
 
 function Reason({ reason }: { reason: JobWaitReason }) {
   switch (reason.kind) {
@@ -44,40 +65,40 @@ function Reason({ reason }: { reason: JobWaitReason }) {
     case "QUEUE_DISABLED":
       return (
         <>
-          Its job queue <strong>{reason.queue}</strong> is disabled: nothing in it starts until an admin enables the
+          Its job queue <Queue name={reason.queue} /> is disabled: nothing in it starts until an admin enables the
           queue.
         </>
       );
     case "NO_ENVIRONMENT":
       return (
         <>
-          Job queue <strong>{reason.queue}</strong> has no compute environment to run jobs on.
+          Job queue <Queue name={reason.queue} /> has no compute environment to run jobs on.
         </>
       );
     case "ENVIRONMENT_DISABLED":
       return (
         <>
-          Compute environment <strong>{reason.environment}</strong> is disabled, so nothing is placed on it.
+          Compute environment <Environment name={reason.environment} /> is disabled, so nothing is placed on it.
         </>
       );
     case "NO_EXECUTOR":
       return reason.wanted ? (
         <>
-          Compute environment <strong>{reason.environment}</strong> runs jobs in {reason.wanted}s (tag{" "}
+          Compute environment <Environment name={reason.environment} /> runs jobs in {reason.wanted}s (tag{" "}
           <code>batchdeck:executor</code>), and the engine has no {reason.wanted} executor
           {reason.reason ? `: ${reason.reason}` : ""}. Nothing is placed on it until that changes.
         </>
       ) : (
         <>
-          Compute environment <strong>{reason.environment}</strong> names no executor, and this hosted install runs jobs
-          only in containers, which the engine cannot start{reason.reason ? `: ${reason.reason}` : ""}. An admin can
-          install a container runtime, or tag the environment <code>batchdeck:executor=process</code>.
+          Compute environment <Environment name={reason.environment} /> names no executor, and this hosted install runs
+          jobs only in containers, which the engine cannot start{reason.reason ? `: ${reason.reason}` : ""}. An admin
+          can install a container runtime, or tag the environment <code>batchdeck:executor=process</code>.
         </>
       );
     case "NEVER_FITS":
       return (
         <>
-          Compute environment <strong>{reason.environment}</strong> can never run it:{" "}
+          Compute environment <Environment name={reason.environment} /> can never run it:{" "}
           {reason.resources
             .map(
               (r) =>
@@ -90,16 +111,17 @@ function Reason({ reason }: { reason: JobWaitReason }) {
     case "UNSATISFIABLE":
       return (
         <strong>
-          No compute environment of queue {reason.queue} is large enough for this job, so it will wait forever. Cancel
-          it and submit it with smaller resource requirements, or ask an admin to enlarge an environment.
+          No compute environment of queue <Queue name={reason.queue} /> is large enough for this job, so it will wait
+          forever. Cancel it and submit it with smaller resource requirements, or ask an admin to enlarge an
+          environment.
         </strong>
       );
     case "RESOURCE_SHORT":
       return (
         <>
-          Not enough {RESOURCE[reason.resource]?.name} free on <strong>{reason.environment}</strong> right now: it needs{" "}
-          {RESOURCE[reason.resource]?.unit(reason.requested)}; {RESOURCE[reason.resource]?.unit(reason.free ?? 0)} of{" "}
-          {RESOURCE[reason.resource]?.unit(reason.max)} are free. It starts when running jobs finish.
+          Not enough {RESOURCE[reason.resource]?.name} free on <Environment name={reason.environment} /> right now: it
+          needs {RESOURCE[reason.resource]?.unit(reason.requested)}; {RESOURCE[reason.resource]?.unit(reason.free ?? 0)}{" "}
+          of {RESOURCE[reason.resource]?.unit(reason.max)} are free. It starts when running jobs finish.
         </>
       );
     case "HOST_SHORT":
@@ -136,13 +158,13 @@ function Reason({ reason }: { reason: JobWaitReason }) {
       return (
         <>
           It is not among the first {reason.shown.toLocaleString("en-US")} jobs AWS Batch reports at the front of queue{" "}
-          <strong>{reason.queue}</strong>: more runnable jobs are ahead of it.
+          <Queue name={reason.queue} />: more runnable jobs are ahead of it.
         </>
       );
     case "ENVIRONMENT_INVALID":
       return (
         <>
-          Compute environment <strong>{reason.environment}</strong> is INVALID, so AWS Batch cannot scale it
+          Compute environment <Environment name={reason.environment} /> is INVALID, so AWS Batch cannot scale it
           {reason.reason ? `: ${reason.reason}` : "."}
         </>
       );

@@ -3,6 +3,7 @@
 // The scrolling list of lines: only the rows in view are rendered (visibleWindow), so a million
 // lines scroll like fifty. Follow keeps the newest line in view and turns itself off when the
 // reader scrolls up.
+import clsx from "clsx";
 import { type UIEvent, useEffect, useRef, useState } from "react";
 import type { LogBuffer } from "./lib/log-buffer";
 import { visibleWindow } from "./lib/virtual-window";
@@ -17,6 +18,8 @@ export function LogLines({
   query,
   follow,
   onStopFollowing,
+  label = "Log lines",
+  heightClass = "h-[65vh] min-h-64",
 }: {
   buffer: LogBuffer;
   /** Absolute line numbers to show, in order. */
@@ -29,6 +32,10 @@ export function LogLines({
   query: string;
   follow: boolean;
   onStopFollowing: () => void;
+  /** The scrolling region's accessible name. */
+  label?: string;
+  /** The region's height: most of the screen in the viewer, less where the lines are a tail. */
+  heightClass?: string;
 }) {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(480);
@@ -68,9 +75,12 @@ export function LogLines({
       onScroll={onScroll}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls with the keyboard.
       tabIndex={0}
-      aria-label="Log lines"
+      aria-label={label}
       data-testid="log-lines"
-      className="relative h-[65vh] min-h-64 overflow-auto rounded-b-lg bg-slate-950 font-mono text-xs text-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-400"
+      className={clsx(
+        "relative overflow-auto rounded-b-lg bg-slate-950 font-mono text-xs text-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-400",
+        heightClass,
+      )}
     >
       {empty ? (
         <p className="p-4 text-slate-400">{empty}</p>

@@ -14,18 +14,25 @@ export interface LogViewOptions {
 
 const checkbox = "size-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500";
 
-/** Search, filters, follow, pause, and the download of the whole log as the view shows it. */
+/**
+ * Search, filters, follow, pause, and the download of the whole log as the view shows it. Once
+ * the stream has ended (`ended`: every line is in), Follow and Pause have nothing left to do and
+ * are disabled; a view paused at the end keeps Resume, to show the lines that came meanwhile.
+ */
 export function LogToolbar({
   options: o,
   onChange,
   onTogglePause,
   downloadHref,
+  ended,
 }: {
   options: LogViewOptions;
   onChange: (patch: Partial<Omit<LogViewOptions, "paused">>) => void;
   onTogglePause: () => void;
   downloadHref: string;
+  ended: boolean;
 }) {
+  const ends = ended ? "The attempt has ended: no more lines will come." : undefined;
   return (
     <div className="flex flex-wrap items-end gap-3 border-b border-slate-200 px-4 py-3">
       <div className="min-w-48 flex-1">
@@ -78,12 +85,20 @@ export function LogToolbar({
         <input
           type="checkbox"
           checked={o.follow}
+          disabled={ended}
+          title={ends}
           onChange={(e) => onChange({ follow: e.target.checked })}
           className={checkbox}
         />
-        Follow
+        <span className={ended ? "text-slate-500" : undefined}>Follow</span>
       </label>
-      <Button variant="secondary" onClick={onTogglePause} aria-pressed={o.paused}>
+      <Button
+        variant="secondary"
+        onClick={onTogglePause}
+        aria-pressed={o.paused}
+        disabled={ended && !o.paused}
+        title={ended && !o.paused ? ends : undefined}
+      >
         {o.paused ? "Resume" : "Pause"}
       </Button>
       <a

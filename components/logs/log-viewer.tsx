@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { stripAnsi } from "./lib/ansi";
 import { FilteredView } from "./lib/log-buffer";
 import { LogLines } from "./log-lines";
-import { LogStatus } from "./log-status";
+import { LogStatus, noOutputText } from "./log-status";
 import { LogToolbar, type LogViewOptions } from "./log-toolbar";
 import { useLogStream } from "./use-log-stream";
 
@@ -63,15 +63,9 @@ export function LogViewer({
 
   const empty =
     rows.length === 0
-      ? !started
-        ? "Waiting for the job to start; its output will appear here."
-        : b.length === 0
-          ? connection === "ended"
-            ? removed
-              ? "This job's output has been deleted under the organization's log retention or its log-bytes quota."
-              : "This attempt wrote nothing to STDOUT or STDERR."
-            : "No output yet."
-          : "No line matches."
+      ? !started || b.length === 0
+        ? noOutputText({ started, connection, removed })
+        : "No line matches."
       : null;
 
   return (
@@ -81,6 +75,7 @@ export function LogViewer({
         onChange={change}
         onTogglePause={togglePause}
         downloadHref={`/api/jobs/${encodeURIComponent(jobId)}/logs/download?${downloadParams}`}
+        ended={connection === "ended"}
       />
       <LogStatus
         connection={connection}

@@ -11,8 +11,9 @@ const RETRY_MS = 1_000;
 
 export type Connection = "connecting" | "live" | "reconnecting" | "ended" | "error";
 
-export function useLogStream(jobId: string, attempt: number | null) {
-  const buffer = useRef(new LogBuffer());
+/** `capacity`: the most lines the browser keeps (a tail keeps a few hundred; the viewer the default). */
+export function useLogStream(jobId: string, attempt: number | null, { capacity }: { capacity?: number } = {}) {
+  const [buffer] = useState(() => new LogBuffer(capacity));
   const [tick, setTick] = useState(0);
   const [connection, setConnection] = useState<Connection>("connecting");
   const [started, setStarted] = useState(attempt !== null);
@@ -33,12 +34,12 @@ export function useLogStream(jobId: string, attempt: number | null) {
     const open = () => {
       const params = new URLSearchParams();
       if (attempt !== null) params.set("attempt", String(attempt));
-      if (buffer.current.lastToken) params.set("after", buffer.current.lastToken);
+      if (buffer.lastToken) params.set("after", buffer.lastToken);
       source = new EventSource(`/api/jobs/${encodeURIComponent(jobId)}/logs/stream?${params}`);
       source.onopen = () => setConnection("live");
       source.onmessage = (e: MessageEvent<string>) => {
         const { runs } = JSON.parse(e.data) as { runs: WireRun[] };
-        if (buffer.current.append(decodeRuns(runs), e.lastEventId || null) > 0) refresh();
+        if (buffer.append(decodeRuns(runs), e.lastEventId || null) > 0) refresh();
       };
       source.addEventListener("attempt", (e) => {
         const data = JSON.parse((e as MessageEvent<string>).data) as { attempt: number | null };
@@ -66,7 +67,7 @@ export function useLogStream(jobId: string, attempt: number | null) {
       if (frame.current) cancelAnimationFrame(frame.current);
       frame.current = 0;
     };
-  }, [jobId, attempt, refresh]);
+  }, [jobId, attempt, refresh, buffer]);
 
-  return { buffer: buffer.current, tick, connection, started };
+  return { buffer, tick, connection, started };
 }

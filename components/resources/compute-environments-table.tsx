@@ -8,6 +8,7 @@ import {
 } from "@/app/(console)/compute-environments/actions";
 import { resourceQueries } from "@/components/lib/queries";
 import { Table } from "@/components/ui/table";
+import { computeEnvironmentAnchor } from "@/lib/console/links";
 import type { ComputeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { ActionButton } from "./action-button";
 import { Badge } from "./badges";
@@ -88,7 +89,13 @@ export function ComputeEnvironmentsTable({
           const u = byName.get(ce.name);
           return (
             <>
-              <td className="py-2 pr-4 font-medium text-slate-900">{ce.name}</td>
+              {/* The anchor other pages link an environment to (lib/console/links.ts). */}
+              <td
+                id={computeEnvironmentAnchor(ce.name)}
+                className="scroll-mt-24 py-2 pr-4 font-medium text-slate-900 target:bg-amber-100 target:ring-2 target:ring-amber-300"
+              >
+                {ce.name}
+              </td>
               <td className="py-2 pr-4">{ce.type}</td>
               <td className="py-2 pr-4">
                 <Badge value={ce.state} />

@@ -5,7 +5,8 @@ import Link from "next/link";
 import { deleteJobQueueAction, updateJobQueueAction } from "@/app/(console)/job-queues/actions";
 import { resourceQueries } from "@/components/lib/queries";
 import { Table } from "@/components/ui/table";
-import { JOB_STATUSES } from "@/lib/batch/states";
+import { JOB_STATUSES, type JobStatus } from "@/lib/batch/states";
+import { computeEnvironmentHref, jobListHref } from "@/lib/console/links";
 import type { JobQueueCounts } from "@/lib/jobs/queue-counts";
 import { ActionButton } from "./action-button";
 import { Badge } from "./badges";
@@ -85,7 +86,11 @@ export function JobQueuesTable({
               <td className="py-2 pr-4">
                 <ol className="list-inside list-decimal whitespace-nowrap">
                   {q.environments.map((e) => (
-                    <li key={e}>{e}</li>
+                    <li key={e}>
+                      <Link href={computeEnvironmentHref(e)} className="text-indigo-700 hover:underline">
+                        {e}
+                      </Link>
+                    </li>
                   ))}
                 </ol>
               </td>
@@ -96,7 +101,7 @@ export function JobQueuesTable({
                     <div key={s} className={c?.[s] ? "text-slate-900" : "text-slate-500"}>
                       <dt className="text-[10px] uppercase tracking-wide">{s}</dt>
                       <dd className="font-semibold tabular-nums" data-testid={`count-${q.name}-${s}`}>
-                        {c ? countText(c[s], entry?.capped?.[s]) : "—"}
+                        {c ? <CountLink queue={q.name} status={s} text={countText(c[s], entry?.capped?.[s])} /> : "—"}
                       </dd>
                     </div>
                   ))}
@@ -124,6 +129,19 @@ export function JobQueuesTable({
   );
 }
 
+/** A queue's count of one status, leading to the job list filtered to those jobs. */
+function CountLink({ queue, status, text }: { queue: string; status: JobStatus; text: string }) {
+  return (
+    <Link
+      href={jobListHref({ queue, status })}
+      aria-label={`${text} ${status} ${text === "1" ? "job" : "jobs"} in ${queue}`}
+      className="text-inherit underline decoration-slate-300 underline-offset-2 hover:text-indigo-700 hover:decoration-indigo-400"
+    >
+      {text}
+    </Link>
+  );
+}
+
 /** A count, "1,000+" when the backend stopped counting at a cap (AWS: one list page). */
 function countText(n: number, capped: boolean | undefined): string {
   return `${n.toLocaleString("en-US")}${capped ? "+" : ""}`;
@@ -148,7 +166,7 @@ export function QueueCounts({
         <div key={s}>
           <dt className="text-xs uppercase tracking-wide text-slate-500">{s}</dt>
           <dd className="text-lg font-semibold tabular-nums" data-testid={`count-${name}-${s}`}>
-            {countText(c?.[s] ?? 0, entry?.capped?.[s])}
+            <CountLink queue={name} status={s} text={countText(c?.[s] ?? 0, entry?.capped?.[s])} />
           </dd>
         </div>
       ))}

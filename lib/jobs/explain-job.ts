@@ -93,6 +93,8 @@ export interface JobExplanation {
   requested: { vcpus: number; memoryMiB: number; gpus: number };
   /** The caller submitted it: members without jobs.stopAny may stop only their own jobs. */
   submittedByCaller: boolean;
+  /** The compute environment it is placed on or last ran on (built-in engine), for the job page to link. */
+  environment?: string;
   reasons: JobWaitReason[];
 }
 
@@ -113,6 +115,8 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
       arraySize: true,
       arrayParentId: true,
       submittedById: true,
+      computeEnvironmentId: true,
+      attempts: { orderBy: { attemptNumber: "desc" }, take: 1, select: { computeEnvironmentId: true } },
       jobQueue: {
         select: {
           id: true,
@@ -145,7 +149,19 @@ export async function explainJob(ctx: OrgContext, input: ExplainJobInput): Promi
   const status = job.status;
   const requested = { vcpus: job.vcpus, memoryMiB: job.memoryMiB, gpus: job.gpus };
   const waiting = (CANCELLABLE_STATUSES as readonly string[]).includes(status);
-  const base = { jobId: job.id, status, waiting, requested, submittedByCaller: job.submittedById === ctx.user.id };
+  // Where it is placed now, else where its latest attempt ran (a retry clears the placement).
+  const placedOnId = job.computeEnvironmentId ?? job.attempts[0]?.computeEnvironmentId;
+  const placedOn = placedOnId
+    ? await db.computeEnvironment.findFirst({ where: { id: placedOnId, organizationId }, select: { name: true } })
+    : null;
+  const base = {
+    jobId: job.id,
+    status,
+    waiting,
+    requested,
+    submittedByCaller: job.submittedById === ctx.user.id,
+    ...(placedOn ? { environment: placedOn.name } : {}),
+  };
   if (!waiting) return { ...base, reasons: [] };
 
   const reasons: JobWaitReason[] = [];

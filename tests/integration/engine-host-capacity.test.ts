@@ -63,6 +63,10 @@ describe.each(PROVIDERS)("the engine's machine bounds every environment on %s", 
     for (const id of [first!, second!]) expect((await waitForTerminal(t.db, id, 30_000)).status).toBe("SUCCEEDED");
     const [a, b] = await intervals([first!, second!]);
     expect(b![0]).toBeGreaterThanOrEqual(a![1]);
+
+    // Finished, it still says which environment it ran on (the job page links it).
+    const environment = await t.db.computeEnvironment.findUniqueOrThrow({ where: { id: theirs.environmentId } });
+    expect((await explainJob(ctx, { jobId: second! })).environment).toBe(environment.name);
   });
 
   it("hands a GPU two environments list to one job at a time", async () => {

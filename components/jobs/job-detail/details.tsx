@@ -2,11 +2,12 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
+import { arnName, computeEnvironmentHref, jobDefinitionHref, jobQueueHref } from "@/lib/console/links";
 import type { JobView } from "@/lib/jobs/console-job-view";
 import { Elapsed, RelativeTime } from "../time";
 import { containerOf } from "./container";
 
-const lastSegment = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+const link = "text-indigo-700 hover:underline";
 
 function Item({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -17,13 +18,42 @@ function Item({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-/** Where the job runs, what it asked for, and the settings it was submitted with. */
-export function JobDetails({ job, requested }: { job: JobDetail; requested: JobView["explanation"]["requested"] }) {
+/**
+ * Where the job runs (its queue, definition and, once placed, environment, each a link to its
+ * place in the console), what it asked for, and the settings it was submitted with.
+ */
+export function JobDetails({
+  job,
+  requested,
+  environment,
+}: {
+  job: JobDetail;
+  requested: JobView["explanation"]["requested"];
+  /** The compute environment it was placed on, where the backend says (the built-in engine). */
+  environment?: string;
+}) {
+  const queue = arnName(job.jobQueue);
+  const definition = arnName(job.jobDefinition);
   return (
     <Card title="Details" className="lg:col-span-2">
       <dl className="grid gap-4 sm:grid-cols-2">
-        <Item term="Queue">{lastSegment(job.jobQueue)}</Item>
-        <Item term="Definition">{lastSegment(job.jobDefinition)}</Item>
+        <Item term="Queue">
+          <Link href={jobQueueHref(queue)} className={link}>
+            {queue}
+          </Link>
+        </Item>
+        <Item term="Definition">
+          <Link href={jobDefinitionHref(definition)} className={link}>
+            {definition}
+          </Link>
+        </Item>
+        {environment ? (
+          <Item term="Compute environment">
+            <Link href={computeEnvironmentHref(environment)} className={link}>
+              {environment}
+            </Link>
+          </Item>
+        ) : null}
         <Item term="Requested">
           {requested.vcpus} vCPU · {requested.memoryMiB.toLocaleString("en-US")} MiB
           {requested.gpus ? ` · ${requested.gpus} GPU` : ""}
@@ -53,10 +83,7 @@ export function JobDetails({ job, requested }: { job: JobDetail; requested: JobV
         {job.arrayProperties?.index !== undefined ? (
           <Item term="Array child">
             index {job.arrayProperties.index} of{" "}
-            <Link
-              href={`/jobs/${encodeURIComponent(job.jobId.slice(0, job.jobId.lastIndexOf(":")))}`}
-              className="text-indigo-700 hover:underline"
-            >
+            <Link href={`/jobs/${encodeURIComponent(job.jobId.slice(0, job.jobId.lastIndexOf(":")))}`} className={link}>
               its array job
             </Link>
           </Item>

@@ -11,6 +11,7 @@ import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
 import { jobQueueRow } from "@/lib/console/job-queue-values";
+import { computeEnvironmentHref } from "@/lib/console/links";
 import { allSchedulingPolicies } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Job queue" };
@@ -80,7 +81,11 @@ export default backendPage(async function JobQueuePage({ params }: { params: Pro
             <dd>
               <ol className="list-inside list-decimal">
                 {row.environments.map((e) => (
-                  <li key={e}>{e}</li>
+                  <li key={e}>
+                    <Link href={computeEnvironmentHref(e)} className="text-indigo-700 hover:underline">
+                      {e}
+                    </Link>
+                  </li>
                 ))}
               </ol>
             </dd>

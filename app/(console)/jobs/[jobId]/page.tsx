@@ -6,6 +6,7 @@ import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
 import { loadJobView } from "@/lib/jobs/console-job-view";
+import { logsRemoved } from "@/lib/logs/logs-removed";
 
 export const metadata: Metadata = { title: "Job" };
 
@@ -20,7 +21,8 @@ function decode(segment: string): string {
 export default backendPage(async function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
   const ctx = await pageContext();
   const jobId = decode((await params).jobId);
-  const view = await loadJobView(await backendFor(ctx), ctx, jobId);
+  const backend = await backendFor(ctx);
+  const view = await loadJobView(backend, ctx, jobId);
   if (!view) notFound();
   return (
     <JobDetailView
@@ -28,6 +30,7 @@ export default backendPage(async function JobPage({ params }: { params: Promise<
       initial={view}
       canStopAny={can(ctx.role, "jobs.stopAny")}
       canSubmit={can(ctx.role, "jobs.submit")}
+      logsRemoved={backend.kind === "builtin" && (await logsRemoved(ctx, view.job))}
     />
   );
 });

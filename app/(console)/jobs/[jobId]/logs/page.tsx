@@ -2,14 +2,23 @@ import clsx from "clsx";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { JobLogsHeader } from "@/components/logs/job-logs-header";
 import { LogViewer } from "@/components/logs/log-viewer";
-import { PageHeader } from "@/components/ui/card";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
+import { loadJobView } from "@/lib/jobs/console-job-view";
 import { logsRemoved } from "@/lib/logs/logs-removed";
 
 export const metadata: Metadata = { title: "Job logs" };
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 export default backendPage(async function JobLogsPage({
   params,
@@ -19,32 +28,21 @@ export default backendPage(async function JobLogsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const ctx = await pageContext();
-  const { jobId } = await params;
+  const jobId = decode((await params).jobId);
   const raw = (await searchParams).attempt;
   const asked = typeof raw === "string" && /^\d{1,3}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : undefined;
   const backend = await backendFor(ctx);
-  const { jobs } = await backend.describeJobs(ctx, { jobs: [jobId] });
-  const job = jobs[0];
-  if (!job) notFound();
+  // The job page's data: the header shows the job's status live from the same query.
+  const view = await loadJobView(backend, ctx, jobId);
+  if (!view) notFound();
+  const { job } = view;
   // One line is enough to learn which attempts exist and which one is shown.
   const first = await backend.getLogEvents(ctx, { jobId, attempt: asked, limit: 1 });
   const attempt = first.attempt;
-  const backendName = await ctx.db.organization.findUnique({
-    where: { id: ctx.organizationId },
-    select: { backend: true },
-  });
-  const removed = backendName?.backend === "builtin" && (await logsRemoved(ctx, job));
+  const removed = backend.kind === "builtin" && (await logsRemoved(ctx, job));
   return (
     <>
-      <PageHeader
-        title={`Logs: ${job.jobName}`}
-        description={
-          <>
-            Job <code className="font-mono text-xs">{job.jobId}</code>
-            {attempt !== null ? ` · attempt ${attempt}` : " · not started yet"}
-          </>
-        }
-      />
+      <JobLogsHeader orgId={ctx.organizationId} initial={view} attempt={attempt} />
       {first.attempts.length > 1 ? (
         <nav aria-label="Attempts" className="mb-4 flex flex-wrap gap-2 text-sm">
           {first.attempts.map((n) => (

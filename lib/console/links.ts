@@ -1,0 +1,27 @@
+// Where the console's pages link to each other: a queue's, a definition's and an environment's
+// place, and the job list filtered. One spelling of each, so a link and the page it lands on
+// agree (compute environments have no page of their own: their row in the list is the anchor).
+import { filterSearch, type JobFilterParams } from "@/lib/jobs/console-filter";
+
+/** The last part of an ARN: a queue's name, a definition's name:revision. */
+export const arnName = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+
+export const jobQueueHref = (name: string) => `/job-queues/${encodeURIComponent(name)}`;
+
+/** A definition's page (every revision); `name` may carry a `:revision`, which the page does not take. */
+export const jobDefinitionHref = (name: string) => {
+  const colon = name.lastIndexOf(":");
+  return `/job-definitions/${encodeURIComponent(colon > 0 ? name.slice(0, colon) : name)}`;
+};
+
+/** The id of an environment's row in the compute environments list. */
+export const computeEnvironmentAnchor = (name: string) => `environment-${name}`;
+
+export const computeEnvironmentHref = (name: string) =>
+  `/compute-environments#${encodeURIComponent(computeEnvironmentAnchor(name))}`;
+
+/** The job list with a filter (lib/jobs/console-filter.ts), empty values left out. */
+export const jobListHref = (filter: JobFilterParams) => {
+  const search = filterSearch(filter);
+  return search ? `/jobs?${search}` : "/jobs";
+};
