@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useEffect } from "react";
 import {
   deleteComputeEnvironmentAction,
   updateComputeEnvironmentAction,
@@ -55,6 +56,21 @@ export function ComputeEnvironmentsTable({
     initialData: { computeEnvironments: initialUsage },
   });
   const byName = new Map(usage.data.computeEnvironments.map((u) => [u.computeEnvironmentName, u]));
+  // Other pages link an environment as #environment-<name>: bring its row into view once the
+  // list is on screen (the router's own scroll to the fragment does not reach a row far down a
+  // long list), and again when only the fragment changes.
+  useEffect(() => {
+    const reveal = () => {
+      const id = decodeURIComponent(window.location.hash.slice(1));
+      if (id) document.getElementById(id)?.scrollIntoView({ block: "center" });
+    };
+    const frame = requestAnimationFrame(reveal);
+    window.addEventListener("hashchange", reveal);
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener("hashchange", reveal);
+    };
+  }, []);
   const showExecutor = rows.some((r) => r.executor !== undefined);
   return (
     <>
