@@ -2,10 +2,11 @@
 // jobs hold on the built-in engine and the jobs it has waiting. Settings → Quotas shows them
 // against the quotas; the operator's page shows them for every organization in two queries.
 import { Prisma } from "@/generated/sqlite/client";
-import { CANCELLABLE_STATUSES, ON_HOST_STATUSES } from "@/lib/batch/states";
+import { ON_HOST_STATUSES } from "@/lib/batch/states";
 import { type Db, providerOf } from "@/lib/db";
 import { direct } from "@/lib/db/direct";
 import { organizationLogBytes } from "@/lib/retention/log-bytes";
+import { WAITING_JOB_ROWS } from "./waiting-jobs";
 
 export interface QuotaUsageNow {
   runningVcpus: number;
@@ -27,7 +28,7 @@ export async function quotaUsageNow(db: Db, organizationIds?: string[]): Promise
       GROUP BY "organizationId"`,
     db.$queryRaw<{ organizationId: string; n: bigint | number }[]>`
       SELECT "organizationId", COUNT(*) AS "n" FROM "Job"
-      WHERE "status" IN (${Prisma.join(CANCELLABLE_STATUSES)}) AND NOT ("arraySize" IS NOT NULL AND "arrayParentId" IS NULL) ${scope}
+      WHERE ${WAITING_JOB_ROWS} ${scope}
       GROUP BY "organizationId"`,
   ]);
   const out = new Map<string, QuotaUsageNow>();

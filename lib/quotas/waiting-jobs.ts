@@ -63,12 +63,18 @@ export async function lockWaitingJobs(
   }
 }
 
+/**
+ * Which rows count as waiting jobs: a cancellable status, and not an array's parent. Shared with
+ * what Settings → Quotas and the operator show (lib/quotas/current-usage.ts).
+ */
+export const WAITING_JOB_ROWS = Prisma.sql`"status" IN (${Prisma.join(CANCELLABLE_STATUSES)})
+      AND ("arraySize" IS NULL OR "arrayParentId" IS NOT NULL)`;
+
 /** Jobs of the organization waiting now, as this transaction sees them. */
 export async function countWaitingJobs(tx: RawSql, organizationId: string): Promise<number> {
   const rows = await tx.$queryRaw<{ n: number | bigint }[]>`
     SELECT COUNT(*) AS "n" FROM "Job"
-    WHERE "organizationId" = ${organizationId} AND "status" IN (${Prisma.join(CANCELLABLE_STATUSES)})
-      AND ("arraySize" IS NULL OR "arrayParentId" IS NOT NULL)`;
+    WHERE "organizationId" = ${organizationId} AND ${WAITING_JOB_ROWS}`;
   return Number(rows[0]?.n ?? 0);
 }
 
