@@ -121,15 +121,28 @@ export function BulkActionDialog({
   );
 }
 
-export function BulkButtons({ disabled, onChoose }: { disabled: boolean; onChoose: (kind: BulkKind) => void }) {
+/** The bulk actions; Cancel and Terminate only when `stop` (the caller may stop the selection). */
+export function BulkButtons({
+  disabled,
+  stop,
+  onChoose,
+}: {
+  disabled: boolean;
+  stop: boolean;
+  onChoose: (kind: BulkKind) => void;
+}) {
   return (
     <div className="flex flex-wrap gap-2">
-      <Button variant="danger" disabled={disabled} onClick={() => onChoose("CANCEL")}>
-        Cancel
-      </Button>
-      <Button variant="danger" disabled={disabled} onClick={() => onChoose("TERMINATE")}>
-        Terminate
-      </Button>
+      {stop ? (
+        <>
+          <Button variant="danger" disabled={disabled} onClick={() => onChoose("CANCEL")}>
+            Cancel
+          </Button>
+          <Button variant="danger" disabled={disabled} onClick={() => onChoose("TERMINATE")}>
+            Terminate
+          </Button>
+        </>
+      ) : null}
       <Button variant="secondary" disabled={disabled} onClick={() => onChoose("RESUBMIT")}>
         Submit again
       </Button>

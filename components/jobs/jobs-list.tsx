@@ -5,14 +5,10 @@ import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { type JobPage, jobQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
-import { Table } from "@/components/ui/table";
 import { ON_HOST_STATUSES } from "@/lib/batch/states";
-import type { JobFilterParams } from "@/lib/jobs/console-filter";
+import type { JobFilterParams, JobSort } from "@/lib/jobs/console-filter";
 import { BulkActionDialog, BulkButtons, type BulkKind, type BulkTarget, jobCount } from "./bulk-actions";
-import { StatusBadge } from "./status-badge";
-import { RelativeTime } from "./time";
-
-const lastSegment = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+import { JobRows } from "./job-rows";
 
 /** "12 of 20 succeeded · 3 failed": an array parent's children at a glance. */
 export function ArraySummary({ size, summary }: { size: number; summary?: Partial<Record<string, number>> }) {
@@ -31,19 +27,27 @@ export function ArraySummary({ size, summary }: { size: number; summary?: Partia
 /**
  * The live job list: the server renders the first page, then React Query polls the same page
  * (same filter and cursor) every refreshIntervals.live. Checkboxes choose jobs; when the whole
- * page is chosen, "everything matching the filter" can be chosen instead.
+ * page is chosen, "everything matching the filter" can be chosen instead. Cancel and Terminate
+ * are offered only on what the caller's role may stop: any job with jobs.stopAny, else only a
+ * selection of their own jobs (the server refuses the rest all the same).
  */
 export function JobsList({
   orgId,
   search,
   filter,
   initial,
+  sort,
+  mayStopAny,
 }: {
   orgId: string;
   /** The URL's search string: filter and page position. */
   search: string;
   filter: JobFilterParams;
   initial: JobPage;
+  /** The list's order; null when the backend lists newest first only. */
+  sort: JobSort | null;
+  /** The caller's role may stop anyone's jobs (jobs.stopAny), not only their own. */
+  mayStopAny: boolean;
 }) {
   const queryClient = useQueryClient();
   const list = useQuery({ ...jobQueries.list(orgId, search), initialData: initial });
@@ -65,6 +69,11 @@ export function JobsList({
   const ids = useMemo(() => page.jobs.map((j) => j.jobId), [page.jobs]);
   const pageAllSelected = ids.length > 0 && ids.every((id) => selected.has(id));
   const someSelected = selected.size > 0 || allMatching;
+  const mine = useMemo(() => new Set(page.jobs.filter((j) => j.submittedByCaller).map((j) => j.jobId)), [page.jobs]);
+  // Without jobs.stopAny: only a selection wholly of the caller's own jobs (or everything
+  // matching "My jobs") may be stopped, so only then are Cancel and Terminate offered.
+  const mayStopSelection =
+    mayStopAny || (allMatching ? filter.mine === "1" : selected.size > 0 && [...selected].every((id) => mine.has(id)));
 
   const toggle = (id: string) => {
     setAllMatching(false);
@@ -109,11 +118,13 @@ export function JobsList({
             ? "Every job matching the filter is selected."
             : selected.size
               ? `${jobCount(selected.size)} selected.`
-              : "Select jobs to cancel, terminate or submit them again."}
+              : mayStopAny
+                ? "Select jobs to cancel, terminate or submit them again."
+                : "Select jobs to submit them again, or your own jobs to cancel or terminate them."}
         </p>
         <div className="flex items-center gap-3">
           {counting ? <output className="text-sm text-slate-600">Counting matching jobs…</output> : null}
-          <BulkButtons disabled={!someSelected || counting} onChoose={choose} />
+          <BulkButtons disabled={!someSelected || counting} stop={mayStopSelection} onChoose={choose} />
         </div>
       </div>
       {pageAllSelected && !allMatching && page.nextCursor !== null ? (
@@ -134,92 +145,35 @@ export function JobsList({
       {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
       {list.isError ? <Alert>Live updates paused: {list.error.message} Retrying…</Alert> : null}
 
-      <Table
-        label="Jobs, newest first"
-        className="min-w-[48rem]"
-        columns={[
-          {
-            header: (
-              <input
-                type="checkbox"
-                aria-label="Select every job on this page"
-                checked={pageAllSelected}
-                onChange={togglePage}
-                className="rounded border-slate-300 focus:ring-indigo-500"
-              />
-            ),
-            className: "w-8",
-          },
-          { header: "Name" },
-          { header: "Status" },
-          { header: "Queue" },
-          { header: "Definition" },
-          { header: "Created" },
-          { header: "Started" },
-          { header: "Stopped" },
-        ]}
-        rows={page.jobs}
-        rowKey={(job) => job.jobId}
-        rowClassName="align-top"
-        rowProps={(job) => ({ "data-job-id": job.jobId })}
-        ruledHeader
-        empty={
-          <div className="rounded-md border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600">
-            <p className="font-medium text-slate-800">No jobs match this filter.</p>
-            <p className="mt-1">
-              Change the filter above, or{" "}
-              <Link href="/jobs/new" className="font-medium text-indigo-700 hover:underline">
-                submit a job
-              </Link>
-              .
-            </p>
-          </div>
-        }
-        renderRow={(job) => (
-          <>
-            <td className="py-2">
-              <input
-                type="checkbox"
-                aria-label={`Select ${job.jobName}`}
-                checked={allMatching || selected.has(job.jobId)}
-                onChange={() => toggle(job.jobId)}
-                className="rounded border-slate-300 focus:ring-indigo-500"
-              />
-            </td>
-            <td className="min-w-56 py-2 pr-4">
-              <Link
-                href={`/jobs/${encodeURIComponent(job.jobId)}`}
-                className="font-medium break-words text-indigo-700 hover:underline"
-              >
-                {job.jobName}
-              </Link>
-              <div className="font-mono text-xs break-all text-slate-500">{job.jobId}</div>
-              {job.arrayProperties?.size !== undefined ? (
-                <ArraySummary size={job.arrayProperties.size} summary={job.statusSummary} />
-              ) : null}
-            </td>
-            <td className="py-2 pr-4">
-              <StatusBadge status={job.status} />
-              {job.statusReason ? (
-                <div className="mt-1 max-w-56 truncate text-xs text-slate-500" title={job.statusReason}>
-                  {job.statusReason}
-                </div>
-              ) : null}
-            </td>
-            <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobQueue)}</td>
-            <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobDefinition)}</td>
-            <td className="py-2 pr-4">
-              <RelativeTime ms={job.createdAt} />
-            </td>
-            <td className="py-2 pr-4">
-              <RelativeTime ms={job.startedAt} />
-            </td>
-            <td className="py-2">
-              <RelativeTime ms={job.stoppedAt} />
-            </td>
-          </>
-        )}
-      />
+      {page.jobs.length === 0 ? (
+        <div className="rounded-md border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600">
+          <p className="font-medium text-slate-800">No jobs match this filter.</p>
+          <p className="mt-1">
+            Change the filter above, or{" "}
+            <Link href="/jobs/new" className="font-medium text-indigo-700 hover:underline">
+              submit a job
+            </Link>
+            .
+          </p>
+        </div>
+      ) : (
+        <JobRows
+          jobs={page.jobs}
+          sort={sort}
+          search={search}
+          selection={{
+            isSelected: (id) => allMatching || selected.has(id),
+            toggle,
+            pageAllSelected,
+            togglePage,
+          }}
+          arraySummary={(job) =>
+            job.arrayProperties?.size !== undefined ? (
+              <ArraySummary size={job.arrayProperties.size} summary={job.statusSummary} />
+            ) : null
+          }
+        />
+      )}
 
       <Pager search={search} prev={page.prevCursor} next={page.nextCursor} />
       <BulkActionDialog

@@ -13,9 +13,9 @@ export const asOfSchema = z
 
 /**
  * The filter's jobs that existed when the caller confirmed (`asOf`), so jobs submitted meanwhile
- * are not swept up.
+ * are not swept up. `callerId` is whose jobs the filter's "My jobs" means.
  */
-export function filterAsOf(filter: JobFilter, asOf: number): Omit<ConsoleJobListInput, "limit"> {
-  const base = toListInput(filter);
+export function filterAsOf(filter: JobFilter, asOf: number, callerId: string): Omit<ConsoleJobListInput, "limit"> {
+  const base = toListInput(filter, callerId);
   return { ...base, createdBefore: Math.min(base.createdBefore ?? Number.POSITIVE_INFINITY, asOf + 1) };
 }

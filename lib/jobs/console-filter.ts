@@ -4,6 +4,7 @@
 // jobs by the same filter.
 import { z } from "zod";
 import { JOB_STATUSES } from "@/lib/batch/states";
+import { parseJobSearch } from "./job-search";
 import type { ConsoleJobListInput } from "./list-jobs";
 
 const text = (max: number) =>
@@ -31,7 +32,25 @@ const instant = z
 
 export const JOB_FILTER_STATUSES = ["ALL", ...JOB_STATUSES] as const;
 
+/**
+ * The orders the list can page through honestly with its keyset cursor: submission time either
+ * way, and name (then submission time) either way. Duration is not among them: it is not a
+ * column an index can walk, so a page of it would be one page sorted, not the list.
+ */
+export const JOB_SORTS = ["newest", "oldest", "name", "name-desc"] as const;
+export type JobSort = (typeof JOB_SORTS)[number];
+export const JOB_SORT_LABELS: Record<JobSort, string> = {
+  newest: "Newest first",
+  oldest: "Oldest first",
+  name: "Name, A to Z",
+  "name-desc": "Name, Z to A",
+};
+
 export const jobFilterSchema = z.object({
+  /** The search box: a job id, a job ARN, an array child's `<id>:<index>`, or a name's start. */
+  q: text(2048),
+  /** "1": only the caller's own jobs ("My jobs"). */
+  mine: z.enum(["1"], { message: "Choose whether to show only your jobs." }).optional(),
   queue: text(200),
   status: z.enum(JOB_FILTER_STATUSES, { message: "Choose a status." }).optional(),
   /** Name prefix, case-insensitive. */
@@ -46,6 +65,7 @@ export type JobFilterParams = z.input<typeof jobFilterSchema>;
 export type JobFilter = z.output<typeof jobFilterSchema>;
 
 export const jobListQuerySchema = jobFilterSchema.extend({
+  sort: z.enum(JOB_SORTS, { message: "Choose an order." }).optional(),
   cursor: z.string().max(1024).optional(),
   back: z.string().max(1024).optional(),
   arrayJobId: z.string().max(200).optional(),
@@ -54,10 +74,17 @@ export const jobListQuerySchema = jobFilterSchema.extend({
 
 export const PAGE_SIZE = 50;
 
-/** A parsed filter → the list query (without the page position). */
-export function toListInput(filter: JobFilter): Omit<ConsoleJobListInput, "limit"> {
+/**
+ * A parsed filter → the list query (without the page position and order). `callerId` is whose
+ * jobs "My jobs" means: the signed-in user (or the access key's owner).
+ */
+export function toListInput(filter: JobFilter, callerId: string): Omit<ConsoleJobListInput, "limit"> {
   const name = filter.name ? (filter.name.endsWith("*") ? filter.name : `${filter.name}*`) : undefined;
+  const search = parseJobSearch(filter.q ?? "");
   return {
+    ...(search?.kind === "id" ? { jobId: search.jobId } : {}),
+    ...(search?.kind === "name" && search.prefix ? { namePrefix: search.prefix } : {}),
+    ...(filter.mine ? { submittedBy: callerId } : {}),
     queue: filter.queue || undefined,
     status: filter.status ?? "ALL",
     name,

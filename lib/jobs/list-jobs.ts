@@ -6,7 +6,6 @@
 // The page's ids come from one raw query (case-insensitive name matching is spelled the same
 // way on SQLite and PostgreSQL only in SQL); the rows are then read through Prisma.
 
-import { z } from "zod";
 import { Prisma } from "@/generated/sqlite/client";
 import type { OrgContext } from "@/lib/auth/context";
 import { looksLikeArn, parseArn } from "@/lib/batch/arn";
@@ -23,30 +22,10 @@ import { literalPrefix } from "@/lib/db/literal-prefix";
 import { invalid } from "@/lib/errors";
 import { accountIdOf } from "@/lib/resources/account";
 import { resolveJobQueue } from "@/lib/resources/job-queues/resolve-job-queue";
-import { decodeToken, encodeToken } from "@/lib/resources/pagination";
+import type { JobSort } from "./console-filter";
+import { type JobQuery, pageKeys, whereOf } from "./job-keys";
 
 export { listJobsInput } from "@/lib/batch/shapes/jobs";
-
-interface JobQuery {
-  organizationId: string;
-  jobQueueId?: string;
-  arrayJobId?: string;
-  statuses?: JobStatus[];
-  /** Exact name, or a prefix when it ends with `*`; case-insensitive as AWS matches it. */
-  name?: string;
-  jobDefinitionIds?: string[];
-  createdAfter?: number;
-  createdBefore?: number;
-  shareIdentifier?: string;
-  topLevelOnly?: boolean;
-  cursor?: string;
-  /** Page towards newer jobs from this cursor ("previous" in the console). */
-  before?: string;
-  limit: number;
-}
-
-const createdCursor = z.object({ c: z.number().int(), i: z.string() });
-const indexCursor = z.object({ x: z.number().int() });
 
 export async function listJobs(
   ctx: OrgContext,
@@ -99,6 +78,14 @@ export interface ConsoleJobListInput {
   createdAfter?: number;
   createdBefore?: number;
   shareIdentifier?: string;
+  /** One job by id (an array child's `<parent>:<index>` too): the search box given an id or ARN. */
+  jobId?: string;
+  /** The start of the name, case-insensitive (the search box given anything but an id). */
+  namePrefix?: string;
+  /** Only jobs this user submitted ("My jobs"). */
+  submittedBy?: string;
+  /** Newest first unless given. */
+  sort?: JobSort;
   /** Children of one array job, in index order. */
   arrayJobId?: string;
   cursor?: string;
@@ -114,6 +101,11 @@ export type ConsoleJob = JobSummary & {
   statusSummary?: Partial<Record<JobStatus, number>>;
   /** The caller submitted it (members without jobs.stopAny may stop only these). */
   submittedByCaller: boolean;
+  /** Attempts started so far, and how many the retry strategy allows (when the backend knows). */
+  attempts?: number;
+  attemptsAllowed?: number;
+  /** Who submitted it: the member's name (for /v1, the access key's owner), when known. */
+  submittedBy?: string;
 };
 
 /** The console's filter as a query; null when it names a definition that does not exist. */
@@ -140,7 +132,12 @@ async function consoleQuery(ctx: OrgContext, input: ConsoleJobListInput): Promis
     createdAfter: input.createdAfter,
     createdBefore: input.createdBefore,
     shareIdentifier: input.shareIdentifier,
-    topLevelOnly: input.arrayJobId === undefined,
+    jobId: input.jobId,
+    namePrefix: input.namePrefix,
+    submittedById: input.submittedBy,
+    sort: input.sort,
+    // A job named by its id is found wherever it is, an array child too.
+    topLevelOnly: input.arrayJobId === undefined && input.jobId === undefined,
     cursor: input.cursor,
     before: input.arrayJobId === undefined ? input.before : undefined,
     limit: Math.max(1, Math.min(input.limit, 1000)),
@@ -152,7 +149,10 @@ async function consoleQuery(ctx: OrgContext, input: ConsoleJobListInput): Promis
   return query;
 }
 
-/** The console's job list: every queue unless one is chosen, newest first, top-level jobs only. */
+/**
+ * The console's job list: every queue unless one is chosen, newest first unless another order is
+ * asked for, top-level jobs only unless one job is asked for by id.
+ */
 export async function listJobsForConsole(
   ctx: OrgContext,
   input: ConsoleJobListInput,
@@ -254,81 +254,6 @@ async function definitionIds(db: DbOrTx, organizationId: string, value: string):
 
 const PRISMA_IN_CHUNK = 500;
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/** The WHERE clause of a job query, organization first, as every query here carries it. */
-function whereOf(q: Omit<JobQuery, "cursor" | "limit">): Prisma.Sql[] {
-  const where: Prisma.Sql[] = [Prisma.sql`"organizationId" = ${q.organizationId}`];
-  if (q.jobQueueId !== undefined) where.push(Prisma.sql`"jobQueueId" = ${q.jobQueueId}`);
-  if (q.arrayJobId !== undefined) where.push(Prisma.sql`"arrayParentId" = ${q.arrayJobId}`);
-  if (q.topLevelOnly) where.push(Prisma.sql`"arrayParentId" IS NULL`);
-  if (q.statuses?.length) {
-    if (!q.statuses.every(isJobStatus)) throw invalid("Unknown job status.");
-    where.push(Prisma.sql`"status" IN (${Prisma.join(q.statuses)})`);
-  }
-  if (q.name !== undefined && q.name !== "") {
-    if (q.name.endsWith("*")) {
-      const prefix = likeEscape(q.name.slice(0, -1).toLowerCase());
-      where.push(Prisma.sql`LOWER("name") LIKE ${`${prefix}%`} ESCAPE '\\'`);
-    } else {
-      where.push(Prisma.sql`LOWER("name") = ${q.name.toLowerCase()}`);
-    }
-  }
-  if (q.jobDefinitionIds) where.push(Prisma.sql`"jobDefinitionId" IN (${Prisma.join(q.jobDefinitionIds)})`);
-  if (q.createdAfter !== undefined) where.push(Prisma.sql`"createdAt" > ${q.createdAfter}`);
-  if (q.createdBefore !== undefined) where.push(Prisma.sql`"createdAt" < ${q.createdBefore}`);
-  if (q.shareIdentifier !== undefined) where.push(Prisma.sql`"shareIdentifier" = ${q.shareIdentifier}`);
-  return where;
-}
-
-type JobKey = { id: string; createdAt: bigint | number; arrayIndex: number | null };
-
-/**
- * One page of keys (id, createdAt, arrayIndex) in list order, with the cursors of the pages
- * after and before it. Paging back (`before`) reads the same index the other way and reverses.
- */
-async function pageKeys(db: DbOrTx, q: JobQuery): Promise<{ keys: JobKey[]; next?: string; prev?: string }> {
-  const where = whereOf(q);
-  const byIndex = q.arrayJobId !== undefined;
-  const backwards = !byIndex && q.before !== undefined;
-  if (backwards) {
-    const { c, i } = decodeToken(q.before as string, createdCursor);
-    where.push(Prisma.sql`("createdAt", "id") > (${c}, ${i})`);
-  } else if (q.cursor !== undefined) {
-    if (byIndex) {
-      where.push(Prisma.sql`"arrayIndex" > ${decodeToken(q.cursor, indexCursor).x}`);
-    } else {
-      const { c, i } = decodeToken(q.cursor, createdCursor);
-      where.push(Prisma.sql`("createdAt", "id") < (${c}, ${i})`);
-    }
-  }
-  const order = byIndex
-    ? Prisma.sql`"arrayIndex" ASC`
-    : backwards
-      ? Prisma.sql`"createdAt" ASC, "id" ASC`
-      : Prisma.sql`"createdAt" DESC, "id" DESC`;
-  const rows = await db.$queryRaw<JobKey[]>`
-    SELECT "id", "createdAt", "arrayIndex" FROM "Job" WHERE ${Prisma.join(where, " AND ")} ORDER BY ${order} LIMIT ${q.limit + 1}`;
-  const more = rows.length > q.limit;
-  const keys = rows.slice(0, q.limit);
-  if (backwards) keys.reverse();
-  const first = keys[0];
-  const last = keys.at(-1);
-  const created = (k: JobKey) => encodeToken({ c: Number(k.createdAt), i: k.id });
-  if (byIndex) {
-    return more && last ? { keys, next: encodeToken({ x: Number(last.arrayIndex ?? 0) }) } : { keys };
-  }
-  // Going forward there is a newer page whenever a cursor was given; going back, an older one
-  // always (the page the caller came from), and a newer one when more rows were read.
-  const hasNext = backwards ? true : more;
-  const hasPrev = backwards ? more : q.cursor !== undefined;
-  return {
-    keys,
-    ...(hasNext && last ? { next: created(last) } : {}),
-    ...(hasPrev && first ? { prev: created(first) } : {}),
-  };
-}
-
 async function pageJobs(
   db: DbOrTx,
   q: JobQuery,
@@ -352,6 +277,10 @@ async function pageJobs(
     );
   }
   const accountId = await accountIdOf(db, q.organizationId);
+  const submitters = await submitterNames(
+    db,
+    rows.map((r) => r.submittedById),
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   const jobs: ConsoleJob[] = [];
   for (const id of ids) {
@@ -363,7 +292,23 @@ async function pageJobs(
       jobQueue: row.jobQueue.arn,
       ...(row.arrayParentId ? { arrayParentId: row.arrayParentId } : {}),
       submittedByCaller: callerId !== undefined && row.submittedById === callerId,
+      attempts: row.attemptCount,
+      attemptsAllowed: row.attemptsAllowed,
+      ...(row.submittedById && submitters.has(row.submittedById)
+        ? { submittedBy: submitters.get(row.submittedById) }
+        : {}),
     });
   }
   return { jobs, ...(next ? { next } : {}), ...(prev ? { prev } : {}) };
+}
+
+/** The members (or former members) who submitted a page's jobs, by name, else email. */
+async function submitterNames(db: DbOrTx, ids: (string | null)[]): Promise<Map<string, string>> {
+  const distinct = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (distinct.length === 0) return new Map();
+  const users = await db.user.findMany({
+    where: { id: { in: distinct } },
+    select: { id: true, name: true, email: true },
+  });
+  return new Map(users.map((u) => [u.id, u.name.trim() || u.email]));
 }

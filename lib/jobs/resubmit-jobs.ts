@@ -34,7 +34,7 @@ export async function resubmitJobs(
 ): Promise<ResubmitOutcome> {
   let ids = input.jobIds ?? [];
   if (input.filter) {
-    const list = filterAsOf(input.filter, input.asOf ?? Date.now());
+    const list = filterAsOf(input.filter, input.asOf ?? Date.now(), ctx.user.id);
     const page = await backend.resolveJobFilter(ctx, { ...list, limit: MAX_RESUBMIT + 1 });
     if (page.jobIds.length > MAX_RESUBMIT) {
       throw new AppError(

@@ -58,7 +58,7 @@ export function stopJobsByFilter(
   input: z.output<typeof stopJobsByFilterInput>,
   batchSize = STOP_BATCH,
 ): Promise<StopOutcome> {
-  const batches = filterBatches(backend, ctx, filterAsOf(input.filter, input.asOf), batchSize);
+  const batches = filterBatches(backend, ctx, filterAsOf(input.filter, input.asOf, ctx.user.id), batchSize);
   return stopEach(backend, ctx, batches, input);
 }
 

@@ -16,7 +16,8 @@ export const dynamic = "force-dynamic";
 export const GET = orgRoute({ permission: "resources.view", query: jobListQuerySchema }, async ({ ctx, query }) => {
   const backend = await backendFor(ctx);
   const input = {
-    ...toListInput(query),
+    ...toListInput(query, ctx.user.id),
+    ...(query.sort ? { sort: query.sort } : {}),
     arrayJobId: query.arrayJobId,
     cursor: query.cursor,
     before: query.back,

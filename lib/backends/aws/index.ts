@@ -23,7 +23,10 @@ export function awsBackend(clients: AwsClients): BatchBackend {
     describeJobs: (_ctx, input) => describeJobs(clients, input.jobs),
     listJobs: (_ctx, input) => listJobs(clients, input),
     // AWS's ListJobs pages forward only: the console offers "next" and the browser's history.
-    listJobsForConsole: async (_ctx, input) => ({ prevCursor: null, ...(await listJobsForConsole(clients, input)) }),
+    listJobsForConsole: async (ctx, input) => ({
+      prevCursor: null,
+      ...(await listJobsForConsole(clients, input, ctx.user.id)),
+    }),
     cancelJob: (ctx, input) => stopOne(clients, ctx, input, "CANCEL"),
     terminateJob: (ctx, input) => stopOne(clients, ctx, input, "TERMINATE"),
     stopJobs: (ctx, jobIds, reason, kind, opts) => stopJobs(clients, ctx, jobIds, reason, kind, opts),

@@ -18,7 +18,13 @@
 //   continues from that frontier. A rare filter over a large history therefore costs a few
 //   "load more" clicks, never an unbounded scan;
 // - array children: ListJobs with arrayJobId per status (filters do not apply to children),
-//   in index order.
+//   in index order;
+// - one job by id (the search box given an id or ARN): DescribeJobs;
+// - the search box's name start is one more JOB_NAME prefix, checked here like the others.
+//
+// What AWS cannot answer is refused rather than pretended: ListJobs has one order (newest
+// first) and its summaries carry no tags, so another order or "My jobs" (batchdeck:submittedBy)
+// is an INVALID error here, and the console does not offer them for AWS organizations.
 import { DescribeJobQueuesCommand, ListJobsCommand, type ListJobsCommandInput } from "@aws-sdk/client-batch";
 import { z } from "zod";
 import { type JobSummary, MAX_FILTERED_LIST_RESULTS } from "@/lib/batch/shapes/jobs";
@@ -28,7 +34,7 @@ import type { ConsoleJob, ConsoleJobListInput } from "@/lib/jobs/list-jobs";
 import { decodeToken, encodeToken } from "@/lib/resources/pagination";
 import { callBatch, mapLimit } from "./call";
 import type { AwsClients } from "./clients";
-import { describeJobs } from "./jobs";
+import { describeJobs, SUBMITTED_BY_TAG } from "./jobs";
 import { isChildJobId, toJobSummary } from "./shapes";
 
 const MAX_STATUS_PAGES = 10;
@@ -55,8 +61,22 @@ interface QueueRead {
 export async function listJobsForConsole(
   clients: AwsClients,
   input: ConsoleJobListInput,
+  callerId?: string,
 ): Promise<{ jobs: ConsoleJob[]; nextCursor: string | null }> {
+  if (input.sort !== undefined && input.sort !== "newest") {
+    throw new AppError(
+      "INVALID_INPUT",
+      "AWS Batch lists jobs newest first only; the list cannot be sorted another way.",
+    );
+  }
+  if (input.submittedBy !== undefined) {
+    throw new AppError(
+      "INVALID_INPUT",
+      "AWS Batch's job list does not say who submitted a job, so My jobs is not available.",
+    );
+  }
   const limit = Math.max(1, Math.min(input.limit, 1000));
+  if (input.jobId !== undefined) return oneJob(clients, input, input.jobId, callerId);
   if (input.arrayJobId !== undefined) return listChildren(clients, input, limit);
   const cursor = input.cursor ? decodeToken(input.cursor, createdCursor) : undefined;
   const queues = input.queue ? [await queueArn(clients, input.queue)] : await allQueueArns(clients);
@@ -74,6 +94,47 @@ export async function listJobsForConsole(
   if (merged.length > limit && last) return { jobs, nextCursor: encodeToken(keyOf(last)) };
   if (safe) return { jobs, nextCursor: encodeToken(safe) };
   return { jobs, nextCursor: null };
+}
+
+/** The search box given a job id: that job, when it exists and passes the rest of the filter. */
+async function oneJob(
+  clients: AwsClients,
+  input: ConsoleJobListInput,
+  jobId: string,
+  callerId: string | undefined,
+): Promise<{ jobs: ConsoleJob[]; nextCursor: null }> {
+  if (input.cursor) return { jobs: [], nextCursor: null };
+  const { jobs } = await describeJobs(clients, [jobId]);
+  const found = jobs.flatMap((d) => {
+    const summary: JobSummary = {
+      jobArn: d.jobArn,
+      jobId: d.jobId,
+      jobName: d.jobName,
+      jobDefinition: d.jobDefinition,
+      status: d.status,
+      createdAt: d.createdAt,
+      ...(d.statusReason ? { statusReason: d.statusReason } : {}),
+      ...(d.shareIdentifier ? { shareIdentifier: d.shareIdentifier } : {}),
+      ...(d.startedAt !== undefined ? { startedAt: d.startedAt } : {}),
+      ...(d.stoppedAt !== undefined ? { stoppedAt: d.stoppedAt } : {}),
+      ...(typeof d.container.exitCode === "number" ? { container: { exitCode: d.container.exitCode } } : {}),
+      ...(d.arrayProperties
+        ? { arrayProperties: { size: d.arrayProperties.size, index: d.arrayProperties.index } }
+        : {}),
+    };
+    if (input.queue && d.jobQueue !== input.queue && !d.jobQueue.endsWith(`/${input.queue}`)) return [];
+    if (!matches(summary, input, undefined, true)) return [];
+    return [
+      {
+        ...summary,
+        jobQueue: d.jobQueue,
+        submittedByCaller: callerId !== undefined && d.tags[SUBMITTED_BY_TAG] === callerId,
+        attempts: d.attempts.length,
+        ...(d.retryStrategy?.attempts ? { attemptsAllowed: d.retryStrategy.attempts } : {}),
+      },
+    ];
+  });
+  return { jobs: found, nextCursor: null };
 }
 
 async function queueArn(clients: AwsClients, queue: string): Promise<string> {
@@ -112,6 +173,7 @@ async function readQueue(
     status &&
     !cursor &&
     !input.name &&
+    !input.namePrefix &&
     !input.definition &&
     input.createdAfter === undefined &&
     input.createdBefore === undefined;
@@ -179,17 +241,19 @@ function serverFilter(input: ConsoleJobListInput, cursor: Key | undefined): { na
   const before = [cursor ? cursor.c + 1 : undefined, input.createdBefore].filter((v) => v !== undefined);
   if (cursor) return { name: "BEFORE_CREATED_AT", values: [String(Math.min(...(before as number[])))] };
   if (input.name) return { name: "JOB_NAME", values: [input.name] };
+  if (input.namePrefix) return { name: "JOB_NAME", values: [`${input.namePrefix}*`] };
   if (input.definition) return { name: "JOB_DEFINITION", values: [input.definition] };
   if (input.createdAfter !== undefined) return { name: "AFTER_CREATED_AT", values: [String(input.createdAfter)] };
   return { name: "BEFORE_CREATED_AT", values: [before.length ? String(before[0]) : FAR_FUTURE] };
 }
 
 /** Every console condition, whichever one AWS already applied. */
-function matches(s: JobSummary, input: ConsoleJobListInput, cursor: Key | undefined): boolean {
-  if (isChildJobId(s.jobId)) return false;
+function matches(s: JobSummary, input: ConsoleJobListInput, cursor: Key | undefined, child = false): boolean {
+  if (!child && isChildJobId(s.jobId)) return false;
   const status = wantedStatus(input);
   if (status && s.status !== status) return false;
   if (input.name && !nameMatches(s.jobName, input.name)) return false;
+  if (input.namePrefix && !nameMatches(s.jobName, `${input.namePrefix}*`)) return false;
   if (input.definition && !definitionMatches(s.jobDefinition, input.definition)) return false;
   if (input.createdAfter !== undefined && !(s.createdAt > input.createdAfter)) return false;
   if (input.createdBefore !== undefined && !(s.createdAt < input.createdBefore)) return false;

@@ -9,6 +9,6 @@ export const GET = orgRoute(
   { permission: "resources.view", query: jobFilterSchema },
   async ({ ctx, query: filter }) => {
     const backend = await backendFor(ctx);
-    return backend.countJobsForConsole(ctx, toListInput(filter));
+    return backend.countJobsForConsole(ctx, toListInput(filter, ctx.user.id));
   },
 );
