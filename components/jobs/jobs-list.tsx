@@ -175,7 +175,7 @@ export function JobsList({
         />
       )}
 
-      <Pager search={search} prev={page.prevCursor} next={page.nextCursor} />
+      <Pager search={search} sort={sort} prev={page.prevCursor} next={page.nextCursor} />
       <BulkActionDialog
         orgId={orgId}
         kind={kind}
@@ -196,7 +196,19 @@ export function JobsList({
   );
 }
 
-function Pager({ search, prev, next }: { search: string; prev: string | null; next: string | null }) {
+function Pager({
+  search,
+  sort,
+  prev,
+  next,
+}: {
+  search: string;
+  sort: JobSort | null;
+  prev: string | null;
+  next: string | null;
+}) {
+  // Newest first (the default) pages towards older jobs; other orders page forward and back.
+  const byTime = sort === null || sort === "newest";
   const link = (change: Record<string, string>) => {
     const params = new URLSearchParams(search);
     params.delete("cursor");
@@ -209,14 +221,14 @@ function Pager({ search, prev, next }: { search: string; prev: string | null; ne
     <nav aria-label="Pages" className="flex justify-between gap-3">
       {prev ? (
         <Link href={link({ back: prev })} className="text-sm font-medium text-indigo-700 hover:underline">
-          ← Newer jobs
+          {byTime ? "← Newer jobs" : "← Previous page"}
         </Link>
       ) : (
         <span />
       )}
       {next ? (
         <Link href={link({ cursor: next })} className="text-sm font-medium text-indigo-700 hover:underline">
-          Older jobs →
+          {byTime ? "Older jobs →" : "Next page →"}
         </Link>
       ) : null}
     </nav>
