@@ -240,6 +240,7 @@ test("on a 390-pixel phone the filter folds behind a Filters button and jobs are
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
   expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: test.info().outputPath("job-list-phone.png"), fullPage: true });
 
   await toggle.click();
   await expect(toggle).toHaveAttribute("aria-expanded", "true");
@@ -250,4 +251,5 @@ test("on a 390-pixel phone the filter folds behind a Filters button and jobs are
   await page.reload();
   await expect(filter.getByLabel("Status")).toBeVisible();
   await expect(toggle).toBeHidden();
+  await page.screenshot({ path: test.info().outputPath("job-list-desktop.png"), fullPage: true });
 });

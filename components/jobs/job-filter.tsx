@@ -112,14 +112,14 @@ export function JobFilter({
           <TextField
             label="Find a job"
             placeholder="Job id, job ARN or name"
-            hint="A job id or ARN (an array child as id:index) finds that job; other text matches names that start with it."
+            aria-describedby={`${fieldsId}-search-hint`}
             className="min-w-0 flex-1 basis-64"
             autoComplete="off"
             spellCheck={false}
             {...text("q")}
           />
           {mineAvailable ? (
-            <label className="flex items-center gap-2 pb-7 text-sm font-medium text-slate-700">
+            <label className="flex items-center gap-2 py-1.5 text-sm font-medium text-slate-700">
               <input
                 type="checkbox"
                 name="mine"
@@ -135,11 +135,14 @@ export function JobFilter({
             aria-expanded={open}
             aria-controls={fieldsId}
             onClick={() => setOpen((o) => !o)}
-            className="mb-7 rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 sm:hidden"
+            className="rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 sm:hidden"
           >
             Filters{foldedCount ? ` (${foldedCount})` : ""}
           </button>
         </div>
+        <p id={`${fieldsId}-search-hint`} className="-mt-2 text-xs text-slate-500">
+          A job id or ARN (an array child as id:index) finds that job; other text matches names that start with it.
+        </p>
         <div id={fieldsId} className={clsx(open ? "grid" : "hidden", "gap-3 sm:grid sm:grid-cols-2 lg:grid-cols-4")}>
           <SelectField
             label="Queue"

@@ -132,7 +132,7 @@ export function JobRows({
   return (
     <>
       <div className="relative hidden overflow-x-auto md:block">
-        <table className="w-full min-w-[64rem] text-left text-sm" aria-label={label}>
+        <table className="w-full min-w-[52rem] text-left text-sm" aria-label={label}>
           <thead className="text-xs uppercase tracking-wide text-slate-500">
             <tr>
               <th scope="col" className="w-8 pb-2">
@@ -156,10 +156,7 @@ export function JobRows({
                 Status
               </th>
               <th scope="col" className="pr-4 pb-2 font-medium">
-                Queue
-              </th>
-              <th scope="col" className="pr-4 pb-2 font-medium">
-                Definition
+                Queue and definition
               </th>
               <SortHeader
                 label="Submitted"
@@ -189,7 +186,7 @@ export function JobRows({
                 <td className="py-2">
                   <Checkbox job={job} selection={selection} />
                 </td>
-                <td className="min-w-56 py-2 pr-4">
+                <td className="min-w-48 py-2 pr-4">
                   <JobLink job={job} />
                   <div className="font-mono text-xs break-all text-slate-500">{job.jobId}</div>
                   {arraySummary(job)}
@@ -198,8 +195,10 @@ export function JobRows({
                   <StatusBadge status={job.status} />
                   <Reason job={job} />
                 </td>
-                <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobQueue)}</td>
-                <td className="py-2 pr-4 whitespace-nowrap">{lastSegment(job.jobDefinition)}</td>
+                <td className="py-2 pr-4">
+                  <div className="break-all">{lastSegment(job.jobQueue)}</div>
+                  <div className="text-xs break-all text-slate-500">{lastSegment(job.jobDefinition)}</div>
+                </td>
                 <td className="py-2 pr-4">
                   <RelativeTime ms={job.createdAt} />
                 </td>
