@@ -186,4 +186,11 @@ describe("listJobsForConsole on the AWS backend", () => {
     expect(next.jobs.map((j) => j.jobId)).toEqual(["p:3"]);
     expect(next.nextCursor).toBeNull();
   });
+
+  it("refuses an order or My jobs it cannot answer instead of pretending", async () => {
+    await expect(listJobsForConsole(clients, { limit: 10, sort: "name" })).rejects.toThrow(/newest first only/);
+    await expect(listJobsForConsole(clients, { limit: 10, submittedBy: "u1" })).rejects.toThrow(/My jobs/);
+    // Newest first is what AWS does: asking for it is fine.
+    await expect(listJobsForConsole(clients, { limit: 10, sort: "newest" })).resolves.toBeDefined();
+  });
 });
