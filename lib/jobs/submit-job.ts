@@ -50,12 +50,17 @@ function json<T>(text: string | null | undefined): T | undefined {
  * The organization's quotas come first (lib/quotas/submit-quotas.ts: array size, SubmitJob
  * rate); its "Jobs waiting" quota is counted in the transaction that inserts.
  */
-export async function submitJob(ctx: OrgContext, input: SubmitJobInput): Promise<SubmitJobResult> {
+export async function submitJob(
+  ctx: OrgContext,
+  input: SubmitJobInput,
+  extras: SubmitExtras = {},
+): Promise<SubmitJobResult> {
   // A single submission takes its SubmitJob token inside the group commit's transaction (one
   // statement per organization and batch, no commit of its own); an array takes it first.
   const quotas = await checkSubmitQuotas(ctx, input, { deferRate: !input.arrayProperties });
   const { maxWaitingJobs } = quotas;
-  if (input.arrayProperties) return submitAlone(ctx, input, { maxWaitingJobs });
+  if (input.arrayProperties) return submitAlone(ctx, input, { maxWaitingJobs, ...extras });
+  if (extras.arrayIndexes) throw invalid("arrayIndexes apply only to array jobs.");
   const result = await batcherFor(ctx.db).submit({ ctx, input, maxWaitingJobs, quotas });
   wakeEngine(ctx.db, "jobs");
   return result;
@@ -176,7 +181,19 @@ async function flushDeferred(tx: RawSql, cache: SubmitCache): Promise<void> {
   await recordAudits(tx, cache.deferred.audits);
 }
 
-export interface SubmitOptions {
+/** What only Batchdeck's own callers give, beyond AWS's SubmitJob request. */
+export interface SubmitExtras {
+  /**
+   * The indexes of an array's children, in increasing order, one per child, when not
+   * 0…size-1: the failed children of an array submitted again keep theirs
+   * (lib/jobs/resubmit-failed-children.ts), so each sees the AWS_BATCH_JOB_ARRAY_INDEX it had.
+   */
+  arrayIndexes?: number[];
+  /** Added to the submission's audit event. */
+  auditDetails?: Record<string, string | number>;
+}
+
+export interface SubmitOptions extends SubmitExtras {
   provider: "sqlite" | "postgresql";
   now: number;
   cache?: SubmitCache;
@@ -253,12 +270,17 @@ export async function submitInTransaction(
 
   const jobId = newJobId();
   const arraySize = input.arrayProperties?.size ?? null;
+  const indexes = opts.arrayIndexes;
+  if (indexes && !validIndexes(indexes, arraySize)) {
+    throw invalid("arrayIndexes must give one index per child, in increasing order, each from 0 to 9999.");
+  }
   const plan = await planDependencies(tx, {
     organizationId,
     jobId,
     arraySize,
     dependsOn: input.dependsOn ?? [],
     lock: opts.provider === "postgresql",
+    ...(indexes ? { childIndexes: indexes } : {}),
   });
 
   const common: JobCommon = {
@@ -282,7 +304,7 @@ export async function submitInTransaction(
     submittedById: ctx.user.id,
     consumableResources: JSON.stringify(consumables.list),
   };
-  const rows = buildRows(jobId, arraySize, plan.parent, plan.children, now);
+  const rows = buildRows(jobId, arraySize, plan.parent, plan.children, now, indexes);
   // The last check before the first write: the jobs this submission adds to those waiting.
   if (opts.maxWaitingJobs && opts.maxWaitingJobs > 0) {
     const adding = rows.filter((r) => r.arraySize === null && WAITING.has(r.status)).length;
@@ -317,6 +339,8 @@ export async function submitInTransaction(
       jobDefinition: `${definition.name}:${definition.revision}`,
       ...(arraySize !== null ? { arraySize } : {}),
       ...(input.dependsOn?.length ? { dependsOn: input.dependsOn.length } : {}),
+      ...(indexes ? { arrayIndexes: indexes.join(",") } : {}),
+      ...opts.auditDetails,
     },
   };
   if (cache.deferred) cache.deferred.audits.push(audit);
@@ -330,7 +354,7 @@ export async function submitInTransaction(
 export async function submitAlone(
   ctx: OrgContext,
   input: SubmitJobInput,
-  quotas: { maxWaitingJobs?: number } = {},
+  quotas: { maxWaitingJobs?: number } & SubmitExtras = {},
 ): Promise<SubmitJobResult> {
   const provider = providerOf(ctx.db);
   // A 10,000-child array with per-child dependencies writes tens of thousands of rows.
@@ -339,9 +363,22 @@ export async function submitAlone(
     const cache = newSubmitCache();
     // The organization's lock first, as a batch takes it, before any row lock of the planning.
     if (maxWaitingJobs > 0) await lockWaitingJobs(tx, provider, waitingOf(cache), [ctx.organizationId]);
-    return submitInTransaction(tx, ctx, input, { provider, now: Date.now(), cache, maxWaitingJobs });
+    const { arrayIndexes, auditDetails } = quotas;
+    return submitInTransaction(tx, ctx, input, {
+      provider,
+      now: Date.now(),
+      cache,
+      maxWaitingJobs,
+      ...(arrayIndexes ? { arrayIndexes } : {}),
+      ...(auditDetails ? { auditDetails } : {}),
+    });
   });
 }
+
+const validIndexes = (indexes: number[], arraySize: number | null): boolean =>
+  arraySize !== null &&
+  indexes.length === arraySize &&
+  indexes.every((x, i) => Number.isInteger(x) && x >= 0 && x < 10_000 && (i === 0 || x > (indexes[i - 1] ?? -1)));
 
 /** The statuses a row counts against "Jobs waiting" in (an array's parent row never counts). */
 const WAITING: ReadonlySet<string> = new Set(CANCELLABLE_STATUSES);
@@ -355,6 +392,7 @@ function buildRows(
   parent: JobDeps,
   children: JobDeps[],
   now: number,
+  indexes?: number[],
 ): JobRowInsert[] {
   const failed: Start = {
     status: TRANSITIONS.submitDependencyFailed.to,
@@ -387,11 +425,12 @@ function buildRows(
   for (let i = 0; i < arraySize; i++) {
     const own = children[i] ?? { pending: 0, failed: false };
     const start = parent.failed || own.failed ? failed : own.pending > 0 || parent.pending > 0 ? waiting : ready;
+    const index = indexes?.[i] ?? i;
     rows.push({
-      id: `${jobId}:${i}`,
+      id: `${jobId}:${index}`,
       ...start,
       arrayParentId: jobId,
-      arrayIndex: i,
+      arrayIndex: index,
       arraySize: null,
       pendingDependencies: own.pending,
     });
