@@ -7,7 +7,7 @@ import { jobArn, parseArn } from "@/lib/batch/arn";
 import { mergeParameters } from "@/lib/batch/parameters";
 import { resolveContainer } from "@/lib/batch/resolve-container";
 import { MAX_TAGS, type RetryStrategy, type SubmitJobInput } from "@/lib/batch/shapes/jobs";
-import { CANCELLABLE_STATUSES, STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
+import { CANCELLABLE_STATUSES, TRANSITIONS } from "@/lib/batch/states";
 import { type Db, providerOf } from "@/lib/db";
 import type { RawSql } from "@/lib/db/direct";
 import { wakeEngine } from "@/lib/db/engine-wake";
@@ -24,8 +24,9 @@ import { type JobQueueRow, resolveJobQueue } from "@/lib/resources/job-queues/re
 import { insertJobConsumables, requestedConsumables, resolveConsumables } from "./consumable-requirements";
 import { afterJobsFinished } from "./finish";
 import { insertDependencies, insertJobRows, insertJobs, type JobCommon, type JobRowInsert } from "./insert-jobs";
-import { type JobDeps, planDependencies } from "./plan-dependencies";
+import { planDependencies } from "./plan-dependencies";
 import { TransactionBatcher } from "./submit-batcher";
+import { buildRows, validIndexes } from "./submit-rows";
 
 export { submitJobInput } from "@/lib/batch/shapes/jobs";
 
@@ -375,65 +376,5 @@ export async function submitAlone(
   });
 }
 
-const validIndexes = (indexes: number[], arraySize: number | null): boolean =>
-  arraySize !== null &&
-  indexes.length === arraySize &&
-  indexes.every((x, i) => Number.isInteger(x) && x >= 0 && x < 10_000 && (i === 0 || x > (indexes[i - 1] ?? -1)));
-
 /** The statuses a row counts against "Jobs waiting" in (an array's parent row never counts). */
 const WAITING: ReadonlySet<string> = new Set(CANCELLABLE_STATUSES);
-
-type Start = Pick<JobRowInsert, "status" | "statusReason" | "runnableAt" | "stoppedAt">;
-
-/** Where each row starts, by the state machine's submission transitions. */
-function buildRows(
-  jobId: string,
-  arraySize: number | null,
-  parent: JobDeps,
-  children: JobDeps[],
-  now: number,
-  indexes?: number[],
-): JobRowInsert[] {
-  const failed: Start = {
-    status: TRANSITIONS.submitDependencyFailed.to,
-    statusReason: STATUS_REASONS.dependentJobFailed,
-    runnableAt: null,
-    stoppedAt: now,
-  };
-  const waiting: Start = {
-    status: TRANSITIONS.submitWithDependencies.to,
-    statusReason: null,
-    runnableAt: null,
-    stoppedAt: null,
-  };
-  const ready: Start = { status: TRANSITIONS.submitReady.to, statusReason: null, runnableAt: now, stoppedAt: null };
-  const single = { arrayParentId: null, arrayIndex: null, arraySize: null };
-  if (arraySize === null) {
-    const start = parent.failed ? failed : parent.pending > 0 ? waiting : ready;
-    return [{ id: jobId, ...start, ...single, pendingDependencies: parent.pending }];
-  }
-  // An array parent never runs: it waits in PENDING for its children (lib/jobs/finish.ts).
-  const rows: JobRowInsert[] = [
-    {
-      id: jobId,
-      ...(parent.failed ? failed : waiting),
-      ...single,
-      arraySize,
-      pendingDependencies: parent.pending,
-    },
-  ];
-  for (let i = 0; i < arraySize; i++) {
-    const own = children[i] ?? { pending: 0, failed: false };
-    const start = parent.failed || own.failed ? failed : own.pending > 0 || parent.pending > 0 ? waiting : ready;
-    const index = indexes?.[i] ?? i;
-    rows.push({
-      id: `${jobId}:${index}`,
-      ...start,
-      arrayParentId: jobId,
-      arrayIndex: index,
-      arraySize: null,
-      pendingDependencies: own.pending,
-    });
-  }
-  return rows;
-}
