@@ -8,7 +8,7 @@ import { useQuery } from "@tanstack/react-query";
 import { jobQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
-import { isTerminal } from "@/lib/batch/states";
+import { isTerminal, JobStatus } from "@/lib/batch/states";
 import type { JobView } from "@/lib/jobs/console-job-view";
 import { ArrayChildren } from "./array-children";
 import { DependencyGraph } from "./dependency-graph";
@@ -17,6 +17,7 @@ import { JobCommand } from "./job-detail/command";
 import { JobDetails } from "./job-detail/details";
 import { JobHeader } from "./job-detail/header";
 import { JobOutput } from "./job-detail/output";
+import { ResubmitFailedChildren } from "./job-detail/resubmit-failed-children";
 import { StopJobDialog, useStopJob } from "./job-detail/stop-job";
 import { JobTimeline } from "./job-detail/timeline";
 import { WhyPanel } from "./why-panel";
@@ -27,6 +28,7 @@ export function JobDetailView({
   canStopAny,
   canSubmit,
   logsRemoved = false,
+  builtin = true,
 }: {
   orgId: string;
   initial: JobView;
@@ -34,12 +36,15 @@ export function JobDetailView({
   canSubmit: boolean;
   /** The job's logs were deleted by the organization's retention or log-bytes quota. */
   logsRemoved?: boolean;
+  /** The organization runs on the built-in engine (not AWS Batch). */
+  builtin?: boolean;
 }) {
   const jobId = initial.job.jobId;
   const view = useQuery({ ...jobQueries.detail(orgId, jobId), initialData: initial });
-  const { job, explanation, upstream, downstream, moreDownstream, downstreamPartial } = view.data ?? initial;
+  const { job, explanation, upstream, downstream, moreDownstream, downstreamPartial, arrayRun } = view.data ?? initial;
   const stopJob = useStopJob(orgId, jobId);
   const arraySize = job.arrayProperties?.size;
+  const failedChildren = job.arrayProperties?.statusSummary?.[JobStatus.FAILED] ?? 0;
 
   return (
     <div className="space-y-6">
@@ -57,13 +62,23 @@ export function JobDetailView({
 
       <div className="grid gap-6 lg:grid-cols-3">
         <JobTimeline job={job} />
-        <JobDetails job={job} requested={explanation.requested} environment={explanation.environment} />
+        <JobDetails
+          job={job}
+          requested={explanation.requested}
+          environment={explanation.environment}
+          {...(arrayRun ? { arrayRun } : {})}
+        />
       </div>
 
       <JobAttempts job={job} />
 
       {arraySize !== undefined ? (
         <Card title={`Children (${arraySize})`}>
+          {canSubmit && failedChildren > 0 && isTerminal(job.status) ? (
+            <div className="mb-4">
+              <ResubmitFailedChildren jobId={jobId} failed={failedChildren} builtin={builtin} />
+            </div>
+          ) : null}
           <ArrayChildren
             orgId={orgId}
             jobId={jobId}

@@ -7,6 +7,7 @@ import type { BatchBackend } from "@/lib/backends/types";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import type { JobStatus } from "@/lib/batch/states";
 import { AppError } from "@/lib/errors";
+import { type ArrayRun, arrayRunOf } from "./array-run";
 import type { JobExplanation } from "./explain-job";
 import type { DependentJob } from "./list-dependents";
 
@@ -25,6 +26,8 @@ export interface JobView {
   moreDownstream: boolean;
   /** Set when the dependents listed may not be all of them (AWS Batch): the page says so. */
   downstreamPartial?: string;
+  /** An array job's run, from its children (the built-in engine). */
+  arrayRun?: ArrayRun;
 }
 
 export async function loadJobView(backend: BatchBackend, ctx: OrgContext, jobId: string): Promise<JobView | null> {
@@ -57,9 +60,12 @@ export async function loadJobView(backend: BatchBackend, ctx: OrgContext, jobId:
       ...(d.type ? { type: d.type } : {}),
     };
   });
+  const arrayRun =
+    backend.kind === "builtin" && job.arrayProperties?.size !== undefined ? await arrayRunOf(ctx, job) : null;
   return {
     job,
     explanation,
+    ...(arrayRun ? { arrayRun } : {}),
     upstream,
     downstream: dependents.dependents,
     moreDownstream: dependents.more,

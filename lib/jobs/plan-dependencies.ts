@@ -7,6 +7,10 @@
 //                                          failed child fails only its partner, not the array)
 //   SEQUENTIAL without jobId (arrays)    → child i → child i-1
 //
+// "Child i" is by position in index order: an array submitted again with only its failed
+// children keeps their indexes (`childIndexes`, e.g. 1 and 4 of a former 6), so its N_TO_N
+// partners and SEQUENTIAL predecessors are the neighbours in that order.
+//
 // When an array has per-child edges as well as parent-level ones, the parent-level edges are
 // repeated on every child: a child released by its own edges must still wait for them.
 //
@@ -32,7 +36,7 @@ export interface DependencyPlan {
   edges: DependencyInsert[];
   /** The job itself, or an array's parent row. */
   parent: JobDeps;
-  /** Per child index, for array jobs. */
+  /** Per child position (index order), for array jobs. */
   children: JobDeps[];
 }
 
@@ -45,9 +49,18 @@ interface Edge {
 /** `tx` must be a Prisma transaction when `dependsOn` names any job (a direct one otherwise suffices). */
 export async function planDependencies(
   rawTx: RawSql,
-  opts: { organizationId: string; jobId: string; arraySize: number | null; dependsOn: DependsOn[]; lock: boolean },
+  opts: {
+    organizationId: string;
+    jobId: string;
+    arraySize: number | null;
+    dependsOn: DependsOn[];
+    lock: boolean;
+    /** The children's indexes in order, when not 0…arraySize-1. */
+    childIndexes?: number[];
+  },
 ): Promise<DependencyPlan> {
   const { organizationId, jobId, arraySize } = opts;
+  const childId = (position: number) => `${jobId}:${opts.childIndexes?.[position] ?? position}`;
   if (opts.dependsOn.length === 0)
     return {
       edges: [],
@@ -115,13 +128,20 @@ export async function planDependencies(
 
   const childEdges: Edge[][] = Array.from({ length: arraySize }, () => []);
   for (const depId of nToNIds) {
+    // In index order: child i's partner is the dependency's i-th child (its index i, unless the
+    // dependency is an array of failed children submitted again).
     const depChildren = await tx.job.findMany({
       where: { organizationId, arrayParentId: depId },
-      select: { arrayIndex: true, status: true },
+      select: { id: true, status: true },
+      orderBy: { arrayIndex: "asc" },
     });
-    const childState = new Map(depChildren.map((c) => [c.arrayIndex, stateOf(c.status)]));
     for (let i = 0; i < arraySize; i++) {
-      childEdges[i]?.push({ dependsOnJobId: `${depId}:${i}`, type: "N_TO_N", state: childState.get(i) ?? "pending" });
+      const partner = depChildren[i];
+      childEdges[i]?.push({
+        dependsOnJobId: partner?.id ?? `${depId}:${i}`,
+        type: "N_TO_N",
+        state: partner ? stateOf(partner.status) : "pending",
+      });
     }
   }
   if (nToNIds.size > 0 && parentEdges.length > 0) {
@@ -129,14 +149,14 @@ export async function planDependencies(
   }
   if (sequential) {
     for (let i = 1; i < arraySize; i++) {
-      childEdges[i]?.push({ dependsOnJobId: `${jobId}:${i - 1}`, type: "SEQUENTIAL", state: "pending" });
+      childEdges[i]?.push({ dependsOnJobId: childId(i - 1), type: "SEQUENTIAL", state: "pending" });
     }
   }
 
   const children = childEdges.map((list, i) => {
     const seen = new Set<string>();
     const unique = list.filter((e) => !seen.has(e.dependsOnJobId) && seen.add(e.dependsOnJobId));
-    for (const e of unique) edges.push({ jobId: `${jobId}:${i}`, dependsOnJobId: e.dependsOnJobId, type: e.type });
+    for (const e of unique) edges.push({ jobId: childId(i), dependsOnJobId: e.dependsOnJobId, type: e.type });
     return summarize(unique);
   });
   return { edges, parent, children };

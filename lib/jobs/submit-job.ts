@@ -7,7 +7,7 @@ import { jobArn, parseArn } from "@/lib/batch/arn";
 import { mergeParameters } from "@/lib/batch/parameters";
 import { resolveContainer } from "@/lib/batch/resolve-container";
 import { MAX_TAGS, type RetryStrategy, type SubmitJobInput } from "@/lib/batch/shapes/jobs";
-import { CANCELLABLE_STATUSES, STATUS_REASONS, TRANSITIONS } from "@/lib/batch/states";
+import { CANCELLABLE_STATUSES, TRANSITIONS } from "@/lib/batch/states";
 import { type Db, providerOf } from "@/lib/db";
 import type { RawSql } from "@/lib/db/direct";
 import { wakeEngine } from "@/lib/db/engine-wake";
@@ -24,8 +24,9 @@ import { type JobQueueRow, resolveJobQueue } from "@/lib/resources/job-queues/re
 import { insertJobConsumables, requestedConsumables, resolveConsumables } from "./consumable-requirements";
 import { afterJobsFinished } from "./finish";
 import { insertDependencies, insertJobRows, insertJobs, type JobCommon, type JobRowInsert } from "./insert-jobs";
-import { type JobDeps, planDependencies } from "./plan-dependencies";
+import { planDependencies } from "./plan-dependencies";
 import { TransactionBatcher } from "./submit-batcher";
+import { buildRows, validIndexes } from "./submit-rows";
 
 export { submitJobInput } from "@/lib/batch/shapes/jobs";
 
@@ -50,12 +51,17 @@ function json<T>(text: string | null | undefined): T | undefined {
  * The organization's quotas come first (lib/quotas/submit-quotas.ts: array size, SubmitJob
  * rate); its "Jobs waiting" quota is counted in the transaction that inserts.
  */
-export async function submitJob(ctx: OrgContext, input: SubmitJobInput): Promise<SubmitJobResult> {
+export async function submitJob(
+  ctx: OrgContext,
+  input: SubmitJobInput,
+  extras: SubmitExtras = {},
+): Promise<SubmitJobResult> {
   // A single submission takes its SubmitJob token inside the group commit's transaction (one
   // statement per organization and batch, no commit of its own); an array takes it first.
   const quotas = await checkSubmitQuotas(ctx, input, { deferRate: !input.arrayProperties });
   const { maxWaitingJobs } = quotas;
-  if (input.arrayProperties) return submitAlone(ctx, input, { maxWaitingJobs });
+  if (input.arrayProperties) return submitAlone(ctx, input, { maxWaitingJobs, ...extras });
+  if (extras.arrayIndexes) throw invalid("arrayIndexes apply only to array jobs.");
   const result = await batcherFor(ctx.db).submit({ ctx, input, maxWaitingJobs, quotas });
   wakeEngine(ctx.db, "jobs");
   return result;
@@ -176,7 +182,19 @@ async function flushDeferred(tx: RawSql, cache: SubmitCache): Promise<void> {
   await recordAudits(tx, cache.deferred.audits);
 }
 
-export interface SubmitOptions {
+/** What only Batchdeck's own callers give, beyond AWS's SubmitJob request. */
+export interface SubmitExtras {
+  /**
+   * The indexes of an array's children, in increasing order, one per child, when not
+   * 0…size-1: the failed children of an array submitted again keep theirs
+   * (lib/jobs/resubmit-failed-children.ts), so each sees the AWS_BATCH_JOB_ARRAY_INDEX it had.
+   */
+  arrayIndexes?: number[];
+  /** Added to the submission's audit event. */
+  auditDetails?: Record<string, string | number>;
+}
+
+export interface SubmitOptions extends SubmitExtras {
   provider: "sqlite" | "postgresql";
   now: number;
   cache?: SubmitCache;
@@ -253,12 +271,17 @@ export async function submitInTransaction(
 
   const jobId = newJobId();
   const arraySize = input.arrayProperties?.size ?? null;
+  const indexes = opts.arrayIndexes;
+  if (indexes && !validIndexes(indexes, arraySize)) {
+    throw invalid("arrayIndexes must give one index per child, in increasing order, each from 0 to 9999.");
+  }
   const plan = await planDependencies(tx, {
     organizationId,
     jobId,
     arraySize,
     dependsOn: input.dependsOn ?? [],
     lock: opts.provider === "postgresql",
+    ...(indexes ? { childIndexes: indexes } : {}),
   });
 
   const common: JobCommon = {
@@ -282,7 +305,7 @@ export async function submitInTransaction(
     submittedById: ctx.user.id,
     consumableResources: JSON.stringify(consumables.list),
   };
-  const rows = buildRows(jobId, arraySize, plan.parent, plan.children, now);
+  const rows = buildRows(jobId, arraySize, plan.parent, plan.children, now, indexes);
   // The last check before the first write: the jobs this submission adds to those waiting.
   if (opts.maxWaitingJobs && opts.maxWaitingJobs > 0) {
     const adding = rows.filter((r) => r.arraySize === null && WAITING.has(r.status)).length;
@@ -317,6 +340,8 @@ export async function submitInTransaction(
       jobDefinition: `${definition.name}:${definition.revision}`,
       ...(arraySize !== null ? { arraySize } : {}),
       ...(input.dependsOn?.length ? { dependsOn: input.dependsOn.length } : {}),
+      ...(indexes ? { arrayIndexes: indexes.join(",") } : {}),
+      ...opts.auditDetails,
     },
   };
   if (cache.deferred) cache.deferred.audits.push(audit);
@@ -330,7 +355,7 @@ export async function submitInTransaction(
 export async function submitAlone(
   ctx: OrgContext,
   input: SubmitJobInput,
-  quotas: { maxWaitingJobs?: number } = {},
+  quotas: { maxWaitingJobs?: number } & SubmitExtras = {},
 ): Promise<SubmitJobResult> {
   const provider = providerOf(ctx.db);
   // A 10,000-child array with per-child dependencies writes tens of thousands of rows.
@@ -339,62 +364,17 @@ export async function submitAlone(
     const cache = newSubmitCache();
     // The organization's lock first, as a batch takes it, before any row lock of the planning.
     if (maxWaitingJobs > 0) await lockWaitingJobs(tx, provider, waitingOf(cache), [ctx.organizationId]);
-    return submitInTransaction(tx, ctx, input, { provider, now: Date.now(), cache, maxWaitingJobs });
+    const { arrayIndexes, auditDetails } = quotas;
+    return submitInTransaction(tx, ctx, input, {
+      provider,
+      now: Date.now(),
+      cache,
+      maxWaitingJobs,
+      ...(arrayIndexes ? { arrayIndexes } : {}),
+      ...(auditDetails ? { auditDetails } : {}),
+    });
   });
 }
 
 /** The statuses a row counts against "Jobs waiting" in (an array's parent row never counts). */
 const WAITING: ReadonlySet<string> = new Set(CANCELLABLE_STATUSES);
-
-type Start = Pick<JobRowInsert, "status" | "statusReason" | "runnableAt" | "stoppedAt">;
-
-/** Where each row starts, by the state machine's submission transitions. */
-function buildRows(
-  jobId: string,
-  arraySize: number | null,
-  parent: JobDeps,
-  children: JobDeps[],
-  now: number,
-): JobRowInsert[] {
-  const failed: Start = {
-    status: TRANSITIONS.submitDependencyFailed.to,
-    statusReason: STATUS_REASONS.dependentJobFailed,
-    runnableAt: null,
-    stoppedAt: now,
-  };
-  const waiting: Start = {
-    status: TRANSITIONS.submitWithDependencies.to,
-    statusReason: null,
-    runnableAt: null,
-    stoppedAt: null,
-  };
-  const ready: Start = { status: TRANSITIONS.submitReady.to, statusReason: null, runnableAt: now, stoppedAt: null };
-  const single = { arrayParentId: null, arrayIndex: null, arraySize: null };
-  if (arraySize === null) {
-    const start = parent.failed ? failed : parent.pending > 0 ? waiting : ready;
-    return [{ id: jobId, ...start, ...single, pendingDependencies: parent.pending }];
-  }
-  // An array parent never runs: it waits in PENDING for its children (lib/jobs/finish.ts).
-  const rows: JobRowInsert[] = [
-    {
-      id: jobId,
-      ...(parent.failed ? failed : waiting),
-      ...single,
-      arraySize,
-      pendingDependencies: parent.pending,
-    },
-  ];
-  for (let i = 0; i < arraySize; i++) {
-    const own = children[i] ?? { pending: 0, failed: false };
-    const start = parent.failed || own.failed ? failed : own.pending > 0 || parent.pending > 0 ? waiting : ready;
-    rows.push({
-      id: `${jobId}:${i}`,
-      ...start,
-      arrayParentId: jobId,
-      arrayIndex: i,
-      arraySize: null,
-      pendingDependencies: own.pending,
-    });
-  }
-  return rows;
-}

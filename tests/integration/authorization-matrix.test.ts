@@ -51,6 +51,7 @@ const ACTIONS: Record<string, Role[]> = {
   "jobDefinitions.deregister": MANAGERS,
   "jobs.submit": EVERYONE,
   "jobs.resubmit": EVERYONE,
+  "jobs.resubmitFailedChildren": EVERYONE,
   // Own jobs for everyone; whose jobs is checked per job inside (tests/integration/jobs-stop).
   "jobs.stop": EVERYONE,
   "jobs.stopByFilter": EVERYONE,

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { arnName, computeEnvironmentHref, jobDefinitionHref, jobQueueHref } from "@/lib/console/links";
+import type { ArrayRun } from "@/lib/jobs/array-run";
 import type { JobView } from "@/lib/jobs/console-job-view";
 import { Elapsed, RelativeTime } from "../time";
 import { containerOf } from "./container";
@@ -26,12 +27,16 @@ export function JobDetails({
   job,
   requested,
   environment,
+  arrayRun,
 }: {
   job: JobDetail;
   requested: JobView["explanation"]["requested"];
   /** The compute environment it was placed on, where the backend says (the built-in engine). */
   environment?: string;
+  /** An array's run, from its children (an array's own row never runs). */
+  arrayRun?: ArrayRun;
 }) {
+  const run = arrayRun ?? (job.startedAt ? { startedAt: job.startedAt, stoppedAt: job.stoppedAt } : undefined);
   const queue = arnName(job.jobQueue);
   const definition = arnName(job.jobDefinition);
   return (
@@ -63,8 +68,10 @@ export function JobDetails({
           <RelativeTime ms={job.createdAt} />
         </Item>
         <Item term="Run time">
-          {job.startedAt ? <Elapsed from={job.startedAt} to={job.stoppedAt} /> : "not started"}
+          {run ? <Elapsed from={run.startedAt} to={run.stoppedAt} /> : "not started"}
+          {arrayRun ? <span className="text-slate-500"> (first child's start to last child's end)</span> : null}
         </Item>
+        <Item term="Status reason">{job.statusReason ?? "—"}</Item>
         <Item term="Retry strategy">
           {job.retryStrategy ? `${job.retryStrategy.attempts} attempt(s)` : "1 attempt"}
           {job.retryStrategy?.evaluateOnExit?.length ? `, ${job.retryStrategy.evaluateOnExit.length} exit rule(s)` : ""}

@@ -2,6 +2,8 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { isCancellable, isTerminal } from "@/lib/batch/states";
+import { FAILED_CHILDREN_OF } from "@/lib/jobs/failed-children-tag";
+import { failureSummary } from "@/lib/jobs/failure-summary";
 import { StatusBadge } from "../status-badge";
 import type { StopKind } from "./stop-job";
 
@@ -18,6 +20,9 @@ export function JobHeader({
   canSubmit: boolean;
   onStop: (kind: StopKind) => void;
 }) {
+  // What happened, from the attempts; AWS's own words stay in the details.
+  const failure = failureSummary(job);
+  const original = job.tags[FAILED_CHILDREN_OF];
   return (
     <div className="flex flex-wrap items-start justify-between gap-4">
       <div className="min-w-0">
@@ -32,7 +37,22 @@ export function JobHeader({
           <StatusBadge status={job.status} />
         </h1>
         <p className="mt-1 font-mono text-xs text-slate-500">{job.jobId}</p>
-        {job.statusReason ? <p className="mt-1 text-sm text-slate-700">{job.statusReason}</p> : null}
+        {failure ? (
+          <p className="mt-1 flex items-center gap-1.5 text-sm font-medium text-red-800" data-testid="failure-summary">
+            <span aria-hidden="true">✕</span>
+            {failure}
+          </p>
+        ) : job.statusReason ? (
+          <p className="mt-1 text-sm text-slate-700">{job.statusReason}</p>
+        ) : null}
+        {original ? (
+          <p className="mt-1 text-sm text-slate-700">
+            Failed children of{" "}
+            <Link href={`/jobs/${encodeURIComponent(original)}`} className="font-mono text-indigo-700 hover:underline">
+              {original}
+            </Link>
+          </p>
+        ) : null}
       </div>
       <div className="flex flex-wrap gap-2">
         {mayStop && isCancellable(job.status) ? (

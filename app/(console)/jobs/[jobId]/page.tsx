@@ -31,6 +31,7 @@ export default backendPage(async function JobPage({ params }: { params: Promise<
       canStopAny={can(ctx.role, "jobs.stopAny")}
       canSubmit={can(ctx.role, "jobs.submit")}
       logsRemoved={backend.kind === "builtin" && (await logsRemoved(ctx, view.job))}
+      builtin={backend.kind === "builtin"}
     />
   );
 });
