@@ -81,6 +81,10 @@ test("Submit with this revision runs that revision, not the latest", async ({ pa
   await register(name, {}, ["echo", "one"]);
   await register(name, {}, ["echo", "two"]);
 
+  // A revision that is not active is said to be so.
+  await page.goto(`/jobs/new?definition=${name}:9`);
+  await expect(page.getByRole("main").getByRole("alert")).toContainText(`${name}:9 is not an active revision`);
+
   await page.goto(`/job-definitions/${name}?revision=1`);
   await page
     .getByRole("region", { name: "Revision 1" })

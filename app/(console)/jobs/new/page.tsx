@@ -81,7 +81,7 @@ export default backendPage(async function NewJobPage({
   const fromId = Array.isArray(from) ? from[0] : from;
   // "Submit with this revision" (a definition page): that exact revision, not the latest.
   const chosen = parseRevisionRef(Array.isArray(definition) ? definition[0] : definition);
-  const [queues, definitions, source, usage] = await Promise.all([
+  const [queues, definitions, source, usage, chosenDefinition] = await Promise.all([
     backend.describeJobQueues(ctx, { maxResults: 100 }),
     backend.describeJobDefinitions(ctx, { status: "ACTIVE", maxResults: 100 }),
     fromId ? fromJob(backend, ctx, fromId) : Promise.resolve(null),
@@ -89,6 +89,12 @@ export default backendPage(async function NewJobPage({
     backend
       .computeEnvironmentUsage(ctx)
       .catch(() => ({ computeEnvironments: [] })),
+    // The revision asked for by name, whether or not it is among the first hundred listed.
+    chosen
+      ? backend
+          .describeJobDefinitions(ctx, { jobDefinitions: [`${chosen.name}:${chosen.revision}`] })
+          .then((r) => r.jobDefinitions[0])
+      : Promise.resolve(undefined),
   ]);
   // The most each environment can ever hand one job (what placement's "never fits" compares with).
   const sizes = new Map<string, EnvironmentSize>(
@@ -124,7 +130,7 @@ export default backendPage(async function NewJobPage({
     jobQueue: queueOptions.length === 1 ? (queueOptions[0]?.name ?? "") : "",
     ...(chosen ? { jobDefinitionName: chosen.name, jobDefinitionRevision: String(chosen.revision) } : {}),
   };
-  const chosenActive = chosen ? byName.get(chosen.name)?.revisions.includes(chosen.revision) === true : true;
+  const chosenActive = !chosen || chosenDefinition?.status === "ACTIVE";
   return (
     <div className="space-y-6">
       <PageHeader
