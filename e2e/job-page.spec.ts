@@ -135,7 +135,7 @@ test("a job's queue, definition and environment are links to their places", asyn
 
   await page.goBack();
   await details.getByRole("link", { name: `${printer}:1`, exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/job-definitions/${printer}$`));
+  await expect(page).toHaveURL(new RegExp(`/job-definitions/${printer}\\?revision=1$`));
   await expect(heading(page)).toHaveText(printer);
 
   // A window so short that even the first row of the list is below it: the link must bring the

@@ -2,13 +2,24 @@ import clsx from "clsx";
 import { type DiffLine, diffStats } from "@/components/resources/lib/line-diff";
 
 /** A unified line diff: removals red with "-", additions green with "+", line numbers of both sides. */
-export function DiffView({ lines, oldLabel, newLabel }: { lines: DiffLine[]; oldLabel: string; newLabel: string }) {
+export function DiffView({
+  lines,
+  oldLabel,
+  newLabel,
+  note,
+}: {
+  lines: DiffLine[];
+  oldLabel: string;
+  newLabel: string;
+  /** What the comparison leaves out, said under the summary. */
+  note?: string;
+}) {
   const { added, removed } = diffStats(lines);
   return (
     <div>
       <p className="mb-2 text-sm text-slate-700" data-testid="diff-summary">
         {added === 0 && removed === 0 ? (
-          `${oldLabel} and ${newLabel} are identical.`
+          `No differences between ${oldLabel} and ${newLabel}.`
         ) : (
           <>
             From {oldLabel} to {newLabel}: <span className="font-medium text-emerald-800">{added} added</span>,{" "}
@@ -16,6 +27,7 @@ export function DiffView({ lines, oldLabel, newLabel }: { lines: DiffLine[]; old
           </>
         )}
       </p>
+      {note ? <p className="mb-2 text-xs text-slate-600">{note}</p> : null}
       <div className="relative overflow-x-auto rounded-md ring-1 ring-slate-200">
         <table className="w-full font-mono text-xs" aria-label={`Differences between ${oldLabel} and ${newLabel}`}>
           <tbody>

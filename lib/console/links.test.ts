@@ -7,6 +7,7 @@ import {
   jobDefinitionHref,
   jobListHref,
   jobQueueHref,
+  submitWithRevisionHref,
 } from "./links";
 
 describe("console links", () => {
@@ -16,10 +17,14 @@ describe("console links", () => {
     ["plain", "plain"],
   ])("arnName(%s) = %s", (arn, name) => expect(arnName(arn)).toBe(name));
 
-  it("links a queue and a definition (every revision) to their pages", () => {
+  it("links a queue and a definition (on the revision named) to their pages", () => {
     expect(jobQueueHref("nightly")).toBe("/job-queues/nightly");
-    expect(jobDefinitionHref("etl:3")).toBe("/job-definitions/etl");
+    expect(jobDefinitionHref("etl:3")).toBe("/job-definitions/etl?revision=3");
     expect(jobDefinitionHref("etl")).toBe("/job-definitions/etl");
+  });
+
+  it("links a revision to the submit form with it chosen", () => {
+    expect(submitWithRevisionHref("etl", 1)).toBe("/jobs/new?definition=etl%3A1");
   });
 
   it("links an environment to its row of the list", () => {

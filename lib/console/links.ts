@@ -8,11 +8,20 @@ export const arnName = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
 
 export const jobQueueHref = (name: string) => `/job-queues/${encodeURIComponent(name)}`;
 
-/** A definition's page (every revision); `name` may carry a `:revision`, which the page does not take. */
+/**
+ * A definition's page; a `name:revision` opens it on that revision (`?revision=N`), a bare name
+ * on the latest.
+ */
 export const jobDefinitionHref = (name: string) => {
   const colon = name.lastIndexOf(":");
-  return `/job-definitions/${encodeURIComponent(colon > 0 ? name.slice(0, colon) : name)}`;
+  const revision = colon > 0 ? Number(name.slice(colon + 1)) : Number.NaN;
+  if (!Number.isInteger(revision) || revision < 1) return `/job-definitions/${encodeURIComponent(name)}`;
+  return `/job-definitions/${encodeURIComponent(name.slice(0, colon))}?revision=${revision}`;
 };
+
+/** The submit form with this exact revision chosen (app/(console)/jobs/new reads `definition`). */
+export const submitWithRevisionHref = (name: string, revision: number) =>
+  `/jobs/new?definition=${encodeURIComponent(`${name}:${revision}`)}`;
 
 /** The id of an environment's row in the compute environments list. */
 export const computeEnvironmentAnchor = (name: string) => `environment-${name}`;

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { RevisionView } from "@/components/job-definitions/revision-view";
 import { ActionButton } from "@/components/resources/action-button";
 import { Badge } from "@/components/resources/badges";
 import { DiffView } from "@/components/resources/diff-view";
@@ -13,13 +14,12 @@ import { can } from "@/lib/auth/permissions";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
+import { comparableDefinition } from "@/lib/console/job-definition-revisions";
 import { summarizeDefinition } from "@/lib/console/job-definition-summary";
 import { allJobDefinitions } from "@/lib/console/load-resources";
 import { deregisterJobDefinitionAction } from "../actions";
 
 export const metadata: Metadata = { title: "Job definition" };
-
-const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
 function summary(def: Record<string, unknown>) {
   const s = summarizeDefinition(def);
@@ -38,7 +38,7 @@ export default backendPage(async function JobDefinitionPage({
   searchParams,
 }: {
   params: Promise<{ name: string }>;
-  searchParams: Promise<{ a?: string; b?: string }>;
+  searchParams: Promise<{ a?: string; b?: string; revision?: string }>;
 }) {
   const name = decodeURIComponent((await params).name);
   const query = await searchParams;
@@ -54,8 +54,12 @@ export default backendPage(async function JobDefinitionPage({
     text !== undefined && numbers.includes(Number(text)) ? Number(text) : fallback;
   const b = pick(query.b, latest);
   const a = pick(query.a, numbers.length > 1 ? (numbers[numbers.length - 2] as number) : latest);
+  // The revision shown whole: the one the URL names (?revision=N), else the latest.
+  const shown = pick(query.revision, latest);
   const byRevision = new Map(revisions.map((r) => [Number(r.revision), r]));
-  const lines = lineDiff(pretty(byRevision.get(a)), pretty(byRevision.get(b)));
+  const lines = lineDiff(comparableDefinition(byRevision.get(a)), comparableDefinition(byRevision.get(b)));
+  const showHref = (n: number) =>
+    `?${new URLSearchParams({ revision: String(n), ...(query.a ? { a: String(a) } : {}), ...(query.b ? { b: String(b) } : {}) })}`;
   return (
     <>
       <PageHeader
@@ -91,12 +95,23 @@ export default backendPage(async function JobDefinitionPage({
           rows={[...revisions].reverse()}
           rowKey={(r) => `${name}:${r.revision}`}
           rowClassName="align-top"
+          rowProps={(r) => (Number(r.revision) === shown ? { className: "bg-indigo-50/60" } : {})}
           renderRow={(r) => {
             const s = summary(r);
             const ref = `${name}:${r.revision}`;
+            const n = Number(r.revision);
             return (
               <>
-                <td className="py-2 pr-4 font-medium tabular-nums">{String(r.revision)}</td>
+                <td className="py-2 pr-4 font-medium tabular-nums">
+                  <Link
+                    href={showHref(n)}
+                    aria-label={`Show revision ${n}`}
+                    aria-current={n === shown ? "page" : undefined}
+                    className="text-indigo-700 hover:underline"
+                  >
+                    {n}
+                  </Link>
+                </td>
                 <td className="py-2 pr-4">
                   <Badge value={String(r.status)} />
                 </td>
@@ -125,12 +140,20 @@ export default backendPage(async function JobDefinitionPage({
           }}
         />
       </Card>
+      <RevisionView
+        name={name}
+        definition={byRevision.get(shown) as Record<string, unknown>}
+        latest={latest}
+        canSubmit={can(ctx.role, "jobs.submit")}
+        canManage={canManage}
+      />
       <Card title="Compare revisions" className="mt-4">
         {numbers.length < 2 ? (
           <p className="text-sm text-slate-600">Only one revision so far: register another to compare them.</p>
         ) : (
           <>
             <form method="get" className="mb-4 flex flex-wrap items-end gap-3" aria-label="Choose revisions to compare">
+              <input type="hidden" name="revision" value={String(shown)} />
               <SelectField label="From revision" name="a" defaultValue={String(a)} className="w-36">
                 {numbers.map((n) => (
                   <option key={n} value={n}>
@@ -149,7 +172,12 @@ export default backendPage(async function JobDefinitionPage({
                 Compare
               </Button>
             </form>
-            <DiffView lines={lines} oldLabel={`${name}:${a}`} newLabel={`${name}:${b}`} />
+            <DiffView
+              lines={lines}
+              oldLabel={`${name}:${a}`}
+              newLabel={`${name}:${b}`}
+              note="Compared as registered: the ARN, revision number, status (active or deregistered) and orchestration type, which every revision has of its own, are left out."
+            />
           </>
         )}
       </Card>

@@ -12,6 +12,7 @@ import { substituteParameters } from "@/lib/batch/parameters";
 import { type DefinitionDefaults, emptySubmitForm, requestToForm, resubmitRequest } from "@/lib/batch/submit-form";
 import { backendPage } from "@/lib/console/backend-page";
 import type { EnvironmentSize } from "@/lib/console/capacity-warnings";
+import { parseRevisionRef } from "@/lib/console/job-definition-revisions";
 import { lastSegment } from "@/lib/console/job-queue-values";
 
 export const metadata: Metadata = { title: "Submit a job" };
@@ -71,14 +72,16 @@ async function fromJob(backend: BatchBackend, ctx: OrgContext, jobId: string) {
 export default backendPage(async function NewJobPage({
   searchParams,
 }: {
-  searchParams: Promise<{ from?: string | string[] }>;
+  searchParams: Promise<{ from?: string | string[]; definition?: string | string[] }>;
 }) {
   const ctx = await pageContext();
   if (!can(ctx.role, "jobs.submit")) return <Alert>Your role does not allow submitting jobs.</Alert>;
   const backend = await backendFor(ctx);
-  const from = (await searchParams).from;
+  const { from, definition } = await searchParams;
   const fromId = Array.isArray(from) ? from[0] : from;
-  const [queues, definitions, source, usage] = await Promise.all([
+  // "Submit with this revision" (a definition page): that exact revision, not the latest.
+  const chosen = parseRevisionRef(Array.isArray(definition) ? definition[0] : definition);
+  const [queues, definitions, source, usage, chosenDefinition] = await Promise.all([
     backend.describeJobQueues(ctx, { maxResults: 100 }),
     backend.describeJobDefinitions(ctx, { status: "ACTIVE", maxResults: 100 }),
     fromId ? fromJob(backend, ctx, fromId) : Promise.resolve(null),
@@ -86,6 +89,12 @@ export default backendPage(async function NewJobPage({
     backend
       .computeEnvironmentUsage(ctx)
       .catch(() => ({ computeEnvironments: [] })),
+    // The revision asked for by name, whether or not it is among the first hundred listed.
+    chosen
+      ? backend
+          .describeJobDefinitions(ctx, { jobDefinitions: [`${chosen.name}:${chosen.revision}`] })
+          .then((r) => r.jobDefinitions[0])
+      : Promise.resolve(undefined),
   ]);
   // The most each environment can ever hand one job (what placement's "never fits" compares with).
   const sizes = new Map<string, EnvironmentSize>(
@@ -119,7 +128,9 @@ export default backendPage(async function NewJobPage({
   const initial = source?.form ?? {
     ...emptySubmitForm(),
     jobQueue: queueOptions.length === 1 ? (queueOptions[0]?.name ?? "") : "",
+    ...(chosen ? { jobDefinitionName: chosen.name, jobDefinitionRevision: String(chosen.revision) } : {}),
   };
+  const chosenActive = !chosen || chosenDefinition?.status === "ACTIVE";
   return (
     <div className="space-y-6">
       <PageHeader
@@ -131,6 +142,12 @@ export default backendPage(async function NewJobPage({
         }
       />
       {fromId && !source ? <Alert>Job {fromId} was not found, so the form starts empty.</Alert> : null}
+      {chosen && !source && !chosenActive ? (
+        <Alert>
+          {chosen.name}:{chosen.revision} is not an active revision (deregistered, or not found): a job cannot be
+          submitted with it.
+        </Alert>
+      ) : null}
       {queueOptions.length === 0 || byName.size === 0 ? (
         <Alert tone="info">
           Jobs need a job queue and an active job definition;{" "}
