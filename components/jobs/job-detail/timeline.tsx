@@ -1,7 +1,7 @@
 import { Card } from "@/components/ui/card";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { isTerminal, JobStatus } from "@/lib/batch/states";
-import { RelativeTime, utc } from "../time";
+import { AbsoluteTime, RelativeTime } from "../time";
 
 interface TimelineEvent {
   at?: number;
@@ -51,7 +51,7 @@ export function JobTimeline({ job }: { job: JobDetail }) {
             <div className="font-medium text-slate-800">{e.label}</div>
             {e.at ? (
               <div className="text-xs text-slate-500">
-                {utc(e.at)} (<RelativeTime ms={e.at} />)
+                <AbsoluteTime ms={e.at} /> (<RelativeTime ms={e.at} />)
               </div>
             ) : null}
             {e.detail ? <div className="text-xs text-slate-600">{e.detail}</div> : null}
