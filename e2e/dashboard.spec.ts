@@ -191,6 +191,12 @@ test("axe finds no serious or critical violation on the dashboard or on a job pa
   await expect(page.getByTestId("failed-chart").or(page.getByTestId("chart")).first()).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
 
+  // The Usage page's chart shares the dashboard's drawing: nothing in it takes focus either.
+  await page.goto("/usage");
+  await expect(page.getByTestId("usage-chart").locator("svg").first()).toBeVisible({ timeout: 15_000 });
+  const usage = await new AxeBuilder({ page }).withRules(["aria-hidden-focus"]).analyze();
+  expect(usage.violations.map((v) => v.id)).toEqual([]);
+
   for (const [jobId, other] of [
     [second, "axe-upstream"],
     [first, "axe-downstream"],
