@@ -18,6 +18,8 @@ export const queryKeys = {
   jobSearch: (orgId: string, term: string) => ["jobs", orgId, "search", term] as const,
   /** The dashboard's series for one time range (app/api/metrics/series). */
   metricSeries: (orgId: string, range: string) => ["metrics", "series", orgId, range] as const,
+  /** The dashboard's "Right now" (app/api/metrics/now). */
+  metricNow: (orgId: string) => ["metrics", "now", orgId] as const,
 };
 
 export const refreshIntervals = {

@@ -3,13 +3,14 @@
 // The dashboard's charts for one time range, refreshed every refreshIntervals.dashboard from
 // app/api/metrics/series. The server renders the first data; React Query keeps it live.
 import { useQuery } from "@tanstack/react-query";
+import { formatAbsolute } from "@/components/lib/format-time";
 import { metricQueries } from "@/components/lib/queries";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { CHARTED_STATUSES } from "@/lib/batch/states";
 import type { MetricSeries } from "@/lib/metrics/get-metric-series";
 import { RANGES, type RangeKey } from "@/lib/metrics/ranges";
-import { FinishedChart, StateChart, VcpuChart } from "./charts";
+import { FinishedCharts, StateChart, VcpuChart } from "./charts";
 import { formatTime } from "./format";
 import { Summary, TopFailing } from "./summary";
 
@@ -37,7 +38,7 @@ export function Dashboard({
     <div className="space-y-4">
       <div className="flex min-h-5 items-center gap-3 text-xs text-slate-500">
         <output suppressHydrationWarning>
-          {query.isFetching ? "Updating…" : `Updated ${new Date(query.dataUpdatedAt).toLocaleTimeString()}`}
+          {query.isFetching ? "Updating…" : `Updated ${formatAbsolute(query.dataUpdatedAt)}`}
         </output>
       </div>
       {query.isError ? (
@@ -74,8 +75,8 @@ export function Dashboard({
               <StateChart key={status} data={data} status={status} tick={tick} />
             ))}
           </div>
-          <div className="grid gap-4 xl:grid-cols-2">
-            <FinishedChart data={data} tick={tick} />
+          <div className="grid gap-4 xl:grid-cols-3">
+            <FinishedCharts data={data} tick={tick} />
             <VcpuChart data={data} tick={tick} />
           </div>
           <TopFailing data={data} label={label} />

@@ -1,13 +1,30 @@
+import { formatTick } from "@/components/lib/format-time";
 import type { RangeKey } from "@/lib/metrics/ranges";
 
 // One number format on the server and in the browser, so the first render hydrates as is.
 const counts = new Intl.NumberFormat("en-US");
 export const count = (n: number) => counts.format(n);
 
+/** A chart tick: the time of day in UTC, with the weekday over a week (components/lib/format-time.ts). */
 export function formatTime(t: number, range: RangeKey): string {
-  const d = new Date(t);
-  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
-  return range === "7d" ? `${d.toLocaleDateString([], { weekday: "short" })} ${time}` : time;
+  return formatTick(t, range === "7d");
+}
+
+const upToOneDecimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+
+/** A figure without pointless decimals: whole when 10 or more, at most one decimal under 10. */
+export function formatFigure(n: number): string {
+  return n >= 10 ? counts.format(Math.round(n)) : upToOneDecimal.format(n);
+}
+
+/**
+ * Jobs finished per minute, with its unit: "12 jobs/min", "2.5 jobs/min"; under one a minute
+ * it is said per hour ("6 jobs/h", "0.4 jobs/h") rather than as "0.0".
+ */
+export function formatRate(perMinute: number): string {
+  if (perMinute <= 0) return "0 jobs/min";
+  if (perMinute >= 1) return `${formatFigure(perMinute)} jobs/min`;
+  return `${formatFigure(perMinute * 60)} jobs/h`;
 }
 
 export function formatSeconds(s: number): string {

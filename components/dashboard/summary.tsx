@@ -4,7 +4,7 @@ import { Table } from "@/components/ui/table";
 import { JobStatus } from "@/lib/batch/states";
 import { jobDefinitionHref, jobListHref } from "@/lib/console/links";
 import type { MetricSeries } from "@/lib/metrics/get-metric-series";
-import { count, formatSeconds } from "./format";
+import { count, formatRate, formatSeconds } from "./format";
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
@@ -21,7 +21,7 @@ export function Summary({ data }: { data: MetricSeries }) {
   const rt = data.runTime;
   return (
     <dl className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
-      <Stat label="Throughput" value={`${data.totals.perMinute.toFixed(2)}/min`} hint="jobs finished per minute" />
+      <Stat label="Throughput" value={formatRate(data.totals.perMinute)} hint="jobs finished, on average" />
       <Stat label="Succeeded" value={count(data.totals.succeeded)} />
       <Stat label="Failed" value={count(data.totals.failed)} />
       <Stat

@@ -8,11 +8,18 @@ const GAP_Y = 14;
 const COL_GAP = 70;
 const MAX_PER_SIDE = 12;
 
-const clip = (s: string, n = 24) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-
+/**
+ * A box: its name and status as text (a long name is cut by a clip path, not in the text, so
+ * what a link says to a screen reader is what it shows, and more).
+ */
 function Box({ job, x, y, current }: { job: GraphJob; x: number; y: number; current?: boolean }) {
+  const clipId = `dep-box-${x}-${y}`;
+  const dark = job.status === JobStatus.RUNNING;
   const body = (
     <g>
+      <clipPath id={clipId}>
+        <rect x={x + 4} y={y} width={BOX_W - 12} height={BOX_H} />
+      </clipPath>
       <rect
         x={x}
         y={y}
@@ -23,27 +30,20 @@ function Box({ job, x, y, current }: { job: GraphJob; x: number; y: number; curr
         stroke={current ? "#4338ca" : "#94a3b8"}
         strokeWidth={current ? 2.5 : 1}
       />
-      <text
-        x={x + 10}
-        y={y + 19}
-        fontSize={13}
-        fontWeight={600}
-        fill={job.status === JobStatus.RUNNING ? "#fff" : "#0f172a"}
-      >
-        {clip(job.jobName)}
-      </text>
-      <text x={x + 10} y={y + 36} fontSize={11} fill={job.status === JobStatus.RUNNING ? "#e0e7ff" : "#334155"}>
-        {job.status}
-        {job.type ? ` · ${job.type}` : ""}
-      </text>
+      <g clipPath={`url(#${clipId})`}>
+        <text x={x + 10} y={y + 19} fontSize={13} fontWeight={600} fill={dark ? "#fff" : "#0f172a"}>
+          {job.jobName}
+        </text>
+        <text x={x + 10} y={y + 36} fontSize={11} fill={dark ? "#e0e7ff" : "#334155"}>
+          {job.status}
+          {job.type ? ` · ${job.type}` : ""}
+        </text>
+      </g>
     </g>
   );
   if (current || !job.jobId) return body;
-  return (
-    <a href={`/jobs/${encodeURIComponent(job.jobId)}`} aria-label={`${job.jobName}, ${job.status}`}>
-      {body}
-    </a>
-  );
+  // No aria-label: the link's name is its text (name, status, type), the words it shows.
+  return <a href={`/jobs/${encodeURIComponent(job.jobId)}`}>{body}</a>;
 }
 
 /**

@@ -1,27 +1,13 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { formatAbsolute, formatRelative } from "@/components/lib/format-time";
 
-/** "3 min ago" / "in 2 h", from a difference in milliseconds. */
-export function relative(ms: number, now: number): string {
-  const diff = now - ms;
-  const abs = Math.abs(diff);
-  const units: [number, string][] = [
-    [86_400_000, "d"],
-    [3_600_000, "h"],
-    [60_000, "min"],
-    [1_000, "s"],
-  ];
-  for (const [size, unit] of units) {
-    if (abs >= size) {
-      const n = Math.floor(abs / size);
-      return diff >= 0 ? `${n} ${unit} ago` : `in ${n} ${unit}`;
-    }
-  }
-  return "just now";
-}
+/** "3 min ago" / "in 2 h" (components/lib/format-time.ts). */
+export const relative = formatRelative;
 
-export const utc = (ms: number) => `${new Date(ms).toISOString().replace("T", " ").slice(0, 19)} UTC`;
+/** "2026-12-07 14:03:09 UTC": the one absolute format (components/lib/format-time.ts). */
+export const utc = formatAbsolute;
 
 /** A duration in words: "1 h 4 min", "12.3 s". */
 export function duration(ms: number): string {
@@ -52,18 +38,45 @@ function useNow(intervalMs = 10_000): number | null {
 export function RelativeTime({ ms }: { ms: number | undefined }) {
   const now = useNow();
   if (ms === undefined) return <span className="text-slate-400">—</span>;
-  const exact = utc(ms);
+  const exact = formatAbsolute(ms);
   return (
     <time dateTime={new Date(ms).toISOString()} title={exact} className="whitespace-nowrap">
-      {now === null ? exact : relative(ms, now)}
+      {now === null ? exact : formatRelative(ms, now)}
+    </time>
+  );
+}
+
+/** An absolute time as the console writes it everywhere ("2026-12-07 14:03:09 UTC"). */
+export function AbsoluteTime({ ms }: { ms: number | undefined }) {
+  if (ms === undefined) return <span className="text-slate-400">—</span>;
+  return (
+    <time dateTime={new Date(ms).toISOString()} className="whitespace-nowrap">
+      {formatAbsolute(ms)}
     </time>
   );
 }
 
 /** How long from `from` to `to`, or to now (ticking each second) while `to` is not known yet. */
-export function Elapsed({ from, to }: { from: number; to?: number }) {
+export function Elapsed({
+  from,
+  to,
+  suffix = " so far",
+  placeholder = "running",
+}: {
+  from: number;
+  to?: number;
+  /** After a ticking duration ("12 s so far"). */
+  suffix?: string;
+  /** Before the browser knows its clock (the server's render). */
+  placeholder?: string;
+}) {
   const now = useNow(1_000);
   if (to !== undefined) return <>{duration(to - from)}</>;
-  if (now === null) return <>running</>;
-  return <>{duration(Math.max(0, now - from))} so far</>;
+  if (now === null) return <>{placeholder}</>;
+  return (
+    <>
+      {duration(Math.max(0, now - from))}
+      {suffix}
+    </>
+  );
 }

@@ -10,6 +10,7 @@ import type { ConsoleJob } from "@/lib/jobs/list-jobs";
 import type { JobQueueCounts } from "@/lib/jobs/queue-counts";
 import type { MetricSeries } from "@/lib/metrics/get-metric-series";
 import type { RangeKey } from "@/lib/metrics/ranges";
+import type { RightNow } from "@/lib/metrics/right-now";
 import { queryKeys, refreshIntervals } from "@/lib/query-keys";
 import type { ComputeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { getJson } from "./api-client";
@@ -103,5 +104,13 @@ export const metricQueries = {
       queryKey: queryKeys.metricSeries(orgId, range),
       queryFn: () => getJson<MetricSeries>("/api/metrics/series", new URLSearchParams({ range }).toString()),
       refetchInterval: refreshIntervals.dashboard,
+    }),
+
+  /** The dashboard's "Right now": jobs starting, running and waiting, vCPUs in use, the longest wait. */
+  now: (orgId: string) =>
+    queryOptions({
+      queryKey: queryKeys.metricNow(orgId),
+      queryFn: () => getJson<RightNow>("/api/metrics/now"),
+      refetchInterval: refreshIntervals.live,
     }),
 };

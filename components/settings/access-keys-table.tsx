@@ -1,8 +1,9 @@
+import { formatAbsolute } from "@/components/lib/format-time";
 import { Table } from "@/components/ui/table";
 import type { AccessKeySummary } from "@/lib/access-keys/schemas";
 import { RevokeAccessKeyButton } from "./access-keys-revoke-button";
 
-const when = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 16) : "—");
+const when = (d: Date | null) => (d ? formatAbsolute(d.getTime()) : "—");
 
 export function AccessKeysTable({
   keys,

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { formatAbsolute } from "@/components/lib/format-time";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Table } from "@/components/ui/table";
@@ -8,7 +9,7 @@ import type { OrgSecretSummary } from "@/lib/org-secrets/schemas";
 import { SecretDeleteDialog } from "./secrets-delete-dialog";
 import { SecretReplaceDialog } from "./secrets-replace-dialog";
 
-const when = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16);
+const when = (d: Date) => formatAbsolute(d.getTime());
 
 type Target = { kind: "replace" | "delete"; secret: OrgSecretSummary } | null;
 

@@ -10,6 +10,7 @@ import type { describeJobs } from "@/lib/jobs/describe-jobs";
 import type { explainJob } from "@/lib/jobs/explain-job";
 import type { listDependents } from "@/lib/jobs/list-dependents";
 import type { countJobsForConsole, listJobs, listJobsForConsole, resolveJobFilter } from "@/lib/jobs/list-jobs";
+import type { longestWaits } from "@/lib/jobs/longest-waits";
 import type { jobQueueCounts } from "@/lib/jobs/queue-counts";
 import type { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
 import type { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } from "@/lib/jobs/stop-jobs";
@@ -64,6 +65,8 @@ export interface BatchBackend {
   getJobQueueSnapshot: typeof getJobQueueSnapshot;
   /** Console: jobs per status in each queue. */
   jobQueueCounts: typeof jobQueueCounts;
+  /** Console (dashboard "Right now"): since when each queue's oldest RUNNABLE job has waited. */
+  longestWaits: typeof longestWaits;
 
   createSchedulingPolicy: typeof createSchedulingPolicy;
   describeSchedulingPolicies: typeof describeSchedulingPolicies;

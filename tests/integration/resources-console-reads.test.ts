@@ -148,4 +148,25 @@ describe.each(PROVIDERS)("resource console reads on %s", (provider) => {
       builtinBackend.getJobQueueSnapshot(await viewer(stranger), { jobQueue: queue.arn }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("says since when each queue's oldest RUNNABLE job has waited, for the caller's queues only", async () => {
+    const world = await seedEngineWorld(t.db);
+    const now = Date.now();
+    const [older, newer] = await insertJobs(t.db, world, [
+      { command: ["true"], runnableAt: now - 90_000 },
+      { command: ["true"], runnableAt: now - 10_000 },
+    ]);
+    // A job placed since is no longer waiting: the wait is the next one's.
+    const placed = await insertJobs(t.db, world, [{ command: ["true"], runnableAt: now - 300_000 }]);
+    await place(placed, world, "RUNNING");
+    const other = await seedEngineWorld(t.db);
+    await insertJobs(t.db, other, [{ command: ["true"], runnableAt: now - 600_000 }]);
+    const queue = await t.db.jobQueue.findUniqueOrThrow({ where: { id: world.queueId } });
+
+    const { jobQueues } = await builtinBackend.longestWaits(await viewer(world));
+    expect(jobQueues).toEqual([{ jobQueueName: queue.name, runnableSince: now - 90_000 }]);
+    expect([older, newer]).toHaveLength(2);
+    await t.db.job.updateMany({ where: { id: { in: [older!, newer!] } }, data: { status: "FAILED" } });
+    expect((await builtinBackend.longestWaits(await viewer(world))).jobQueues).toEqual([]);
+  });
 });

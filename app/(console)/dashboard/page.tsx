@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { Dashboard } from "@/components/dashboard/dashboard";
 import { RangePicker } from "@/components/dashboard/range-picker";
+import { RightNow } from "@/components/dashboard/right-now";
 import { PageHeader } from "@/components/ui/card";
 import { pageContext } from "@/lib/auth/request";
 import { backendFor } from "@/lib/backends";
 import { backendPage } from "@/lib/console/backend-page";
 import { DEFAULT_RANGE, isRangeKey, RANGES, rangeWindow } from "@/lib/metrics/ranges";
+import { rightNow } from "@/lib/metrics/right-now";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -18,14 +20,21 @@ export default backendPage(async function DashboardPage({
   const raw = (await searchParams).range;
   const range = isRangeKey(raw) ? raw : DEFAULT_RANGE;
   const now = Date.now();
-  const initial = await (await backendFor(ctx)).getMetricSeries(ctx, rangeWindow(range, now));
+  const backend = await backendFor(ctx);
+  const [initial, initialNow] = await Promise.all([
+    backend.getMetricSeries(ctx, rangeWindow(range, now)),
+    rightNow(ctx, backend),
+  ]);
   return (
     <>
       <PageHeader
         title="Dashboard"
-        description={`Queues, compute environments and finished jobs over the last ${RANGES[range].label}.`}
+        description={`What runs and waits now; queues, compute environments and finished jobs over the last ${RANGES[range].label}.`}
         actions={<RangePicker current={range} />}
       />
+      <div className="mb-4">
+        <RightNow organizationId={ctx.organizationId} initial={initialNow} />
+      </div>
       <Dashboard key={range} organizationId={ctx.organizationId} range={range} initial={initial} initialAt={now} />
     </>
   );

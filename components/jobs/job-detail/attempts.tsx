@@ -3,7 +3,7 @@ import { Card } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { AttemptExecution } from "../attempt-execution";
-import { Elapsed, utc } from "../time";
+import { AbsoluteTime, Elapsed } from "../time";
 
 /** Each attempt's run, how it ended, what it ran as, and a link to its logs. */
 export function JobAttempts({ job }: { job: JobDetail }) {
@@ -35,8 +35,8 @@ export function JobAttempts({ job }: { job: JobDetail }) {
         renderRow={(a, i) => (
           <>
             <td className="py-2 pr-4">{i + 1}</td>
-            <td className="py-2 pr-4">{a.startedAt ? utc(a.startedAt) : "—"}</td>
-            <td className="py-2 pr-4">{a.stoppedAt ? utc(a.stoppedAt) : "running"}</td>
+            <td className="py-2 pr-4">{a.startedAt ? <AbsoluteTime ms={a.startedAt} /> : "—"}</td>
+            <td className="py-2 pr-4">{a.stoppedAt ? <AbsoluteTime ms={a.stoppedAt} /> : "running"}</td>
             <td className="py-2 pr-4">{a.startedAt ? <Elapsed from={a.startedAt} to={a.stoppedAt} /> : "—"}</td>
             <td className="py-2 pr-4">{a.container.exitCode ?? "—"}</td>
             <td className="py-2 pr-4">{a.container.reason ?? a.statusReason ?? "—"}</td>

@@ -2,7 +2,7 @@ import { Card } from "@/components/ui/card";
 import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { isTerminal, JobStatus } from "@/lib/batch/states";
 import { failureSummary } from "@/lib/jobs/failure-summary";
-import { RelativeTime, utc } from "../time";
+import { AbsoluteTime, RelativeTime } from "../time";
 
 interface TimelineEvent {
   at?: number;
@@ -67,7 +67,7 @@ export function JobTimeline({ job }: { job: JobDetail }) {
             <div className={e.failed ? "font-semibold text-red-800" : "font-medium text-slate-800"}>{e.label}</div>
             {e.at ? (
               <div className="text-xs text-slate-500">
-                {utc(e.at)} (<RelativeTime ms={e.at} />)
+                <AbsoluteTime ms={e.at} /> (<RelativeTime ms={e.at} />)
               </div>
             ) : null}
             {e.detail ? (

@@ -35,6 +35,11 @@ export function awsBackend(clients: AwsClients): BatchBackend {
     // The console's extra reads, built from what AWS Batch and CloudWatch Logs offer (console.ts).
     computeEnvironmentUsage: async () => consoleReads.computeEnvironmentUsage(clients),
     jobQueueCounts: async (_ctx, options) => consoleReads.sharedJobQueueCounts(clients, options?.terminalMaxAgeMs),
+    // AWS reports no time a job became RUNNABLE without listing every waiting job.
+    longestWaits: async () => ({
+      jobQueues: [],
+      partial: "AWS Batch does not report how long jobs have waited without listing them all.",
+    }),
     resolveJobFilter: (_ctx, input) => consoleReads.resolveJobFilter(clients, input),
     countJobsForConsole: (_ctx, input, cap = COUNT_CAP) => consoleReads.countJobsForConsole(clients, input, cap),
     listDependents: (ctx, input) => consoleReads.listDependents(clients, ctx, input),

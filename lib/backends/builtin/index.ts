@@ -4,6 +4,7 @@ import { describeJobs } from "@/lib/jobs/describe-jobs";
 import { explainJob } from "@/lib/jobs/explain-job";
 import { listDependents } from "@/lib/jobs/list-dependents";
 import { countJobsForConsole, listJobs, listJobsForConsole, resolveJobFilter } from "@/lib/jobs/list-jobs";
+import { longestWaits } from "@/lib/jobs/longest-waits";
 import { jobQueueCounts } from "@/lib/jobs/queue-counts";
 import { getJobQueueSnapshot } from "@/lib/jobs/queue-snapshot";
 import { cancelJob, cancelJobs, stopJobs, terminateJob, terminateJobs } from "@/lib/jobs/stop-jobs";
@@ -53,6 +54,7 @@ export const builtinBackend: BatchBackend = {
   deleteJobQueue,
   getJobQueueSnapshot,
   jobQueueCounts,
+  longestWaits,
   createSchedulingPolicy,
   describeSchedulingPolicies,
   listSchedulingPolicies,

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { formatAbsolute } from "@/components/lib/format-time";
 import { Badge } from "@/components/resources/badges";
 import { QueueCounts, QueueStateButtons } from "@/components/resources/job-queues-table";
 import { QueueCapacity } from "@/components/resources/queue-capacity";
@@ -16,7 +17,7 @@ import { allSchedulingPolicies } from "@/lib/console/load-resources";
 
 export const metadata: Metadata = { title: "Job queue" };
 
-const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+const when = formatAbsolute;
 
 export default backendPage(async function JobQueuePage({ params }: { params: Promise<{ name: string }> }) {
   const name = decodeURIComponent((await params).name);
@@ -117,7 +118,7 @@ export default backendPage(async function JobQueuePage({ params }: { params: Pro
           <>
             <p className="mb-3 text-xs text-slate-500">
               RUNNABLE jobs in the order the engine would dispatch them, as of{" "}
-              {when(snapshot.frontOfQueue.lastUpdatedAt)} UTC.
+              {when(snapshot.frontOfQueue.lastUpdatedAt)}.
             </p>
             <Table
               label="Next to run"

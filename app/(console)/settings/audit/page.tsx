@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { formatAbsolute } from "@/components/lib/format-time";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
@@ -37,9 +38,7 @@ export default async function AuditPage({
         empty="Nothing has been changed in this organization yet."
         renderRow={(e) => (
           <>
-            <td className="py-2 pr-4 whitespace-nowrap text-slate-600">
-              {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
-            </td>
+            <td className="py-2 pr-4 whitespace-nowrap text-slate-600">{formatAbsolute(e.createdAt.getTime())}</td>
             <td className="py-2 pr-4">{e.actorEmail}</td>
             <td className="py-2 pr-4">{e.source}</td>
             <td className="py-2 pr-4 font-mono text-xs">{e.action}</td>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { formatDay } from "@/components/lib/format-time";
 import { AddMemberForm } from "@/components/settings/add-member-form";
 import { MemberCells } from "@/components/settings/member-cells";
 import { RevokeInvitationButton } from "@/components/settings/revoke-invitation-button";
@@ -47,7 +48,7 @@ export default async function MembersPage() {
             {invitations.map((i) => (
               <li key={i.id} className="flex items-center justify-between py-2">
                 <span>
-                  {i.email} · {ROLE_LABELS[i.role]} · expires {i.expiresAt.toISOString().slice(0, 10)}
+                  {i.email} · {ROLE_LABELS[i.role]} · expires {formatDay(i.expiresAt.getTime())}
                 </span>
                 <RevokeInvitationButton invitationId={i.id} email={i.email} />
               </li>
