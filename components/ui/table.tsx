@@ -1,11 +1,13 @@
 import clsx from "clsx";
 import type { HTMLAttributes, ReactNode } from "react";
+import { ScrollRegion } from "./scroll-region";
 
 // The console's list tables: a <table> named by `label` (screen readers announce it, and specs
 // find it by that name), column headers scoped to their columns, one row per item, and, when
 // there are none, a sentence in place of an empty table. The table scrolls sideways inside its
-// own box (`relative`, so screen-reader-only text cannot widen the page on a phone). The cells
-// are the caller's: each table knows how its figures and actions read.
+// own box (`relative`, so screen-reader-only text cannot widen the page on a phone), which, when
+// it does, is a focusable labelled region with a shadow and a "scroll sideways" line
+// (ScrollRegion). The cells are the caller's: each table knows how its figures and actions read.
 
 export interface Column {
   /** What the column holds; with `hidden`, said only to screen readers (an actions column). */
@@ -50,7 +52,7 @@ export function Table<Row>({
 }) {
   if (rows.length === 0 && empty !== undefined) return <div className="text-sm text-slate-600">{empty}</div>;
   return (
-    <div className="relative overflow-x-auto">
+    <ScrollRegion label={label}>
       <table className={clsx("w-full text-left text-sm", className)} aria-label={label}>
         <thead className="text-xs uppercase tracking-wide text-slate-500">
           <tr>
@@ -77,7 +79,7 @@ export function Table<Row>({
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
