@@ -51,17 +51,23 @@ export function Table<Row>({
   className?: string;
 }) {
   if (rows.length === 0 && empty !== undefined) return <div className="text-sm text-slate-600">{empty}</div>;
+  const shown = columns.filter((c): c is Column => Boolean(c));
+  // A row's actions (the last column, its header said only to screen readers) stay at the right
+  // edge of a table wider than its card from a tablet up, so Delete is never cut off; on a phone
+  // they scroll with the row (pinned, they would cover most of it).
+  const pinActions = shown.at(-1)?.hidden === true;
   return (
     <ScrollRegion label={label}>
-      <table className={clsx("w-full text-left text-sm", className)} aria-label={label}>
+      <table
+        className={clsx("w-full text-left text-sm", pinActions && "table-pinned-actions", className)}
+        aria-label={label}
+      >
         <thead className="text-xs uppercase tracking-wide text-slate-500">
           <tr>
-            {columns
-              .filter((c): c is Column => Boolean(c))
-              .map((c, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed by their place
-                <HeaderCell key={i} column={c} />
-              ))}
+            {shown.map((c, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed by their place
+              <HeaderCell key={i} column={c} />
+            ))}
           </tr>
         </thead>
         <tbody className={ruledHeader ? undefined : "divide-y divide-slate-100"}>
