@@ -83,7 +83,9 @@ test("the invitation link's Copy button puts it on the clipboard and says so in 
   const link = await inviteMember(page, uniqueEmail("copied"), "Developer");
   const form = page.getByRole("form", { name: "Add a member" });
   // The live region is there before anything is copied, so its change is announced.
-  const status = form.getByRole("status");
+  const status = form.getByTestId("copy-status");
+  await expect(status).toHaveRole("status");
+  await expect(status).toHaveAttribute("aria-live", "polite");
   await expect(status).toHaveText("");
   await form.getByRole("button", { name: "Copy link" }).click();
   await expect(status).toHaveText("Copied");

@@ -46,7 +46,7 @@ test("an admin schedules a job, runs it now, follows it to its job, and disables
   await expect(first.nth(2)).toHaveText(TIME_IN_UTC);
   await expect(first.nth(3)).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} GMT\+9$/);
 
-  await page.getByRole("button", { name: `Run ${name} now` }).click();
+  await page.getByRole("button", { name: `Run now: ${name}` }).click();
   await expect(page.getByRole("status").filter({ hasText: "Submitted" })).toBeVisible();
   const manual = page.getByRole("table", { name: "Fire history" }).getByRole("row").filter({ hasText: "Run now" });
   await expect(manual).toHaveCount(1);

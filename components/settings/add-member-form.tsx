@@ -78,7 +78,7 @@ function InvitationLink({ email, url }: { email: string; url: string }) {
         <Button variant="secondary" onClick={copy}>
           Copy link
         </Button>
-        <output aria-live="polite" className="text-xs font-medium">
+        <output aria-live="polite" className="text-xs font-medium" data-testid="copy-status">
           {copied === "yes" ? "Copied" : copied === "no" ? "Could not copy: select the link and copy it." : ""}
         </output>
       </div>
