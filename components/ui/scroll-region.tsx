@@ -44,7 +44,7 @@ export function ScrollRegion({
     <div className={clsx("relative", className)}>
       <div
         ref={ref}
-        className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+        className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
         data-overflowing={overflow ? String(overflow.left || overflow.right) : undefined}
         {...(scrolls ? { tabIndex: 0, role: "region", "aria-label": `${label} (scrolls sideways)` } : {})}
       >
