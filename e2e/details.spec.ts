@@ -7,7 +7,7 @@ import { CreateComputeEnvironmentCommand } from "@aws-sdk/client-batch";
 import { expect, type Page, test } from "@playwright/test";
 import { batchClient, uniqueName } from "./api";
 import { ADMIN, inviteMember, signIn, uniqueEmail } from "./helpers";
-import { seedComputeEnvironment } from "./seed";
+import { seedQueueWithEnvironment } from "./seed";
 
 test.describe.configure({ mode: "serial" });
 
@@ -136,20 +136,49 @@ test("sign-up keeps what was typed after an error, and the error goes once the f
   await context.close();
 });
 
-test("a resource table's Delete is fully on screen at 1280 pixels wide", async () => {
+test("a resource table's Delete is fully on screen at 1280 pixels wide, and reachable on a phone", async () => {
   const page = admin;
   const ce = uniqueName("wide-ce").toLowerCase();
-  await seedComputeEnvironment(ce, { maxvCpus: 2, memoryMiB: 1024 });
-  await page.goto("/compute-environments");
-  // Brought into view by its name (scrolling to the button itself would scroll the table sideways).
-  await page.getByRole("cell", { name: ce, exact: true }).scrollIntoViewIfNeeded();
-  const remove = page.getByRole("button", { name: `Delete ${ce}` });
-  await expect(remove).toBeInViewport({ ratio: 1 });
-  const box = await remove.boundingBox();
-  expect(box).not.toBeNull();
-  if (box) {
-    expect(box.x).toBeGreaterThanOrEqual(0);
-    expect(box.x + box.width).toBeLessThanOrEqual(1280);
+  const queue = uniqueName("wide-q").toLowerCase();
+  await seedQueueWithEnvironment({ queue, computeEnvironment: ce }, { maxvCpus: 2, memoryMiB: 1024 });
+  for (const [path, name] of [
+    ["/job-queues", queue],
+    ["/compute-environments", ce],
+  ] as const) {
+    await page.goto(path);
+    // Brought into view by its name (scrolling to the button itself would scroll the table sideways).
+    await page.getByRole("cell", { name, exact: true }).scrollIntoViewIfNeeded();
+    const remove = page.getByRole("button", { name: `Delete ${name}` });
+    await expect(remove).toBeInViewport({ ratio: 1 });
+    // Its ring too: wholly inside the box the table scrolls in, and inside the window.
+    const { button, box } = await remove.evaluate((el) => {
+      let scroller = el.parentElement;
+      while (scroller && getComputedStyle(scroller).overflowX === "visible") scroller = scroller.parentElement;
+      const r = el.getBoundingClientRect();
+      const b = (scroller ?? document.documentElement).getBoundingClientRect();
+      return { button: { left: r.left, right: r.right }, box: { left: b.left, right: b.right } };
+    });
+    expect(button.left - 1).toBeGreaterThanOrEqual(box.left);
+    expect(button.right + 1).toBeLessThanOrEqual(box.right);
+    expect(button.right).toBeLessThanOrEqual(1280);
   }
   await page.screenshot({ path: test.info().outputPath("compute-environments-1280.png"), fullPage: true });
+
+  // On a phone the table scrolls inside its card, says so, and takes focus to be scrolled by keys.
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await page.goto("/job-queues");
+    const region = page.getByRole("region", { name: "Job queues (scrolls sideways)" });
+    await expect(region).toBeVisible();
+    await expect(page.getByTestId("scroll-hint").first()).toContainText("Scroll sideways for more");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await region.focus();
+    await expect(region).toBeFocused();
+    await region.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await page.getByRole("cell", { name: queue, exact: true }).scrollIntoViewIfNeeded();
+    await region.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    await expect(page.getByRole("button", { name: `Delete ${queue}` })).toBeInViewport({ ratio: 1 });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
 });
