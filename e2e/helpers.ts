@@ -77,3 +77,13 @@ export async function signUpWithOrganization(page: Page, orgName: string, label:
   await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
   return email;
 }
+
+/**
+ * Confirm in the console's styled dialog (components/ui/confirm-dialog.tsx) that a delete,
+ * deregister or removal button opened: every such button asks there, never in window.confirm.
+ */
+export async function confirmInDialog(page: Page, title: string, button: string) {
+  const dialog = page.getByRole("dialog", { name: title });
+  await dialog.getByRole("button", { name: button, exact: true }).click();
+  await expect(dialog).toBeHidden();
+}

@@ -6,7 +6,7 @@
 // /v1 API (e2e/seed.ts); the pages under test are the members page and the stream.
 import { expect, test } from "@playwright/test";
 import { endpoint, uniqueName } from "./api";
-import { ADMIN, acceptInvitation, inviteMember, signIn, uniqueEmail } from "./helpers";
+import { ADMIN, acceptInvitation, confirmInDialog, inviteMember, signIn, uniqueEmail } from "./helpers";
 import { jobStatus, seedDefinition, seedJob, seedQueueWithEnvironment, terminateJob, waitForStatus } from "./seed";
 
 test("a removed member's open log stream closes and their session ends", async ({ page, browser }) => {
@@ -45,9 +45,9 @@ test("a removed member's open log stream closes and their session ends", async (
   await expect.poll(() => body, { timeout: 15_000 }).toContain("started");
 
   await page.goto("/settings/members");
-  page.once("dialog", (dialog) => dialog.accept());
-  const removedAt = Date.now();
   await page.getByRole("button", { name: `Remove ${email}` }).click();
+  const removedAt = Date.now();
+  await confirmInDialog(page, `Remove ${email} from this organization?`, "Remove");
   await expect(page.getByText(email)).toHaveCount(0);
 
   await reading;

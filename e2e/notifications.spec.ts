@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, type Page, test } from "@playwright/test";
 import { uniqueName } from "./api";
-import { ADMIN, signIn } from "./helpers";
+import { ADMIN, confirmInDialog, signIn } from "./helpers";
 import { seedDefinition, seedJob, seedQueueWithEnvironment, waitForStatus } from "./seed";
 
 // A webhook receiver of the spec's own on loopback: the server's engine posts to it. Hosted
@@ -65,7 +65,6 @@ test("an admin sends job state changes to a webhook, signed, and follows them in
 }) => {
   test.skip(test.info().project.name !== "chromium", "hosted servers refuse loopback webhook endpoints");
   test.setTimeout(150_000);
-  page.on("dialog", (d) => void d.accept());
   const queue = uniqueName("nq");
   const okDef = uniqueName("nok");
   const failDef = uniqueName("nfail");
@@ -190,7 +189,9 @@ test("an admin sends job state changes to a webhook, signed, and follows them in
   await page.getByRole("button", { name: `Disable rule ${rule}` }).click();
   await expect(ruleRow).toContainText("DISABLED");
   await page.getByRole("button", { name: `Delete rule ${rule}` }).click();
+  await confirmInDialog(page, `Delete rule ${rule}?`, "Delete");
   await expect(ruleRow).toHaveCount(0);
   await page.getByRole("button", { name: `Delete ${endpoint}` }).click();
+  await confirmInDialog(page, `Delete ${endpoint}?`, "Delete");
   await expect(endpointRow).toHaveCount(0);
 });

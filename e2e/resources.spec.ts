@@ -1,15 +1,11 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { uniqueName } from "./api";
-import { ADMIN, acceptInvitation, inviteMember, signIn, uniqueEmail } from "./helpers";
+import { ADMIN, acceptInvitation, confirmInDialog, inviteMember, signIn, uniqueEmail } from "./helpers";
 import { seedDefinition, seedJob, seedUnmanagedEnvironment } from "./seed";
-
-/** Accept every confirmation dialog (delete, deregister) the page raises. */
-const acceptDialogs = (page: Page) => page.on("dialog", (d) => void d.accept());
 
 test("an admin creates a compute environment, a fair-share policy and a queue, and watches it run a job", async ({
   page,
 }) => {
-  acceptDialogs(page);
   const ce = uniqueName("ce");
   const policy = uniqueName("fair");
   const queue = uniqueName("q");
@@ -122,11 +118,13 @@ test("an admin creates a compute environment, a fair-share policy and a queue, a
   // environment cannot go.
   await page.goto("/compute-environments");
   await page.getByRole("button", { name: `Delete ${ce}` }).click();
+  await confirmInDialog(page, `Delete ${ce}?`, "Delete");
   await expect(ceRow.getByRole("alert")).toContainText("Update its state to DISABLED first.");
   await page.getByRole("button", { name: `Disable ${ce}` }).click();
   await expect(page.getByRole("button", { name: `Enable ${ce}` })).toBeVisible();
   await expect(ceRow.getByText("DISABLED", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: `Delete ${ce}` }).click();
+  await confirmInDialog(page, `Delete ${ce}?`, "Delete");
   await expect(ceRow.getByRole("alert")).toContainText(`is used by job queue(s) ${queue}`);
   await page.screenshot({ path: test.info().outputPath("compute-environments.png"), fullPage: true });
 });
@@ -184,8 +182,8 @@ test("a developer registers a definition and a second revision, and compares the
   await dev.screenshot({ path: test.info().outputPath("job-definition.png"), fullPage: true });
 
   // Deregistering the first revision leaves revision 2 as the latest ACTIVE one.
-  acceptDialogs(dev);
   await dev.getByRole("button", { name: `Deregister ${name}:1` }).click();
+  await confirmInDialog(dev, `Deregister ${name}:1?`, "Deregister");
   await expect(revisions.getByRole("row").filter({ hasText: "INACTIVE" })).toHaveCount(1);
   await dev.goto("/job-definitions");
   const row = dev.getByRole("table", { name: "Job definitions" }).getByRole("row").filter({ hasText: name });

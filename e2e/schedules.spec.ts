@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { uniqueName } from "./api";
-import { ADMIN, signIn } from "./helpers";
+import { ADMIN, confirmInDialog, signIn } from "./helpers";
 import { seedDefinition, seedQueueWithEnvironment } from "./seed";
 
 const TIME_IN_UTC = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/;
@@ -9,7 +9,6 @@ const TIME_IN_UTC = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/;
 test.use({ timezoneId: "Asia/Tokyo" });
 
 test("an admin schedules a job, runs it now, follows it to its job, and disables the schedule", async ({ page }) => {
-  page.on("dialog", (d) => void d.accept());
   const queue = uniqueName("sq");
   const def = uniqueName("sdef");
   const name = uniqueName("every-minute");
@@ -47,7 +46,7 @@ test("an admin schedules a job, runs it now, follows it to its job, and disables
   await expect(first.nth(2)).toHaveText(TIME_IN_UTC);
   await expect(first.nth(3)).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} GMT\+9$/);
 
-  await page.getByRole("button", { name: `Run ${name} now` }).click();
+  await page.getByRole("button", { name: `Run now: ${name}` }).click();
   await expect(page.getByRole("status").filter({ hasText: "Submitted" })).toBeVisible();
   const manual = page.getByRole("table", { name: "Fire history" }).getByRole("row").filter({ hasText: "Run now" });
   await expect(manual).toHaveCount(1);
@@ -90,5 +89,6 @@ test("an admin schedules a job, runs it now, follows it to its job, and disables
   await expect(page.getByRole("table", { name: "Schedules" }).getByRole("row").filter({ hasText: bad })).toHaveCount(0);
 
   await page.getByRole("button", { name: `Delete ${name}` }).click();
+  await confirmInDialog(page, `Delete ${name}?`, "Delete");
   await expect(row).toHaveCount(0);
 });

@@ -12,7 +12,7 @@ import { StateBadge } from "./state-badge";
 const COLUMNS = ["Time", "Rule", "Endpoint", "Status", "Attempts", "Last result", "Next attempt"];
 
 function LastResult({ d }: { d: DeliveryView }) {
-  if (d.attempts === 0 && d.lastError === null) return <span className="text-slate-400">Not tried yet</span>;
+  if (d.attempts === 0 && d.lastError === null) return <span className="text-slate-500">Not tried yet</span>;
   return (
     <>
       {d.lastStatusCode !== null ? <span className="whitespace-nowrap font-mono">HTTP {d.lastStatusCode}</span> : null}
@@ -110,7 +110,7 @@ export function DeliveryLog({ deliveries }: { deliveries: DeliveryView[] }) {
                     <LastResult d={d} />
                   </td>
                   <td className="py-2 pr-4 whitespace-nowrap">
-                    {d.nextAttemptAt === null ? <span className="text-slate-400">—</span> : timeInUtc(d.nextAttemptAt)}
+                    {d.nextAttemptAt === null ? <span className="text-slate-500">—</span> : timeInUtc(d.nextAttemptAt)}
                   </td>
                 </tr>
                 {expanded ? (

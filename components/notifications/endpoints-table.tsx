@@ -46,7 +46,7 @@ export function EndpointsTable({
           </td>
           <td className="py-2 pr-4 text-xs">
             {d.usedBy.length === 0 ? (
-              <span className="text-slate-400">No rule</span>
+              <span className="text-slate-500">No rule</span>
             ) : (
               [...new Set(d.usedBy.map((u) => u.rule))].join(", ")
             )}

@@ -56,7 +56,7 @@ export function RulesTable({ rules, canManage }: { rules: RuleWithTargetsView[];
             </td>
             <td className="py-2 pr-4 text-xs">
               {r.targets.length === 0 ? (
-                <span className="text-slate-400">None: matching events go nowhere</span>
+                <span className="text-slate-500">None: matching events go nowhere</span>
               ) : (
                 <ul className="space-y-1">
                   {r.targets.map((t) => (

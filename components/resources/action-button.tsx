@@ -3,11 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { ActionResult } from "@/lib/auth/operation";
 
 /**
  * A button that runs one server action with a fixed input: enable, disable, delete,
- * deregister. With `confirm` it asks first. The server's answer (AWS's rule and message when
+ * deregister. With `confirm` it asks first, in the console's styled dialog (its title is the
+ * button's accessible name as a question, `confirm` the sentence under it). The server's answer (AWS's rule and message when
  * it refuses) is shown beside the button. On success the action's revalidatePath brings the
  * page's new data back with the response, so nothing else is fetched.
  */
@@ -34,6 +36,20 @@ export function ActionButton<I>({
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
+  const run = () => {
+    setPending(true);
+    action(input)
+      .then((result) => {
+        setError(result.ok ? null : result.error);
+        if (result.ok && thenGoTo) router.push(thenGoTo);
+      })
+      .catch(() => setError("Could not reach the server. Please try again."))
+      .finally(() => {
+        setPending(false);
+        setAsking(false);
+      });
+  };
   return (
     <span className="inline-flex flex-wrap items-center justify-end gap-2">
       {error ? (
@@ -45,20 +61,23 @@ export function ActionButton<I>({
         variant={variant}
         disabled={pending}
         aria-label={ariaLabel}
-        onClick={() => {
-          if (confirm && !window.confirm(confirm)) return;
-          setPending(true);
-          action(input)
-            .then((result) => {
-              setError(result.ok ? null : result.error);
-              if (result.ok && thenGoTo) router.push(thenGoTo);
-            })
-            .catch(() => setError("Could not reach the server. Please try again."))
-            .finally(() => setPending(false));
-        }}
+        onClick={() => (confirm ? setAsking(true) : run())}
       >
         {pending ? pendingLabel : label}
       </Button>
+      {confirm ? (
+        <ConfirmDialog
+          open={asking}
+          title={`${ariaLabel ?? label}?`}
+          confirmLabel={label}
+          tone={variant === "danger" ? "danger" : "primary"}
+          pending={pending}
+          onConfirm={run}
+          onClose={() => setAsking(false)}
+        >
+          <p className="text-sm text-slate-700">{confirm}</p>
+        </ConfirmDialog>
+      ) : null}
     </span>
   );
 }

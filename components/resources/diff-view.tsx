@@ -1,7 +1,11 @@
 import clsx from "clsx";
 import { type DiffLine, diffStats } from "@/components/resources/lib/line-diff";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
-/** A unified line diff: removals red with "-", additions green with "+", line numbers of both sides. */
+/**
+ * A unified line diff: removals red with "-", additions green with "+", line numbers of both sides
+ * (slate-600 on white or the tinted rows: at least 4.5:1, WCAG 1.4.3).
+ */
 export function DiffView({
   lines,
   oldLabel,
@@ -28,7 +32,10 @@ export function DiffView({
         )}
       </p>
       {note ? <p className="mb-2 text-xs text-slate-600">{note}</p> : null}
-      <div className="relative overflow-x-auto rounded-md ring-1 ring-slate-200">
+      <ScrollRegion
+        label={`Differences between ${oldLabel} and ${newLabel}`}
+        className="rounded-md ring-1 ring-slate-200"
+      >
         <table className="w-full font-mono text-xs" aria-label={`Differences between ${oldLabel} and ${newLabel}`}>
           <tbody>
             {lines.map((l, i) => (
@@ -38,12 +45,12 @@ export function DiffView({
                 data-kind={l.kind}
                 className={clsx(l.kind === "added" && "bg-emerald-50", l.kind === "removed" && "bg-red-50")}
               >
-                <td className="w-10 select-none px-2 text-right text-slate-400">{l.oldLine ?? ""}</td>
-                <td className="w-10 select-none px-2 text-right text-slate-400">{l.newLine ?? ""}</td>
+                <td className="w-10 select-none px-2 text-right text-slate-600">{l.oldLine ?? ""}</td>
+                <td className="w-10 select-none px-2 text-right text-slate-600">{l.newLine ?? ""}</td>
                 <td
                   className={clsx(
                     "w-4 select-none text-center",
-                    l.kind === "added" ? "text-emerald-700" : l.kind === "removed" ? "text-red-700" : "text-slate-300",
+                    l.kind === "added" ? "text-emerald-700" : l.kind === "removed" ? "text-red-700" : "text-slate-600",
                   )}
                 >
                   {l.kind === "added" ? "+" : l.kind === "removed" ? "-" : " "}
@@ -64,7 +71,7 @@ export function DiffView({
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </div>
   );
 }

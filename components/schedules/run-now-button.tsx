@@ -39,7 +39,7 @@ export function RunNowButton({ groupName, name }: { groupName: string; name: str
           {result.reason}
         </span>
       ) : null}
-      <Button variant="secondary" disabled={pending} aria-label={`Run ${name} now`} onClick={run}>
+      <Button variant="secondary" disabled={pending} aria-label={`Run now: ${name}`} onClick={run}>
         {pending ? "Running…" : "Run now"}
       </Button>
     </span>

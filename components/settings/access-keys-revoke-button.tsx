@@ -3,10 +3,12 @@
 import { useState, useTransition } from "react";
 import { revokeAccessKeyAction } from "@/app/(console)/settings/access-keys/actions";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 
 export function RevokeAccessKeyButton({ accessKeyId }: { accessKeyId: string }) {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
   return (
     <span className="inline-flex items-center gap-2">
       {error ? (
@@ -18,16 +20,26 @@ export function RevokeAccessKeyButton({ accessKeyId }: { accessKeyId: string }) 
         variant="danger"
         disabled={pending}
         aria-label={`Revoke access key ${accessKeyId}`}
-        onClick={() => {
-          if (!window.confirm(`Revoke ${accessKeyId}? Requests signed with it will be refused at once.`)) return;
-          start(async () => {
-            const result = await revokeAccessKeyAction({ accessKeyId });
-            setError(result.ok ? null : result.error);
-          });
-        }}
+        onClick={() => setAsking(true)}
       >
         Revoke
       </Button>
+      <ConfirmDialog
+        open={asking}
+        title={`Revoke access key ${accessKeyId}?`}
+        confirmLabel="Revoke"
+        pending={pending}
+        onClose={() => setAsking(false)}
+        onConfirm={() =>
+          start(async () => {
+            const result = await revokeAccessKeyAction({ accessKeyId });
+            setError(result.ok ? null : result.error);
+            setAsking(false);
+          })
+        }
+      >
+        <p className="text-sm text-slate-700">Requests signed with it will be refused at once.</p>
+      </ConfirmDialog>
     </span>
   );
 }

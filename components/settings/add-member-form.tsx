@@ -48,15 +48,22 @@ export function AddMemberForm() {
   );
 }
 
-/** The same answer for every address: whether it has an account here is for its owner to find out. */
+/**
+ * The same answer for every address: whether it has an account here is for its owner to find out.
+ * "Copy link" puts the link on the clipboard; the line beside it (a live region, present from the
+ * start so screen readers announce its change) says it was copied, or how to copy it by hand.
+ */
 function InvitationLink({ email, url }: { email: string; url: string }) {
   const [copied, setCopied] = useState<"yes" | "no" | null>(null);
   const copy = () => {
+    if (!navigator.clipboard) {
+      setCopied("no");
+      return;
+    }
     navigator.clipboard
-      ?.writeText(url)
+      .writeText(url)
       .then(() => setCopied("yes"))
       .catch(() => setCopied("no"));
-    if (!navigator.clipboard) setCopied("no");
   };
   return (
     <Alert tone="success">
@@ -71,9 +78,9 @@ function InvitationLink({ email, url }: { email: string; url: string }) {
         <Button variant="secondary" onClick={copy}>
           Copy link
         </Button>
-        {copied ? (
-          <output className="text-xs">{copied === "yes" ? "Copied." : "Select the link and copy it."}</output>
-        ) : null}
+        <output aria-live="polite" className="text-xs font-medium" data-testid="copy-status">
+          {copied === "yes" ? "Copied" : copied === "no" ? "Could not copy: select the link and copy it." : ""}
+        </output>
       </div>
     </Alert>
   );

@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import { changeMemberRoleAction, removeMemberAction } from "@/app/(console)/settings/members/actions";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/permissions";
 
 /** A member's cells in the members table: who, their role (a select for admins) and removal. */
@@ -23,6 +24,7 @@ export function MemberCells({
 }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
+  const [asking, setAsking] = useState(false);
 
   const changeRole = (next: string) =>
     start(async () => {
@@ -31,10 +33,10 @@ export function MemberCells({
     });
 
   const remove = () => {
-    if (!window.confirm(`Remove ${email} from this organization? Their sessions and access keys stop working.`)) return;
     start(async () => {
       const result = await removeMemberAction({ membershipId });
       setError(result.ok ? null : result.error);
+      setAsking(false);
     });
   };
 
@@ -73,9 +75,21 @@ export function MemberCells({
       </td>
       <td className="py-2 text-right">
         {canManage ? (
-          <Button variant="danger" disabled={pending} onClick={remove} aria-label={`Remove ${email}`}>
-            Remove
-          </Button>
+          <>
+            <Button variant="danger" disabled={pending} onClick={() => setAsking(true)} aria-label={`Remove ${email}`}>
+              Remove
+            </Button>
+            <ConfirmDialog
+              open={asking}
+              title={`Remove ${email} from this organization?`}
+              confirmLabel="Remove"
+              pending={pending}
+              onClose={() => setAsking(false)}
+              onConfirm={remove}
+            >
+              <p className="text-left text-sm text-slate-700">Their sessions and access keys stop working.</p>
+            </ConfirmDialog>
+          </>
         ) : null}
       </td>
     </>

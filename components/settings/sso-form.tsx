@@ -5,6 +5,7 @@ import { useId, useState, useTransition } from "react";
 import { deleteSsoProviderAction, saveSsoProviderAction } from "@/app/(console)/settings/sso/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FieldErrors, SelectField, TextField } from "@/components/ui/field";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/permissions";
 import type { SsoSettings } from "@/lib/sso/schemas";
@@ -54,6 +55,7 @@ export function SsoForm({
   const [configured, setConfigured] = useState(settings.provider !== null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [notice, setNotice] = useState<Notice>(null);
+  const [askingRemove, setAskingRemove] = useState(false);
   const [pending, startTransition] = useTransition();
 
   const text = (field: keyof Values) => (e: { target: { value: string } }) =>
@@ -93,11 +95,10 @@ export function SsoForm({
   }
 
   function remove() {
-    if (!window.confirm("Remove this organization's single sign-on? Members will sign in with passwords again."))
-      return;
     setNotice(null);
     startTransition(async () => {
       const result = await deleteSsoProviderAction({});
+      setAskingRemove(false);
       if (!result.ok) {
         setNotice({ tone: "error", text: result.error });
         return;
@@ -112,133 +113,146 @@ export function SsoForm({
   }
 
   return (
-    <form
-      className="max-w-2xl space-y-4"
-      aria-label="Single sign-on settings"
-      onSubmit={(e) => {
-        e.preventDefault();
-        save();
-      }}
-    >
-      <TextField
-        label="Issuer URL"
-        name="issuer"
-        type="url"
-        value={values.issuer}
-        onChange={text("issuer")}
-        placeholder="https://login.example.com"
-        autoComplete="off"
-        spellCheck={false}
-        required
-        hint={
-          hosted
-            ? "The provider's issuer (its discovery document is read when you save). https:// only."
-            : "The provider's issuer (its discovery document is read when you save). https://; http:// only for a provider on this machine (localhost, 127.0.0.1)."
-        }
-        errors={errors.issuer}
-      />
-      <div className="grid gap-4 md:grid-cols-2">
+    <>
+      <form
+        className="max-w-2xl space-y-4"
+        aria-label="Single sign-on settings"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
         <TextField
-          label="Client ID"
-          name="clientId"
-          value={values.clientId}
-          onChange={text("clientId")}
+          label="Issuer URL"
+          name="issuer"
+          type="url"
+          value={values.issuer}
+          onChange={text("issuer")}
+          placeholder="https://login.example.com"
           autoComplete="off"
           spellCheck={false}
           required
-          errors={errors.clientId}
+          hint={
+            hosted
+              ? "The provider's issuer (its discovery document is read when you save). https:// only."
+              : "The provider's issuer (its discovery document is read when you save). https://; http:// only for a provider on this machine (localhost, 127.0.0.1)."
+          }
+          errors={errors.issuer}
         />
+        <div className="grid gap-4 md:grid-cols-2">
+          <TextField
+            label="Client ID"
+            name="clientId"
+            value={values.clientId}
+            onChange={text("clientId")}
+            autoComplete="off"
+            spellCheck={false}
+            required
+            errors={errors.clientId}
+          />
+          <TextField
+            label={secretSet ? "Client secret (set, type to replace)" : "Client secret"}
+            name="clientSecret"
+            type="password"
+            value={values.clientSecret}
+            onChange={text("clientSecret")}
+            placeholder={secretSet ? "•••••••• set; leave empty to keep" : ""}
+            autoComplete="new-password"
+            spellCheck={false}
+            required={!secretSet}
+            hint="Stored encrypted and never shown again."
+            errors={errors.clientSecret}
+          />
+        </div>
         <TextField
-          label={secretSet ? "Client secret (set, type to replace)" : "Client secret"}
-          name="clientSecret"
-          type="password"
-          value={values.clientSecret}
-          onChange={text("clientSecret")}
-          placeholder={secretSet ? "•••••••• set; leave empty to keep" : ""}
-          autoComplete="new-password"
+          label="Allowed email domains"
+          name="allowedDomains"
+          value={values.allowedDomains}
+          onChange={text("allowedDomains")}
+          placeholder="example.com, example.org"
+          autoComplete="off"
           spellCheck={false}
-          required={!secretSet}
-          hint="Stored encrypted and never shown again."
-          errors={errors.clientSecret}
+          hint="Only addresses at these domains are linked to accounts or join. Empty: any domain."
+          errors={errors.allowedDomains}
         />
-      </div>
-      <TextField
-        label="Allowed email domains"
-        name="allowedDomains"
-        value={values.allowedDomains}
-        onChange={text("allowedDomains")}
-        placeholder="example.com, example.org"
-        autoComplete="off"
-        spellCheck={false}
-        hint="Only addresses at these domains are linked to accounts or join. Empty: any domain."
-        errors={errors.allowedDomains}
-      />
-      <Checkbox
-        label="Create accounts and memberships on first sign-in"
-        hint="Off: only people who already have an account and belong to this organization can sign in this way."
-        checked={values.createMembers}
-        onChange={flag("createMembers")}
-        errors={errors.createMembers}
-      />
-      {values.createMembers ? (
-        <SelectField
-          label="Role of new members"
-          name="defaultRole"
-          value={values.defaultRole}
-          onChange={text("defaultRole")}
-          errors={errors.defaultRole}
-          className="max-w-xs"
-        >
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
-        </SelectField>
-      ) : null}
-      <Checkbox
-        label="Single sign-on is on"
-        hint="Off keeps the settings but nobody can sign in through the provider."
-        checked={values.enabled}
-        onChange={flag("enabled")}
-        errors={errors.enabled}
-      />
-      <Checkbox
-        label="Require single sign-on"
-        hint="Sessions signed in with a password (or another provider) can no longer act in this organization, at once; the break-glass admin's still can. API access keys are not affected."
-        checked={values.requireSso}
-        onChange={flag("requireSso")}
-        errors={errors.requireSso}
-      />
-      {values.requireSso ? (
-        <SelectField
-          label="Break-glass admin"
-          name="breakGlassUserId"
-          value={values.breakGlassUserId}
-          onChange={text("breakGlassUserId")}
-          errors={errors.breakGlassUserId}
-          className="max-w-md"
-        >
-          <option value="">Choose an admin…</option>
-          {settings.admins.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.email}
-            </option>
-          ))}
-        </SelectField>
-      ) : null}
-      {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
-      <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-4">
-        <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : "Save single sign-on"}
-        </Button>
-        {configured ? (
-          <Button variant="danger" disabled={pending} onClick={remove}>
-            Remove single sign-on
-          </Button>
+        <Checkbox
+          label="Create accounts and memberships on first sign-in"
+          hint="Off: only people who already have an account and belong to this organization can sign in this way."
+          checked={values.createMembers}
+          onChange={flag("createMembers")}
+          errors={errors.createMembers}
+        />
+        {values.createMembers ? (
+          <SelectField
+            label="Role of new members"
+            name="defaultRole"
+            value={values.defaultRole}
+            onChange={text("defaultRole")}
+            errors={errors.defaultRole}
+            className="max-w-xs"
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </SelectField>
         ) : null}
-      </div>
-    </form>
+        <Checkbox
+          label="Single sign-on is on"
+          hint="Off keeps the settings but nobody can sign in through the provider."
+          checked={values.enabled}
+          onChange={flag("enabled")}
+          errors={errors.enabled}
+        />
+        <Checkbox
+          label="Require single sign-on"
+          hint="Sessions signed in with a password (or another provider) can no longer act in this organization, at once; the break-glass admin's still can. API access keys are not affected."
+          checked={values.requireSso}
+          onChange={flag("requireSso")}
+          errors={errors.requireSso}
+        />
+        {values.requireSso ? (
+          <SelectField
+            label="Break-glass admin"
+            name="breakGlassUserId"
+            value={values.breakGlassUserId}
+            onChange={text("breakGlassUserId")}
+            errors={errors.breakGlassUserId}
+            className="max-w-md"
+          >
+            <option value="">Choose an admin…</option>
+            {settings.admins.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.email}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
+        {notice ? <Alert tone={notice.tone}>{notice.text}</Alert> : null}
+        <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-4">
+          <Button type="submit" disabled={pending}>
+            {pending ? "Saving…" : "Save single sign-on"}
+          </Button>
+          {configured ? (
+            <Button variant="danger" disabled={pending} onClick={() => setAskingRemove(true)}>
+              Remove single sign-on
+            </Button>
+          ) : null}
+        </div>
+      </form>
+      {/* Outside the settings form: the dialog has a form of its own. */}
+      <ConfirmDialog
+        open={askingRemove}
+        title="Remove this organization's single sign-on?"
+        confirmLabel="Remove single sign-on"
+        pending={pending}
+        onClose={() => setAskingRemove(false)}
+        onConfirm={remove}
+      >
+        <p className="text-sm text-slate-700">Members will sign in with passwords again.</p>
+      </ConfirmDialog>
+    </>
   );
 }
 

@@ -1,11 +1,13 @@
 import clsx from "clsx";
 import type { HTMLAttributes, ReactNode } from "react";
+import { ScrollRegion } from "./scroll-region";
 
 // The console's list tables: a <table> named by `label` (screen readers announce it, and specs
 // find it by that name), column headers scoped to their columns, one row per item, and, when
 // there are none, a sentence in place of an empty table. The table scrolls sideways inside its
-// own box (`relative`, so screen-reader-only text cannot widen the page on a phone). The cells
-// are the caller's: each table knows how its figures and actions read.
+// own box (`relative`, so screen-reader-only text cannot widen the page on a phone), which, when
+// it does, is a focusable labelled region with a shadow and a "scroll sideways" line
+// (ScrollRegion). The cells are the caller's: each table knows how its figures and actions read.
 
 export interface Column {
   /** What the column holds; with `hidden`, said only to screen readers (an actions column). */
@@ -49,17 +51,23 @@ export function Table<Row>({
   className?: string;
 }) {
   if (rows.length === 0 && empty !== undefined) return <div className="text-sm text-slate-600">{empty}</div>;
+  const shown = columns.filter((c): c is Column => Boolean(c));
+  // A row's actions (the last column, its header said only to screen readers) stay at the right
+  // edge of a table wider than its card from a tablet up, so Delete is never cut off; on a phone
+  // they scroll with the row (pinned, they would cover most of it).
+  const pinActions = shown.at(-1)?.hidden === true;
   return (
-    <div className="relative overflow-x-auto">
-      <table className={clsx("w-full text-left text-sm", className)} aria-label={label}>
+    <ScrollRegion label={label}>
+      <table
+        className={clsx("w-full text-left text-sm", pinActions && "table-pinned-actions", className)}
+        aria-label={label}
+      >
         <thead className="text-xs uppercase tracking-wide text-slate-500">
           <tr>
-            {columns
-              .filter((c): c is Column => Boolean(c))
-              .map((c, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed by their place
-                <HeaderCell key={i} column={c} />
-              ))}
+            {shown.map((c, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed by their place
+              <HeaderCell key={i} column={c} />
+            ))}
           </tr>
         </thead>
         <tbody className={ruledHeader ? undefined : "divide-y divide-slate-100"}>
@@ -77,7 +85,7 @@ export function Table<Row>({
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

@@ -100,7 +100,7 @@ export default backendPage(async function SchedulesPage() {
                 <Badge value={s.state} />
               </td>
               <td className="py-2 pr-4 whitespace-nowrap" data-testid={`next-fire-${s.name}`}>
-                {s.nextFireAt === null ? <span className="text-slate-400">—</span> : timeIn(s.nextFireAt, s.timezone)}
+                {s.nextFireAt === null ? <span className="text-slate-500">—</span> : timeIn(s.nextFireAt, s.timezone)}
               </td>
               <td className="py-2 pr-4">
                 {s.lastFire ? (
@@ -116,7 +116,7 @@ export default backendPage(async function SchedulesPage() {
                     </div>
                   </>
                 ) : (
-                  <span className="text-slate-400">Never</span>
+                  <span className="text-slate-500">Never</span>
                 )}
               </td>
               {canManage ? (

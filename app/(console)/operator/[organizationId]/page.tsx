@@ -25,7 +25,7 @@ export default async function OperatorOrganizationPage({ params }: { params: Pro
         title={org.name}
         description={
           <>
-            <Link href="/operator" className="text-indigo-700 hover:underline">
+            <Link href="/operator" className="text-indigo-700 underline hover:no-underline">
               Operator
             </Link>{" "}
             › {org.slug} · {org.backend === "aws" ? "AWS Batch" : "Built-in engine"}

@@ -3,6 +3,7 @@ import { formatDay } from "@/components/lib/format-time";
 import { AddMemberForm } from "@/components/settings/add-member-form";
 import { MemberCells } from "@/components/settings/member-cells";
 import { RevokeInvitationButton } from "@/components/settings/revoke-invitation-button";
+import { RoleDescriptions } from "@/components/settings/role-descriptions";
 import { Card } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
@@ -56,6 +57,9 @@ export default async function MembersPage() {
           </ul>
         </Card>
       ) : null}
+      <Card title="Roles">
+        <RoleDescriptions />
+      </Card>
     </div>
   );
 }
