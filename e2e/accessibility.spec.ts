@@ -149,7 +149,7 @@ for (const visit of [...CONSOLE, ...PUBLIC]) {
         await page.setViewportSize({ width: size.width, height: size.height });
         await open(page, visit.path());
         await screenshot(page, visit.name, size.name);
-        problems.push(...(await seriousViolations(page, visit.name)).map((p) => `[${size.name}] ${p}`));
+        problems.push(...(await seriousViolations(page)).map((p) => `[${size.name}] ${p}`));
       }
       expect(problems, `axe on ${visit.path()}:\n${problems.join("\n")}`).toEqual([]);
     } finally {
@@ -175,7 +175,7 @@ async function screenshot(page: Page, name: string, size: string) {
   await info.attach(`${name}-${size}`, { path, contentType: "image/png" });
 }
 
-async function seriousViolations(page: Page, name: string): Promise<string[]> {
+async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
