@@ -60,6 +60,7 @@ const CONSOLE: Visit[] = [
   { name: "job-queue-edit", path: () => `/job-queues/${queue}/edit` },
   { name: "compute-environments", path: () => "/compute-environments" },
   { name: "compute-environment-new", path: () => "/compute-environments/new" },
+  { name: "compute-environment", path: () => `/compute-environments/${ce}` },
   { name: "compute-environment-edit", path: () => `/compute-environments/${ce}/edit` },
   { name: "job-definitions", path: () => "/job-definitions" },
   { name: "job-definition-new", path: () => "/job-definitions/new" },

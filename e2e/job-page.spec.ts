@@ -138,13 +138,15 @@ test("a job's queue, definition and environment are links to their places", asyn
   await expect(page).toHaveURL(new RegExp(`/job-definitions/${printer}\\?revision=1$`));
   await expect(heading(page)).toHaveText(printer);
 
-  // A window so short that even the first row of the list is below it: the link must bring the
-  // row into view itself (at first it did only when the row happened to be on the first screen).
-  await page.setViewportSize({ width: 1280, height: 180 });
+  // The environment has a page of its own: what it is, what it hands out now, the queues that
+  // use it (each a link back).
   await page.goBack();
   await details.getByRole("link", { name: ce, exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/compute-environments#environment-${ce}$`));
-  await expect(page.locator(`[id="environment-${ce}"]`)).toBeInViewport();
+  await expect(page).toHaveURL(new RegExp(`/compute-environments/${ce}$`));
+  await expect(heading(page)).toHaveText(ce);
+  await expect(page.getByTestId("environment-jobs")).toHaveText(/^\d+$/);
+  await page.getByRole("main").getByRole("link", { name: queue, exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/job-queues/${queue}$`));
 });
 
 test("a queue's status counts open the job list filtered by the queue and the status", async ({ page }) => {

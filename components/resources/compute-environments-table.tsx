@@ -2,14 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect } from "react";
 import {
   deleteComputeEnvironmentAction,
   updateComputeEnvironmentAction,
 } from "@/app/(console)/compute-environments/actions";
 import { resourceQueries } from "@/components/lib/queries";
 import { Table } from "@/components/ui/table";
-import { computeEnvironmentAnchor } from "@/lib/console/links";
+import { computeEnvironmentHref } from "@/lib/console/links";
 import type { ComputeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
 import { ActionButton } from "./action-button";
 import { Badge } from "./badges";
@@ -56,21 +55,6 @@ export function ComputeEnvironmentsTable({
     initialData: { computeEnvironments: initialUsage },
   });
   const byName = new Map(usage.data.computeEnvironments.map((u) => [u.computeEnvironmentName, u]));
-  // Other pages link an environment as #environment-<name>: bring its row into view once the
-  // list is on screen (the router's own scroll to the fragment does not reach a row far down a
-  // long list), and again when only the fragment changes.
-  useEffect(() => {
-    const reveal = () => {
-      const id = decodeURIComponent(window.location.hash.slice(1));
-      if (id) document.getElementById(id)?.scrollIntoView({ block: "center" });
-    };
-    const frame = requestAnimationFrame(reveal);
-    window.addEventListener("hashchange", reveal);
-    return () => {
-      cancelAnimationFrame(frame);
-      window.removeEventListener("hashchange", reveal);
-    };
-  }, []);
   const showExecutor = rows.some((r) => r.executor !== undefined);
   return (
     <>
@@ -105,12 +89,10 @@ export function ComputeEnvironmentsTable({
           const u = byName.get(ce.name);
           return (
             <>
-              {/* The anchor other pages link an environment to (lib/console/links.ts). */}
-              <td
-                id={computeEnvironmentAnchor(ce.name)}
-                className="scroll-mt-24 py-2 pr-4 font-medium text-slate-900 target:bg-amber-100 target:ring-2 target:ring-amber-300"
-              >
-                {ce.name}
+              <td className="py-2 pr-4 font-medium">
+                <Link href={computeEnvironmentHref(ce.name)} className="text-indigo-700 hover:underline">
+                  {ce.name}
+                </Link>
               </td>
               <td className="py-2 pr-4">{ce.type}</td>
               <td className="py-2 pr-4">
@@ -158,45 +140,7 @@ export function ComputeEnvironmentsTable({
               <td className="py-2 pr-4 tabular-nums">{u?.jobs === null ? <Unknown /> : (u?.jobs ?? 0)}</td>
               {canManage ? (
                 <td className="py-2 text-right">
-                  <div className="flex flex-wrap justify-end gap-2">
-                    <Link
-                      href={`/compute-environments/${encodeURIComponent(ce.name)}/edit`}
-                      className="inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50"
-                      aria-label={`Edit ${ce.name}`}
-                    >
-                      Edit
-                    </Link>
-                    {ce.state === "ENABLED" ? (
-                      <ActionButton
-                        action={updateComputeEnvironmentAction}
-                        input={{ computeEnvironment: ce.name, state: "DISABLED" as const }}
-                        label="Disable"
-                        pendingLabel="Disabling…"
-                        ariaLabel={`Disable ${ce.name}`}
-                      />
-                    ) : (
-                      <ActionButton
-                        action={updateComputeEnvironmentAction}
-                        input={{ computeEnvironment: ce.name, state: "ENABLED" as const }}
-                        label="Enable"
-                        pendingLabel="Enabling…"
-                        ariaLabel={`Enable ${ce.name}`}
-                      />
-                    )}
-                    <ActionButton
-                      action={deleteComputeEnvironmentAction}
-                      input={{ computeEnvironment: ce.name }}
-                      label="Delete"
-                      pendingLabel="Deleting…"
-                      variant="danger"
-                      ariaLabel={`Delete ${ce.name}`}
-                      confirm={
-                        ce.queues.length
-                          ? `Delete ${ce.name}? It is used by job queue(s) ${ce.queues.join(", ")}, so AWS's rules will refuse until it is removed from them.`
-                          : `Delete compute environment ${ce.name}? This cannot be undone.`
-                      }
-                    />
-                  </div>
+                  <ComputeEnvironmentActions name={ce.name} state={ce.state} queues={ce.queues} />
                 </td>
               ) : null}
             </>
@@ -204,5 +148,64 @@ export function ComputeEnvironmentsTable({
         }}
       />
     </>
+  );
+}
+
+/**
+ * Edit, enable or disable, and delete one environment: its row in the list and its own page
+ * (where a delete goes back to the list, `thenGoTo`).
+ */
+export function ComputeEnvironmentActions({
+  name,
+  state,
+  queues,
+  thenGoTo,
+}: {
+  name: string;
+  state: string;
+  queues: string[];
+  thenGoTo?: string;
+}) {
+  return (
+    <div className="flex flex-wrap justify-end gap-2">
+      <Link
+        href={`/compute-environments/${encodeURIComponent(name)}/edit`}
+        className="inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-slate-300 hover:bg-slate-50"
+        aria-label={`Edit ${name}`}
+      >
+        Edit
+      </Link>
+      {state === "ENABLED" ? (
+        <ActionButton
+          action={updateComputeEnvironmentAction}
+          input={{ computeEnvironment: name, state: "DISABLED" as const }}
+          label="Disable"
+          pendingLabel="Disabling…"
+          ariaLabel={`Disable ${name}`}
+        />
+      ) : (
+        <ActionButton
+          action={updateComputeEnvironmentAction}
+          input={{ computeEnvironment: name, state: "ENABLED" as const }}
+          label="Enable"
+          pendingLabel="Enabling…"
+          ariaLabel={`Enable ${name}`}
+        />
+      )}
+      <ActionButton
+        action={deleteComputeEnvironmentAction}
+        input={{ computeEnvironment: name }}
+        label="Delete"
+        pendingLabel="Deleting…"
+        variant="danger"
+        ariaLabel={`Delete ${name}`}
+        thenGoTo={thenGoTo}
+        confirm={
+          queues.length
+            ? `Delete ${name}? It is used by job queue(s) ${queues.join(", ")}, so AWS's rules will refuse until it is removed from them.`
+            : `Delete compute environment ${name}? This cannot be undone.`
+        }
+      />
+    </div>
   );
 }

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { JobStatus } from "@/lib/batch/states";
 import {
   arnName,
-  computeEnvironmentAnchor,
   computeEnvironmentHref,
   jobDefinitionHref,
   jobListHref,
@@ -28,7 +27,7 @@ describe("console links", () => {
   });
 
   it("links an environment to its row of the list", () => {
-    expect(computeEnvironmentHref("ce-1")).toBe(`/compute-environments#${computeEnvironmentAnchor("ce-1")}`);
+    expect(computeEnvironmentHref("ce 1")).toBe("/compute-environments/ce%201");
   });
 
   it("filters the job list, leaving empty values out", () => {

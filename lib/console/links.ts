@@ -23,11 +23,7 @@ export const jobDefinitionHref = (name: string) => {
 export const submitWithRevisionHref = (name: string, revision: number) =>
   `/jobs/new?definition=${encodeURIComponent(`${name}:${revision}`)}`;
 
-/** The id of an environment's row in the compute environments list. */
-export const computeEnvironmentAnchor = (name: string) => `environment-${name}`;
-
-export const computeEnvironmentHref = (name: string) =>
-  `/compute-environments#${encodeURIComponent(computeEnvironmentAnchor(name))}`;
+export const computeEnvironmentHref = (name: string) => `/compute-environments/${encodeURIComponent(name)}`;
 
 /** The job list with a filter (lib/jobs/console-filter.ts), empty values left out. */
 export const jobListHref = (filter: JobFilterParams) => {
