@@ -113,7 +113,10 @@ export function FinishedCharts({ data, tick }: { data: MetricSeries; tick: (t: n
         summary={`${count(data.totals.failed)} jobs failed in this range, beside ${count(data.totals.succeeded)} that succeeded.`}
         note={
           <>
-            <strong className="font-semibold text-red-700" data-testid="failed-total">
+            <strong
+              className={`font-semibold ${data.totals.failed > 0 ? "text-red-700" : "text-slate-800"}`}
+              data-testid="failed-total"
+            >
               {count(data.totals.failed)} failed
             </strong>{" "}
             beside {count(data.totals.succeeded)} succeeded. Failures have their own chart and scale, so a few stay
