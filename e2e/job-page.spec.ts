@@ -120,6 +120,13 @@ test("the logs page offers Follow and Pause while the attempt runs, and says how
     "href",
     `/jobs/${jobId}`,
   );
+
+  // The job's page says how it ended in its own words, not AWS's generic reason (which stays
+  // under Details).
+  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name }).click();
+  const header = page.getByRole("heading", { level: 1 }).locator("xpath=..");
+  await expect(header).toContainText("Exit code 0");
+  await expect(header).not.toContainText("Essential container in task exited");
 });
 
 test("a job's queue, definition and environment are links to their places", async ({ page }) => {

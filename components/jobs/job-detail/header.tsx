@@ -4,6 +4,7 @@ import type { JobDetail } from "@/lib/batch/shapes/jobs";
 import { isCancellable, isTerminal } from "@/lib/batch/states";
 import { FAILED_CHILDREN_OF } from "@/lib/jobs/failed-children-tag";
 import { failureSummary } from "@/lib/jobs/failure-summary";
+import { listReason } from "@/lib/jobs/list-reason";
 import { StatusBadge } from "../status-badge";
 import type { StopKind } from "./stop-job";
 
@@ -22,6 +23,9 @@ export function JobHeader({
 }) {
   // What happened, from the attempts; AWS's own words stay in the details.
   const failure = failureSummary(job);
+  // Otherwise AWS's reason, unless it is its generic "Essential container in task exited" (the
+  // exit code says more), as on the job list.
+  const reason = listReason(job.statusReason, job.attempts.at(-1)?.container.exitCode);
   const original = job.tags[FAILED_CHILDREN_OF];
   return (
     <div className="flex flex-wrap items-start justify-between gap-4">
@@ -42,8 +46,8 @@ export function JobHeader({
             <span aria-hidden="true">✕</span>
             {failure}
           </p>
-        ) : job.statusReason ? (
-          <p className="mt-1 text-sm text-slate-700">{job.statusReason}</p>
+        ) : reason ? (
+          <p className="mt-1 text-sm text-slate-700">{reason}</p>
         ) : null}
         {original ? (
           <p className="mt-1 text-sm text-slate-700">
