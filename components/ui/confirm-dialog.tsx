@@ -46,27 +46,31 @@ export function ConfirmDialog({
       onClose={onClose}
       className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg bg-white p-0 shadow-xl ring-1 ring-slate-200 backdrop:bg-slate-900/40"
     >
-      <form
-        method="dialog"
-        className="space-y-4 p-5"
-        onSubmit={(e) => {
-          e.preventDefault();
-          onConfirm();
-        }}
-      >
-        <h2 id={titleId} className="text-base font-semibold text-slate-900">
-          {title}
-        </h2>
-        {children}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose} disabled={pending}>
-            {dismissLabel}
-          </Button>
-          <Button type="submit" variant={tone} disabled={pending}>
-            {pending ? "Working…" : confirmLabel}
-          </Button>
-        </div>
-      </form>
+      {/* Closed, it holds nothing: its words (a member's address, a resource's name) are not on the
+          page twice for find-in-page, screen readers' virtual cursor, or tests. */}
+      {open ? (
+        <form
+          method="dialog"
+          className="space-y-4 p-5"
+          onSubmit={(e) => {
+            e.preventDefault();
+            onConfirm();
+          }}
+        >
+          <h2 id={titleId} className="text-base font-semibold text-slate-900">
+            {title}
+          </h2>
+          {children}
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={onClose} disabled={pending}>
+              {dismissLabel}
+            </Button>
+            <Button type="submit" variant={tone} disabled={pending}>
+              {pending ? "Working…" : confirmLabel}
+            </Button>
+          </div>
+        </form>
+      ) : null}
     </dialog>
   );
 }
