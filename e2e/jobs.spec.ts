@@ -121,7 +121,8 @@ test("a submitter submits a single job, an array of 20 and a job depending on it
     await p.getByRole("button", { name: `Depend on ${tag}-array (${arrayId})` }).click();
   });
   await expect(heading(page)).toContainText("SUCCEEDED", { timeout: 30_000 });
-  await expect(page.getByRole("link", { name: `${tag}-array, SUCCEEDED` })).toBeVisible();
+  // The dependency graph names each job by the words it shows (its name, then its status).
+  await expect(page.getByRole("link", { name: `${tag}-array SUCCEEDED`, exact: true })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("detail-dependencies.png"), fullPage: true });
 
   // The list shows all three, finished, live.
