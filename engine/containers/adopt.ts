@@ -22,7 +22,7 @@ import type { ClaimedJob } from "../attempt";
 import type { Executor } from "../executor";
 import { STREAMS, type StreamName, type StreamResume } from "../log-capture";
 import { logsDir } from "../log-files";
-import type { ContainerRunner } from "./container-runner";
+import { type ContainerRunner, containerLogName } from "./container-runner";
 import { LABELS } from "./create-spec";
 import type { ContainerSummary } from "./docker-api";
 import type { ContainerRuntime } from "./runtime";
@@ -124,7 +124,7 @@ export async function adoptContainers(o: AdoptOptions): Promise<Set<string>> {
       adopted.add(jobId);
       for (const c of containers) {
         const key = attemptKey(c.Labels)!;
-        keep.add(`${jobId}.${key.attempt}.log`);
+        keep.add(containerLogName(jobId, key.attempt));
       }
       continue;
     }
@@ -184,7 +184,7 @@ export async function adoptContainers(o: AdoptOptions): Promise<Set<string>> {
         run: (ctx) => o.runner.adopt(ctx, c.Id, (c.Names[0] ?? c.Id).replace(/^\//, ""), resume),
       });
       adopted.add(jobId);
-      keep.add(`${jobId}.${key.attempt}.log`);
+      keep.add(containerLogName(jobId, key.attempt));
     }
   }
   removeStaleLogs(o.dataDir, keep);

@@ -40,9 +40,17 @@ export interface ContainerRunnerConfig {
 
 const MiB = 1024 * 1024;
 
+/**
+ * The name of the runtime's log file of an attempt. An array child's id has a colon
+ * (`<parent>:<index>`), and the runtime hands the path to its relay as `<driver>:<path>`, which
+ * conmon cuts at the next colon: every child of an array would write to one file named after the
+ * parent and the engine read none. So the colon becomes an underscore (never in a job id).
+ */
+export const containerLogName = (jobId: string, attempt: number) => `${jobId.replaceAll(":", "_")}.${attempt}.log`;
+
 /** The runtime's log file of an attempt: beside the process executor's files, in the engine's 0700 folder. */
 export const containerLogPath = (dataDir: string, jobId: string, attempt: number) =>
-  join(logsDir(dataDir), `${jobId}.${attempt}.log`);
+  join(logsDir(dataDir), containerLogName(jobId, attempt));
 
 /**
  * The relay's bound on the file: the log limit plus room for its framing (a timestamp and stream

@@ -2,6 +2,7 @@
 // definitions written for AWS Batch in real Podman containers of a locally built image, and each
 // field of containerProperties is checked from inside the job (its own output is the verdict).
 
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -110,6 +111,17 @@ describe.each(PROVIDERS)("container executor on %s", (provider) => {
       "the container removed",
       async () => (await api.listContainers({ all: true, labels: [`batchdeck.job=${r.id}`] })).length === 0,
     );
+  });
+
+  it("stores the output of an array's child, whose id has a colon the runtime's log path cannot carry", async () => {
+    // Two children of one array, at once: before, both wrote to one file named after the parent
+    // and the engine, reading the file named after each child, stored nothing of either.
+    const parent = randomUUID();
+    const [a, b] = await Promise.all(
+      [1, 2].map((i) => run({ id: `${parent}:${i}`, command: ["sh", "-c", `echo child ${i}; echo err ${i} >&2`] })),
+    );
+    expect(a).toMatchObject({ status: "SUCCEEDED", stdout: "child 1\n", stderr: "err 1\n" });
+    expect(b).toMatchObject({ status: "SUCCEEDED", stdout: "child 2\n", stderr: "err 2\n" });
   });
 
   it("runs the image's own command when the job names none", async () => {
