@@ -3,6 +3,7 @@
 // itself is hidden from them (chart-card.tsx). Failures get a chart and a scale of their own.
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/ui/card";
+import { legendText } from "@/components/ui/chart-legend";
 import { JobStatus } from "@/lib/batch/states";
 import type { ActiveSeriesStatus, MetricSeries } from "@/lib/metrics/get-metric-series";
 import { ChartCard, rowsFor } from "./chart-card";
@@ -58,7 +59,7 @@ export function StateChart({
         <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={tick} {...axis} />
         <YAxis allowDecimals={false} {...axis} />
         <Tooltip labelFormatter={(t) => tick(Number(t))} />
-        {names.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+        {names.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} /> : null}
         {names.map((n, i) => (
           <Line
             key={n}
@@ -159,7 +160,7 @@ export function VcpuChart({ data, tick }: { data: MetricSeries; tick: (t: number
         <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} tickFormatter={tick} {...axis} />
         <YAxis {...axis} />
         <Tooltip labelFormatter={(t) => tick(Number(t))} />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
         {names.map((n, i) => (
           <Line
             key={n}

@@ -4,6 +4,7 @@
 import { useEffect, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/ui/card";
+import { legendText } from "@/components/ui/chart-legend";
 import { OTHER_ID, type StackedUsage } from "./lib/chart-series";
 import { formatHours } from "./lib/format";
 
@@ -40,7 +41,7 @@ export function UsageChart({ data, title }: { data: StackedUsage; title: string 
               <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} {...axis} />
               <YAxis width={56} tickFormatter={(v: number) => tick.format(v)} {...axis} />
               <Tooltip formatter={(v) => `${formatHours(Number(v))} vCPU-h`} />
-              {data.series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+              {data.series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} /> : null}
               {data.series.map((s, i) => (
                 <Bar
                   key={s.id}
