@@ -93,6 +93,12 @@ test("Submit with this revision runs that revision, not the latest", async ({ pa
   const form = page.getByRole("form", { name: "Submit a job" });
   await expect(form.getByLabel("Job definition")).toHaveValue(name);
   await expect(form.getByLabel("Revision", { exact: true })).toHaveValue("1");
+  // The hints speak of the revision that will run: the form's "Runs …" line follows the choice.
+  await expect(form.getByText("Runs echo one")).toBeVisible();
+  await form.getByLabel("Revision", { exact: true }).selectOption("");
+  await expect(form.getByText("Runs echo two")).toBeVisible();
+  await form.getByLabel("Revision", { exact: true }).selectOption("1");
+  await expect(form.getByText("Runs echo one")).toBeVisible();
   await form.getByLabel("Job name").fill("first-revision");
   await form.getByLabel("Job queue").selectOption(queue);
   await form.getByRole("button", { name: "Submit job" }).click();

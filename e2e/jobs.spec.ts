@@ -147,8 +147,11 @@ test("a submitter cancels a job still waiting on its dependency, and terminates 
   const page = submitter;
   const sleepId = await submitThroughForm(page, `${tag}-sleeper`, sleeper);
   await expect(heading(page)).toContainText("RUNNING", { timeout: 30_000 });
+  // Found by its ARN, as the AWS console and CLI print it.
+  const [described] = (await batchClient().send(new DescribeJobsCommand({ jobs: [sleepId] }))).jobs ?? [];
+  expect(described?.jobArn).toMatch(/^arn:aws:batch:.*:job\//);
   await submitThroughForm(page, `${tag}-waiter`, echo, async (p) => {
-    await p.getByLabel("Find a job to depend on").fill(sleepId);
+    await p.getByLabel("Find a job to depend on").fill(` ${described?.jobArn} `);
     await p.getByRole("button", { name: `Depend on ${tag}-sleeper (${sleepId})` }).click();
   });
   await expect(heading(page)).toContainText("PENDING");

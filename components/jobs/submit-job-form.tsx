@@ -20,7 +20,7 @@ import { neverFitsWarning, requestedAmount } from "@/lib/console/capacity-warnin
 import { inLabels, summaryItems } from "@/lib/console/field-errors";
 import { ArraySection } from "./submit-job/array-section";
 import { JobSection } from "./submit-job/job-section";
-import type { DefinitionOption, QueueOption } from "./submit-job/options";
+import { type DefinitionOption, type QueueOption, revisionHints } from "./submit-job/options";
 import { ContainerOverridesSection, ParametersSection } from "./submit-job/overrides-sections";
 import { RetriesSection } from "./submit-job/retries-section";
 import { SchedulingSection } from "./submit-job/scheduling-section";
@@ -108,9 +108,8 @@ export function SubmitJobForm({
     { ...errors, _: [...(general ? [general] : []), ...(errors._ ?? [])] },
     SUBMIT_JOB_FIELDS,
   );
-  // The definition's own requirements count where the form does not override them.
-  const revision = form.jobDefinitionRevision || String(Math.max(0, ...(definition?.revisions ?? [])));
-  const asked = definition?.resources[revision];
+  // The chosen revision's own requirements count where the form does not override them.
+  const asked = revisionHints(definition, form.jobDefinitionRevision);
   const fitWarning = queue
     ? neverFitsWarning(
         {
@@ -141,11 +140,12 @@ export function SubmitJobForm({
           definitions={definitions}
           queue={queue}
           definition={definition}
+          hints={asked}
         />
 
         <ArraySection orgId={orgId} form={form} update={update} errors={errors} />
 
-        <ParametersSection form={form} update={update} errors={errors} definition={definition} />
+        <ParametersSection form={form} update={update} errors={errors} hints={asked} />
 
         <ContainerOverridesSection form={form} update={update} errors={errors} fitWarning={fitWarning} />
 

@@ -22,7 +22,7 @@ export interface JobPage {
   prevCursor: string | null;
 }
 
-/** A job found by id or name start (app/api/jobs/search). */
+/** A job found by id, ARN or name start (app/api/jobs/search). */
 export interface FoundJob {
   jobId: string;
   jobName: string;
@@ -70,7 +70,7 @@ export const jobQueries = {
       refetchInterval: live ? refreshIntervals.live : false,
     }),
 
-  /** Jobs by id or name start, for choosing dependencies; nothing is asked for an empty term. */
+  /** Jobs by id, ARN or name start, for choosing dependencies; nothing is asked for an empty term. */
   search: (orgId: string, term: string) =>
     queryOptions({
       queryKey: queryKeys.jobSearch(orgId, term),

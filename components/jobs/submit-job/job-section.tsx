@@ -1,5 +1,5 @@
 import { SelectField, TextField } from "@/components/ui/field";
-import type { DefinitionOption, QueueOption } from "./options";
+import type { DefinitionOption, QueueOption, RevisionHints } from "./options";
 import { Section, type SectionProps } from "./section";
 
 /** Name, queue, definition and revision: what runs and where. */
@@ -11,12 +11,15 @@ export function JobSection({
   definition,
   queue,
   definitions,
+  hints,
 }: SectionProps & {
   queues: QueueOption[];
   definitions: DefinitionOption[];
   /** The chosen queue and definition, when they are among the options. */
   queue: QueueOption | undefined;
   definition: DefinitionOption | undefined;
+  /** The chosen revision's (the latest active one's when none is chosen). */
+  hints: RevisionHints | undefined;
 }) {
   return (
     <Section title="Job">
@@ -76,9 +79,9 @@ export function JobSection({
           ) : null}
         </SelectField>
       </div>
-      {definition ? (
+      {hints ? (
         <p className="text-xs text-slate-500">
-          Runs <code className="rounded bg-slate-100 px-1">{definition.command.join(" ") || "(no command)"}</code>
+          Runs <code className="rounded bg-slate-100 px-1">{hints.command.join(" ") || "(no command)"}</code>
         </p>
       ) : null}
     </Section>

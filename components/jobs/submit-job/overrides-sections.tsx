@@ -2,7 +2,7 @@ import { Alert } from "@/components/ui/alert";
 import { FieldErrors, TextField } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/text-area";
 import { PairRows } from "../rows-editor";
-import type { DefinitionOption } from "./options";
+import type { RevisionHints } from "./options";
 import { Section, type SectionProps } from "./section";
 
 /** Parameter values, with the definition's defaults as the hint. */
@@ -10,15 +10,15 @@ export function ParametersSection({
   form,
   update,
   errors,
-  definition,
-}: SectionProps & { definition: DefinitionOption | undefined }) {
+  hints,
+}: SectionProps & { hints: RevisionHints | undefined }) {
   return (
     <Section title="Parameters">
       <PairRows
         legend="Parameter values"
         hint={
-          definition && Object.keys(definition.parameters).length
-            ? `Defaults: ${Object.entries(definition.parameters)
+          hints && Object.keys(hints.parameters).length
+            ? `Defaults: ${Object.entries(hints.parameters)
                 .map(([k, v]) => `${k}=${v}`)
                 .join(", ")}. Used as Ref::name in the command.`
             : "Substituted for Ref::name in the command."

@@ -114,17 +114,26 @@ export default backendPage(async function NewJobPage({
     }),
   }));
   const byName = new Map<string, DefinitionOption>();
-  for (const d of definitions.jobDefinitions as Definition[]) {
+  const addRevision = (d: Definition, offered: boolean) => {
     const name = String(d.jobDefinitionName);
-    const entry = byName.get(name) ?? { name, revisions: [], parameters: {}, command: [], resources: {} };
-    entry.revisions.push(Number(d.revision));
-    entry.resources[String(d.revision)] = resourcesOf(d);
-    // Definitions come in revision order: the last one seen is the latest.
-    entry.parameters = d.parameters ?? {};
+    const entry = byName.get(name) ?? { name, revisions: [], byRevision: {} };
+    // The revision asked for by name but not among the active ones listed gives its hints only:
+    // the form offers it as the chosen value, not as one of the list.
+    if (offered) entry.revisions.push(Number(d.revision));
     const command = d.containerProperties?.command;
-    entry.command = Array.isArray(command) ? command.map(String) : [];
+    entry.byRevision[String(d.revision)] = {
+      command: Array.isArray(command) ? command.map(String) : [],
+      parameters: d.parameters ?? {},
+      ...resourcesOf(d),
+    };
     byName.set(name, entry);
-  }
+  };
+  for (const d of definitions.jobDefinitions as Definition[]) addRevision(d, true);
+  if (
+    chosenDefinition &&
+    !byName.get(String(chosenDefinition.jobDefinitionName))?.byRevision[String(chosenDefinition.revision)]
+  )
+    addRevision(chosenDefinition as Definition, false);
   const initial = source?.form ?? {
     ...emptySubmitForm(),
     jobQueue: queueOptions.length === 1 ? (queueOptions[0]?.name ?? "") : "",
