@@ -190,8 +190,10 @@ test("the dashboard's failing definitions lead to the definition and to its fail
   const table = page.getByRole("table", { name: "Job definitions that failed most" });
   await expect(table.getByRole("link", { name: `${failing}:1`, exact: true })).toBeVisible({ timeout: 20_000 });
   await table.getByRole("link", { name: `${failing}:1`, exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/job-definitions/${failing}$`));
+  // The revision that failed, shown whole.
+  await expect(page).toHaveURL(new RegExp(`/job-definitions/${failing}\\?revision=1$`));
   await expect(heading(page)).toHaveText(failing);
+  await expect(page.getByRole("region", { name: "Revision 1" })).toBeVisible();
 
   await page.goBack();
   await table.getByRole("link", { name: `${FAILURES} failed jobs of ${failing}:1` }).click();

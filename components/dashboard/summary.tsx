@@ -39,7 +39,7 @@ export function Summary({ data }: { data: MetricSeries }) {
   );
 }
 
-/** The definitions whose jobs failed most: each a link to its page, its count to those failed jobs. */
+/** The definitions whose jobs failed most: each a link to the revision that failed, its count to those failed jobs. */
 export function TopFailing({ data, label }: { data: MetricSeries; label: string }) {
   return (
     <Card title="Job definitions that failed most">
@@ -55,7 +55,7 @@ export function TopFailing({ data, label }: { data: MetricSeries; label: string 
           return (
             <>
               <td className="py-2 pr-4 font-medium">
-                <Link href={jobDefinitionHref(d.name)} className="text-indigo-700 hover:underline">
+                <Link href={jobDefinitionHref(ref)} className="text-indigo-700 hover:underline">
                   {d.name}
                   {d.revision ? <span className="text-slate-600">:{d.revision}</span> : null}
                 </Link>
