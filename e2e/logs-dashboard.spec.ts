@@ -95,7 +95,8 @@ test("a line printed after the logs page opened appears live; the dashboard char
   await expect(lines).toContainText("a warning");
   await expect(lines).not.toContainText("first line");
   await page.getByLabel("Stream").selectOption("both");
-  await page.getByLabel("Timestamps").check();
+  // The lines' times are UTC, as everywhere in the console, and the option says so.
+  await page.getByLabel("Timestamps (UTC)").check();
   await expect(lines).toContainText(/\d\d:\d\d:\d\d\.\d{3}/);
   await page.screenshot({ path: test.info().outputPath("logs.png"), fullPage: true });
 

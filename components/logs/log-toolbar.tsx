@@ -79,7 +79,7 @@ export function LogToolbar({
           onChange={(e) => onChange({ showTimes: e.target.checked })}
           className={checkbox}
         />
-        Timestamps
+        Timestamps (UTC)
       </label>
       <label className="flex items-center gap-2 text-sm text-slate-700">
         <input
