@@ -81,3 +81,46 @@ export function ActionButton<I>({
     </span>
   );
 }
+
+/**
+ * Enable or Disable (whichever the state calls for), then Delete after asking: what a compute
+ * environment and a job queue both offer, on their rows and on their own pages (where a delete
+ * goes back to the list, `thenGoTo`).
+ */
+export function StateAndDeleteButtons<S, D>({
+  name,
+  state,
+  setState,
+  remove,
+  thenGoTo,
+}: {
+  name: string;
+  state: string;
+  setState: { action: (input: S) => Promise<ActionResult<unknown>>; input: (state: "ENABLED" | "DISABLED") => S };
+  remove: { action: (input: D) => Promise<ActionResult<unknown>>; input: D; confirm: string };
+  thenGoTo?: string;
+}) {
+  const disable = state === "ENABLED";
+  const label = disable ? "Disable" : "Enable";
+  return (
+    <>
+      <ActionButton
+        action={setState.action}
+        input={setState.input(disable ? "DISABLED" : "ENABLED")}
+        label={label}
+        pendingLabel={disable ? "Disabling…" : "Enabling…"}
+        ariaLabel={`${label} ${name}`}
+      />
+      <ActionButton
+        action={remove.action}
+        input={remove.input}
+        label="Delete"
+        pendingLabel="Deleting…"
+        variant="danger"
+        ariaLabel={`Delete ${name}`}
+        thenGoTo={thenGoTo}
+        confirm={remove.confirm}
+      />
+    </>
+  );
+}

@@ -10,7 +10,7 @@ import { resourceQueries } from "@/components/lib/queries";
 import { Table } from "@/components/ui/table";
 import { computeEnvironmentHref } from "@/lib/console/links";
 import type { ComputeEnvironmentUsage } from "@/lib/resources/compute-environments/compute-environment-usage";
-import { ActionButton } from "./action-button";
+import { StateAndDeleteButtons } from "./action-button";
 import { Badge } from "./badges";
 import { UsageBar } from "./usage-bar";
 
@@ -175,36 +175,21 @@ export function ComputeEnvironmentActions({
       >
         Edit
       </Link>
-      {state === "ENABLED" ? (
-        <ActionButton
-          action={updateComputeEnvironmentAction}
-          input={{ computeEnvironment: name, state: "DISABLED" as const }}
-          label="Disable"
-          pendingLabel="Disabling…"
-          ariaLabel={`Disable ${name}`}
-        />
-      ) : (
-        <ActionButton
-          action={updateComputeEnvironmentAction}
-          input={{ computeEnvironment: name, state: "ENABLED" as const }}
-          label="Enable"
-          pendingLabel="Enabling…"
-          ariaLabel={`Enable ${name}`}
-        />
-      )}
-      <ActionButton
-        action={deleteComputeEnvironmentAction}
-        input={{ computeEnvironment: name }}
-        label="Delete"
-        pendingLabel="Deleting…"
-        variant="danger"
-        ariaLabel={`Delete ${name}`}
-        thenGoTo={thenGoTo}
-        confirm={
-          queues.length
+      <StateAndDeleteButtons
+        name={name}
+        state={state}
+        setState={{
+          action: updateComputeEnvironmentAction,
+          input: (next) => ({ computeEnvironment: name, state: next }),
+        }}
+        remove={{
+          action: deleteComputeEnvironmentAction,
+          input: { computeEnvironment: name },
+          confirm: queues.length
             ? `Delete ${name}? It is used by job queue(s) ${queues.join(", ")}, so AWS's rules will refuse until it is removed from them.`
-            : `Delete compute environment ${name}? This cannot be undone.`
-        }
+            : `Delete compute environment ${name}? This cannot be undone.`,
+        }}
+        thenGoTo={thenGoTo}
       />
     </div>
   );

@@ -8,7 +8,7 @@ import { Table } from "@/components/ui/table";
 import { JOB_STATUSES, type JobStatus } from "@/lib/batch/states";
 import { computeEnvironmentHref, jobListHref } from "@/lib/console/links";
 import type { JobQueueCounts } from "@/lib/jobs/queue-counts";
-import { ActionButton } from "./action-button";
+import { StateAndDeleteButtons } from "./action-button";
 import { Badge } from "./badges";
 
 export interface JobQueueRow {
@@ -177,34 +177,16 @@ export function QueueCounts({
 /** Enable / disable and delete (AWS's rule: disable first; waiting jobs are cancelled). */
 export function QueueStateButtons({ name, state, thenGoTo }: { name: string; state: string; thenGoTo?: string }) {
   return (
-    <>
-      {state === "ENABLED" ? (
-        <ActionButton
-          action={updateJobQueueAction}
-          input={{ jobQueue: name, state: "DISABLED" as const }}
-          label="Disable"
-          pendingLabel="Disabling…"
-          ariaLabel={`Disable ${name}`}
-        />
-      ) : (
-        <ActionButton
-          action={updateJobQueueAction}
-          input={{ jobQueue: name, state: "ENABLED" as const }}
-          label="Enable"
-          pendingLabel="Enabling…"
-          ariaLabel={`Enable ${name}`}
-        />
-      )}
-      <ActionButton
-        action={deleteJobQueueAction}
-        input={{ jobQueue: name }}
-        label="Delete"
-        pendingLabel="Deleting…"
-        variant="danger"
-        ariaLabel={`Delete ${name}`}
-        confirm={`Delete job queue ${name}? Jobs still waiting in it are cancelled and running ones terminated.`}
-        thenGoTo={thenGoTo}
-      />
-    </>
+    <StateAndDeleteButtons
+      name={name}
+      state={state}
+      setState={{ action: updateJobQueueAction, input: (next) => ({ jobQueue: name, state: next }) }}
+      remove={{
+        action: deleteJobQueueAction,
+        input: { jobQueue: name },
+        confirm: `Delete job queue ${name}? Jobs still waiting in it are cancelled and running ones terminated.`,
+      }}
+      thenGoTo={thenGoTo}
+    />
   );
 }
