@@ -1,9 +1,11 @@
 // The caller as every action and handler sees it: who, in which organization, with which role,
 // talking to which database. Domain functions take this object instead of reaching for globals,
 // which is what lets tests run them against a throwaway database.
+
 import type { Actor } from "@/lib/audit";
 import type { Db, DbOrTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { passwordMayAct } from "@/lib/sso/require-sso";
 import { can, isRole, type Permission, type Role } from "./permissions";
 
 export interface OrgContext {
@@ -39,8 +41,10 @@ export function requirePermission(ctx: { role: Role }, permission: Permission): 
 
 /**
  * For a response that stays open (a live log stream): is the caller it was opened for still
- * allowed? Their session must still exist and be unexpired, and their membership must still
- * grant `permission`, so removing a member, a demotion or signing out ends the stream too.
+ * allowed? Their session must still exist and be unexpired, may still act in the organization
+ * (an organization that has come to require single sign-on ends a password session's streams,
+ * lib/sso/require-sso.ts), and their membership must still grant `permission`, so removing a
+ * member, a demotion or signing out ends the stream too.
  */
 export async function stillAllowed(ctx: OrgContext, permission: Permission, now = new Date()): Promise<boolean> {
   const [allowed] = await stillAllowedMany(ctx.db, [{ ctx, permission }], now);
@@ -48,8 +52,9 @@ export async function stillAllowed(ctx: OrgContext, permission: Permission, now 
 }
 
 /**
- * stillAllowed for many open responses at once, in two queries whatever their number (the log
- * streams of one web server share them, lib/logs/log-hub.ts): one answer per entry, in order.
+ * stillAllowed for many open responses at once, in the same few queries whatever their number
+ * (the log streams of one web server share them, lib/logs/log-hub.ts): one answer per entry, in
+ * order.
  */
 export async function stillAllowedMany(
   db: Db,
@@ -61,18 +66,36 @@ export async function stillAllowedMany(
   const pairs = [...new Map(entries.map((e) => [`${e.ctx.organizationId} ${e.ctx.user.id}`, e.ctx])).values()];
   const [sessions, memberships] = await Promise.all([
     sessionIds.length > 0
-      ? db.session.findMany({ where: { id: { in: sessionIds } }, select: { id: true, expiresAt: true } })
+      ? db.session.findMany({
+          where: { id: { in: sessionIds } },
+          select: { id: true, expiresAt: true, ssoOrganizationId: true },
+        })
       : Promise.resolve([]),
     db.membership.findMany({
       where: { OR: pairs.map((c) => ({ organizationId: c.organizationId, userId: c.user.id })) },
-      select: { organizationId: true, userId: true, role: true },
+      select: {
+        organizationId: true,
+        userId: true,
+        role: true,
+        organization: {
+          select: { ssoProvider: { select: { enabled: true, requireSso: true, breakGlassUserId: true } } },
+        },
+      },
     }),
   ]);
-  const live = new Set(sessions.filter((s) => s.expiresAt.getTime() > now.getTime()).map((s) => s.id));
-  const roles = new Map(memberships.map((m) => [`${m.organizationId} ${m.userId}`, m.role]));
+  const live = new Map(
+    sessions.filter((s) => s.expiresAt.getTime() > now.getTime()).map((s) => [s.id, s.ssoOrganizationId]),
+  );
+  const members = new Map(memberships.map((m) => [`${m.organizationId} ${m.userId}`, m]));
   return entries.map(({ ctx, permission }) => {
-    if (ctx.sessionId && !live.has(ctx.sessionId)) return false;
-    const role = roles.get(`${ctx.organizationId} ${ctx.user.id}`);
-    return isRole(role) && can(role, permission);
+    const member = members.get(`${ctx.organizationId} ${ctx.user.id}`);
+    if (!member || !isRole(member.role) || !can(member.role, permission)) return false;
+    if (!ctx.sessionId) return true;
+    if (!live.has(ctx.sessionId)) return false;
+    // The session must still be one that may act here (readSession's rule).
+    const ssoOrganizationId = live.get(ctx.sessionId);
+    return ssoOrganizationId
+      ? ssoOrganizationId === ctx.organizationId
+      : passwordMayAct(member.organization.ssoProvider, member);
   });
 }

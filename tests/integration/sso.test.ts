@@ -7,7 +7,7 @@
 // never read back.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OrgContext } from "@/lib/auth/context";
+import { type OrgContext, stillAllowed } from "@/lib/auth/context";
 import { parseInput } from "@/lib/auth/operation";
 import { createSession, hashToken, readSession } from "@/lib/auth/session";
 import { signIn } from "@/lib/auth/sign-in";
@@ -234,6 +234,13 @@ describe.each(PROVIDERS)("single sign-on on %s", (provider) => {
     const member = await createUser(t.db, `member-${tag()}@example.com`);
     await addMembership(t.db, organizationId, member.id, "developer");
     const passwordSession = await createSession(t.db, { userId: member.id, organizationId, days: 1 });
+    // A live log stream the member opened with that session (lib/logs/log-hub.ts re-checks it).
+    const streamOf = (user: { id: string; email: string }, token: string, role: "developer" | "admin") => ({
+      ...contextFor(t.db, organizationId, user, role),
+      sessionId: hashToken(token),
+    });
+    const memberStream = streamOf(member, passwordSession.token, "developer");
+    expect(await stillAllowed(memberStream, "resources.view")).toBe(true);
     const passwordSignIn = (email: string) =>
       signIn(t.db, { email, password: PASSWORD }, { sessionDays: 1, address: "198.51.100.9", failuresPerAddress: 100 });
 
@@ -252,12 +259,16 @@ describe.each(PROVIDERS)("single sign-on on %s", (provider) => {
       /^FORBIDDEN: .* requires single sign-on: use "Sign in with SSO"/,
     );
     expect((await readSession(t.db, passwordSession.token, 1))?.membership).toBeNull();
+    // ...and its open log stream ends with it.
+    expect(await stillAllowed(memberStream, "resources.view")).toBe(false);
     // Through the provider they act there as before.
     const sso = await ssoSignIn(slug, account(member.email));
     expect((await readSession(t.db, sso.token, 1))?.membership).toEqual({ organizationId, role: "developer" });
+    expect(await stillAllowed(streamOf(member, sso.token, "developer"), "resources.view")).toBe(true);
     // The break-glass admin still signs in with a password.
     const glass = await passwordSignIn(admin.email);
     expect((await readSession(t.db, glass.token, 1))?.membership).toEqual({ organizationId, role: "admin" });
+    expect(await stillAllowed(streamOf(admin, glass.token, "admin"), "resources.view")).toBe(true);
 
     // A member of another organization too signs in there with a password, not here.
     const other = await createOrgWithAdmin(t.db, `Plain ${tag()}`);
@@ -287,6 +298,7 @@ describe.each(PROVIDERS)("single sign-on on %s", (provider) => {
       organizationId,
       role: "developer",
     });
+    expect(await stillAllowed(memberStream, "resources.view")).toBe(true);
   });
 
   it("seals the client secret, never reads it back, keeps it on edit and re-seals it on key rotation", async () => {
