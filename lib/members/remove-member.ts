@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit";
 import type { OrgContext } from "@/lib/auth/context";
 import { writeTransaction } from "@/lib/db/write-transaction";
 import { conflict, notFound } from "@/lib/errors";
+import { keepBreakGlassAdmin } from "./break-glass";
 import { countAdmins } from "./count-admins";
 import type { removeMemberInput } from "./schemas";
 
@@ -22,6 +23,7 @@ export async function removeMember(ctx: OrgContext, input: z.output<typeof remov
     if (membership.role === "admin" && (await countAdmins(tx, ctx.organizationId)) <= 1) {
       throw conflict("The last admin cannot be removed. Make someone else an admin first.");
     }
+    await keepBreakGlassAdmin(tx, ctx.organizationId, membership.userId, `${membership.user.email} cannot be removed`);
     await tx.membership.delete({ where: { id: membership.id } });
     await tx.session.deleteMany({ where: { userId: membership.userId, organizationId: ctx.organizationId } });
     await tx.accessKey.updateMany({

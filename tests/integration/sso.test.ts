@@ -12,6 +12,8 @@ import { parseInput } from "@/lib/auth/operation";
 import { createSession, hashToken, readSession } from "@/lib/auth/session";
 import { signIn } from "@/lib/auth/sign-in";
 import { AppError } from "@/lib/errors";
+import { changeMemberRole } from "@/lib/members/change-member-role";
+import { removeMember } from "@/lib/members/remove-member";
 import { switchOrganization } from "@/lib/organizations/switch-organization";
 import { resealSecrets } from "@/lib/reseal-secrets";
 import { defaultKeyring, parseSecretKey } from "@/lib/secrets";
@@ -299,6 +301,28 @@ describe.each(PROVIDERS)("single sign-on on %s", (provider) => {
       role: "developer",
     });
     expect(await stillAllowed(memberStream, "resources.view")).toBe(true);
+  });
+
+  it("keeps the break-glass admin an admin and a member while single sign-on is required", async () => {
+    const { organizationId, admin, ctx } = await orgWithSso();
+    const second = await createUser(t.db, `second-${tag()}@example.com`);
+    await addMembership(t.db, organizationId, second.id, "admin");
+    const { id: membershipId } = await t.db.membership.findFirstOrThrow({
+      where: { organizationId, userId: admin.id },
+      select: { id: true },
+    });
+    const secondCtx = contextFor(t.db, organizationId, second, "admin");
+    await save(ctx, { requireSso: true, breakGlassUserId: admin.id });
+
+    const refusal = /^CONFLICT: .* they are the break-glass admin of single sign-on/;
+    expect(await problemOf(changeMemberRole(secondCtx, { membershipId, role: "developer" }))).toMatch(refusal);
+    expect(await problemOf(removeMember(secondCtx, { membershipId }))).toMatch(refusal);
+    expect((await t.db.membership.findUniqueOrThrow({ where: { id: membershipId } })).role).toBe("admin");
+
+    // Once another admin is the break-glass admin, the first is a member like any other.
+    await save(ctx, { requireSso: true, breakGlassUserId: second.id });
+    await changeMemberRole(secondCtx, { membershipId, role: "developer" });
+    expect((await t.db.membership.findUniqueOrThrow({ where: { id: membershipId } })).role).toBe("developer");
   });
 
   it("seals the client secret, never reads it back, keeps it on edit and re-seals it on key rotation", async () => {
