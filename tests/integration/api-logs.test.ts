@@ -15,12 +15,11 @@ import { Hash } from "@smithy/hash-node";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEngine } from "@/engine/engine";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
 import { createLogsHandler } from "@/lib/api/logs-handler";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { insertJobs, seedEngineWorld, waitForTerminal } from "../helpers/engine-fixtures";
+import { insertJobs, seedEngineWorld, startTestEngine, waitForTerminal } from "../helpers/engine-fixtures";
 import { contextFor, createOrgWithAdmin } from "../helpers/fixtures";
 
 process.env.BATCHDECK_SECRET_KEY ??= randomBytes(32).toString("base64");
@@ -52,19 +51,7 @@ describe.each(PROVIDERS)("CloudWatch Logs GetLogEvents / DescribeLogStreams on %
     server = await startApiServer({ db: t.db });
     const world = await seedEngineWorld(t.db);
     const [jobId] = await insertJobs(t.db, world, [{ command: ["sh", "-c", SCRIPT] }]);
-    const engine = startEngine({
-      db: t.db,
-      provider,
-      databaseUrl: t.url,
-      dataDir,
-      pollMs: 10,
-      leaseRenewMs: 200,
-      leaseTtlMs: 1_000,
-      killGraceMs: 300,
-      logFlushMs: 20,
-      sampleMs: 1_000,
-      log: () => {},
-    });
+    const engine = await startTestEngine(t, provider, dataDir, { logFlushMs: 20, sampleMs: 1_000 });
     try {
       expect((await waitForTerminal(t.db, jobId as string)).status).toBe("SUCCEEDED");
     } finally {

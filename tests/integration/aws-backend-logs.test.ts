@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEngine } from "@/engine/engine";
 import { createAccessKey } from "@/lib/access-keys/create-access-key";
 import type { OrgContext } from "@/lib/auth/context";
 import { backendFor } from "@/lib/backends";
@@ -18,7 +17,7 @@ import { backendSettingsInput } from "@/lib/backends/settings/schemas";
 import { resumeToken } from "@/lib/logs/sse";
 import { type ApiServer, startApiServer } from "../helpers/api-server";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { insertJobs, seedEngineWorld, waitForTerminal } from "../helpers/engine-fixtures";
+import { insertJobs, seedEngineWorld, startTestEngine, waitForTerminal } from "../helpers/engine-fixtures";
 import { contextFor, createOrgWithAdmin } from "../helpers/fixtures";
 
 process.env.BATCHDECK_SECRET_KEY ??= randomBytes(32).toString("base64");
@@ -39,19 +38,7 @@ describe.each(PROVIDERS)("the AWS backend's logs on %s", (provider) => {
     server = await startApiServer({ db: t.db });
     const world = await seedEngineWorld(t.db);
     [jobId] = (await insertJobs(t.db, world, [{ command: ["sh", "-c", SCRIPT] }])) as [string];
-    const engine = startEngine({
-      db: t.db,
-      provider,
-      databaseUrl: t.url,
-      dataDir,
-      pollMs: 10,
-      leaseRenewMs: 200,
-      leaseTtlMs: 1_000,
-      killGraceMs: 300,
-      logFlushMs: 20,
-      sampleMs: 1_000,
-      log: () => {},
-    });
+    const engine = await startTestEngine(t, provider, dataDir, { logFlushMs: 20, sampleMs: 1_000 });
     try {
       expect((await waitForTerminal(t.db, jobId)).status).toBe("SUCCEEDED");
     } finally {

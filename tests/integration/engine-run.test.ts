@@ -3,11 +3,18 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, startEngine } from "@/engine/engine";
+import type { EngineHandle } from "@/engine/engine";
 import { newId } from "@/lib/ids";
 import { putOrgSecret } from "@/lib/org-secrets/put-org-secret";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { type EngineWorld, insertJobs, seedEngineWorld, waitFor, waitForTerminal } from "../helpers/engine-fixtures";
+import {
+  type EngineWorld,
+  insertJobs,
+  seedEngineWorld,
+  startTestEngine,
+  waitFor,
+  waitForTerminal,
+} from "../helpers/engine-fixtures";
 import { addMembership, contextFor, createUser } from "../helpers/fixtures";
 import { hostVolume } from "../helpers/host-volume";
 
@@ -21,20 +28,7 @@ describe.each(PROVIDERS)("engine runs jobs on %s", (provider) => {
     t = await freshDatabase(provider);
     dataDir = mkdtempSync(join(tmpdir(), "batchdeck-engine-"));
     world = await seedEngineWorld(t.db, { maxVcpus: 4 });
-    engine = startEngine({
-      db: t.db,
-      provider,
-      databaseUrl: t.url,
-      dataDir,
-      pollMs: 10,
-      leaseRenewMs: 200,
-      leaseTtlMs: 1_000,
-      killGraceMs: 300,
-      logFlushMs: 50,
-      sampleMs: 200,
-      log: () => {},
-    });
-    await engine.leading();
+    engine = await startTestEngine(t, provider, dataDir, { logFlushMs: 50, sampleMs: 200 });
   });
   afterAll(async () => {
     await engine.stop();

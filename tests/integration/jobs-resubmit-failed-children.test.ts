@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EngineHandle, startEngine } from "@/engine/engine";
+import type { EngineHandle } from "@/engine/engine";
 import type { OrgContext } from "@/lib/auth/context";
 import { builtinBackend } from "@/lib/backends/builtin";
 import { JobStatus } from "@/lib/batch/states";
@@ -16,7 +16,7 @@ import { newId } from "@/lib/ids";
 import { FAILED_CHILDREN_OF, resubmitFailedChildren } from "@/lib/jobs/resubmit-failed-children";
 import { submitJob } from "@/lib/jobs/submit-job";
 import { freshDatabase, PROVIDERS, type TestDatabase } from "../helpers/db";
-import { type EngineWorld, seedEngineWorld, waitForTerminal } from "../helpers/engine-fixtures";
+import { type EngineWorld, seedEngineWorld, startTestEngine, waitForTerminal } from "../helpers/engine-fixtures";
 import { addMembership, contextFor, createUser } from "../helpers/fixtures";
 import { seedDefinition } from "../helpers/job-fixtures";
 
@@ -57,20 +57,7 @@ describe.each(PROVIDERS)("submitting an array's failed children again on %s", (p
     await addMembership(t.db, world.organizationId, user.id, "submitter");
     ctx = contextFor(t.db, world.organizationId, user, "submitter");
     queue = (await t.db.jobQueue.findUniqueOrThrow({ where: { id: world.queueId } })).name;
-    engine = startEngine({
-      db: t.db,
-      provider,
-      databaseUrl: t.url,
-      dataDir,
-      pollMs: 10,
-      leaseRenewMs: 200,
-      leaseTtlMs: 1_000,
-      killGraceMs: 300,
-      logFlushMs: 50,
-      sampleMs: 200,
-      log: () => {},
-    });
-    await engine.leading();
+    engine = await startTestEngine(t, provider, dataDir, { logFlushMs: 50, sampleMs: 200 });
   });
   afterAll(async () => {
     await engine.stop();
