@@ -1,10 +1,15 @@
+import { readdirSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 // End-to-end specs drive the production build in Debian's Chromium (no browser download).
-// The whole suite runs three times: "chromium" against scripts/e2e-server.mjs (laptop mode: a
-// throwaway SQLite database, one web server and its engine), then "hosted-a" and "hosted-b"
-// through each of the two web servers of scripts/e2e-hosted-server.mjs (one PostgreSQL, two
-// web servers, two engines, all through `npm run start:prod`). E2E_HOSTED=false leaves the
+// The whole suite runs twice: "chromium" against scripts/e2e-server.mjs (laptop mode: a
+// throwaway SQLite database, one web server and its engine), then in the hosted topology of
+// scripts/e2e-hosted-server.mjs (one PostgreSQL, two web servers, two engines, all through
+// `npm run start:prod`), where the two web servers share the suite: "hosted-b" runs the spec
+// files at even places in name order, "hosted-a" the others, so every spec passes through one
+// of them and each server serves half (running all of it through both doubled the longest part
+// of CI for two identical servers). hosted-b runs second, on the data hosted-a left: its pages
+// (the accessibility sweep's among them) see a busier organization. E2E_HOSTED=false leaves the
 // hosted topology out, for a quicker local run. Specs reach the server under test through
 // their project's baseURL (e2e/api.ts for /v1 seeding).
 const port = Number(process.env.E2E_PORT ?? 3217);
@@ -12,6 +17,14 @@ const portA = port + 1;
 const portB = port + 2;
 export const baseURL = `http://127.0.0.1:${port}`;
 const hosted = !["false", "0", "no", "off"].includes((process.env.E2E_HOSTED ?? "").toLowerCase());
+
+const specs = readdirSync("e2e")
+  .filter((f) => f.endsWith(".spec.ts"))
+  .sort();
+/** A pattern matching exactly these spec files of e2e/ (file names are letters, digits, '-' and '.'). */
+const only = (files: string[]) => new RegExp(`/e2e/(${files.map((f) => f.replaceAll(".", "\\.")).join("|")})$`);
+const throughB = only(specs.filter((_, i) => i % 2 === 0));
+const throughA = only(specs.filter((_, i) => i % 2 === 1));
 
 export default defineConfig({
   testDir: "e2e",
@@ -47,8 +60,16 @@ export default defineConfig({
     { name: "chromium", use: { ...devices["Desktop Chrome"], baseURL } },
     ...(hosted
       ? [
-          { name: "hosted-a", use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${portA}` } },
-          { name: "hosted-b", use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${portB}` } },
+          {
+            name: "hosted-a",
+            testMatch: throughA,
+            use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${portA}` },
+          },
+          {
+            name: "hosted-b",
+            testMatch: throughB,
+            use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${portB}` },
+          },
         ]
       : []),
   ],

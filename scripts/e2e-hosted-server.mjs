@@ -5,7 +5,8 @@
 // admin, the admin's access key); instance B starts with BATCHDECK_PREPARE=false once A
 // answers. One engine leads and the other waits as a live standby. Both web servers share the
 // secret key, and serve the same build (so the same server-action key and build id).
-// Playwright's projects "hosted-a" and "hosted-b" run the whole suite through each web server.
+// Playwright's projects "hosted-a" and "hosted-b" share the suite between the two web servers
+// (playwright.config.ts): every spec passes through one of them.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

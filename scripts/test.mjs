@@ -121,7 +121,7 @@ await step("console under load (bench/console-load.ts, 16 browsers)", () =>
   ]),
 );
 await step(
-  "end to end (Playwright in Chromium: SQLite, then hosted web servers A and B)",
+  "end to end (Playwright in Chromium: SQLite, then the hosted topology through web servers A and B)",
   () => exec(bin("playwright"), ["test"], { CHROMIUM_PATH: chromium }),
   { file: "test-results/e2e.json", parse: fromPlaywrightJson },
 );
