@@ -129,11 +129,8 @@ export default backendPage(async function NewJobPage({
     byName.set(name, entry);
   };
   for (const d of definitions.jobDefinitions as Definition[]) addRevision(d, true);
-  if (
-    chosenDefinition &&
-    !byName.get(String(chosenDefinition.jobDefinitionName))?.byRevision[String(chosenDefinition.revision)]
-  )
-    addRevision(chosenDefinition as Definition, false);
+  // The chosen revision gives its hints whether or not it is listed (then it writes the same again).
+  if (chosenDefinition) addRevision(chosenDefinition as Definition, false);
   const initial = source?.form ?? {
     ...emptySubmitForm(),
     jobQueue: queueOptions.length === 1 ? (queueOptions[0]?.name ?? "") : "",
